@@ -1,0 +1,163 @@
+"""``python -m planner ...``: every command prints JSON on stdout.
+
+Bad input prints one line per problem on stderr (field, bad value, what is expected) and exits 2,
+never a traceback. The command handlers live next to the code they drive and are imported lazily, so
+``python -m planner fees`` does not pay for loading the routing stack.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import math
+import sys
+from datetime import date, datetime, time
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from planner.errors import InputError, PlannerError
+
+# command name -> "module:function"; each function takes the parsed args and returns a dict.
+HANDLERS: dict[str, str] = {
+    "fees": "planner.money.commands:fees_command",
+    "allowances": "planner.money.commands:allowances_command",
+    "compare": "planner.money.commands:compare_command",
+    "timeline": "planner.money.commands:timeline_command",
+    "data list": "planner.datasets.commands:list_command",
+    "data build": "planner.datasets.commands:build_command",
+    "route": "planner.network.commands:route_command",
+    "rank": "planner.ranking:rank_command",
+    "site": "planner.siting.commands:site_command",
+    "offers": "planner.placement.commands:offers_command",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every command (names and flags from docs/interfaces)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m planner",
+        description="Varhaiskasvatus planner: ECEC fees, allowances, commutes, siting and placement. JSON out.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    for name, help_text in (
+        ("fees", "monthly ECEC client fee per child and for the family"),
+        ("allowances", "Kela home care, flexible care and private day care allowances"),
+        ("compare", "compare the family's care scenarios (monthly net)"),
+        ("timeline", "the family's fees and allowances month by month"),
+    ):
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("family", metavar="FAMILY.json", help="the family file (see docs/interfaces.md)")
+        if name == "timeline":
+            p.add_argument("--months", type=int, default=24, help="number of months (default 24)")
+
+    data = sub.add_parser("data", help="datasets: list or build")
+    data_sub = data.add_subparsers(dest="data_command", required=True, metavar="ACTION")
+    data_sub.add_parser("list", help="list the datasets on this machine")
+    build = data_sub.add_parser("build", help="build a dataset from local files")
+    build.add_argument("--name", help="dataset name (letters, digits, '-')")
+    build.add_argument("--osm", metavar="F.pbf", help="OpenStreetMap extract (.osm.pbf)")
+    build.add_argument("--units", metavar="F", help="daycare units (CSV or GeoJSON)")
+    build.add_argument("--gtfs", metavar="F.zip", help="GTFS feed (zip or folder)")
+    build.add_argument("--catchments", metavar="F", help="catchment polygons (GeoJSON / GeoPackage, any CRS)")
+    build.add_argument("--population", metavar="F", help="population grid (polygons with counts)")
+    build.add_argument("--default", action="store_true", help="(re)build the embedded default dataset")
+    build.add_argument("--force", action="store_true", help="rebuild even if the inputs are unchanged")
+
+    route = sub.add_parser("route", help="travel time between two points")
+    route.add_argument("--dataset", default=None, help="dataset name (default: the embedded default)")
+    route.add_argument("--from", dest="origin", required=True, metavar="LAT,LON")
+    route.add_argument("--to", dest="destination", required=True, metavar="LAT,LON")
+    route.add_argument("--mode", required=True, choices=["walk", "bike", "car", "transit"])
+    route.add_argument("--depart", default="08:00", metavar="HH:MM", help="departure time (transit)")
+    route.add_argument("--date", default=None, metavar="YYYY-MM-DD", help="service date (transit)")
+    route.add_argument("--window", type=int, default=0, metavar="MINUTES",
+                       help="transit: departures every minute over this window; median and spread")
+
+    rank = sub.add_parser("rank", help="rank the dataset's daycare units for a family")
+    rank.add_argument("family", metavar="FAMILY.json")
+    rank.add_argument("--dataset", default=None)
+    rank.add_argument("--child", default=None, help="child id (default: the youngest child needing care)")
+
+    site = sub.add_parser("site", help="propose new daycare sites (p-median or maximal coverage)")
+    site.add_argument("--dataset", default=None)
+    site.add_argument("--candidates", required=True, metavar="F", help="CSV id,lat,lon[,capacity_seats] or GeoJSON")
+    site.add_argument("--add", type=int, default=1, metavar="K", help="number of new sites")
+    site.add_argument("--objective", choices=["p-median", "coverage"], default="p-median")
+    site.add_argument("--max-minutes", type=float, default=10.0, dest="max_minutes")
+    site.add_argument("--mode", choices=["walk", "bike", "car"], default="walk")
+
+    offers = sub.add_parser("offers", help="proactive placement offers for a children file")
+    offers.add_argument("--dataset", default=None)
+    offers.add_argument("--children", required=True, metavar="F.csv")
+    offers.add_argument("--units", default=None, metavar="F")
+    offers.add_argument("--method", choices=["optimal", "deferred-acceptance"], default=None,
+                        help="default: deferred acceptance when preferences are given, else optimal")
+    offers.add_argument("--mode", choices=["walk", "bike", "car"], default="walk")
+    offers.add_argument("--evaka-csv", default=None, metavar="F",
+                        help="also write lapsen_id;esiopetusyksikon_id to this file")
+    return parser
+
+
+def _resolve(command: str) -> Callable[[argparse.Namespace], dict[str, Any]]:
+    module_name, func_name = HANDLERS[command].split(":")
+    module = importlib.import_module(module_name)
+    return getattr(module, func_name)
+
+
+def to_jsonable(value: Any) -> Any:
+    """Convert results (dataclasses excluded) into plain JSON values; non-finite floats become null."""
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value():
+            return int(value)
+        return float(value)
+    if isinstance(value, (date, datetime, time)):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return to_jsonable(value.value)
+    if isinstance(value, Path):
+        return str(value)
+    if hasattr(value, "item") and callable(value.item):  # numpy scalar
+        return to_jsonable(value.item())
+    if hasattr(value, "tolist"):  # numpy array
+        return to_jsonable(value.tolist())
+    if hasattr(value, "to_dict"):
+        return to_jsonable(value.to_dict())
+    raise TypeError(f"cannot convert {type(value).__name__} to JSON")
+
+
+def print_problems(error: PlannerError, stream=None) -> None:
+    """One line per problem on stderr."""
+    stream = stream or sys.stderr
+    if isinstance(error, InputError):
+        for problem in error.problems:
+            print(f"error: {problem.message()}", file=stream)
+    else:
+        print(f"error: {error}", file=stream)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    command = args.command if args.command != "data" else f"data {args.data_command}"
+    try:
+        handler = _resolve(command)
+        result = handler(args)
+    except PlannerError as error:
+        print_problems(error)
+        return 2
+    json.dump(to_jsonable(result), sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+    return 0
