@@ -27,6 +27,7 @@ HANDLERS: dict[str, str] = {
     "timeline": "planner.money.commands:timeline_command",
     "data list": "planner.datasets.commands:list_command",
     "data build": "planner.datasets.commands:build_command",
+    "data transit-from-osm": "planner.network.osm_transit:derive_command",
     "route": "planner.network.commands:route_command",
     "rank": "planner.ranking:rank_command",
     "site": "planner.siting.commands:site_command",
@@ -41,6 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Varhaiskasvatus planner: ECEC fees, allowances, commutes, siting and placement. JSON out.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    # --lang on every command: language of explanations in the output (fi, sv, en).
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lang", choices=["fi", "sv", "en"], default="en",
+                        help="language of explanations (default en)")
 
     for name, help_text in (
         ("fees", "monthly ECEC client fee per child and for the family"),
@@ -48,15 +53,15 @@ def build_parser() -> argparse.ArgumentParser:
         ("compare", "compare the family's care scenarios (monthly net)"),
         ("timeline", "the family's fees and allowances month by month"),
     ):
-        p = sub.add_parser(name, help=help_text)
+        p = sub.add_parser(name, help=help_text, parents=[common])
         p.add_argument("family", metavar="FAMILY.json", help="the family file (see docs/interfaces.md)")
         if name == "timeline":
             p.add_argument("--months", type=int, default=24, help="number of months (default 24)")
 
-    data = sub.add_parser("data", help="datasets: list or build")
+    data = sub.add_parser("data", help="datasets: list, build, derive transit")
     data_sub = data.add_subparsers(dest="data_command", required=True, metavar="ACTION")
-    data_sub.add_parser("list", help="list the datasets on this machine")
-    build = data_sub.add_parser("build", help="build a dataset from local files")
+    data_sub.add_parser("list", help="list the datasets on this machine", parents=[common])
+    build = data_sub.add_parser("build", help="build a dataset from local files", parents=[common])
     build.add_argument("--name", help="dataset name (letters, digits, '-')")
     build.add_argument("--osm", metavar="F.pbf", help="OpenStreetMap extract (.osm.pbf)")
     build.add_argument("--units", metavar="F", help="daycare units (CSV or GeoJSON)")
@@ -66,7 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--default", action="store_true", help="(re)build the embedded default dataset")
     build.add_argument("--force", action="store_true", help="rebuild even if the inputs are unchanged")
 
-    route = sub.add_parser("route", help="travel time between two points")
+    derive = data_sub.add_parser("transit-from-osm", parents=[common],
+                                 help="derive a GTFS feed (frequencies.txt) from OSM route relations")
+    derive.add_argument("--osm", required=True, metavar="F.pbf")
+    derive.add_argument("--out", required=True, metavar="F.zip")
+
+    route = sub.add_parser("route", help="travel time between two points", parents=[common])
     route.add_argument("--dataset", default=None, help="dataset name (default: the embedded default)")
     route.add_argument("--from", dest="origin", required=True, metavar="LAT,LON")
     route.add_argument("--to", dest="destination", required=True, metavar="LAT,LON")
@@ -76,12 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
     route.add_argument("--window", type=int, default=0, metavar="MINUTES",
                        help="transit: departures every minute over this window; median and spread")
 
-    rank = sub.add_parser("rank", help="rank the dataset's daycare units for a family")
+    rank = sub.add_parser("rank", parents=[common], help="rank the dataset's daycare units for a family")
     rank.add_argument("family", metavar="FAMILY.json")
     rank.add_argument("--dataset", default=None)
     rank.add_argument("--child", default=None, help="child id (default: the youngest child needing care)")
 
-    site = sub.add_parser("site", help="propose new daycare sites (p-median or maximal coverage)")
+    site = sub.add_parser("site", parents=[common], help="propose new daycare sites (p-median or maximal coverage)")
     site.add_argument("--dataset", default=None)
     site.add_argument("--candidates", required=True, metavar="F", help="CSV id,lat,lon[,capacity_seats] or GeoJSON")
     site.add_argument("--add", type=int, default=1, metavar="K", help="number of new sites")
@@ -89,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     site.add_argument("--max-minutes", type=float, default=10.0, dest="max_minutes")
     site.add_argument("--mode", choices=["walk", "bike", "car"], default="walk")
 
-    offers = sub.add_parser("offers", help="proactive placement offers for a children file")
+    offers = sub.add_parser("offers", parents=[common], help="proactive placement offers for a children file")
     offers.add_argument("--dataset", default=None)
     offers.add_argument("--children", required=True, metavar="F.csv")
     offers.add_argument("--units", default=None, metavar="F")
