@@ -1,0 +1,336 @@
+"""Choose K new daycare sites among candidates, keeping the existing units, solved exactly as a MILP.
+
+Notation: demand points i (weight wᵢ in coefficient-weighted seats), sites j = existing units followed
+by candidates, travel time dᵢⱼ (seconds, inf = unreachable), capacity Cⱼ (seats, inf = uncapacitated),
+yⱼ ∈ {0, 1} opens candidate j (existing units are always open), xᵢⱼ ≥ 0 seats of i served at j.
+
+**Capacitated p-median** (Hakimi 1964; ReVelle & Swain 1970) — minimise total seat-weighted travel time::
+
+    min  Σᵢⱼ dᵢⱼ xᵢⱼ + M Σᵢ uᵢ
+    s.t. Σⱼ xᵢⱼ + uᵢ = wᵢ            every demand point is served (uᵢ: unmet, penalised by M)
+         Σᵢ xᵢⱼ ≤ Cⱼ                  existing unit j
+         Σᵢ xᵢⱼ ≤ Cⱼ yⱼ               candidate j
+         xᵢⱼ ≤ wᵢ yⱼ                  candidate j (tightens the relaxation)
+         Σ_candidates yⱼ = K
+
+Any unmet demand in the optimum means no assignment exists: it is reported as an ``InfeasibleError``
+with the numbers. For speed only plausible pairs are kept (each point's ``neighbours`` quickest sites);
+when that leaves demand unmet the neighbourhood is doubled until the model is complete. The tests
+check the result against brute-force enumeration of all K-subsets on the full model.
+
+**Maximal covering with capacities** (Church & ReVelle 1974) — maximise demand served within max_s::
+
+    max  Σ_{dᵢⱼ ≤ max_s} xᵢⱼ
+    s.t. Σⱼ xᵢⱼ ≤ wᵢ;  capacity and linking rows as above;  Σ yⱼ = K
+
+(only pairs within max_s exist, so this model is exact without pruning).
+
+Both are solved by HiGHS through :func:`scipy.optimize.milp` with sparse constraint matrices.
+``before`` / ``after`` metrics use each demand point's quickest open site (existing units, then existing
+plus chosen), weighted by demand seats.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from planner.errors import InfeasibleError, InputError, ProblemCollector
+from planner.i18n import translate
+from planner.siting.accessibility import nearest, travel_metrics
+
+OBJECTIVES = ("p-median", "coverage")
+DEFAULT_NEIGHBOURS = 30
+
+
+@dataclass(frozen=True)
+class SiteResult:
+    """The chosen candidates (indices into the candidate list) and how demand is served.
+
+    ``assignment`` is a sparse (demand points × sites) array of seats, sites = existing then candidates.
+    ``objective_value``: seat-seconds (p-median) or seats covered (coverage). ``before`` / ``after``:
+    ``coverage_share``, ``mean_travel_s``, ``p90_travel_s`` (+ ``children`` = demand seats,
+    ``unreachable_share``).
+    """
+
+    chosen: tuple[int, ...]
+    assignment: sp.csr_array
+    objective_value: float
+    before: dict[str, float]
+    after: dict[str, float]
+    status: str
+    explanation: str
+    objective: str
+    assigned_mean_travel_s: float
+    unreachable_seats: float
+    pairs_kept: int
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+class SiteModel:
+    """One siting problem on a cost matrix; build with :meth:`from_cost_matrix`, then :meth:`solve`."""
+
+    def __init__(self, cost_s: np.ndarray, demand: np.ndarray, existing_capacity: np.ndarray,
+                 candidate_capacity: np.ndarray, k: int, objective: str, max_s: float | None,
+                 neighbours: int) -> None:
+        self.cost_s = cost_s
+        self.demand = demand
+        self.existing_capacity = existing_capacity
+        self.candidate_capacity = candidate_capacity
+        self.k = k
+        self.objective = objective
+        self.max_s = max_s
+        self.neighbours = neighbours
+
+    @property
+    def n_existing(self) -> int:
+        return int(self.existing_capacity.size)
+
+    @property
+    def n_candidates(self) -> int:
+        return int(self.candidate_capacity.size)
+
+    @classmethod
+    def from_cost_matrix(cls, cost_s, demand, existing_capacity, candidate_capacity, k: int,
+                         objective: str = "p-median", max_s: float | None = None, *,
+                         neighbours: int = DEFAULT_NEIGHBOURS) -> "SiteModel":
+        """Validate and build.
+
+        ``cost_s``: (demand points × (existing + candidates)) seconds, inf unreachable, existing columns
+        first. ``demand``: seats per point. Capacities in seats (inf = no limit); ``candidate_capacity``
+        may be one number for all. ``k``: new sites to open. ``max_s``: coverage threshold (seconds;
+        required for ``coverage``, used for the coverage share in the metrics otherwise).
+        """
+        problems = ProblemCollector()
+        cost = np.asarray(cost_s, dtype=float)
+        demand = np.asarray(demand, dtype=float).ravel()
+        existing = np.asarray(existing_capacity, dtype=float).ravel()
+        candidate = np.asarray(candidate_capacity, dtype=float)
+        if cost.ndim != 2:
+            raise InputError.single("cost_s", f"shape {cost.shape}", "a 2-D matrix demand points × sites")
+        n_cand_cols = cost.shape[1] - existing.size
+        if candidate.ndim == 0:
+            candidate = np.full(max(n_cand_cols, 0), float(candidate))
+        candidate = candidate.ravel()
+        if cost.shape != (demand.size, existing.size + candidate.size):
+            problems.add("cost_s", f"shape {cost.shape}",
+                         f"shape ({demand.size}, {existing.size + candidate.size}) = demand points × "
+                         f"({existing.size} existing + {candidate.size} candidates)")
+        if np.any(np.isnan(cost)) or np.any(cost < 0):
+            problems.add("cost_s", "nan or negative times", "travel times in seconds ≥ 0 (inf for unreachable)")
+        if not np.all(np.isfinite(demand)) or np.any(demand < 0):
+            problems.add("demand", "nan, inf or negative", "seats of demand per point, 0 or more")
+        for name, values in (("existing_capacity", existing), ("candidate_capacity", candidate)):
+            if np.any(np.isnan(values)) or np.any(values < 0):
+                problems.add(name, "nan or negative", "capacity in seats ≥ 0 (inf for no limit)")
+        if objective not in OBJECTIVES:
+            problems.add("objective", objective, f"one of {', '.join(OBJECTIVES)}")
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 0:
+            problems.add("k", k, "a whole number of new sites, 0 or more")
+        if objective == "coverage" and (max_s is None or not math.isfinite(max_s) or max_s <= 0):
+            problems.add("max_s", max_s, "a coverage threshold in seconds above 0")
+        elif max_s is not None and (not math.isfinite(max_s) or max_s <= 0):
+            problems.add("max_s", max_s, "a threshold in seconds above 0")
+        if neighbours < 1:
+            problems.add("neighbours", neighbours, "at least 1")
+        problems.raise_if_any()
+        return cls(cost, demand, existing, candidate, int(k), objective, max_s, int(neighbours))
+
+    # ------------------------------------------------------------------ feasibility
+    def check_feasible(self, lang: str = "en") -> None:
+        """Raise ``InfeasibleError`` with numbers when no solution can exist."""
+        if self.k > self.n_candidates:
+            raise InfeasibleError(translate("siting.infeasible.k_too_large", lang, k=self.k,
+                                            candidates=self.n_candidates))
+        if self.objective != "p-median":
+            return
+        served = self._reachable_mask()
+        demand_seats = float(self.demand[served].sum())
+        best_new = np.sort(self.candidate_capacity)[::-1][: self.k].sum() if self.k else 0.0
+        capacity = float(self.existing_capacity.sum() + best_new)
+        if capacity + 1e-9 < demand_seats:
+            raise InfeasibleError(translate("siting.infeasible.capacity", lang, capacity=_fmt(capacity),
+                                            demand=_fmt(demand_seats), k=self.k))
+
+    def _reachable_mask(self) -> np.ndarray:
+        return np.isfinite(self.cost_s).any(axis=1) & (self.demand > 0)
+
+    # ------------------------------------------------------------------ solve
+    def solve(self, *, lang: str = "en", time_limit_s: float | None = None,
+              mip_rel_gap: float = 1e-7) -> SiteResult:
+        """Solve to optimality (within ``mip_rel_gap``) and return a frozen :class:`SiteResult`."""
+        self.check_feasible(lang)
+        rows = np.flatnonzero(self._reachable_mask())
+        if self.objective == "coverage":
+            pairs = self._pairs_within(rows, self.max_s)
+            solution = self._solve_milp(rows, pairs, time_limit_s, mip_rel_gap)
+        else:
+            limit = self.neighbours
+            while True:
+                pairs = self._pairs_nearest(rows, limit)
+                solution = self._solve_milp(rows, pairs, time_limit_s, mip_rel_gap)
+                complete = limit >= self.cost_s.shape[1]
+                if solution["unmet"] <= 1e-6 * max(1.0, float(self.demand.sum())) or complete:
+                    break
+                limit *= 2
+            if solution["unmet"] > 1e-6 * max(1.0, float(self.demand.sum())):
+                raise InfeasibleError(translate("siting.infeasible.unmet", lang, unmet=_fmt(solution["unmet"]),
+                                                demand=_fmt(float(self.demand[rows].sum()))))
+        return self._result(rows, pairs, solution, lang)
+
+    def _pairs_nearest(self, rows: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
+        cost = self.cost_s[rows]
+        m = cost.shape[1]
+        if limit >= m:
+            i, j = np.nonzero(np.isfinite(cost))
+        else:
+            order = np.argpartition(cost, limit - 1, axis=1)[:, :limit]
+            i = np.repeat(np.arange(rows.size), limit)
+            j = order.ravel()
+            keep = np.isfinite(cost[i, j])
+            i, j = i[keep], j[keep]
+        return i, j
+
+    def _pairs_within(self, rows: np.ndarray, max_s: float) -> tuple[np.ndarray, np.ndarray]:
+        i, j = np.nonzero(self.cost_s[rows] <= max_s)
+        return i, j
+
+    def _solve_milp(self, rows: np.ndarray, pairs: tuple[np.ndarray, np.ndarray],
+                    time_limit_s: float | None, mip_rel_gap: float) -> dict[str, Any]:
+        pi, pj = pairs
+        n, n_pairs, m_e, m_c = rows.size, pi.size, self.n_existing, self.n_candidates
+        w = self.demand[rows]
+        pmedian = self.objective == "p-median"
+        n_unmet = n if pmedian else 0
+        n_vars = n_pairs + n_unmet + m_c
+        y0 = n_pairs + n_unmet
+        d = self.cost_s[rows][pi, pj]
+        c = np.zeros(n_vars)
+        if pmedian:
+            finite_max = float(d.max()) if d.size else 0.0
+            c[:n_pairs] = d
+            c[n_pairs:y0] = (self.cost_s.shape[1] + 1) * (finite_max + 1.0)
+        else:
+            c[:n_pairs] = -1.0  # maximise covered seats
+        blocks, lower, upper = [], [], []
+        # demand rows
+        a = sp.coo_array((np.ones(n_pairs), (pi, np.arange(n_pairs))), shape=(n, n_vars))
+        if pmedian:
+            a = a + sp.coo_array((np.ones(n), (np.arange(n), n_pairs + np.arange(n))), shape=(n, n_vars))
+            lower.append(w); upper.append(w)
+        else:
+            lower.append(np.zeros(n)); upper.append(w)
+        blocks.append(a)
+        # capacity rows, one per site with a finite capacity
+        capacity = np.concatenate([self.existing_capacity, self.candidate_capacity])
+        finite = np.isfinite(capacity)
+        site_rows = np.cumsum(finite) - 1
+        n_cap = int(finite.sum())
+        keep = finite[pj]
+        a_rows = [site_rows[pj[keep]]]
+        a_cols = [np.flatnonzero(keep)]
+        a_vals = [np.ones(int(keep.sum()))]
+        cand_finite = np.flatnonzero(finite[m_e:])
+        a_rows.append(site_rows[m_e + cand_finite]); a_cols.append(y0 + cand_finite)
+        a_vals.append(-capacity[m_e + cand_finite])
+        blocks.append(sp.coo_array((np.concatenate(a_vals), (np.concatenate(a_rows), np.concatenate(a_cols))),
+                                   shape=(n_cap, n_vars)))
+        cap_upper = np.where(np.arange(capacity.size) < m_e, capacity, 0.0)[finite]
+        lower.append(np.full(n_cap, -np.inf)); upper.append(cap_upper)
+        # linking rows x_ij <= w_i y_j for candidate pairs
+        cand_pairs = np.flatnonzero(pj >= m_e)
+        n_link = cand_pairs.size
+        link_rows = np.concatenate([np.arange(n_link), np.arange(n_link)])
+        link_cols = np.concatenate([cand_pairs, y0 + pj[cand_pairs] - m_e])
+        link_vals = np.concatenate([np.ones(n_link), -w[pi[cand_pairs]]])
+        blocks.append(sp.coo_array((link_vals, (link_rows, link_cols)), shape=(n_link, n_vars)))
+        lower.append(np.full(n_link, -np.inf)); upper.append(np.zeros(n_link))
+        # exactly K candidates
+        blocks.append(sp.coo_array((np.ones(m_c), (np.zeros(m_c, dtype=int), y0 + np.arange(m_c))),
+                                   shape=(1, n_vars)))
+        lower.append(np.array([float(self.k)])); upper.append(np.array([float(self.k)]))
+        matrix = sp.vstack(blocks, format="csr")
+        integrality = np.zeros(n_vars)
+        integrality[y0:] = 1
+        bounds_upper = np.full(n_vars, np.inf)
+        bounds_upper[y0:] = 1.0
+        options: dict[str, Any] = {"mip_rel_gap": mip_rel_gap, "presolve": True}
+        if time_limit_s is not None:
+            options["time_limit"] = float(time_limit_s)
+        result = milp(c, constraints=LinearConstraint(matrix, np.concatenate(lower), np.concatenate(upper)),
+                      integrality=integrality, bounds=Bounds(np.zeros(n_vars), bounds_upper), options=options)
+        if result.x is None:
+            raise InfeasibleError(f"the solver found no solution: {result.message}")
+        x = np.clip(result.x, 0.0, None)
+        chosen = tuple(int(j) for j in np.flatnonzero(x[y0:] > 0.5))
+        return {"x": x[:n_pairs], "unmet": float(x[n_pairs:y0].sum()), "chosen": chosen,
+                "status": "optimal" if result.status == 0 else f"stopped: {result.message}",
+                "mip_gap": float(getattr(result, "mip_gap", 0.0) or 0.0)}
+
+    def _result(self, rows: np.ndarray, pairs: tuple[np.ndarray, np.ndarray], solution: dict[str, Any],
+                lang: str) -> SiteResult:
+        pi, pj = pairs
+        x = solution["x"]
+        n_total, m = self.cost_s.shape
+        assignment = sp.csr_array((x, (rows[pi], pj)), shape=(n_total, m))
+        assignment.eliminate_zeros()
+        d = self.cost_s[rows][pi, pj]
+        served = float(x.sum())
+        if self.objective == "coverage":
+            objective_value = served
+        else:
+            objective_value = float(np.dot(d, x))
+        assigned_mean = float(np.dot(d, x) / served) if served > 0 else float("nan")
+        max_s = self.max_s if self.max_s is not None else float("inf")
+        chosen = solution["chosen"]
+        before = self.metrics_for(())
+        after = self.metrics_for(chosen)
+        unreachable = float(self.demand[~np.isfinite(self.cost_s).any(axis=1)].sum())
+        params = {"k": len(chosen), "candidates": self.n_candidates,
+                  "before_min": _minutes(before["mean_travel_s"]), "after_min": _minutes(after["mean_travel_s"]),
+                  "before_share": _percent(before["coverage_share"]), "after_share": _percent(after["coverage_share"]),
+                  "minutes": _fmt(max_s / 60.0) if math.isfinite(max_s) else "-",
+                  "covered": _fmt(served), "demand": _fmt(float(self.demand.sum()))}
+        key = "siting.explanation.coverage" if self.objective == "coverage" else "siting.explanation.p_median"
+        explanation = translate(key, lang, **params)
+        if unreachable > 0:
+            explanation += " " + translate("siting.explanation.unreachable", lang, seats=_fmt(unreachable))
+        return SiteResult(chosen=chosen, assignment=assignment, objective_value=objective_value, before=before,
+                          after=after, status=solution["status"], explanation=explanation,
+                          objective=self.objective, assigned_mean_travel_s=assigned_mean,
+                          unreachable_seats=unreachable, pairs_kept=int(pi.size),
+                          details={"mip_gap": solution["mip_gap"], "served_seats": served})
+
+    def metrics_for(self, chosen: Sequence[int]) -> dict[str, float]:
+        """Nearest-open-site metrics with the existing units plus the given candidate indices open."""
+        columns = list(range(self.n_existing)) + [self.n_existing + int(j) for j in chosen]
+        _, time_s = nearest(self.cost_s[:, columns])
+        max_s = self.max_s if self.max_s is not None else float("inf")
+        metrics = travel_metrics(time_s, self.demand, max_s)
+        if self.max_s is None:
+            metrics["coverage_share"] = float("nan")
+        return metrics
+
+
+def enumerate_subsets(n_candidates: int, k: int):
+    """All K-subsets of candidate indices (for brute-force checks on small instances)."""
+    return combinations(range(n_candidates), k)
+
+
+def _fmt(value: float) -> str:
+    if not math.isfinite(value):
+        return "∞"
+    return f"{value:.0f}" if abs(value - round(value)) < 0.05 else f"{value:.1f}"
+
+
+def _minutes(seconds: float) -> str:
+    return _fmt(seconds / 60.0) if math.isfinite(seconds) else "∞"
+
+
+def _percent(share: float) -> str:
+    return f"{share * 100:.0f}" if math.isfinite(share) else "-"

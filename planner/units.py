@@ -1,0 +1,464 @@
+"""Daycare units: the :class:`Unit` record, reading unit files, opening hours.
+
+A units file is a CSV (``,`` or ``;`` separated, UTF-8) or a GeoJSON FeatureCollection of points whose
+properties are the CSV columns. Columns: ``unit_id, name, lat, lon`` (or ``address``) and optional
+``provider, languages, min_age_months, max_age_months, opening_hours, shift_care, preschool,
+capacity_seats, caretakers, free_seats, capacity_estimated, demo, source``.
+
+:func:`load_units` never stops at the first bad row: it returns the good units and one
+:class:`~planner.errors.Problem` per bad value, named ``units row N <column>`` where N is the row as a
+spreadsheet shows it (the header is row 1), or ``units feature N <property>`` (1-based) for GeoJSON.
+
+Opening hours use the common forms of OpenStreetMap's ``opening_hours`` syntax:
+``Mo-Fr 06:30-17:00``, ``24/7``, ``Mo-Fr 06:00-18:00; Sa 08:00-16:00``, ``Mo,We 08:00-12:00,13:00-16:00``,
+``Sa,Su off``, ``off``. Times are seconds after midnight; a closing time at or before the opening time
+runs past midnight into the next day.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
+
+from planner.errors import InputError, Problem
+
+if TYPE_CHECKING:  # pragma: no cover
+    from planner.geocode import AddressIndex
+
+PROVIDERS: tuple[str, ...] = ("municipal", "voucher", "private", "family")
+LANGUAGES: tuple[str, ...] = ("fi", "sv", "en")
+SEATS_PER_CARETAKER = 7  # seats = caretakers x 7 (occupancy rule of thumb for children aged 3+)
+DAY_S = 86_400
+WEEK_S = 7 * DAY_S
+WEEKDAYS: tuple[str, ...] = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
+
+# Finnish and Swedish words people write for the provider types.
+_PROVIDER_SYNONYMS: dict[str, str] = {
+    "municipal": "municipal", "kunnallinen": "municipal", "kunta": "municipal", "kommunal": "municipal",
+    "public": "municipal",
+    "voucher": "voucher", "palveluseteli": "voucher", "palvelusetelipäiväkoti": "voucher",
+    "servicesedel": "voucher", "service voucher": "voucher",
+    "private": "private", "yksityinen": "private", "privat": "private",
+    "family": "family", "family daycare": "family", "family day care": "family",
+    "perhepäivähoito": "family", "perhepäivähoitaja": "family", "familjedagvård": "family",
+}
+_TRUE = {"true", "1", "yes", "y", "kyllä", "k", "ja", "t"}
+_FALSE = {"false", "0", "no", "n", "ei", "nej", "f", ""}
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One daycare unit (päiväkoti, family daycare, ...); coordinates in WGS84 degrees."""
+
+    unit_id: str
+    name: str
+    lat: float
+    lon: float
+    address: str | None = None
+    provider: str = "municipal"  # municipal | voucher | private | family
+    languages: tuple[str, ...] = ("fi",)
+    min_age_months: int | None = None
+    max_age_months: int | None = None
+    opening_hours: str | None = None  # OSM opening_hours syntax, e.g. "Mo-Fr 06:30-17:00"
+    shift_care: bool = False
+    preschool: bool = False
+    capacity_seats: float | None = None
+    caretakers: float | None = None
+    free_seats: float | None = None
+    capacity_estimated: bool = False
+    demo: bool = False
+    source: str = ""
+
+    @property
+    def seats(self) -> float | None:
+        """Capacity in seats: caretakers x 7 when caretakers are known, else ``capacity_seats``."""
+        if self.caretakers is not None:
+            return self.caretakers * SEATS_PER_CARETAKER
+        return self.capacity_seats
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict (languages as a list, ``seats`` included)."""
+        data = asdict(self)
+        data["languages"] = list(self.languages)
+        data["seats"] = self.seats
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Unit":
+        """Inverse of :meth:`to_dict` for trusted data (``units.json`` of a built dataset)."""
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["languages"] = tuple(values.get("languages") or ("fi",))
+        return cls(**values)
+
+
+# --------------------------------------------------------------------------- opening hours
+
+_TIME = r"(\d{1,2}):(\d{2})"
+_RANGE_RE = re.compile(rf"^{_TIME}\s*-\s*{_TIME}\+?$")
+_DAY_RANGE_RE = re.compile(r"^(Mo|Tu|We|Th|Fr|Sa|Su)(?:\s*-\s*(Mo|Tu|We|Th|Fr|Sa|Su))?$")
+_OPENING_EXPECTED = ("OSM opening_hours such as 'Mo-Fr 06:30-17:00', '24/7', "
+                     "'Mo-Fr 06:00-18:00; Sa 08:00-16:00' or 'off'")
+
+
+def _parse_time_s(hours: str, minutes: str, text: str, field: str) -> int:
+    h, m = int(hours), int(minutes)
+    if m >= 60 or h > 24 or (h == 24 and m != 0):
+        raise InputError.single(field, text, f"times are HH:MM between 00:00 and 24:00; {_OPENING_EXPECTED}")
+    return h * 3600 + m * 60
+
+
+def _parse_days(selector: str, text: str, field: str) -> list[int]:
+    days: list[int] = []
+    for part in selector.split(","):
+        match = _DAY_RANGE_RE.match(part.strip())
+        if not match:
+            raise InputError.single(field, text, f"weekdays are Mo Tu We Th Fr Sa Su; {_OPENING_EXPECTED}")
+        first = WEEKDAYS.index(match.group(1))
+        last = WEEKDAYS.index(match.group(2)) if match.group(2) else first
+        day = first
+        while True:  # ranges may wrap: Sa-Mo
+            days.append(day)
+            if day == last:
+                break
+            day = (day + 1) % 7
+    return days
+
+
+def _parse_intervals(spec: str, text: str, field: str) -> list[tuple[int, int]]:
+    intervals: list[tuple[int, int]] = []
+    for part in spec.split(","):
+        match = _RANGE_RE.match(part.strip())
+        if not match:
+            raise InputError.single(field, text, _OPENING_EXPECTED)
+        open_s = _parse_time_s(match.group(1), match.group(2), text, field)
+        close_s = _parse_time_s(match.group(3), match.group(4), text, field)
+        if close_s <= open_s:  # runs past midnight (22:00-06:00, 00:00-00:00)
+            close_s += DAY_S
+        intervals.append((open_s, close_s))
+    return sorted(intervals)
+
+
+def parse_opening_hours(text: str, *, field: str = "opening_hours") -> dict[int, list[tuple[int, int]]]:
+    """Opening intervals per weekday (0 = Monday) in seconds after midnight.
+
+    Later rules replace earlier ones for the days they name (OSM semantics); ``PH``/``SH`` rules
+    (holidays) are accepted and ignored. A closing time past midnight gives ``close_s > 86400``.
+    Raises :class:`InputError` naming ``field`` for anything else.
+    """
+    if text is None or not str(text).strip():
+        raise InputError.single(field, text, _OPENING_EXPECTED)
+    source = str(text).strip()
+    week: dict[int, list[tuple[int, int]]] = {day: [] for day in range(7)}
+    for raw_rule in source.split(";"):
+        # "Tu, Fr 10:00-18:00" -> "Tu,Fr 10:00-18:00"
+        rule = re.sub(r",\s+(?=(Mo|Tu|We|Th|Fr|Sa|Su|PH|SH)\b)", ",", raw_rule.strip())
+        if not rule:
+            continue
+        if rule == "24/7":
+            for day in range(7):
+                week[day] = [(0, DAY_S)]
+            continue
+        if rule.startswith(("PH", "SH")):
+            continue
+        first, _, rest = rule.partition(" ")
+        if re.match(r"^(Mo|Tu|We|Th|Fr|Sa|Su)\b", first):
+            selector = [part for part in first.split(",") if not part.startswith(("PH", "SH"))]
+            days = _parse_days(",".join(selector), source, field) if selector else []
+            spec = rest.strip()
+        else:
+            days, spec = list(range(7)), rule
+        if spec in ("off", "closed"):
+            intervals: list[tuple[int, int]] = []
+        elif spec == "24/7" or spec == "00:00-24:00":
+            intervals = [(0, DAY_S)]
+        else:
+            intervals = _parse_intervals(spec, source, field)
+        for day in days:
+            week[day] = list(intervals)
+    return week
+
+
+def _merged_week_intervals(week: Mapping[int, list[tuple[int, int]]]) -> list[tuple[int, int]]:
+    spans = sorted((day * DAY_S + a, day * DAY_S + b) for day, ivs in week.items() for a, b in ivs)
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _covered(merged: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(a <= start and end <= b for a, b in merged)
+
+
+def is_open_between(unit: Unit, weekday: int, start_s: float, end_s: float) -> bool | None:
+    """Whether ``unit`` is open without a break from ``start_s`` to ``end_s`` on ``weekday``.
+
+    ``weekday`` 0 = Monday; times in seconds after that day's midnight; ``end_s`` may exceed 86400
+    for a care day running past midnight. ``None`` when the unit's opening hours are unknown.
+    """
+    if not unit.opening_hours:
+        return None
+    if not 0 <= weekday <= 6:
+        raise InputError.single("weekday", weekday, "0 (Monday) .. 6 (Sunday)")
+    if end_s < start_s:
+        raise InputError.single("end_s", end_s, f"at or after start_s {start_s}")
+    merged = _merged_week_intervals(parse_opening_hours(unit.opening_hours))
+    start = weekday * DAY_S + start_s
+    end = weekday * DAY_S + end_s
+    # The week wraps (Sunday night into Monday): test the span and its copy one week earlier.
+    extended = merged + [(a + WEEK_S, b + WEEK_S) for a, b in merged]
+    extended = _merged_week_intervals({0: extended})
+    return _covered(extended, start, end) or _covered(extended, start + WEEK_S, end + WEEK_S)
+
+
+# --------------------------------------------------------------------------- reading unit files
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    return str(value).strip()
+
+
+class _RowChecker:
+    """Parses one row, adding a problem per bad value."""
+
+    def __init__(self, label: str, problems: list[Problem]):
+        self.label = label
+        self.problems = problems
+        self.ok = True
+
+    def add(self, column: str, value: Any, expected: str) -> None:
+        self.problems.append(Problem(f"{self.label} {column}", value, expected))
+        self.ok = False
+
+    def number(self, row: Mapping[str, Any], column: str, *, minimum: float | None = 0.0,
+               integer: bool = False) -> float | int | None:
+        raw = _text(row.get(column))
+        if not raw:
+            return None
+        try:
+            value = float(raw.replace(",", ".")) if isinstance(row.get(column), str) else float(row[column])
+        except (TypeError, ValueError):
+            self.add(column, row.get(column), "a number" + (" (whole)" if integer else ""))
+            return None
+        if not math.isfinite(value):
+            self.add(column, row.get(column), "a finite number")
+            return None
+        if integer:
+            if value != int(value):
+                self.add(column, row.get(column), "a whole number of months")
+                return None
+            value = int(value)
+        if minimum is not None and value < minimum:
+            self.add(column, row.get(column), f"a number >= {minimum:g} (negative values are not allowed)")
+            return None
+        return value
+
+    def boolean(self, row: Mapping[str, Any], column: str) -> bool:
+        raw = row.get(column)
+        if isinstance(raw, bool):
+            return raw
+        text = _text(raw).lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        self.add(column, raw, "true or false (also 1/0, yes/no, kyllä/ei)")
+        return False
+
+
+def _parse_row(row: Mapping[str, Any], label: str, problems: list[Problem], seen: dict[str, str],
+               addresses: "AddressIndex | None", default_source: str) -> Unit | None:
+    check = _RowChecker(label, problems)
+    unit_id = _text(row.get("unit_id"))
+    if not unit_id:
+        check.add("unit_id", row.get("unit_id"), "a non-empty unit id (unique within the file)")
+    elif unit_id in seen:
+        check.add("unit_id", unit_id, f"a unique unit id; {unit_id!r} is already used in {seen[unit_id]}")
+    else:
+        seen[unit_id] = label
+    name = _text(row.get("name"))
+    if not name:
+        check.add("name", row.get("name"), "the unit's name")
+
+    address = _text(row.get("address")) or None
+    lat_raw, lon_raw = _text(row.get("lat")), _text(row.get("lon"))
+    lat = lon = None
+    if lat_raw or lon_raw:
+        lat = check.number(row, "lat", minimum=None)
+        lon = check.number(row, "lon", minimum=None)
+        if lat is not None and not -90 <= lat <= 90:
+            check.add("lat", row.get("lat"), "latitude in WGS84 degrees, -90..90 (60.17 in Helsinki)")
+            lat = None
+        if lon is not None and not -180 <= lon <= 180:
+            check.add("lon", row.get("lon"), "longitude in WGS84 degrees, -180..180 (24.94 in Helsinki)")
+            lon = None
+        if check.ok and (lat is None or lon is None):
+            missing = "lat" if lat is None else "lon"
+            check.add(missing, row.get(missing), "both lat and lon (WGS84 degrees), or an address")
+    elif address:
+        if addresses is None:
+            check.add("address", address, "lat and lon (addresses are resolved only inside a dataset)")
+        else:
+            try:
+                lat, lon = addresses.resolve(address, field=f"{label} address")
+            except InputError as error:
+                check.problems.extend(error.problems)
+                check.ok = False
+    else:
+        check.add("lat", row.get("lat"), "the location: lat and lon (WGS84 degrees) or an address")
+
+    provider_raw = _text(row.get("provider"))
+    provider = _PROVIDER_SYNONYMS.get(provider_raw.lower(), None) if provider_raw else "municipal"
+    if provider is None:
+        check.add("provider", provider_raw, f"one of {', '.join(PROVIDERS)}")
+
+    languages: tuple[str, ...] = ("fi",)
+    languages_raw = row.get("languages")
+    if isinstance(languages_raw, (list, tuple)):
+        codes = [_text(code).lower() for code in languages_raw if _text(code)]
+    else:
+        codes = [code.lower() for code in re.split(r"[;,|/ ]+", _text(languages_raw)) if code]
+    if codes:
+        bad = [code for code in codes if code not in LANGUAGES]
+        if bad:
+            check.add("languages", languages_raw, "language codes fi, sv, en separated by ';' (e.g. 'fi;sv')")
+        else:
+            languages = tuple(dict.fromkeys(codes))
+
+    min_age = check.number(row, "min_age_months", integer=True)
+    max_age = check.number(row, "max_age_months", integer=True)
+    if min_age is not None and max_age is not None and min_age > max_age:
+        check.add("max_age_months", row.get("max_age_months"),
+                  f"at least min_age_months ({min_age}); the age range is reversed")
+
+    opening_hours = _text(row.get("opening_hours")) or None
+    if opening_hours:
+        try:
+            parse_opening_hours(opening_hours, field=f"{label} opening_hours")
+        except InputError as error:
+            check.problems.extend(error.problems)
+            check.ok = False
+
+    shift_care = check.boolean(row, "shift_care")
+    preschool = check.boolean(row, "preschool")
+    capacity_seats = check.number(row, "capacity_seats")
+    caretakers = check.number(row, "caretakers")
+    free_seats = check.number(row, "free_seats")
+    capacity_estimated = check.boolean(row, "capacity_estimated")
+    demo = check.boolean(row, "demo")
+    if not check.ok:
+        return None
+    return Unit(
+        unit_id=unit_id, name=name, lat=float(lat), lon=float(lon), address=address,
+        provider=provider, languages=languages, min_age_months=min_age, max_age_months=max_age,
+        opening_hours=opening_hours, shift_care=shift_care, preschool=preschool,
+        capacity_seats=capacity_seats, caretakers=caretakers, free_seats=free_seats,
+        capacity_estimated=capacity_estimated, demo=demo,
+        source=_text(row.get("source")) or default_source,
+    )
+
+
+def _csv_rows(text: str) -> tuple[list[str], Iterable[dict[str, str]]]:
+    first_line = text.splitlines()[0] if text.strip() else ""
+    delimiter = "," if first_line.count(",") >= first_line.count(";") and "," in first_line else ";"
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    header = [name.strip().lower() for name in (reader.fieldnames or [])]
+    reader.fieldnames = header
+    return header, reader
+
+
+def load_units(path: str | Path, *, addresses: "AddressIndex | None" = None,
+               field: str = "units") -> tuple[list[Unit], list[Problem]]:
+    """Read a units CSV or GeoJSON; return ``(good units, problems)``, one problem per bad value.
+
+    Rows with only an ``address`` are placed with ``addresses`` (the dataset's address index).
+    A file that cannot be read at all gives a single problem naming ``field``.
+    """
+    path = Path(path)
+    if not path.is_file():
+        return [], [Problem(field, str(path), "an existing units file (CSV or GeoJSON)")]
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    units: list[Unit] = []
+    default_source = f"file:{path.name}"
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        return [], [Problem(field, path.name, "a UTF-8 text file (CSV or GeoJSON)")]
+    if path.suffix.lower() in (".geojson", ".json") or text.lstrip().startswith("{"):
+        rows = _geojson_rows(text, path.name, field, problems)
+        for number, row in enumerate(rows, start=1):
+            if row is None:
+                continue
+            unit = _parse_row(row, f"{field} feature {number}", problems, seen, addresses, default_source)
+            if unit is not None:
+                units.append(unit)
+        return units, problems
+    header, reader = _csv_rows(text)
+    missing = [name for name in ("unit_id", "name") if name not in header]
+    if missing:
+        return [], [Problem(f"{field} columns", ",".join(header),
+                            f"a header row with the columns unit_id,name,lat,lon (missing: {', '.join(missing)})")]
+    for number, row in enumerate(reader, start=2):  # the header is row 1, as in a spreadsheet
+        if not any(_text(value) for value in row.values() if not isinstance(value, list)):
+            continue  # blank line
+        unit = _parse_row(row, f"{field} row {number}", problems, seen, addresses, default_source)
+        if unit is not None:
+            units.append(unit)
+    if not units and not problems:
+        problems.append(Problem(field, path.name, "at least one unit row below the header"))
+    return units, problems
+
+
+def _geojson_rows(text: str, name: str, field: str, problems: list[Problem]) -> list[dict[str, Any] | None]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        problems.append(Problem(field, name, f"valid GeoJSON ({error.msg} at line {error.lineno})"))
+        return []
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        problems.append(Problem(field, name, "a GeoJSON FeatureCollection of points"))
+        return []
+    crs_name = str(((data.get("crs") or {}).get("properties") or {}).get("name", ""))
+    if crs_name and not re.search(r"(CRS84|4326)$", crs_name):
+        problems.append(Problem(f"{field} crs", crs_name, "WGS84 coordinates (EPSG:4326 / CRS84) for unit points"))
+        return []
+    rows: list[dict[str, Any] | None] = []
+    for number, feature in enumerate(data.get("features") or [], start=1):
+        props = dict((feature or {}).get("properties") or {})
+        geometry = (feature or {}).get("geometry")
+        if geometry:
+            coords = geometry.get("coordinates")
+            if geometry.get("type") != "Point" or not isinstance(coords, list) or len(coords) < 2:
+                problems.append(Problem(f"{field} feature {number} geometry", geometry.get("type"),
+                                        "a Point geometry [lon, lat]"))
+                rows.append(None)
+                continue
+            props.setdefault("lon", coords[0])
+            props.setdefault("lat", coords[1])
+        rows.append({str(k).lower(): v for k, v in props.items()})
+    if not rows:
+        problems.append(Problem(field, name, "at least one unit feature"))
+    return rows
+
+
+def units_to_json(units: Iterable[Unit]) -> list[dict[str, Any]]:
+    """Units as a JSON-ready list (the ``units.json`` of a built dataset)."""
+    return [unit.to_dict() for unit in units]
+
+
+def units_from_json(items: Iterable[Mapping[str, Any]]) -> list[Unit]:
+    """Units back from :func:`units_to_json` output."""
+    return [Unit.from_dict(item) for item in items]

@@ -1,0 +1,161 @@
+"""The site optimiser equals brute-force enumeration on small instances; infeasibility is explained."""
+from __future__ import annotations
+
+import math
+from itertools import combinations
+
+import numpy as np
+import pytest
+from scipy.optimize import linprog
+
+from planner.errors import InfeasibleError, InputError
+from planner.siting.optimiser import SiteModel
+
+
+def brute_force_assignment(cost, demand, capacity, objective, max_s):
+    """Optimal value of the assignment LP for a fixed set of open sites (dense, independent of the model)."""
+    n, m = cost.shape
+    finite = np.isfinite(cost) if objective == "p-median" else cost <= max_s
+    pairs = [(i, j) for i in range(n) for j in range(m) if finite[i, j]]
+    if not pairs:
+        return 0.0 if objective == "coverage" else (0.0 if demand.sum() == 0 else math.inf)
+    c = np.array([cost[i, j] if objective == "p-median" else -1.0 for i, j in pairs])
+    a_eq, b_eq, a_ub, b_ub = [], [], [], []
+    for i in range(n):
+        row = [1.0 if p[0] == i else 0.0 for p in pairs]
+        (a_eq if objective == "p-median" else a_ub).append(row)
+        (b_eq if objective == "p-median" else b_ub).append(demand[i])
+    for j in range(m):
+        if np.isfinite(capacity[j]):
+            a_ub.append([1.0 if p[1] == j else 0.0 for p in pairs])
+            b_ub.append(capacity[j])
+    res = linprog(c, A_ub=a_ub or None, b_ub=b_ub or None, A_eq=a_eq or None, b_eq=b_eq or None,
+                  bounds=(0, None), method="highs")
+    if res.status == 2:
+        return math.inf
+    assert res.status == 0
+    return res.fun if objective == "p-median" else -res.fun
+
+
+def brute_force(cost, demand, existing, candidate, k, objective, max_s=None):
+    m_e = existing.size
+    best = math.inf if objective == "p-median" else -math.inf
+    best_set = None
+    for subset in combinations(range(candidate.size), k):
+        columns = list(range(m_e)) + [m_e + j for j in subset]
+        capacity = np.concatenate([existing, candidate[list(subset)]])
+        value = brute_force_assignment(cost[:, columns], demand, capacity, objective, max_s)
+        better = value < best - 1e-9 if objective == "p-median" else value > best + 1e-9
+        if better:
+            best, best_set = value, subset
+    return best, best_set
+
+
+def random_instance(rng, n=12, m_e=2, m_c=6, unreachable=0.1):
+    points = rng.uniform(0, 3000, size=(n, 2))
+    sites = rng.uniform(0, 3000, size=(m_e + m_c, 2))
+    cost = np.linalg.norm(points[:, None, :] - sites[None, :, :], axis=2) / 1.2  # 1.2 m/s walking
+    cost[rng.random(cost.shape) < unreachable] = np.inf
+    demand = rng.integers(1, 20, size=n).astype(float) * 1.75
+    existing = rng.integers(10, 40, size=m_e).astype(float)
+    candidate = rng.integers(20, 80, size=m_c).astype(float)
+    return cost, demand, existing, candidate
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("k", [1, 2, 3])
+def test_p_median_equals_brute_force(seed, k):
+    rng = np.random.default_rng(seed)
+    cost, demand, existing, candidate = random_instance(rng)
+    expected, _ = brute_force(cost, demand, existing, candidate, k, "p-median")
+    model = SiteModel.from_cost_matrix(cost, demand, existing, candidate, k, "p-median", max_s=600,
+                                       neighbours=2)  # small neighbourhood: exercises the widening
+    if math.isinf(expected):
+        with pytest.raises(InfeasibleError):
+            model.solve()
+        return
+    result = model.solve()
+    assert len(result.chosen) == k
+    assert result.objective_value == pytest.approx(expected, rel=1e-6, abs=1e-6)
+    # the assignment serves all demand and respects capacities
+    seats = result.assignment.toarray()
+    assert seats.sum(axis=1) == pytest.approx(demand, abs=1e-6)
+    capacity = np.concatenate([existing, candidate])
+    open_columns = list(range(existing.size)) + [existing.size + j for j in result.chosen]
+    assert np.all(seats.sum(axis=0)[open_columns] <= capacity[open_columns] + 1e-6)
+    closed = [j for j in range(capacity.size) if j not in open_columns]
+    assert np.allclose(seats[:, closed], 0)
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("k", [1, 2])
+def test_coverage_equals_brute_force(seed, k):
+    rng = np.random.default_rng(100 + seed)
+    cost, demand, existing, candidate = random_instance(rng)
+    expected, _ = brute_force(cost, demand, existing, candidate, k, "coverage", max_s=900)
+    result = SiteModel.from_cost_matrix(cost, demand, existing, candidate, k, "coverage", max_s=900).solve()
+    assert result.objective_value == pytest.approx(expected, rel=1e-6, abs=1e-6)
+
+
+def test_hand_worked_p_median_picks_the_site_next_to_the_big_demand():
+    # two demand points: 100 seats at A, 10 at B; one existing unit far from both with room for all;
+    # candidate 0 next to A (60 s), candidate 1 next to B (60 s); each candidate 200 seats.
+    cost = np.array([[1200.0, 60.0, 900.0],
+                     [1200.0, 900.0, 60.0]])
+    result = SiteModel.from_cost_matrix(cost, [100, 10], [500], [200, 200], 1, max_s=600).solve()
+    assert result.chosen == (0,)
+    assert result.objective_value == pytest.approx(100 * 60 + 10 * 900)
+    assert result.before["mean_travel_s"] == pytest.approx(1200)
+    assert result.after["mean_travel_s"] == pytest.approx((100 * 60 + 10 * 900) / 110)
+    assert result.before["coverage_share"] == 0
+    assert result.after["coverage_share"] == pytest.approx(100 / 110)
+
+
+def test_capacity_shortfall_is_explained_with_numbers():
+    cost = np.full((2, 3), 100.0)
+    model = SiteModel.from_cost_matrix(cost, [300, 215], [220], [100, 200], 1)
+    with pytest.raises(InfeasibleError, match=r"total capacity 420 seats < demand 515 seats"):
+        model.solve()
+
+
+def test_k_larger_than_candidates_is_explained():
+    cost = np.full((2, 3), 100.0)
+    with pytest.raises(InfeasibleError, match=r"3 new sites asked for but only 2 candidates"):
+        SiteModel.from_cost_matrix(cost, [1, 1], [220], [100, 200], 3).solve()
+
+
+def test_infeasible_explanation_in_finnish():
+    cost = np.full((2, 3), 100.0)
+    with pytest.raises(InfeasibleError, match=r"kokonaiskapasiteetti 420 paikkaa < kysyntä 515 paikkaa"):
+        SiteModel.from_cost_matrix(cost, [300, 215], [220], [100, 200], 1).solve(lang="fi")
+
+
+def test_demand_that_can_reach_only_full_units_is_infeasible():
+    inf = np.inf
+    # point 0 reaches only the existing unit (10 seats) but needs 30; plenty of capacity elsewhere
+    cost = np.array([[100.0, inf], [100.0, 100.0]])
+    with pytest.raises(InfeasibleError, match=r"20 of 35 seats"):
+        SiteModel.from_cost_matrix(cost, [30, 5], [10], [100], 1).solve()
+
+
+def test_bad_inputs_name_every_field():
+    with pytest.raises(InputError) as info:
+        SiteModel.from_cost_matrix(np.ones((2, 2)), [1, -1], [5], [5, 5], -1, "median")
+    assert {"cost_s", "demand", "objective", "k"} <= info.value.fields()
+    with pytest.raises(InputError) as info:
+        SiteModel.from_cost_matrix(np.ones((2, 2)), [1, 1], [5], [5], 1, "coverage")
+    assert info.value.fields() == {"max_s"}
+
+
+def test_unreachable_demand_is_left_out_and_reported():
+    cost = np.array([[60.0, 60.0], [np.inf, np.inf]])
+    result = SiteModel.from_cost_matrix(cost, [5, 7], [10], [10], 1, max_s=600).solve()
+    assert result.unreachable_seats == 7
+    assert "7 seats" in result.explanation
+
+
+def test_uncapacitated_candidates_are_allowed():
+    cost = np.array([[60.0, 600.0, 30.0], [600.0, 60.0, 30.0]])
+    result = SiteModel.from_cost_matrix(cost, [50, 50], [np.inf, np.inf], [np.inf], 1).solve()
+    assert result.chosen == (0,)
+    assert result.objective_value == pytest.approx(3000)
