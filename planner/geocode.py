@@ -161,7 +161,7 @@ class AddressIndex:
             street_key = normalise_street(entry.street)
             self._by_street[street_key].append(entry)
             self._exact.setdefault((street_key, normalise_number(entry.housenumber)), entry)
-            if entry.city:
+            if entry.city and re.fullmatch(r"[^\W\d_]+", fold(entry.city)):  # one word, letters only
                 cities.add(fold(entry.city))
         self._streets: list[str] = sorted(self._by_street)
         self._cities = cities

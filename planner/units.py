@@ -7,7 +7,7 @@ capacity_seats, caretakers, free_seats, capacity_estimated, demo, source``.
 
 :func:`load_units` never stops at the first bad row: it returns the good units and one
 :class:`~planner.errors.Problem` per bad value, named ``units row N <column>`` where N is the row as a
-spreadsheet shows it (the header is row 1), or ``units feature N <property>`` (1-based) for GeoJSON.
+the line of the file (the header is row 1, as a spreadsheet shows it), or ``units feature N <property>`` (1-based) for GeoJSON.
 
 Opening hours use the common forms of OpenStreetMap's ``opening_hours`` syntax:
 ``Mo-Fr 06:30-17:00``, ``24/7``, ``Mo-Fr 06:00-18:00; Sa 08:00-16:00``, ``Mo,We 08:00-12:00,13:00-16:00``,
@@ -400,7 +400,8 @@ def load_units(path: str | Path, *, addresses: "AddressIndex | None" = None,
     if path.suffix.lower() in (".geojson", ".json") or text.lstrip().startswith("{"):
         rows = _geojson_rows(text, path.name, field, problems)
         for number, row in enumerate(rows, start=1):
-            if row is None:
+            if isinstance(row, Problem):
+                problems.append(row)
                 continue
             unit = _parse_row(row, f"{field} feature {number}", problems, seen, addresses, default_source)
             if unit is not None:
@@ -411,9 +412,10 @@ def load_units(path: str | Path, *, addresses: "AddressIndex | None" = None,
     if missing:
         return [], [Problem(f"{field} columns", ",".join(header),
                             f"a header row with the columns unit_id,name,lat,lon (missing: {', '.join(missing)})")]
-    for number, row in enumerate(reader, start=2):  # the header is row 1, as in a spreadsheet
+    for row in reader:
+        number = reader.line_num  # line of the file (the header is line 1), blank lines counted
         if not any(_text(value) for value in row.values() if not isinstance(value, list)):
-            continue  # blank line
+            continue  # a line of only separators
         unit = _parse_row(row, f"{field} row {number}", problems, seen, addresses, default_source)
         if unit is not None:
             units.append(unit)
@@ -422,7 +424,7 @@ def load_units(path: str | Path, *, addresses: "AddressIndex | None" = None,
     return units, problems
 
 
-def _geojson_rows(text: str, name: str, field: str, problems: list[Problem]) -> list[dict[str, Any] | None]:
+def _geojson_rows(text: str, name: str, field: str, problems: list[Problem]) -> list[dict[str, Any] | Problem]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
@@ -435,16 +437,15 @@ def _geojson_rows(text: str, name: str, field: str, problems: list[Problem]) -> 
     if crs_name and not re.search(r"(CRS84|4326)$", crs_name):
         problems.append(Problem(f"{field} crs", crs_name, "WGS84 coordinates (EPSG:4326 / CRS84) for unit points"))
         return []
-    rows: list[dict[str, Any] | None] = []
+    rows: list[dict[str, Any] | Problem] = []
     for number, feature in enumerate(data.get("features") or [], start=1):
         props = dict((feature or {}).get("properties") or {})
         geometry = (feature or {}).get("geometry")
         if geometry:
             coords = geometry.get("coordinates")
             if geometry.get("type") != "Point" or not isinstance(coords, list) or len(coords) < 2:
-                problems.append(Problem(f"{field} feature {number} geometry", geometry.get("type"),
-                                        "a Point geometry [lon, lat]"))
-                rows.append(None)
+                rows.append(Problem(f"{field} feature {number} geometry", geometry.get("type"),
+                                    "a Point geometry [lon, lat]"))
                 continue
             props.setdefault("lon", coords[0])
             props.setdefault("lat", coords[1])

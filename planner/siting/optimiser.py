@@ -14,9 +14,11 @@ yⱼ ∈ {0, 1} opens candidate j (existing units are always open), xᵢⱼ ≥ 
          Σ_candidates yⱼ = K
 
 Any unmet demand in the optimum means no assignment exists: it is reported as an ``InfeasibleError``
-with the numbers. For speed only plausible pairs are kept (each point's ``neighbours`` quickest sites);
-when that leaves demand unmet the neighbourhood is doubled until the model is complete. The tests
-check the result against brute-force enumeration of all K-subsets on the full model.
+with the numbers. Models with at most ``exact_pairs`` reachable (point, site) pairs are solved complete.
+Larger ones keep only each point's ``neighbours`` quickest sites (the model is then exact on those
+pairs; a point is never served by a site farther than its 30 quickest in practice); when that leaves
+demand unmet the neighbourhood is doubled. The tests check the complete model against brute-force
+enumeration of all K-subsets, and the reduced model against the complete one.
 
 **Maximal covering with capacities** (Church & ReVelle 1974) — maximise demand served within max_s::
 
@@ -38,7 +40,7 @@ from typing import Any, Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from planner.errors import InfeasibleError, InputError, ProblemCollector
 from planner.i18n import translate
@@ -46,6 +48,7 @@ from planner.siting.accessibility import nearest, travel_metrics
 
 OBJECTIVES = ("p-median", "coverage")
 DEFAULT_NEIGHBOURS = 30
+DEFAULT_EXACT_PAIRS = 40_000
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,7 @@ class SiteModel:
 
     def __init__(self, cost_s: np.ndarray, demand: np.ndarray, existing_capacity: np.ndarray,
                  candidate_capacity: np.ndarray, k: int, objective: str, max_s: float | None,
-                 neighbours: int) -> None:
+                 neighbours: int, exact_pairs: int = DEFAULT_EXACT_PAIRS) -> None:
         self.cost_s = cost_s
         self.demand = demand
         self.existing_capacity = existing_capacity
@@ -86,6 +89,7 @@ class SiteModel:
         self.objective = objective
         self.max_s = max_s
         self.neighbours = neighbours
+        self.exact_pairs = exact_pairs
 
     @property
     def n_existing(self) -> int:
@@ -98,13 +102,16 @@ class SiteModel:
     @classmethod
     def from_cost_matrix(cls, cost_s, demand, existing_capacity, candidate_capacity, k: int,
                          objective: str = "p-median", max_s: float | None = None, *,
-                         neighbours: int = DEFAULT_NEIGHBOURS) -> "SiteModel":
+                         neighbours: int = DEFAULT_NEIGHBOURS,
+                         exact_pairs: int = DEFAULT_EXACT_PAIRS) -> "SiteModel":
         """Validate and build.
 
         ``cost_s``: (demand points × (existing + candidates)) seconds, inf unreachable, existing columns
         first. ``demand``: seats per point. Capacities in seats (inf = no limit); ``candidate_capacity``
         may be one number for all. ``k``: new sites to open. ``max_s``: coverage threshold (seconds;
         required for ``coverage``, used for the coverage share in the metrics otherwise).
+        ``neighbours`` / ``exact_pairs``: p-median models with more than ``exact_pairs`` reachable
+        (point, site) pairs keep only each point's ``neighbours`` quickest sites (see :meth:`solve`).
         """
         problems = ProblemCollector()
         cost = np.asarray(cost_s, dtype=float)
@@ -139,7 +146,7 @@ class SiteModel:
         if neighbours < 1:
             problems.add("neighbours", neighbours, "at least 1")
         problems.raise_if_any()
-        return cls(cost, demand, existing, candidate, int(k), objective, max_s, int(neighbours))
+        return cls(cost, demand, existing, candidate, int(k), objective, max_s, int(neighbours), int(exact_pairs))
 
     # ------------------------------------------------------------------ feasibility
     def check_feasible(self, lang: str = "en") -> None:
@@ -163,22 +170,38 @@ class SiteModel:
     # ------------------------------------------------------------------ solve
     def solve(self, *, lang: str = "en", time_limit_s: float | None = None,
               mip_rel_gap: float = 1e-7) -> SiteResult:
-        """Solve to optimality (within ``mip_rel_gap``) and return a frozen :class:`SiteResult`."""
+        """Solve to optimality (within ``mip_rel_gap``) and return a frozen :class:`SiteResult`.
+
+        p-median: the complete model when it has at most ``exact_pairs`` reachable pairs, else the model
+        on each point's ``neighbours`` quickest sites (widened while demand is left unmet);
+        ``details["model"]`` says which.
+        """
         self.check_feasible(lang)
         rows = np.flatnonzero(self._reachable_mask())
         if self.objective == "coverage":
             pairs = self._pairs_within(rows, self.max_s)
-            solution = self._solve_milp(rows, pairs, time_limit_s, mip_rel_gap)
+            solution = self._solve(rows, pairs, time_limit_s, mip_rel_gap)
+            solution["model"] = "complete"
         else:
-            limit = self.neighbours
-            while True:
-                pairs = self._pairs_nearest(rows, limit)
-                solution = self._solve_milp(rows, pairs, time_limit_s, mip_rel_gap)
-                complete = limit >= self.cost_s.shape[1]
-                if solution["unmet"] <= 1e-6 * max(1.0, float(self.demand.sum())) or complete:
+            full = int(np.isfinite(self.cost_s[rows]).sum())
+            limit = self.cost_s.shape[1] if full <= self.exact_pairs else self.neighbours
+            tolerance = 1e-6 * max(1.0, float(self.demand.sum()))
+            pairs = self._pairs_nearest(rows, limit)
+            for _ in range(20):
+                solution = self._solve(rows, pairs, time_limit_s, mip_rel_gap)
+                if pairs[0].size == full:
                     break
-                limit *= 2
-            if solution["unmet"] > 1e-6 * max(1.0, float(self.demand.sum())):
+                if solution["unmet"] > tolerance:
+                    limit *= 2
+                    pairs = _union(pairs, self._pairs_nearest(rows, limit))
+                    continue
+                better = self._reassign(rows, solution["chosen"], solution["value"])
+                if better is None:
+                    break
+                pairs = _union(pairs, better)
+            solution["model"] = "complete" if pairs[0].size == full else \
+                f"{limit} quickest sites per demand point + re-assignment pairs ({pairs[0].size} of {full} pairs)"
+            if solution["unmet"] > tolerance:
                 raise InfeasibleError(translate("siting.infeasible.unmet", lang, unmet=_fmt(solution["unmet"]),
                                                 demand=_fmt(float(self.demand[rows].sum()))))
         return self._result(rows, pairs, solution, lang)
@@ -200,8 +223,34 @@ class SiteModel:
         i, j = np.nonzero(self.cost_s[rows] <= max_s)
         return i, j
 
-    def _solve_milp(self, rows: np.ndarray, pairs: tuple[np.ndarray, np.ndarray],
-                    time_limit_s: float | None, mip_rel_gap: float) -> dict[str, Any]:
+    def _reassign(self, rows: np.ndarray, chosen: Sequence[int], value: float
+                  ) -> tuple[np.ndarray, np.ndarray] | None:
+        """With the chosen sites open, solve the assignment (transport) LP on every reachable pair; when
+        it beats ``value`` return its pairs (to add to the reduced model), else None."""
+        columns = np.array(list(range(self.n_existing)) + [self.n_existing + j for j in chosen], dtype=int)
+        cost = self.cost_s[rows][:, columns]
+        i, jj = np.nonzero(np.isfinite(cost))
+        n, m = rows.size, columns.size
+        capacity = np.concatenate([self.existing_capacity, self.candidate_capacity])[columns]
+        penalty = (self.cost_s.shape[1] + 1) * (float(np.nanmax(np.where(np.isfinite(self.cost_s), self.cost_s,
+                                                                            np.nan))) + 1.0)
+        c = np.concatenate([cost[i, jj], np.full(n, penalty)])
+        a_eq = sp.hstack([sp.csr_array((np.ones(i.size), (i, np.arange(i.size))), shape=(n, i.size)),
+                          sp.identity(n, format="csr")], format="csr")
+        finite = np.isfinite(capacity)
+        rank = np.cumsum(finite) - 1
+        keep = finite[jj]
+        a_ub = sp.csr_array((np.ones(int(keep.sum())), (rank[jj[keep]], np.flatnonzero(keep))),
+                            shape=(int(finite.sum()), c.size))
+        lp = linprog(c, A_ub=a_ub, b_ub=capacity[finite], A_eq=a_eq, b_eq=self.demand[rows],
+                     bounds=(0, None), method="highs")
+        if lp.status != 0 or lp.fun >= value - 1e-7 * max(1.0, abs(value)):
+            return None
+        used = lp.x[: i.size] > 1e-9
+        return i[used], columns[jj[used]]
+
+    def _build(self, rows: np.ndarray, pairs: tuple[np.ndarray, np.ndarray]) -> dict[str, Any]:
+        """Objective, equality rows (demand for p-median, then Σy = K) and ≤ rows (capacity, linking)."""
         pi, pj = pairs
         n, n_pairs, m_e, m_c = rows.size, pi.size, self.n_existing, self.n_candidates
         w = self.demand[rows]
@@ -212,63 +261,69 @@ class SiteModel:
         d = self.cost_s[rows][pi, pj]
         c = np.zeros(n_vars)
         if pmedian:
-            finite_max = float(d.max()) if d.size else 0.0
             c[:n_pairs] = d
+            finite_max = float(np.nanmax(np.where(np.isfinite(self.cost_s), self.cost_s, np.nan))) \
+                if np.isfinite(self.cost_s).any() else 0.0
             c[n_pairs:y0] = (self.cost_s.shape[1] + 1) * (finite_max + 1.0)
         else:
             c[:n_pairs] = -1.0  # maximise covered seats
-        blocks, lower, upper = [], [], []
-        # demand rows
-        a = sp.coo_array((np.ones(n_pairs), (pi, np.arange(n_pairs))), shape=(n, n_vars))
+        demand_rows = sp.coo_array((np.ones(n_pairs), (pi, np.arange(n_pairs))), shape=(n, n_vars))
         if pmedian:
-            a = a + sp.coo_array((np.ones(n), (np.arange(n), n_pairs + np.arange(n))), shape=(n, n_vars))
-            lower.append(w); upper.append(w)
-        else:
-            lower.append(np.zeros(n)); upper.append(w)
-        blocks.append(a)
+            demand_rows = demand_rows + sp.coo_array((np.ones(n), (np.arange(n), n_pairs + np.arange(n))),
+                                                     shape=(n, n_vars))
+        k_row = sp.coo_array((np.ones(m_c), (np.zeros(m_c, dtype=int), y0 + np.arange(m_c))), shape=(1, n_vars))
         # capacity rows, one per site with a finite capacity
         capacity = np.concatenate([self.existing_capacity, self.candidate_capacity])
         finite = np.isfinite(capacity)
+        cap_sites = np.flatnonzero(finite)
         site_rows = np.cumsum(finite) - 1
-        n_cap = int(finite.sum())
         keep = finite[pj]
-        a_rows = [site_rows[pj[keep]]]
-        a_cols = [np.flatnonzero(keep)]
-        a_vals = [np.ones(int(keep.sum()))]
         cand_finite = np.flatnonzero(finite[m_e:])
-        a_rows.append(site_rows[m_e + cand_finite]); a_cols.append(y0 + cand_finite)
-        a_vals.append(-capacity[m_e + cand_finite])
-        blocks.append(sp.coo_array((np.concatenate(a_vals), (np.concatenate(a_rows), np.concatenate(a_cols))),
-                                   shape=(n_cap, n_vars)))
-        cap_upper = np.where(np.arange(capacity.size) < m_e, capacity, 0.0)[finite]
-        lower.append(np.full(n_cap, -np.inf)); upper.append(cap_upper)
-        # linking rows x_ij <= w_i y_j for candidate pairs
+        cap_rows = sp.coo_array(
+            (np.concatenate([np.ones(int(keep.sum())), -capacity[m_e + cand_finite]]),
+             (np.concatenate([site_rows[pj[keep]], site_rows[m_e + cand_finite]]),
+              np.concatenate([np.flatnonzero(keep), y0 + cand_finite]))),
+            shape=(cap_sites.size, n_vars))
+        cap_upper = np.where(cap_sites < m_e, capacity[cap_sites], 0.0)
+        # linking rows x_ij - w_i y_j <= 0 for candidate pairs
         cand_pairs = np.flatnonzero(pj >= m_e)
         n_link = cand_pairs.size
-        link_rows = np.concatenate([np.arange(n_link), np.arange(n_link)])
-        link_cols = np.concatenate([cand_pairs, y0 + pj[cand_pairs] - m_e])
-        link_vals = np.concatenate([np.ones(n_link), -w[pi[cand_pairs]]])
-        blocks.append(sp.coo_array((link_vals, (link_rows, link_cols)), shape=(n_link, n_vars)))
-        lower.append(np.full(n_link, -np.inf)); upper.append(np.zeros(n_link))
-        # exactly K candidates
-        blocks.append(sp.coo_array((np.ones(m_c), (np.zeros(m_c, dtype=int), y0 + np.arange(m_c))),
-                                   shape=(1, n_vars)))
-        lower.append(np.array([float(self.k)])); upper.append(np.array([float(self.k)]))
-        matrix = sp.vstack(blocks, format="csr")
+        link_rows = sp.coo_array(
+            (np.concatenate([np.ones(n_link), -w[pi[cand_pairs]]]),
+             (np.concatenate([np.arange(n_link), np.arange(n_link)]),
+              np.concatenate([cand_pairs, y0 + pj[cand_pairs] - m_e]))),
+            shape=(n_link, n_vars))
+        eq_blocks, b_eq = [k_row], [np.array([float(self.k)])]
+        ub_blocks, b_ub = [cap_rows, link_rows], [cap_upper, np.zeros(n_link)]
+        if pmedian:
+            eq_blocks.insert(0, demand_rows); b_eq.insert(0, w)
+        else:
+            ub_blocks.append(demand_rows); b_ub.append(w)
+        ub = np.full(n_vars, np.inf)
+        ub[y0:] = 1.0
+        return {"c": c, "a_eq": sp.vstack(eq_blocks, format="csr"), "b_eq": np.concatenate(b_eq),
+                "a_ub": sp.vstack(ub_blocks, format="csr"), "b_ub": np.concatenate(b_ub),
+                "lb": np.zeros(n_vars), "ub": ub, "y0": y0, "n_pairs": n_pairs, "cap_sites": cap_sites}
+
+    def _solve(self, rows: np.ndarray, pairs: tuple[np.ndarray, np.ndarray],
+               time_limit_s: float | None, mip_rel_gap: float) -> dict[str, Any]:
+        problem = self._build(rows, pairs)
+        n_vars, y0, n_pairs = problem["c"].size, problem["y0"], problem["n_pairs"]
         integrality = np.zeros(n_vars)
         integrality[y0:] = 1
-        bounds_upper = np.full(n_vars, np.inf)
-        bounds_upper[y0:] = 1.0
         options: dict[str, Any] = {"mip_rel_gap": mip_rel_gap, "presolve": True}
         if time_limit_s is not None:
             options["time_limit"] = float(time_limit_s)
-        result = milp(c, constraints=LinearConstraint(matrix, np.concatenate(lower), np.concatenate(upper)),
-                      integrality=integrality, bounds=Bounds(np.zeros(n_vars), bounds_upper), options=options)
+        constraints = [LinearConstraint(problem["a_eq"], problem["b_eq"], problem["b_eq"]),
+                       LinearConstraint(problem["a_ub"], -np.inf, problem["b_ub"])]
+        result = milp(problem["c"], constraints=constraints, integrality=integrality,
+                      bounds=Bounds(problem["lb"], problem["ub"]), options=options)
         if result.x is None:
             raise InfeasibleError(f"the solver found no solution: {result.message}")
         x = np.clip(result.x, 0.0, None)
         chosen = tuple(int(j) for j in np.flatnonzero(x[y0:] > 0.5))
         return {"x": x[:n_pairs], "unmet": float(x[n_pairs:y0].sum()), "chosen": chosen,
+                "value": float(result.fun),
                 "status": "optimal" if result.status == 0 else f"stopped: {result.message}",
                 "mip_gap": float(getattr(result, "mip_gap", 0.0) or 0.0)}
 
@@ -304,7 +359,8 @@ class SiteModel:
                           after=after, status=solution["status"], explanation=explanation,
                           objective=self.objective, assigned_mean_travel_s=assigned_mean,
                           unreachable_seats=unreachable, pairs_kept=int(pi.size),
-                          details={"mip_gap": solution["mip_gap"], "served_seats": served})
+                          details={"mip_gap": solution["mip_gap"], "served_seats": served,
+                                   "model": solution["model"]})
 
     def metrics_for(self, chosen: Sequence[int]) -> dict[str, float]:
         """Nearest-open-site metrics with the existing units plus the given candidate indices open."""
@@ -334,3 +390,12 @@ def _minutes(seconds: float) -> str:
 
 def _percent(share: float) -> str:
     return f"{share * 100:.0f}" if math.isfinite(share) else "-"
+
+
+def _union(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Union of two (rows, columns) pair lists, without duplicates."""
+    i = np.concatenate([a[0], b[0]]).astype(np.int64)
+    j = np.concatenate([a[1], b[1]]).astype(np.int64)
+    key = np.unique(i * (int(j.max(initial=0)) + 1) + j)
+    width = int(j.max(initial=0)) + 1
+    return key // width, key % width

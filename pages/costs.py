@@ -1,0 +1,223 @@
+"""Costs page: ECEC fees per child and in total, Kela allowances, scenario comparison, 24-month timeline.
+
+Every number comes from ``planner.money`` (cached per family JSON and language) and is shown with the
+engine's own explanation: which rule row, which period, which sibling rank; provisional rules are
+flagged.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from pages import ui
+from planner.errors import InputError, PlannerError
+
+ALLOWANCES = ("home_care_allowance", "flexible_care_allowance", "partial_care_allowance",
+              "private_care_allowance")
+
+
+def _result(kind: str) -> dict[str, Any] | None:
+    """The money result, or None after showing why it is missing."""
+    try:
+        return ui.money(kind)
+    except ImportError:
+        ui.backend_missing(ui.t(f"costs.part.{kind}"))
+    except InputError as error:
+        st.error(ui.t("error.fix_family"))
+        ui.show_error(error)
+        st.page_link("pages/family.py", label=ui.t("nav.family"), icon=":material/family_restroom:")
+    except PlannerError as error:
+        ui.show_error(error)
+    return None
+
+
+def _rule_caption(rule: dict[str, Any] | None) -> None:
+    if not rule:
+        return
+    status = rule.get("status", "")
+    text = ui.t("costs.rule", valid_from=rule.get("valid_from") or "–",
+                valid_to=rule.get("valid_to") or ui.t("costs.open_ended"),
+                source=rule.get("source") or "–", status=ui.t(f"costs.status.{status}")
+                if status in ("verified", "provisional") else status)
+    if status == "provisional":
+        st.warning(":material/warning: " + text)
+    else:
+        st.caption(text)
+
+
+def _fees(result: dict[str, Any]) -> None:
+    st.subheader(ui.t("costs.fees"))
+    col1, col2, col3 = st.columns(3)
+    col1.metric(ui.t("costs.total_fee"), ui.fmt_eur(result.get("total_monthly_fee_eur")))
+    col2.metric(ui.t("costs.family_size"), result.get("family_size"))
+    income = result.get("income_eur")
+    col3.metric(ui.t("costs.income"), ui.fmt_eur(income) if income is not None else ui.t("costs.not_reported"))
+    st.caption(ui.t("costs.fee_basis", percent=result.get("fee_percent", "–"),
+                    threshold=ui.fmt_eur(result.get("threshold_eur")),
+                    max_fee=ui.fmt_eur(result.get("max_fee_eur")), min_fee=ui.fmt_eur(result.get("min_fee_eur"))))
+    rows = []
+    for child in result.get("children", []):
+        rows.append({
+            ui.t("costs.col.child"): child.get("id"),
+            ui.t("costs.col.care"): ui.t(f"care.{child['care']}") if child.get("care") in CARE_KEYS else
+            child.get("care"),
+            ui.t("costs.col.sibling_rank"): child.get("sibling_rank") if child.get("sibling_rank") else "–",
+            ui.t("costs.col.coefficient"): child.get("coefficient"),
+            ui.t("costs.col.fee"): ui.fmt_eur(child.get("monthly_fee_eur")),
+            ui.t("costs.col.provisional"): ui.t("costs.yes") if child.get("provisional") else ui.t("costs.no"),
+            ui.t("costs.col.explanation"): child.get("explanation", ""),
+        })
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    for child in result.get("children", []):
+        marker = " :material/warning: " + ui.t("costs.provisional") if child.get("provisional") else ""
+        st.markdown(f"- **{child.get('id')}** — {ui.fmt_eur(child.get('monthly_fee_eur'))}: "
+                    f"{child.get('explanation', '')}{marker}")
+    _rule_caption(result.get("rule"))
+    for note in result.get("notes", []):
+        st.caption(":material/info: " + note)
+
+
+CARE_KEYS = ("municipal", "voucher", "private", "home", "preschool", "none")
+
+
+def _allowances(result: dict[str, Any]) -> None:
+    st.subheader(ui.t("costs.allowances"))
+    st.metric(ui.t("costs.total_allowances"), ui.fmt_eur(result.get("total_eur")))
+    rows = []
+    for name in ALLOWANCES:
+        part = result.get(name)
+        if not part:
+            continue
+        rows.append({
+            ui.t("costs.col.allowance"): ui.t(f"costs.allowance.{name}"),
+            ui.t("costs.col.eligible"): ui.t("costs.yes") if part.get("eligible") else ui.t("costs.no"),
+            ui.t("costs.col.care_allowance"): ui.fmt_eur(part.get("care_allowance_eur")),
+            ui.t("costs.col.sibling_supplements"): ui.fmt_eur(part.get("sibling_supplements_eur")),
+            ui.t("costs.col.care_supplement"): ui.fmt_eur(part.get("care_supplement_eur")),
+            ui.t("costs.col.municipal_supplement"): ui.fmt_eur(part.get("municipal_supplement_eur")),
+            ui.t("costs.col.total"): ui.fmt_eur(part.get("total_eur")),
+        })
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    for name in ALLOWANCES:
+        part = result.get(name)
+        if part and part.get("reasons"):
+            with st.expander(ui.t("costs.why", what=ui.t(f"costs.allowance.{name}"))):
+                for reason in part["reasons"]:
+                    st.markdown(f"- {reason}")
+    _rule_caption(result.get("rule"))
+
+
+def _carer_label(auto_text: str):
+    return lambda adult_id: auto_text if adult_id == "-" else adult_id
+
+
+def _scenario_inputs() -> None:
+    """The two numbers the comparison needs beyond the family form (kept in the family dict)."""
+    family = ui.family()
+    adults = [a.get("id") for a in family.get("adults", []) if a.get("id")]
+    seeds = {"c.part_time_hours": float(family.get("part_time_hours") or 0.0),
+             "c.private_fee_eur": float(family.get("private_fee_eur") or 0.0),
+             "c.carer": family.get("carer") if family.get("carer") in adults else "-"}
+    for key, value in seeds.items():
+        if key not in st.session_state:
+            st.session_state[key] = value
+    if st.session_state["c.carer"] not in ["-", *adults]:
+        st.session_state["c.carer"] = "-"
+    col1, col2, col3 = st.columns(3)
+    col1.selectbox(ui.t("costs.carer"), options=["-", *adults], key="c.carer",
+                   format_func=_carer_label(ui.t("costs.carer_auto")))
+    col2.number_input(ui.t("costs.part_time_hours"), key="c.part_time_hours", min_value=0.0,
+                      max_value=60.0, step=1.0, help=ui.t("costs.zero_means_none"))
+    col3.number_input(ui.t("costs.private_fee"), key="c.private_fee_eur", min_value=0.0, step=10.0,
+                      help=ui.t("costs.zero_means_none"))
+    updated = dict(family)
+    for name in ("part_time_hours", "private_fee_eur", "carer"):
+        value = st.session_state[f"c.{name}"]
+        if value in (0, 0.0, "-", None):
+            updated.pop(name, None)
+        else:
+            updated[name] = value
+    st.session_state[ui.FAMILY_KEY] = updated
+
+
+def _compare(result: dict[str, Any]) -> None:
+    scenarios = result.get("scenarios", [])
+    if not scenarios:
+        return
+    usable = [s for s in scenarios if s.get("applicable", True) and s.get("net_eur") is not None]
+    table = pd.DataFrame([{
+        ui.t("costs.col.scenario"): s.get("title") or s.get("name"),
+        ui.t("costs.col.description"): s.get("description"),
+        ui.t("costs.col.earnings"): s.get("earnings_eur"),
+        ui.t("costs.col.fees"): s.get("fees_eur"),
+        ui.t("costs.col.allowances"): s.get("allowances_eur"),
+        ui.t("costs.col.net"): s.get("net_eur"),
+        ui.t("costs.col.taxable"): s.get("taxable_eur"),
+        ui.t("costs.col.provisional"): ui.t("costs.yes") if s.get("provisional") else ui.t("costs.no"),
+    } for s in usable])
+    if usable:
+        chart = pd.DataFrame({ui.t("costs.col.net"): [s["net_eur"] for s in usable]},
+                             index=[s.get("title") or s.get("name") for s in usable])
+        st.bar_chart(chart, horizontal=True, x_label=ui.t("costs.col.net"))
+        st.dataframe(table, hide_index=True, width="stretch")
+    for s in scenarios:
+        if s not in usable:
+            st.caption(ui.t("costs.scenario_missing", title=s.get("title") or s.get("name"),
+                            reasons="; ".join(s.get("reasons") or [])))
+    st.caption(ui.t("costs.compare_note"))
+
+
+def _timeline(result: dict[str, Any]) -> None:
+    st.subheader(ui.t("costs.timeline"))
+    months = result.get("rows", [])
+    if not months:
+        return
+    child_ids = [c["id"] for c in months[0].get("children", [])]
+    rows = []
+    for month in months:
+        row: dict[str, Any] = {ui.t("costs.col.month"): str(month.get("month", ""))}
+        fees_by_child = {c["id"]: c.get("monthly_fee_eur") for c in month.get("children", [])}
+        for child_id in child_ids:
+            row[ui.t("costs.col.child_fee", child=child_id)] = fees_by_child.get(child_id)
+        row[ui.t("costs.col.fees")] = month.get("total_monthly_fee_eur")
+        row[ui.t("costs.col.allowances")] = month.get("allowances_eur")
+        row[ui.t("costs.col.provisional")] = ui.t("costs.yes") if month.get("provisional") else ui.t("costs.no")
+        row[ui.t("costs.col.explanation")] = "; ".join([*month.get("changes", []), *month.get("notes", [])])
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    lines = [ui.t("costs.col.fees"), ui.t("costs.col.allowances")]
+    chart = table.set_index(ui.t("costs.col.month"))[lines].astype(float)
+    st.line_chart(chart, y_label="€", x_label=ui.t("costs.col.month"))
+    st.dataframe(table, hide_index=True, width="stretch")
+    total = result.get("total_fees_eur")
+    if total is not None:
+        st.caption(ui.t("costs.timeline_total", months=result.get("months", len(months)),
+                        total=ui.fmt_eur(total)))
+    if result.get("provisional"):
+        st.warning(":material/warning: " + ui.t("costs.timeline_provisional"))
+
+
+def render() -> None:
+    st.title(ui.t("costs.title"))
+    st.caption(ui.t("costs.intro", date=ui.family().get("date", "")))
+    fees = _result("fees")
+    if fees is None:
+        return
+    _fees(fees)
+    allowances = _result("allowances")
+    if allowances is not None:
+        _allowances(allowances)
+    st.subheader(ui.t("costs.compare"))
+    _scenario_inputs()
+    compare = _result("compare")
+    if compare is not None:
+        _compare(compare)
+    timeline = _result("timeline")
+    if timeline is not None:
+        _timeline(timeline)
+    st.page_link("pages/units.py", label=ui.t("costs.next"), icon=":material/arrow_forward:")
+
+
+render()

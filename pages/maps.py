@@ -1,0 +1,111 @@
+"""Offline maps: Leaflet served from ``static/`` (folium), base layers drawn from the dataset.
+
+No tile server is contacted: the map has no tile layer; streets come from the dataset's walk graph
+and catchment areas from the dataset. Markers carry text labels (H, W1, rank numbers), so nothing
+is told by colour alone.
+"""
+from __future__ import annotations
+
+import html
+from typing import Any, Iterable, Sequence
+
+import folium
+from folium.features import DivIcon
+
+LEAFLET_JS = "/app/static/leaflet/leaflet.js"
+LEAFLET_CSS = "/app/static/leaflet/leaflet.css"
+
+
+def street_lines(graph: Any, *, max_lines: int = 20000) -> list[list[list[float]]]:
+    """Street segments of a ``ModeGraph`` as ``[[lon, lat], [lon, lat]]`` (each undirected edge once)."""
+    coo = graph.time_s.tocoo()
+    rows, cols = coo.row, coo.col
+    lines: list[list[list[float]]] = []
+    seen: set[tuple[int, int]] = set()
+    for u, v in zip(rows.tolist(), cols.tolist()):
+        key = (u, v) if u < v else (v, u)
+        if key in seen or u == v:
+            continue
+        seen.add(key)
+        lines.append([[round(float(graph.lon[u]), 6), round(float(graph.lat[u]), 6)],
+                      [round(float(graph.lon[v]), 6), round(float(graph.lat[v]), 6)]])
+        if len(lines) >= max_lines:
+            break
+    return lines
+
+
+def new_map(bounds: Sequence[Sequence[float]], *, height_px: int = 520) -> folium.Map:
+    """A folium map without tiles that loads Leaflet from this app (works offline)."""
+    fmap = folium.Map(tiles=None, control_scale=True, height=height_px, prefer_canvas=True)
+    fmap.default_js = [("leaflet", LEAFLET_JS)]
+    fmap.default_css = [("leaflet_css", LEAFLET_CSS)]
+    fmap.fit_bounds([list(bounds[0]), list(bounds[1])])
+    return fmap
+
+
+def add_streets(fmap: folium.Map, lines: list[list[list[float]]], name: str) -> None:
+    """Grey street lines (the base layer)."""
+    if not lines:
+        return
+    geojson = {"type": "Feature", "properties": {},
+               "geometry": {"type": "MultiLineString", "coordinates": lines}}
+    folium.GeoJson(geojson, name=name, interactive=False,
+                   style_function=lambda _: {"color": "#8a8a8a", "weight": 1.2, "opacity": 0.8}).add_to(fmap)
+
+
+def add_catchments(fmap: folium.Map, geojson: dict, highlight_unit: str | None, name: str,
+                   label_for: dict[str, str]) -> None:
+    """Catchment polygons; the family's own area outlined thick and labelled in its tooltip."""
+    features = []
+    for feature in geojson.get("features", []):
+        props = dict(feature.get("properties") or {})
+        unit_id = props.get("unit_id")
+        props["label"] = label_for.get(unit_id, str(unit_id))
+        props["own"] = unit_id == highlight_unit
+        features.append({**feature, "properties": props})
+    if not features:
+        return
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features}, name=name,
+        style_function=lambda f: {
+            "color": "#0b5394" if f["properties"]["own"] else "#6d6d6d",
+            "weight": 4 if f["properties"]["own"] else 1,
+            "dashArray": None if f["properties"]["own"] else "4 4",
+            "fillOpacity": 0.12 if f["properties"]["own"] else 0.03,
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+    ).add_to(fmap)
+
+
+def _label_icon(text: str, *, background: str, color: str = "#ffffff", size_px: int = 26) -> DivIcon:
+    style = (f"background:{background};color:{color};border:2px solid #1a1a1a;border-radius:6px;"
+             f"font:bold 13px/22px sans-serif;text-align:center;min-width:{size_px}px;height:{size_px}px;"
+             "padding:0 3px;box-sizing:border-box;white-space:nowrap;")
+    return DivIcon(html=f'<div style="{style}">{html.escape(text)}</div>',
+                   icon_size=(size_px, size_px), icon_anchor=(size_px // 2, size_px // 2))
+
+
+def add_point(fmap: folium.Map, lat: float, lon: float, label: str, tooltip: str, *,
+              background: str = "#1a1a1a", color: str = "#ffffff") -> None:
+    """A labelled point (home "H", work "W1", a unit's rank number)."""
+    folium.Marker([lat, lon], icon=_label_icon(label, background=background, color=color),
+                  tooltip=tooltip).add_to(fmap)
+
+
+def add_route(fmap: folium.Map, path: Iterable[Sequence[float]], tooltip: str, *, dashed: bool,
+              color: str) -> None:
+    """A trip as a line; drop-off solid, pick-up dashed (told apart without colour)."""
+    points = [[float(p[0]), float(p[1])] for p in path]
+    if len(points) < 2:
+        return
+    folium.PolyLine(points, color=color, weight=5, opacity=0.85, dash_array="10 8" if dashed else None,
+                    tooltip=tooltip).add_to(fmap)
+
+
+def rank_colour(rank: int, total: int) -> str:
+    """Dark blue for the best ranks to light grey-blue for the last (the label carries the rank)."""
+    if total <= 1:
+        return "#0b5394"
+    share = (rank - 1) / (total - 1)
+    palette = ["#0b5394", "#2f6fad", "#5b8cc0", "#8aa9cf", "#b4c6dd"]
+    return palette[min(len(palette) - 1, int(share * len(palette)))]

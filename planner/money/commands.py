@@ -1,0 +1,39 @@
+"""CLI handlers: ``fees``, ``allowances``, ``compare``, ``timeline`` (FAMILY.json → JSON dict)."""
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from planner.errors import InputError
+from planner.family import load_family
+from planner.money.allowances import calculate_allowances
+from planner.money.compare import compare_scenarios
+from planner.money.fees import calculate_fees
+from planner.money.timeline import MAX_MONTHS, fee_timeline
+
+
+def _lang(args: argparse.Namespace) -> str:
+    return getattr(args, "lang", None) or "en"
+
+
+def fees_command(args: argparse.Namespace) -> dict[str, Any]:
+    family = load_family(args.family)
+    return calculate_fees(family, lang=_lang(args))
+
+
+def allowances_command(args: argparse.Namespace) -> dict[str, Any]:
+    family = load_family(args.family)
+    return calculate_allowances(family, lang=_lang(args))
+
+
+def compare_command(args: argparse.Namespace) -> dict[str, Any]:
+    family = load_family(args.family)
+    return compare_scenarios(family, lang=_lang(args))
+
+
+def timeline_command(args: argparse.Namespace) -> dict[str, Any]:
+    months = getattr(args, "months", 24)
+    if not isinstance(months, int) or not 1 <= months <= MAX_MONTHS:
+        raise InputError.single("--months", months, f"a whole number of months from 1 to {MAX_MONTHS}")
+    family = load_family(args.family)
+    return fee_timeline(family, months=months, lang=_lang(args))

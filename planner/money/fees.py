@@ -1,0 +1,214 @@
+"""Municipal ECEC client fee (law 1503/2016), computed as eVaka does.
+
+Steps (money in cents, whole-euro results rounded half up):
+
+1. family size = adults (1–2) + every child under 18 in the household; above 6 persons the size-6
+   threshold grows by the increment per further person;
+2. income = sum of the adults' gross monthly income (× the municipality's holiday-pay factor when
+   ``holiday_pay``) + flexible/partial care allowance (+ home care allowance where the municipality
+   counts it); any adult's income not reported → the maximum fee;
+3. base fee = percent × (income − threshold), clamped to [0, max fee], rounded to whole euros;
+4. children in ECEC (municipal, voucher, preschool) youngest first: rank 1 pays the base fee, rank 2
+   the 2nd-child share (40 %; 50 % before 2021-08-01) of it, rank 3+ the 3rd-child share (20 %),
+   rounded to whole euros;
+5. × the municipality's part-time coefficient for the child's weekly hours, rounded to whole euros;
+6. a child's fee under the minimum fee becomes 0. Preschool-only children take a rank but pay 0.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from planner.errors import MissingRuleError
+from planner.family import Child, Family
+from planner.money.common import (
+    ECEC_CARE, cents_to_eur, counted_children, effective_care, fmt_eur, round_half_up, rule_dict, text,
+    youngest_first,
+)
+from planner.rules import FeePeriod, MunicipalSettings, PartTimeBands, rule_book
+
+
+@dataclass(frozen=True)
+class ChildFee:
+    child_id: str
+    care: str
+    sibling_rank: int | None
+    coefficient: Decimal
+    monthly_fee_eur: int
+    explanation: str
+    provisional: bool
+
+
+def family_size(family: Family, on: date) -> int:
+    """Adults (at most 2) + children under 18 living in the household on ``on``; at least 2."""
+    return max(2, min(len(family.adults), 2) + len(counted_children(family, on)))
+
+
+def gross_income_cents(family: Family) -> int | None:
+    """Sum of the adults' gross monthly income in cents; None if any adult's income is not reported."""
+    total = 0
+    for adult in family.adults:
+        if adult.income_cents is None:
+            return None
+        total += adult.income_cents
+    return total
+
+
+def fee_income_cents(family: Family, settings: MunicipalSettings, *, extra_income_cents: int = 0) -> int | None:
+    """Income counted by the fee law: wages (× holiday-pay factor when asked) + counted benefits."""
+    wages = gross_income_cents(family)
+    if wages is None:
+        return None
+    if family.holiday_pay:
+        wages = int(round_half_up(Decimal(wages) * settings.holiday_pay_factor))
+    return wages + extra_income_cents
+
+
+def base_fee_eur(period: FeePeriod, size: int, income_cents: int | None) -> int:
+    """Full-time fee of the youngest child in whole euros (max fee when income is not reported)."""
+    if income_cents is None:
+        return period.max_fee_eur
+    excess = Decimal(income_cents) / 100 - period.threshold_eur(size)
+    fee = period.fee_percent / 100 * excess
+    fee = min(max(fee, Decimal(0)), Decimal(period.max_fee_eur))
+    return int(round_half_up(fee))
+
+
+def sibling_share(period: FeePeriod, rank: int) -> Decimal:
+    if rank <= 1:
+        return Decimal(1)
+    return period.sibling_2_share if rank == 2 else period.sibling_3_share
+
+
+def child_fee_eur(period: FeePeriod, base_eur: int, rank: int, coefficient: Decimal) -> tuple[int, int, int]:
+    """(after sibling share, after part-time coefficient, final after the minimum-fee rule)."""
+    after_sibling = int(round_half_up(Decimal(base_eur) * sibling_share(period, rank)))
+    after_coefficient = int(round_half_up(Decimal(after_sibling) * coefficient))
+    final = 0 if after_coefficient < period.min_fee_eur else after_coefficient
+    return after_sibling, after_coefficient, final
+
+
+def _pct(share: Decimal) -> str:
+    return f"{(share * 100).normalize():f}"
+
+
+def _base_explanation(period: FeePeriod, size: int, income_cents: int | None, base_eur: int, lang: str) -> str:
+    threshold = period.threshold_eur(size)
+    percent = f"{period.fee_percent.normalize():f}"
+    if income_cents is None:
+        return text("money.fee.income_missing", lang, max_fee=period.max_fee_eur)
+    excess_cents = income_cents - threshold * 100
+    if excess_cents <= 0:
+        return text("money.fee.below_threshold", lang, income=fmt_eur(income_cents), threshold=threshold, size=size)
+    explanation = text("money.fee.base", lang, percent=percent, excess=fmt_eur(excess_cents), threshold=threshold,
+                       size=size)
+    if base_eur == period.max_fee_eur:
+        explanation += "; " + text("money.fee.capped", lang, max_fee=period.max_fee_eur)
+    return explanation
+
+
+def calculate_fees(family: Family, on: date | None = None, lang: str = "en", *,
+                   extra_income_cents: int | None = None) -> dict[str, Any]:
+    """Monthly ECEC fee per child and for the family on ``on`` (default: the family's date).
+
+    ``extra_income_cents``: benefits counted as income; default computes the family's flexible and
+    partial care allowance (and the home care allowance where the municipality counts it).
+    Raises MissingRuleError naming the date when no fee row covers it.
+    """
+    on = on or family.date
+    book = rule_book()
+    period = book.fee_period_on(on)
+    settings = book.settings_on(family.municipality, on)
+    bands = book.part_time_bands_on(family.municipality, on)
+    notes: list[str] = []
+    if extra_income_cents is None:
+        extra_income_cents, note = counted_benefits_cents(family, on, settings, lang)
+        if note:
+            notes.append(note)
+    size = family_size(family, on)
+    income = fee_income_cents(family, settings, extra_income_cents=extra_income_cents)
+    base = base_fee_eur(period, size, income)
+    base_text = _base_explanation(period, size, income, base, lang)
+
+    ranked = youngest_first([c for c in counted_children(family, on) if effective_care(c, on) in ECEC_CARE])
+    ranks = {c.id: i for i, c in enumerate(ranked, start=1)}
+    children_out = []
+    total = 0
+    any_band_provisional = False
+    for child in family.children:
+        fee = _child_fee(child, on, period, bands, base, base_text, ranks.get(child.id), lang)
+        any_band_provisional |= fee.provisional
+        total += fee.monthly_fee_eur
+        children_out.append({"id": fee.child_id, "care": fee.care, "sibling_rank": fee.sibling_rank,
+                             "coefficient": float(fee.coefficient), "monthly_fee_eur": fee.monthly_fee_eur,
+                             "explanation": fee.explanation, "provisional": fee.provisional})
+    provisional = period.rule.status == "provisional" or any_band_provisional or (
+        family.holiday_pay and settings.rule.status == "provisional")
+    if period.rule.status == "provisional":
+        notes.append(text("money.fee.provisional_period", lang, valid_from=period.rule.valid_from.isoformat()))
+    if ranked:
+        notes.append(text("money.fee.july", lang))
+    return {
+        "date": on, "municipality": family.municipality, "family_size": size,
+        "income_eur": cents_to_eur(income), "income_reported": income is not None,
+        "counted_benefits_eur": cents_to_eur(extra_income_cents) if income is not None else None,
+        "holiday_pay_factor": float(settings.holiday_pay_factor) if family.holiday_pay else None,
+        "threshold_eur": period.threshold_eur(size), "fee_percent": float(period.fee_percent),
+        "base_fee_eur": base, "max_fee_eur": period.max_fee_eur, "min_fee_eur": period.min_fee_eur,
+        "total_monthly_fee_eur": total, "children": children_out,
+        "rule": rule_dict(period.rule), "provisional": provisional, "notes": notes,
+        "rules_used": [rule_dict(period.rule), rule_dict(settings.rule), rule_dict(bands.rule)],
+    }
+
+
+def _child_fee(child: Child, on: date, period: FeePeriod, bands: PartTimeBands, base: int, base_text: str,
+               rank: int | None, lang: str) -> ChildFee:
+    care = effective_care(child, on)
+    if rank is None:
+        if child.birth_date > on:
+            reason = text("money.fee.not_born", lang)
+        elif care == "none" and child.care != "none" and on >= child.school_start():
+            reason = text("money.fee.school", lang)
+        elif care == "home" and child.care not in ("home", "none") and child.start_date is not None:
+            reason = text("money.fee.not_started", lang, start=child.start_date.isoformat())
+        else:
+            reason = text("money.fee.not_in_ecec", lang, care=text(f"money.care.{care}", lang))
+        return ChildFee(child.id, care, None, Decimal(0), 0, reason, False)
+    rank_text = text("money.fee.rank", lang, rank=rank)
+    if care == "preschool":
+        return ChildFee(child.id, care, rank, Decimal(0), 0, rank_text + "; " + text("money.fee.preschool", lang),
+                        False)
+    coefficient = bands.coefficient(child.weekly_hours)
+    band_provisional = bands.band_status(child.weekly_hours) == "provisional"
+    after_sibling, after_coefficient, final = child_fee_eur(period, base, rank, coefficient)
+    parts = [rank_text]
+    if rank == 1:
+        parts.append(base_text)
+    else:
+        parts.append(text("money.fee.sibling", lang, share=_pct(sibling_share(period, rank)), base=base,
+                          fee=after_sibling))
+    if coefficient != 1:
+        parts.append(text("money.fee.part_time", lang, hours=f"{child.weekly_hours:g}",
+                          share=_pct(coefficient), fee=after_coefficient))
+        if band_provisional:
+            parts.append(text("money.fee.band_provisional", lang))
+    if final == 0 and after_coefficient > 0:
+        parts.append(text("money.fee.under_min", lang, fee=after_coefficient, min_fee=period.min_fee_eur))
+    if care == "voucher":
+        parts.append(text("money.fee.voucher", lang))
+    return ChildFee(child.id, care, rank, coefficient, final, "; ".join(parts), band_provisional)
+
+
+def counted_benefits_cents(family: Family, on: date, settings: MunicipalSettings, lang: str) -> tuple[int, str | None]:
+    """Flexible + partial care allowance (+ home care allowance where counted) in cents, and a note.
+
+    When no Kela row covers ``on`` the benefits cannot be computed: 0 and a note saying so.
+    """
+    from planner.money.allowances import income_counted_allowances_cents
+
+    try:
+        return income_counted_allowances_cents(family, on, settings.home_care_allowance_counts_as_income), None
+    except MissingRuleError:
+        return 0, text("money.fee.benefits_unknown", lang, date=on.isoformat())

@@ -1,0 +1,113 @@
+"""The family's fees and allowances month by month, as the children age.
+
+Each month is evaluated on its first day (the first month on the start date itself): birthdays change
+the family size and sibling order, home care allowance ends when a child turns 3, children starting
+school leave ECEC, a child's ``start_date`` starts the fee, and the fee rules change on 1 August of the
+indexation years. Each row lists what changed since the previous month.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from planner.errors import InputError, MissingRuleError
+from planner.family import Family
+from planner.money.allowances import calculate_allowances
+from planner.money.common import add_months, text
+from planner.money.fees import calculate_fees
+
+MAX_MONTHS = 120
+
+
+def month_dates(start: date, months: int) -> list[date]:
+    """``start`` and the first day of each following month (``months`` dates in all)."""
+    first = date(start.year, start.month, 1)
+    return [start] + [add_months(first, k) for k in range(1, months)]
+
+
+def fee_timeline(family: Family, start: date | None = None, months: int = 24, lang: str = "en") -> dict[str, Any]:
+    """Fees and allowances for ``months`` months from ``start`` (default: the family's date).
+
+    Raises MissingRuleError when no fee row covers a month; allowance amounts missing for a month are
+    reported as ``null`` with a note instead (Kela amounts after 2027 are not known yet).
+    """
+    if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= MAX_MONTHS:
+        raise InputError.single("months", months, f"a whole number of months from 1 to {MAX_MONTHS}")
+    start = start or family.date
+    rows: list[dict[str, Any]] = []
+    previous: dict[str, Any] | None = None
+    for on in month_dates(start, months):
+        fees = calculate_fees(family, on, lang)
+        try:
+            allowances = calculate_allowances(family, on, lang)
+        except MissingRuleError:
+            allowances = None
+        row = _row(family, on, fees, allowances, previous, lang)
+        rows.append(row)
+        previous = {"fees": fees, "allowances": allowances, "row": row}
+    total_fees = sum(r["total_monthly_fee_eur"] for r in rows)
+    return {"municipality": family.municipality, "start": start, "months": months, "rows": rows,
+            "total_fees_eur": total_fees,
+            "provisional": any(r["provisional"] for r in rows)}
+
+
+def _row(family: Family, on: date, fees: dict[str, Any], allowances: dict[str, Any] | None,
+         previous: dict[str, Any] | None, lang: str) -> dict[str, Any]:
+    changes: list[str] = []
+    notes: list[str] = []
+    if allowances is None:
+        notes.append(text("money.timeline.allowances_missing", lang))
+    if on.month == 7:
+        notes.append(text("money.timeline.july", lang))
+    if previous is not None:
+        changes = _changes(family, on, fees, allowances, previous, lang)
+    home = allowances["home_care_allowance"]["total_eur"] if allowances else None
+    return {
+        "month": on.strftime("%Y-%m"), "date": on,
+        "total_monthly_fee_eur": fees["total_monthly_fee_eur"],
+        "family_size": fees["family_size"],
+        "children": [{"id": c["id"], "monthly_fee_eur": c["monthly_fee_eur"], "sibling_rank": c["sibling_rank"],
+                      "care": c["care"]} for c in fees["children"]],
+        "home_care_allowance_eur": home,
+        "allowances_eur": allowances["total_eur"] if allowances else None,
+        "rule": {"valid_from": fees["rule"]["valid_from"], "status": fees["rule"]["status"]},
+        "provisional": bool(fees["provisional"] or (allowances and allowances["provisional"])),
+        "changes": changes, "notes": notes,
+    }
+
+
+def _changes(family: Family, on: date, fees: dict[str, Any], allowances: dict[str, Any] | None,
+             previous: dict[str, Any], lang: str) -> list[str]:
+    before_fees = previous["fees"]
+    before_day = previous["row"]["date"]
+    changes = []
+    if fees["rule"]["valid_from"] != before_fees["rule"]["valid_from"]:
+        changes.append(text("money.timeline.rule_period", lang, valid_from=fees["rule"]["valid_from"].isoformat(),
+                            status=fees["rule"]["status"]))
+    for child in family.children:
+        if before_day < child.birthday(3) <= on:
+            changes.append(text("money.timeline.turned_3", lang, id=child.id))
+        if before_day < child.school_start() <= on and child.care != "none":
+            changes.append(text("money.timeline.school", lang, id=child.id))
+        if child.start_date is not None and before_day < child.start_date <= on:
+            changes.append(text("money.timeline.started", lang, id=child.id))
+    old_ranks = {c["id"]: c["sibling_rank"] for c in before_fees["children"]}
+    for child in fees["children"]:
+        old = old_ranks.get(child["id"])
+        if old is not None and child["sibling_rank"] is not None and old != child["sibling_rank"]:
+            changes.append(text("money.timeline.rank", lang, id=child["id"], old=old, new=child["sibling_rank"]))
+    if fees["family_size"] != before_fees["family_size"]:
+        changes.append(text("money.timeline.size", lang, old=before_fees["family_size"], new=fees["family_size"]))
+    if fees["total_monthly_fee_eur"] != before_fees["total_monthly_fee_eur"]:
+        changes.append(text("money.timeline.fee_change", lang, old=before_fees["total_monthly_fee_eur"],
+                            new=fees["total_monthly_fee_eur"]))
+    before_allowances = previous["allowances"]
+    if allowances and before_allowances:
+        was = before_allowances["home_care_allowance"]["municipal_supplement_eur"]
+        now = allowances["home_care_allowance"]["municipal_supplement_eur"]
+        if was and not now:
+            changes.append(text("money.timeline.municipal_ends", lang, amount=was))
+    if allowances and before_allowances and allowances["total_eur"] != before_allowances["total_eur"]:
+        changes.append(text("money.timeline.allowance_change", lang, old=before_allowances["total_eur"],
+                            new=allowances["total_eur"]))
+    return changes

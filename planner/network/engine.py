@@ -1,0 +1,484 @@
+"""Travel times on one :class:`ModeGraph`: snapping, one-to-many, many-to-one, matrices, routes.
+
+Points are snapped to the nearest *edge* (exact projection in EPSG:3067) of the largest strongly
+connected component by default, so a point is never snapped onto an isolated fragment (a private
+yard, a mapping error) nor onto a one-way stub that leaves the extract (on the bundled extract,
+weak-component snapping left 24 % of random bike pairs and 14 % of car pairs unreachable; strong: 0).
+``snap_component="weak"`` or ``"any"`` choose the other behaviours; all nodes stay in the graph. The access leg counts the straight line from the point to the edge at walking speed
+(``WALK_SPEED_KMH``, whatever the mode: you walk to your bike or car) plus the partial edge to its
+end node at the mode's speed. Unreachable is ``inf`` (``null`` in JSON), never 0.
+
+Queries run ``scipy.sparse.csgraph.dijkstra`` from one *virtual* node linked to the snapped
+edge's end nodes with their access times, so a query is exactly one Dijkstra run. Many-to-one
+queries run on the transposed graph (computed once).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components, dijkstra
+from scipy.spatial import cKDTree
+
+from planner.errors import InputError, Problem
+from planner.network.graph import WALK_SPEED_KMH, ModeGraph, from_3067, to_3067
+
+WALK_SPEED_MS = WALK_SPEED_KMH / 3.6
+SAMPLE_SPACING_M = 60.0  # edges are cut into pieces this long at most; one KD-tree sample per piece
+
+
+@dataclass(frozen=True)
+class Snap:
+    """Where a point joins the network.
+
+    ``edge`` = ``(a, b)`` node indices with the point's projection at ``fraction`` of the way from a
+    to b; ``offset_m`` the straight line from the point to it. ``exits``: ``(node, time_s,
+    distance_m)`` from the point to each end node the mode may drive/ride/walk to; ``entries``: from
+    each end node to the point. Times and distances include the straight-line offset.
+    """
+
+    lat: float
+    lon: float
+    snapped_lat: float
+    snapped_lon: float
+    offset_m: float
+    offset_time_s: float
+    edge: tuple[int, int]
+    fraction: float
+    edge_length_m: float
+    exits: tuple[tuple[int, float, float], ...]
+    entries: tuple[tuple[int, float, float], ...]
+
+    @property
+    def node(self) -> int:
+        """The end node reached fastest from the point."""
+        return min(self.exits, key=lambda e: e[1])[0] if self.exits else self.edge[0]
+
+    @property
+    def access_time_s(self) -> float:
+        return min((e[1] for e in self.exits), default=math.inf)
+
+    @property
+    def access_distance_m(self) -> float:
+        return min(self.exits, key=lambda e: e[1])[2] if self.exits else math.inf
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"lat": self.lat, "lon": self.lon, "snapped": [self.snapped_lat, self.snapped_lon],
+                "offset_m": self.offset_m, "offset_time_s": self.offset_time_s,
+                "edge_fraction": self.fraction, "edge_length_m": self.edge_length_m,
+                "node": self.node, "access_time_s": self.access_time_s,
+                "access_distance_m": self.access_distance_m}
+
+
+@dataclass(frozen=True)
+class Route:
+    """One door-to-door trip. ``reachable`` false: ``travel_time_s``/``distance_m`` are ``inf``."""
+
+    mode: str
+    reachable: bool
+    travel_time_s: float
+    distance_m: float
+    legs: list[dict] = field(default_factory=list)
+    path: list[list[float]] = field(default_factory=list)  # [[lat, lon], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"mode": self.mode, "reachable": self.reachable,
+                "travel_time_s": self.travel_time_s if self.reachable else None,
+                "distance_m": self.distance_m if self.reachable else None,
+                "legs": self.legs, "path": self.path}
+
+
+def _check_point(point: Any, field_name: str) -> tuple[float, float] | Problem:
+    """``(lat, lon)`` from a pair, or a Problem naming the field."""
+    try:
+        lat, lon = (float(v) for v in point)
+    except (TypeError, ValueError):
+        return Problem(field_name, point, "give a point as (lat, lon) in WGS84 degrees, e.g. 60.17, 24.94")
+    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+        return Problem(field_name, point, "latitude must be within -90..90 and longitude within -180..180")
+    return lat, lon
+
+
+class TravelTimeEngine:
+    """Exact shortest travel times (seconds) on one mode's graph.
+
+    ``max_snap_m``: a point farther than this from every street of the mode is outside the dataset's
+    area (``InputError``). ``snap_component``: ``"strong"`` (default) snaps only onto the largest
+    strongly connected component, ``"weak"`` onto the largest weakly connected one, ``"any"`` onto
+    any edge (then routes from isolated fragments come back unreachable).
+    """
+
+    def __init__(self, graph: ModeGraph, *, max_snap_m: float = 500.0, snap_component: str = "strong"):
+        if snap_component not in ("strong", "weak", "any"):
+            raise InputError.single("snap_component", snap_component, "use strong, weak or any")
+        self.graph = graph
+        self.mode = graph.mode
+        self.max_snap_m = float(max_snap_m)
+        self.n = graph.n_nodes
+        times = sp.csr_array(graph.time_s, dtype=np.float64)
+        times.sort_indices()
+        self._fwd = times
+        self._rev = sp.csr_array(times.T.tocsr(), dtype=np.float64)
+        self._rev.sort_indices()
+        lengths = sp.csr_array(graph.length_m, dtype=np.float64)
+        lengths.sort_indices()
+        self._len = lengths
+        connection = "weak" if snap_component == "weak" else "strong"
+        _, labels = connected_components(times, directed=True, connection=connection)
+        counts = np.bincount(labels)
+        self.component = labels
+        self.largest_component = int(np.argmax(counts)) if len(counts) else 0
+        self._build_snap_index(snap_component != "any")
+
+    # ------------------------------------------------------------------------------------ snapping
+    def _build_snap_index(self, snap_to_largest: bool) -> None:
+        coo = self._fwd.tocoo()
+        u, v, t = coo.row.astype(np.int64), coo.col.astype(np.int64), coo.data
+        if np.array_equal(self._len.indptr, self._fwd.indptr) and np.array_equal(self._len.indices, self._fwd.indices):
+            lengths = self._len.data.copy()  # same sparsity, same order (the ModeGraph contract)
+        else:
+            lengths = np.asarray(self._len[u, v]).ravel()
+        a, b = np.minimum(u, v), np.maximum(u, v)
+        key = a * self.n + b
+        uniq, inverse = np.unique(key, return_inverse=True)
+        seg_a, seg_b = uniq // self.n, uniq % self.n
+        t_ab = np.full(len(uniq), np.inf)
+        t_ba = np.full(len(uniq), np.inf)
+        seg_len = np.zeros(len(uniq))
+        forward = u < v
+        t_ab[inverse[forward]] = t[forward]
+        t_ba[inverse[~forward]] = t[~forward]
+        seg_len[inverse] = lengths
+        if snap_to_largest:
+            keep = ((self.component[seg_a] == self.largest_component)
+                    & (self.component[seg_b] == self.largest_component))
+            seg_a, seg_b, t_ab, t_ba, seg_len = seg_a[keep], seg_b[keep], t_ab[keep], t_ba[keep], seg_len[keep]
+        self._seg_a, self._seg_b, self._t_ab, self._t_ba, self._seg_len = seg_a, seg_b, t_ab, t_ba, seg_len
+        x, y = self.graph.x, self.graph.y
+        ax, ay, bx, by = x[seg_a], y[seg_a], x[seg_b], y[seg_b]
+        metric = np.hypot(bx - ax, by - ay)
+        # one sample at the middle of each piece of at most SAMPLE_SPACING_M: every point of an edge
+        # lies within half a piece of a sample (the slack used by _snap_one)
+        pieces = np.maximum(1, np.ceil(metric / SAMPLE_SPACING_M)).astype(np.int64)
+        seg_ids = np.repeat(np.arange(len(seg_a)), pieces)
+        starts = np.repeat(np.cumsum(pieces) - pieces, pieces)
+        frac = (np.arange(len(seg_ids)) - starts + 0.5) / np.repeat(pieces, pieces)
+        sx = ax[seg_ids] + frac * (bx - ax)[seg_ids]
+        sy = ay[seg_ids] + frac * (by - ay)[seg_ids]
+        self._sample_seg = seg_ids
+        self._tree = (cKDTree(np.column_stack([sx, sy]), balanced_tree=False, compact_nodes=False)
+                      if len(seg_ids) else None)
+        spacing = metric / pieces
+        self._sample_slack_m = float(spacing.max() / 2.0) if len(spacing) else 0.0
+        self.bbox = (float(self.graph.lat.min()), float(self.graph.lon.min()),
+                     float(self.graph.lat.max()), float(self.graph.lon.max()))
+
+    def _project(self, px: float, py: float, segs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        x, y = self.graph.x, self.graph.y
+        ax, ay = x[self._seg_a[segs]], y[self._seg_a[segs]]
+        dx, dy = x[self._seg_b[segs]] - ax, y[self._seg_b[segs]] - ay
+        norm2 = dx * dx + dy * dy
+        with np.errstate(invalid="ignore", divide="ignore"):
+            frac = np.where(norm2 > 0, ((px - ax) * dx + (py - ay) * dy) / norm2, 0.0)
+        frac = np.clip(frac, 0.0, 1.0)
+        dist = np.hypot(ax + frac * dx - px, ay + frac * dy - py)
+        return dist, frac
+
+    def _snap_one(self, lat: float, lon: float, px: float, py: float, field_name: str) -> dict | Problem:
+        if self._tree is None:
+            return Problem(field_name, f"{lat},{lon}", f"the {self.mode} network is empty")
+        nearest_m, _ = self._tree.query([px, py])
+        # any edge as close as the nearest sample point has a sample within nearest + slack: exact
+        candidates = self._tree.query_ball_point([px, py], nearest_m + self._sample_slack_m + 1e-6)
+        segs = np.unique(self._sample_seg[np.asarray(candidates, dtype=np.int64)])
+        dist, frac = self._project(px, py, segs)
+        best = int(np.argmin(dist))
+        offset_m = float(dist[best])
+        if offset_m > self.max_snap_m:
+            south, west, north, east = self.bbox
+            return Problem(
+                field_name, f"{lat},{lon}",
+                f"the point is {offset_m:.0f} m from the nearest {self.mode} street, more than "
+                f"{self.max_snap_m:.0f} m: it is outside the dataset's area (lat {south:.4f}..{north:.4f}, "
+                f"lon {west:.4f}..{east:.4f}); choose a point inside that area",
+            )
+        seg = int(segs[best])
+        t = float(frac[best])
+        a, b = int(self._seg_a[seg]), int(self._seg_b[seg])
+        t_ab, t_ba, length = float(self._t_ab[seg]), float(self._t_ba[seg]), float(self._seg_len[seg])
+        offset_time = offset_m / WALK_SPEED_MS
+        exits, entries = [], []
+        if math.isfinite(t_ab):
+            exits.append((b, offset_time + (1 - t) * t_ab, offset_m + (1 - t) * length))
+            entries.append((a, offset_time + t * t_ab, offset_m + t * length))
+        if math.isfinite(t_ba):
+            exits.append((a, offset_time + t * t_ba, offset_m + t * length))
+            entries.append((b, offset_time + (1 - t) * t_ba, offset_m + (1 - t) * length))
+        x, y = self.graph.x, self.graph.y
+        sx, sy = x[a] + t * (x[b] - x[a]), y[a] + t * (y[b] - y[a])
+        return dict(lat=lat, lon=lon, snapped_x=float(sx), snapped_y=float(sy),
+                    offset_m=offset_m, offset_time_s=offset_time, edge=(a, b), fraction=t,
+                    edge_length_m=length, exits=tuple(exits), entries=tuple(entries))
+
+    def snap(self, lat: float, lon: float, *, field: str = "point") -> Snap:
+        """Snap one WGS84 point; ``InputError`` naming ``field`` when it is invalid or outside the area."""
+        return self.snap_many([(lat, lon)], field=field, index_fields=False)[0]
+
+    def snap_many(self, points: Iterable[Sequence[float]], *, field: str = "points",
+                  index_fields: bool = True, on_outside: str = "raise") -> list[Snap | None]:
+        """Snap many points; problems are collected and raised together (``field[i]`` named).
+
+        ``on_outside="none"`` returns ``None`` for points outside the area instead of raising
+        (invalid coordinates still raise).
+        """
+        pts = list(points)
+        names = [f"{field}[{i}]" if index_fields else field for i in range(len(pts))]
+        checked = [_check_point(p, name) for p, name in zip(pts, names)]
+        bad = [c for c in checked if isinstance(c, Problem)]
+        if bad:
+            raise InputError(bad)
+        if not pts:
+            return []
+        lat = np.array([c[0] for c in checked]); lon = np.array([c[1] for c in checked])
+        px, py = to_3067(lat, lon)
+        found: list[dict | None] = []
+        problems: list[Problem] = []
+        for i in range(len(pts)):
+            result = self._snap_one(float(lat[i]), float(lon[i]), float(px[i]), float(py[i]), names[i])
+            if isinstance(result, Problem):
+                if on_outside != "none":
+                    problems.append(result)
+                found.append(None)
+            else:
+                found.append(result)
+        if problems:
+            raise InputError(problems)
+        ok = [f for f in found if f is not None]
+        slat, slon = from_3067(np.array([f["snapped_x"] for f in ok]), np.array([f["snapped_y"] for f in ok]))
+        snaps: list[Snap | None] = []
+        k = 0
+        for f in found:
+            if f is None:
+                snaps.append(None)
+                continue
+            f.pop("snapped_x"); f.pop("snapped_y")
+            snaps.append(Snap(snapped_lat=float(slat[k]), snapped_lon=float(slon[k]), **f))
+            k += 1
+        return snaps
+
+    # ------------------------------------------------------------------------------------- queries
+    def _augmented(self, csr: sp.csr_array, nodes: Sequence[int], weights: Sequence[float]) -> sp.csr_array:
+        """``csr`` plus a virtual node ``n`` with edges to ``nodes`` (weights = access times)."""
+        nodes = np.asarray(nodes, dtype=np.int32)
+        weights = np.maximum(np.asarray(weights, dtype=np.float64), 0.0) + 1e-9  # csgraph: weights > 0
+        indptr = np.concatenate([csr.indptr, [csr.indptr[-1] + len(nodes)]])
+        indices = np.concatenate([csr.indices, nodes])
+        data = np.concatenate([csr.data, weights])
+        return sp.csr_array((data, indices, indptr), shape=(self.n + 1, self.n + 1))
+
+    def times_from_sources(self, nodes: Sequence[int], offsets_s: Sequence[float], *,
+                           reverse: bool = False, limit_s: float = np.inf) -> np.ndarray:
+        """Seconds to every node from several source nodes with start offsets (one Dijkstra run).
+
+        ``reverse=True``: seconds *from* every node *to* the nearest source (transposed graph).
+        """
+        if len(nodes) == 0:
+            return np.full(self.n, np.inf)
+        graph = self._augmented(self._rev if reverse else self._fwd, nodes, offsets_s)
+        dist = dijkstra(graph, directed=True, indices=self.n, limit=limit_s)
+        return dist[: self.n] - 1e-9
+
+    def times_from_node(self, node: int, *, limit_s: float = np.inf) -> np.ndarray:
+        """Seconds from one node to every node (no snapping)."""
+        return dijkstra(self._fwd, directed=True, indices=int(node), limit=limit_s)
+
+    def times_to_node(self, node: int, *, limit_s: float = np.inf) -> np.ndarray:
+        """Seconds from every node to one node (reverse graph)."""
+        return dijkstra(self._rev, directed=True, indices=int(node), limit=limit_s)
+
+    def _times_from_snap(self, snap: Snap, reverse: bool = False) -> np.ndarray:
+        ends = snap.entries if reverse else snap.exits
+        out = self.times_from_sources([e[0] for e in ends], [e[1] for e in ends], reverse=reverse)
+        return np.maximum(out, 0.0)
+
+    def times_from(self, lat: float, lon: float, *, field: str = "origin") -> np.ndarray:
+        """Seconds from a point to every node, access leg included; ``inf`` unreachable."""
+        return self._times_from_snap(self.snap(lat, lon, field=field))
+
+    def times_to(self, lat: float, lon: float, *, field: str = "destination") -> np.ndarray:
+        """Seconds from every node to a point (egress included), computed on the reverse graph."""
+        return self._times_from_snap(self.snap(lat, lon, field=field), reverse=True)
+
+    @staticmethod
+    def _same_edge(o: Snap, d: Snap, t_ab: float, t_ba: float) -> float:
+        if o.edge != d.edge:
+            return math.inf
+        if d.fraction >= o.fraction and math.isfinite(t_ab):
+            along = (d.fraction - o.fraction) * t_ab
+        elif d.fraction <= o.fraction and math.isfinite(t_ba):
+            along = (o.fraction - d.fraction) * t_ba
+        else:
+            return math.inf
+        return o.offset_time_s + along + d.offset_time_s
+
+    def _edge_times(self, snap: Snap) -> tuple[float, float]:
+        a, b = snap.edge
+        t_ab = self._edge_values(self._fwd, np.array([a]), np.array([b]))[0]
+        t_ba = self._edge_values(self._fwd, np.array([b]), np.array([a]))[0]
+        return float(t_ab), float(t_ba)
+
+    @staticmethod
+    def _end_arrays(snaps: list[Snap | None], reverse: bool) -> tuple[np.ndarray, np.ndarray]:
+        """``(nodes, times)`` of shape (k, 2): each snap's entries (exits when ``reverse``), inf-padded."""
+        nodes = np.zeros((len(snaps), 2), dtype=np.int64)
+        times = np.full((len(snaps), 2), np.inf)
+        for i, s in enumerate(snaps):
+            if s is None:
+                continue
+            for j, (node, t, _) in enumerate(s.exits if reverse else s.entries):
+                nodes[i, j], times[i, j] = node, t
+        return nodes, times
+
+    def _gather(self, node_times: np.ndarray, snaps: list[Snap | None] | tuple[np.ndarray, np.ndarray],
+                reverse: bool) -> np.ndarray:
+        """For each snap: min over its entries (or exits when ``reverse``) of node time + leg time."""
+        nodes, times = snaps if isinstance(snaps, tuple) else self._end_arrays(snaps, reverse)
+        if len(nodes) == 0:
+            return np.zeros(0)
+        return np.min(node_times[nodes] + times, axis=1)
+
+    def one_to_many(self, origin: Sequence[float], destinations: Iterable[Sequence[float]], *,
+                    origin_field: str = "origin", destinations_field: str = "destinations",
+                    on_outside: str = "raise") -> np.ndarray:
+        """Seconds from ``origin`` (lat, lon) to each destination; ``inf`` unreachable."""
+        o = self.snap_many([origin], field=origin_field, index_fields=False)[0]
+        dests = self.snap_many(destinations, field=destinations_field, on_outside=on_outside)
+        result = self._gather(self._times_from_snap(o), dests, reverse=False)
+        t_ab, t_ba = self._edge_times(o)
+        for i, d in enumerate(dests):
+            if d is not None:
+                result[i] = min(result[i], self._same_edge(o, d, t_ab, t_ba))
+        return result
+
+    def many_to_one(self, origins: Iterable[Sequence[float]], destination: Sequence[float], *,
+                    origins_field: str = "origins", destination_field: str = "destination",
+                    on_outside: str = "raise") -> np.ndarray:
+        """Seconds from each origin to ``destination`` (one reverse-graph Dijkstra)."""
+        d = self.snap_many([destination], field=destination_field, index_fields=False)[0]
+        origs = self.snap_many(origins, field=origins_field, on_outside=on_outside)
+        result = self._gather(self._times_from_snap(d, reverse=True), origs, reverse=True)
+        t_ab, t_ba = self._edge_times(d)
+        for i, o in enumerate(origs):
+            if o is not None:
+                result[i] = min(result[i], self._same_edge(o, d, t_ab, t_ba))
+        return result
+
+    def matrix(self, origins: Iterable[Sequence[float]], destinations: Iterable[Sequence[float]], *,
+               origins_field: str = "origins", destinations_field: str = "destinations",
+               on_outside: str = "raise") -> np.ndarray:
+        """``(n_origins, n_destinations)`` seconds; runs from the smaller side (reverse if destinations)."""
+        origs = self.snap_many(origins, field=origins_field, on_outside=on_outside)
+        dests = self.snap_many(destinations, field=destinations_field, on_outside=on_outside)
+        out = np.full((len(origs), len(dests)), np.inf)
+        if len(origs) <= len(dests):
+            ends = self._end_arrays(dests, reverse=False)
+            for i, o in enumerate(origs):
+                if o is not None:
+                    out[i] = self._gather(self._times_from_snap(o), ends, reverse=False)
+        else:
+            ends = self._end_arrays(origs, reverse=True)
+            for j, d in enumerate(dests):
+                if d is not None:
+                    out[:, j] = self._gather(self._times_from_snap(d, reverse=True), ends, reverse=True)
+        for i, o in enumerate(origs):
+            if o is None:
+                continue
+            t_ab = t_ba = None
+            for j, d in enumerate(dests):
+                if d is not None and d.edge == o.edge:
+                    if t_ab is None:
+                        t_ab, t_ba = self._edge_times(o)
+                    out[i, j] = min(out[i, j], self._same_edge(o, d, t_ab, t_ba))
+        return out
+
+    # --------------------------------------------------------------------------------------- route
+    @staticmethod
+    def _edge_values(csr: sp.csr_array, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """``csr[u[k], v[k]]`` for sorted-index CSR; ``inf`` where there is no edge."""
+        out = np.full(len(u), np.inf)
+        for k, (a, b) in enumerate(zip(u, v)):
+            lo, hi = csr.indptr[a], csr.indptr[a + 1]
+            pos = lo + np.searchsorted(csr.indices[lo:hi], b)
+            if pos < hi and csr.indices[pos] == b:
+                out[k] = csr.data[pos]
+        return out
+
+    def route(self, origin: Sequence[float], destination: Sequence[float], *,
+              origin_field: str = "origin", destination_field: str = "destination") -> Route:
+        """The fastest trip with legs (access walk, main leg, egress walk) and the path as [lat, lon]."""
+        problems: list[Problem] = []
+        snaps: list[Snap | None] = []
+        for point, name in ((origin, origin_field), (destination, destination_field)):
+            try:
+                snaps.append(self.snap_many([point], field=name, index_fields=False)[0])
+            except InputError as error:
+                problems.extend(error.problems)
+        if problems:
+            raise InputError(problems)
+        o, d = snaps
+        assert o is not None and d is not None
+        ends = o.exits
+        graph = self._augmented(self._fwd, [e[0] for e in ends], [e[1] for e in ends])
+        dist, pred = dijkstra(graph, directed=True, indices=self.n, return_predecessors=True)
+        best_t, best_entry = math.inf, None
+        for node, t, dist_m in d.entries:
+            total = dist[node] - 1e-9 + t
+            if total < best_t:
+                best_t, best_entry = total, (node, t, dist_m)
+        t_ab, t_ba = self._edge_times(o)
+        direct = self._same_edge(o, d, t_ab, t_ba)
+        if direct <= best_t and math.isfinite(direct):
+            main_t = direct - o.offset_time_s - d.offset_time_s
+            main_m = abs(d.fraction - o.fraction) * o.edge_length_m
+            return self._make_route(o, d, main_t, main_m, [], 0.0, 0.0)
+        if best_entry is None or not math.isfinite(best_t):
+            return Route(mode=self.mode, reachable=False, travel_time_s=math.inf, distance_m=math.inf,
+                         legs=[], path=[])
+        nodes = [best_entry[0]]
+        while pred[nodes[-1]] != self.n and pred[nodes[-1]] >= 0:
+            nodes.append(int(pred[nodes[-1]]))
+        nodes.reverse()
+        exit_node = nodes[0]
+        exit_leg = next(e for e in o.exits if e[0] == exit_node)
+        us, vs = np.array(nodes[:-1]), np.array(nodes[1:])
+        path_m = float(self._edge_values(self._len, us, vs).sum()) if len(us) else 0.0
+        path_t = float(self._edge_values(self._fwd, us, vs).sum()) if len(us) else 0.0
+        start_partial_m = exit_leg[2] - o.offset_m
+        end_partial_m = best_entry[2] - d.offset_m
+        main_t = (exit_leg[1] - o.offset_time_s) + path_t + (best_entry[1] - d.offset_time_s)
+        main_m = start_partial_m + path_m + end_partial_m
+        return self._make_route(o, d, main_t, main_m, nodes, start_partial_m, end_partial_m)
+
+    def _make_route(self, o: Snap, d: Snap, main_t: float, main_m: float, nodes: list[int],
+                    start_partial_m: float, end_partial_m: float) -> Route:
+        lat, lon = self.graph.lat, self.graph.lon
+        path = [[o.lat, o.lon], [o.snapped_lat, o.snapped_lon]]
+        path += [[float(lat[n]), float(lon[n])] for n in nodes]
+        path += [[d.snapped_lat, d.snapped_lon], [d.lat, d.lon]]
+        legs = [
+            {"kind": "access", "mode": "walk", "from": [o.lat, o.lon], "to": [o.snapped_lat, o.snapped_lon],
+             "distance_m": o.offset_m, "travel_time_s": o.offset_time_s},
+            {"kind": "main", "mode": self.mode, "from": [o.snapped_lat, o.snapped_lon],
+             "to": [d.snapped_lat, d.snapped_lon], "distance_m": main_m, "travel_time_s": main_t,
+             "start_partial_edge_m": start_partial_m, "end_partial_edge_m": end_partial_m,
+             "nodes": len(nodes)},
+            {"kind": "egress", "mode": "walk", "from": [d.snapped_lat, d.snapped_lon], "to": [d.lat, d.lon],
+             "distance_m": d.offset_m, "travel_time_s": d.offset_time_s},
+        ]
+        total_t = o.offset_time_s + main_t + d.offset_time_s
+        total_m = o.offset_m + main_m + d.offset_m
+        return Route(mode=self.mode, reachable=True, travel_time_s=total_t, distance_m=total_m,
+                     legs=legs, path=path)

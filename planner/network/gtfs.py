@@ -1,0 +1,541 @@
+"""Load and validate a GTFS feed (zip or folder) into compact arrays.
+
+Times are integer seconds after midnight of the service day (``25:10:00`` -> 90600). Every problem
+a user can cause (missing file, bad time, unknown id, non-monotone stop times) becomes a
+:class:`~planner.errors.Problem` whose field names the file, the row (the line number in the file,
+the header being line 1) and the column, e.g. ``gtfs:stop_times.txt row 17 arrival_time``.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+
+from planner.errors import InputError, ProblemCollector
+
+REQUIRED_FILES: tuple[str, ...] = ("stops.txt", "routes.txt", "trips.txt", "stop_times.txt")
+REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "stops.txt": ("stop_id", "stop_lat", "stop_lon"),
+    "routes.txt": ("route_id", "route_type"),
+    "trips.txt": ("route_id", "service_id", "trip_id"),
+    "stop_times.txt": ("trip_id", "stop_id", "stop_sequence", "arrival_time", "departure_time"),
+    "calendar.txt": ("service_id", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                     "sunday", "start_date", "end_date"),
+    "calendar_dates.txt": ("service_id", "date", "exception_type"),
+    "frequencies.txt": ("trip_id", "start_time", "end_time", "headway_secs"),
+}
+WEEKDAYS: tuple[str, ...] = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MAX_PROBLEMS = 50
+_TIME_RE = r"^\s*(\d{1,3}):(\d{2}):(\d{2})\s*$"
+
+
+@dataclass(frozen=True)
+class TripsOfDay:
+    """Every trip running on one service date, frequencies expanded.
+
+    ``offsets`` delimit each trip's rows in the stop arrays (CSR layout); times are seconds after
+    midnight of the *query* date (trips of the previous service day running past midnight are shifted
+    by -86400 s).
+    """
+
+    route_index: np.ndarray      # per trip, index into GtfsFeed.route_ids
+    label: list[str]             # per trip: trip_id, or trip_id@HH:MM:SS for frequency trips
+    offsets: np.ndarray          # n_trips + 1
+    stop_index: np.ndarray       # per stop event, index into GtfsFeed.stop_ids
+    arrival_s: np.ndarray
+    departure_s: np.ndarray
+    pickup: np.ndarray           # bool: boarding allowed
+    dropoff: np.ndarray          # bool: alighting allowed
+
+
+@dataclass
+class GtfsFeed:
+    """A validated GTFS feed in arrays; build with :func:`load_feed`."""
+
+    stop_ids: list[str]
+    stop_names: list[str]
+    stop_lat: np.ndarray
+    stop_lon: np.ndarray
+    route_ids: list[str]
+    route_short_names: list[str]
+    route_long_names: list[str]
+    route_types: list[int]
+    trip_ids: list[str]
+    trip_route: np.ndarray       # per trip, route index
+    trip_service: list[str]
+    offsets: np.ndarray          # per trip CSR offsets into the stop-event arrays
+    stop_index: np.ndarray
+    arrival_s: np.ndarray        # int64, seconds after midnight of the service day
+    departure_s: np.ndarray
+    pickup: np.ndarray           # bool
+    dropoff: np.ndarray          # bool
+    frequencies: pd.DataFrame    # trip index, start_s, end_s, headway_s, exact_times
+    calendar: pd.DataFrame       # service_id, weekday flags, start_date, end_date (datetime.date)
+    calendar_dates: pd.DataFrame  # service_id, date, exception_type
+    feed_info: dict[str, str] = field(default_factory=dict)
+    assumptions: pd.DataFrame | None = None   # planner_assumptions.txt when present
+    source: str = ""
+
+    @property
+    def stop_index_of(self) -> dict[str, int]:
+        return {stop_id: i for i, stop_id in enumerate(self.stop_ids)}
+
+    def services_on(self, day: date) -> set[str]:
+        """Service ids active on ``day`` (calendar.txt weekdays and range, then calendar_dates)."""
+        active: set[str] = set()
+        weekday = WEEKDAYS[day.weekday()]
+        if len(self.calendar):
+            cal = self.calendar
+            mask = (cal["start_date"] <= day) & (cal["end_date"] >= day) & (cal[weekday] == 1)
+            active.update(cal.loc[mask, "service_id"])
+        if len(self.calendar_dates):
+            cd = self.calendar_dates[self.calendar_dates["date"] == day]
+            active.update(cd.loc[cd["exception_type"] == 1, "service_id"])
+            active.difference_update(cd.loc[cd["exception_type"] == 2, "service_id"])
+        return active
+
+    def date_range(self) -> tuple[date | None, date | None]:
+        """First and last date on which the feed may have service (None when it has none)."""
+        days: list[date] = []
+        if len(self.calendar):
+            days += [min(self.calendar["start_date"]), max(self.calendar["end_date"])]
+        if len(self.calendar_dates):
+            added = self.calendar_dates[self.calendar_dates["exception_type"] == 1]["date"]
+            days += list(added)
+        if not days:
+            return None, None
+        return min(days), max(days)
+
+    def trips_on(self, day: date) -> TripsOfDay:
+        """All trips running on ``day``, frequencies expanded, plus the previous day's overnight trips."""
+        parts = []
+        for service_day, shift_s in ((day - timedelta(days=1), -86400), (day, 0)):
+            services = self.services_on(service_day)
+            if services:
+                parts.append(self._expand(services, shift_s))
+        return _concat_trips(parts)
+
+    # -- internals -------------------------------------------------------------------------------
+    def _expand(self, services: set[str], shift_s: int) -> TripsOfDay:
+        running = np.array([s in services for s in self.trip_service], dtype=bool)
+        freq = self.frequencies
+        has_freq = np.zeros(len(self.trip_ids), dtype=bool)
+        if len(freq):
+            has_freq[freq["trip"].to_numpy()] = True
+        route_index: list[int] = []
+        labels: list[str] = []
+        lengths: list[int] = []
+        event_source: list[np.ndarray] = []   # indices of template events
+        event_shift: list[np.ndarray] = []    # seconds added to template times
+        for t in np.flatnonzero(running & ~has_freq):
+            a, b = self.offsets[t], self.offsets[t + 1]
+            route_index.append(int(self.trip_route[t]))
+            labels.append(self.trip_ids[t])
+            lengths.append(b - a)
+            event_source.append(np.arange(a, b))
+            event_shift.append(np.full(b - a, shift_s, dtype=np.int64))
+        if len(freq):
+            for row in freq.itertuples(index=False):
+                t = int(row.trip)
+                if not running[t]:
+                    continue
+                a, b = self.offsets[t], self.offsets[t + 1]
+                first_dep = int(self.departure_s[a])
+                for start in range(int(row.start_s), int(row.end_s), int(row.headway_s)):
+                    route_index.append(int(self.trip_route[t]))
+                    labels.append(f"{self.trip_ids[t]}@{format_time(start)}")
+                    lengths.append(b - a)
+                    event_source.append(np.arange(a, b))
+                    event_shift.append(np.full(b - a, start - first_dep + shift_s, dtype=np.int64))
+        if not labels:
+            return _empty_trips()
+        src = np.concatenate(event_source)
+        shift = np.concatenate(event_shift)
+        offsets = np.zeros(len(labels) + 1, dtype=np.int64)
+        offsets[1:] = np.cumsum(lengths)
+        trips = TripsOfDay(
+            route_index=np.asarray(route_index, dtype=np.int64), label=labels, offsets=offsets,
+            stop_index=self.stop_index[src], arrival_s=self.arrival_s[src] + shift,
+            departure_s=self.departure_s[src] + shift, pickup=self.pickup[src], dropoff=self.dropoff[src])
+        if shift_s < 0:  # keep only previous-day trips still running after midnight
+            last_arr = trips.arrival_s[offsets[1:] - 1]
+            trips = _select_trips(trips, np.flatnonzero(last_arr >= 0))
+        return trips
+
+
+def _empty_trips() -> TripsOfDay:
+    empty_i = np.zeros(0, dtype=np.int64)
+    return TripsOfDay(empty_i, [], np.zeros(1, dtype=np.int64), empty_i, empty_i, empty_i,
+                      np.zeros(0, dtype=bool), np.zeros(0, dtype=bool))
+
+
+def _select_trips(trips: TripsOfDay, keep: np.ndarray) -> TripsOfDay:
+    if len(keep) == 0:
+        return _empty_trips()
+    idx = np.concatenate([np.arange(trips.offsets[t], trips.offsets[t + 1]) for t in keep])
+    lengths = trips.offsets[keep + 1] - trips.offsets[keep]
+    offsets = np.zeros(len(keep) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum(lengths)
+    return TripsOfDay(trips.route_index[keep], [trips.label[t] for t in keep], offsets,
+                      trips.stop_index[idx], trips.arrival_s[idx], trips.departure_s[idx],
+                      trips.pickup[idx], trips.dropoff[idx])
+
+
+def _concat_trips(parts: list[TripsOfDay]) -> TripsOfDay:
+    parts = [p for p in parts if p.label]
+    if not parts:
+        return _empty_trips()
+    if len(parts) == 1:
+        return parts[0]
+    offsets = [parts[0].offsets]
+    base = parts[0].offsets[-1]
+    for p in parts[1:]:
+        offsets.append(p.offsets[1:] + base)
+        base += p.offsets[-1]
+    return TripsOfDay(
+        np.concatenate([p.route_index for p in parts]), [x for p in parts for x in p.label],
+        np.concatenate(offsets), np.concatenate([p.stop_index for p in parts]),
+        np.concatenate([p.arrival_s for p in parts]), np.concatenate([p.departure_s for p in parts]),
+        np.concatenate([p.pickup for p in parts]), np.concatenate([p.dropoff for p in parts]))
+
+
+def format_time(seconds: int) -> str:
+    """Seconds after midnight as GTFS ``HH:MM:SS`` (hours may exceed 23)."""
+    seconds = int(seconds)
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+def parse_time(text: str) -> int:
+    """GTFS ``H:MM:SS`` (hours may be >= 24) to seconds; ValueError when malformed."""
+    parts = text.strip().split(":")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts) or len(parts[1]) != 2 or len(parts[2]) != 2:
+        raise ValueError(f"not a GTFS time: {text!r}")
+    h, m, s = (int(p) for p in parts)
+    if m > 59 or s > 59:
+        raise ValueError(f"not a GTFS time: {text!r}")
+    return h * 3600 + m * 60 + s
+
+
+# -- reading --------------------------------------------------------------------------------------
+class _Source:
+    """Files of a feed in a zip (possibly inside one sub-folder) or a folder."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._zip: zipfile.ZipFile | None = None
+        self._names: dict[str, str] = {}
+        if path.is_dir():
+            self._names = {p.name: str(p) for p in path.iterdir() if p.is_file()}
+        elif path.is_file() and zipfile.is_zipfile(path):
+            self._zip = zipfile.ZipFile(path)
+            for name in self._zip.namelist():
+                base = name.rsplit("/", 1)[-1]
+                if base and base not in self._names:
+                    self._names[base] = name
+        else:
+            raise InputError.single("gtfs", str(path),
+                                    "a GTFS feed: a .zip file or a folder holding stops.txt, trips.txt, ...")
+
+    def has(self, name: str) -> bool:
+        return name in self._names
+
+    def read(self, name: str) -> pd.DataFrame:
+        if self._zip is not None:
+            raw = self._zip.read(self._names[name])
+        else:
+            raw = Path(self._names[name]).read_bytes()
+        if raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        if not raw.strip():
+            return pd.DataFrame()
+        frame = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, skipinitialspace=False)
+        frame.columns = [str(c).strip() for c in frame.columns]
+        return frame.apply(lambda col: col.str.strip())
+
+
+def _rows(frame_index: Iterable[int]) -> list[int]:
+    """Data-frame positions to file line numbers (header is line 1)."""
+    return [int(i) + 2 for i in frame_index]
+
+
+class _Collector(ProblemCollector):
+    """Caps the number of reported problems so a badly broken feed still gives a readable error."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dropped = 0
+
+    def add(self, field: str, value, expected: str) -> None:  # type: ignore[override]
+        if len(self.problems) < MAX_PROBLEMS:
+            super().add(field, value, expected)
+        else:
+            self.dropped += 1
+
+    def raise_if_any(self) -> None:
+        if self.dropped:
+            self.problems.append(_more(self.dropped))
+        super().raise_if_any()
+
+
+def _more(n: int):
+    from planner.errors import Problem
+    return Problem("gtfs", f"{n} more problems", "fix the problems above first; the rest are not listed")
+
+
+def _parse_times(col: pd.Series, file: str, column: str, problems: _Collector, *,
+                 allow_empty: bool) -> np.ndarray:
+    """Vectorised GTFS time parsing; empty -> -1 (when allowed)."""
+    parts = col.str.extract(_TIME_RE)
+    ok = parts.notna().all(axis=1).to_numpy().copy()
+    out = np.full(len(col), -1, dtype=np.int64)
+    if ok.any():
+        h = parts[0][ok].astype(np.int64).to_numpy()
+        m = parts[1][ok].astype(np.int64).to_numpy()
+        s = parts[2][ok].astype(np.int64).to_numpy()
+        good = (m < 60) & (s < 60)
+        idx = np.flatnonzero(ok)
+        out[idx[good]] = h[good] * 3600 + m[good] * 60 + s[good]
+        ok[idx[~good]] = False
+    empty = (col == "").to_numpy()
+    bad = ~ok & ~(empty & allow_empty)
+    for pos in np.flatnonzero(bad):
+        problems.add(f"gtfs:{file} row {pos + 2} {column}", col.iloc[pos],
+                     "a time H:MM:SS with minutes and seconds 00-59 (hours may exceed 24, e.g. 25:10:00)")
+    return out
+
+
+def _parse_dates(col: pd.Series, file: str, column: str, problems: _Collector) -> list[date | None]:
+    out: list[date | None] = []
+    for pos, text in enumerate(col):
+        try:
+            if len(text) != 8 or not text.isdigit():
+                raise ValueError
+            out.append(date(int(text[:4]), int(text[4:6]), int(text[6:])))
+        except ValueError:
+            problems.add(f"gtfs:{file} row {pos + 2} {column}", text, "a date YYYYMMDD, e.g. 20250301")
+            out.append(None)
+    return out
+
+
+def _int_column(col: pd.Series, file: str, column: str, problems: _Collector, *, default: int | None = None,
+                allowed: set[int] | None = None) -> np.ndarray:
+    values = pd.to_numeric(col.replace("", np.nan if default is None else str(default)), errors="coerce")
+    bad = values.isna().to_numpy().copy()
+    if allowed is not None:
+        bad |= ~values.isin(list(allowed)).to_numpy()
+    for pos in np.flatnonzero(bad):
+        expected = f"one of {sorted(allowed)}" if allowed else "a whole number"
+        problems.add(f"gtfs:{file} row {pos + 2} {column}", col.iloc[pos], expected)
+    return values.fillna(0).astype(np.int64).to_numpy()
+
+
+def load_feed(path: Path | str) -> GtfsFeed:
+    """Read and validate a GTFS feed from a zip file or a folder.
+
+    Lenient where the spec allows: ``agency.txt`` may be missing, intermediate stop times may be empty
+    (interpolated linearly by stop order), and either ``calendar.txt`` or ``calendar_dates.txt`` is
+    enough. Raises :class:`InputError` listing every problem (capped at 50).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError.single("gtfs", str(path), "an existing GTFS .zip file or folder")
+    src = _Source(path)
+    problems = _Collector()
+    for name in REQUIRED_FILES:
+        if not src.has(name):
+            problems.add(f"gtfs:{name}", "missing", f"the feed must contain {name} (GTFS reference)")
+    if not src.has("calendar.txt") and not src.has("calendar_dates.txt"):
+        problems.add("gtfs:calendar.txt", "missing",
+                     "the feed must contain calendar.txt and/or calendar_dates.txt")
+    problems.raise_if_any()
+
+    frames: dict[str, pd.DataFrame] = {}
+    for name in (*REQUIRED_FILES, "calendar.txt", "calendar_dates.txt", "frequencies.txt"):
+        if src.has(name):
+            frame = src.read(name)
+            missing = [c for c in REQUIRED_COLUMNS[name] if c not in frame.columns]
+            if missing and not (frame.empty and name in ("calendar.txt", "calendar_dates.txt",
+                                                         "frequencies.txt")):
+                problems.add(f"gtfs:{name} header", ",".join(frame.columns) or "(empty file)",
+                             f"columns {', '.join(missing)} are required")
+            frames[name] = frame
+    problems.raise_if_any()
+
+    # stops
+    stops = frames["stops.txt"]
+    if "location_type" in stops.columns:  # stations/entrances are not boarding points
+        loc_type = pd.to_numeric(stops["location_type"].replace("", "0"), errors="coerce").fillna(0)
+        stops = stops[(loc_type == 0).to_numpy()].reset_index(drop=False)
+        stop_rows = (stops["index"].to_numpy() + 2).tolist()
+    else:
+        stop_rows = _rows(stops.index)
+    lat = pd.to_numeric(stops["stop_lat"], errors="coerce").to_numpy()
+    lon = pd.to_numeric(stops["stop_lon"], errors="coerce").to_numpy()
+    for pos in np.flatnonzero(~((lat >= -90) & (lat <= 90))):
+        problems.add(f"gtfs:stops.txt row {stop_rows[pos]} stop_lat", stops["stop_lat"].iloc[pos],
+                     "a latitude in degrees between -90 and 90 (WGS84)")
+    for pos in np.flatnonzero(~((lon >= -180) & (lon <= 180))):
+        problems.add(f"gtfs:stops.txt row {stop_rows[pos]} stop_lon", stops["stop_lon"].iloc[pos],
+                     "a longitude in degrees between -180 and 180 (WGS84)")
+    dup = stops["stop_id"].duplicated().to_numpy()
+    for pos in np.flatnonzero(dup):
+        problems.add(f"gtfs:stops.txt row {stop_rows[pos]} stop_id", stops["stop_id"].iloc[pos],
+                     "a stop_id used only once")
+    stop_ids = stops["stop_id"].tolist()
+    stop_pos = {s: i for i, s in enumerate(stop_ids)}
+    stop_names = stops["stop_name"].tolist() if "stop_name" in stops.columns else list(stop_ids)
+
+    # routes
+    routes = frames["routes.txt"]
+    route_ids = routes["route_id"].tolist()
+    route_pos = {r: i for i, r in enumerate(route_ids)}
+    route_types = _int_column(routes["route_type"], "routes.txt", "route_type", problems).tolist()
+    short = routes["route_short_name"].tolist() if "route_short_name" in routes.columns else [""] * len(routes)
+    long_ = routes["route_long_name"].tolist() if "route_long_name" in routes.columns else [""] * len(routes)
+    short = [s or l or r for s, l, r in zip(short, long_, route_ids)]
+
+    # calendar
+    calendar = pd.DataFrame(columns=["service_id", *WEEKDAYS, "start_date", "end_date"])
+    if "calendar.txt" in frames and not frames["calendar.txt"].empty:
+        cal = frames["calendar.txt"]
+        calendar = pd.DataFrame({"service_id": cal["service_id"]})
+        for wd in WEEKDAYS:
+            calendar[wd] = _int_column(cal[wd], "calendar.txt", wd, problems, allowed={0, 1})
+        calendar["start_date"] = _parse_dates(cal["start_date"], "calendar.txt", "start_date", problems)
+        calendar["end_date"] = _parse_dates(cal["end_date"], "calendar.txt", "end_date", problems)
+    calendar_dates = pd.DataFrame(columns=["service_id", "date", "exception_type"])
+    if "calendar_dates.txt" in frames and not frames["calendar_dates.txt"].empty:
+        cd = frames["calendar_dates.txt"]
+        calendar_dates = pd.DataFrame({
+            "service_id": cd["service_id"],
+            "date": _parse_dates(cd["date"], "calendar_dates.txt", "date", problems),
+            "exception_type": _int_column(cd["exception_type"], "calendar_dates.txt", "exception_type",
+                                          problems, allowed={1, 2})})
+    services = set(calendar["service_id"]) | set(calendar_dates["service_id"])
+
+    # trips
+    trips = frames["trips.txt"]
+    for pos in np.flatnonzero(~trips["route_id"].isin(route_pos).to_numpy()):
+        problems.add(f"gtfs:trips.txt row {pos + 2} route_id", trips["route_id"].iloc[pos],
+                     "a route_id listed in routes.txt")
+    for pos in np.flatnonzero(~trips["service_id"].isin(services).to_numpy()):
+        problems.add(f"gtfs:trips.txt row {pos + 2} service_id", trips["service_id"].iloc[pos],
+                     "a service_id listed in calendar.txt or calendar_dates.txt")
+    for pos in np.flatnonzero(trips["trip_id"].duplicated().to_numpy()):
+        problems.add(f"gtfs:trips.txt row {pos + 2} trip_id", trips["trip_id"].iloc[pos],
+                     "a trip_id used only once")
+    trip_ids = trips["trip_id"].tolist()
+    trip_pos = {t: i for i, t in enumerate(trip_ids)}
+    trip_route = np.array([route_pos.get(r, 0) for r in trips["route_id"]], dtype=np.int64)
+
+    # stop times
+    st = frames["stop_times.txt"]
+    arr = _parse_times(st["arrival_time"], "stop_times.txt", "arrival_time", problems, allow_empty=True)
+    dep = _parse_times(st["departure_time"], "stop_times.txt", "departure_time", problems, allow_empty=True)
+    seq = _int_column(st["stop_sequence"], "stop_times.txt", "stop_sequence", problems)
+    trip_of = st["trip_id"].map(trip_pos)
+    for pos in np.flatnonzero(trip_of.isna().to_numpy()):
+        problems.add(f"gtfs:stop_times.txt row {pos + 2} trip_id", st["trip_id"].iloc[pos],
+                     "a trip_id listed in trips.txt")
+    stop_of = st["stop_id"].map(stop_pos)
+    for pos in np.flatnonzero(stop_of.isna().to_numpy()):
+        problems.add(f"gtfs:stop_times.txt row {pos + 2} stop_id", st["stop_id"].iloc[pos],
+                     "a stop_id listed in stops.txt (with location_type 0 or empty)")
+    pickup_type = (_int_column(st["pickup_type"], "stop_times.txt", "pickup_type", problems, default=0,
+                               allowed={0, 1, 2, 3}) if "pickup_type" in st.columns else np.zeros(len(st), int))
+    drop_type = (_int_column(st["drop_off_type"], "stop_times.txt", "drop_off_type", problems, default=0,
+                             allowed={0, 1, 2, 3}) if "drop_off_type" in st.columns else np.zeros(len(st), int))
+    problems.raise_if_any()
+
+    # one missing of arrival/departure -> copy the other; order by trip then stop_sequence
+    arr = np.where(arr < 0, dep, arr)
+    dep = np.where(dep < 0, arr, dep)
+    trip_arr = trip_of.to_numpy(dtype=np.int64)
+    order = np.lexsort((seq, trip_arr))
+    trip_sorted = trip_arr[order]
+    counts = np.bincount(trip_sorted, minlength=len(trip_ids))
+    offsets = np.zeros(len(trip_ids) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum(counts)
+    arr, dep = arr[order].copy(), dep[order].copy()
+    rows = order + 2
+    # interpolate empty intermediate times; first and last stop of a trip need times
+    for t in np.flatnonzero(counts):
+        a, b = offsets[t], offsets[t + 1]
+        for end, name in ((a, "first"), (b - 1, "last")):
+            if arr[end] < 0:
+                problems.add(f"gtfs:stop_times.txt row {rows[end]} arrival_time", "",
+                             f"the {name} stop of trip {trip_ids[t]!r} needs arrival and departure times")
+        if arr[a] < 0 or arr[b - 1] < 0:
+            continue
+        seg = arr[a:b]
+        if (seg < 0).any():
+            known = np.flatnonzero(seg >= 0)
+            missing = np.flatnonzero(seg < 0)
+            filled = np.round(np.interp(missing, known, seg[known])).astype(np.int64)
+            arr[a + missing] = filled
+            dep[a + missing] = filled
+    # trips with a single stop time (e.g. cut at a subset's edge) are kept: they cannot be ridden
+    problems.raise_if_any()
+    # monotone times within each trip
+    bad_dwell = np.flatnonzero(dep < arr)
+    for i in bad_dwell:
+        problems.add(f"gtfs:stop_times.txt row {rows[i]} departure_time", format_time(dep[i]),
+                     f"a departure not before the arrival {format_time(arr[i])} at the same stop")
+    same_trip = trip_sorted[1:] == trip_sorted[:-1]
+    backwards = np.flatnonzero(same_trip & (arr[1:] < dep[:-1])) + 1
+    for i in backwards:
+        problems.add(f"gtfs:stop_times.txt row {rows[i]} arrival_time", format_time(arr[i]),
+                     f"a time not before the departure {format_time(dep[i - 1])} from the previous stop "
+                     f"of trip {trip_ids[trip_sorted[i]]!r} (stop times must not go back in time)")
+    dup_seq = np.flatnonzero(same_trip & (seq[order][1:] == seq[order][:-1])) + 1
+    for i in dup_seq:
+        problems.add(f"gtfs:stop_times.txt row {rows[i]} stop_sequence", int(seq[order][i]),
+                     "a stop_sequence used once per trip")
+
+    # frequencies
+    frequencies = pd.DataFrame({"trip": pd.Series(dtype=np.int64), "start_s": pd.Series(dtype=np.int64),
+                                "end_s": pd.Series(dtype=np.int64), "headway_s": pd.Series(dtype=np.int64),
+                                "exact_times": pd.Series(dtype=np.int64)})
+    if "frequencies.txt" in frames and not frames["frequencies.txt"].empty:
+        fr = frames["frequencies.txt"]
+        f_trip = fr["trip_id"].map(trip_pos)
+        for pos in np.flatnonzero(f_trip.isna().to_numpy()):
+            problems.add(f"gtfs:frequencies.txt row {pos + 2} trip_id", fr["trip_id"].iloc[pos],
+                         "a trip_id listed in trips.txt")
+        start = _parse_times(fr["start_time"], "frequencies.txt", "start_time", problems, allow_empty=False)
+        end = _parse_times(fr["end_time"], "frequencies.txt", "end_time", problems, allow_empty=False)
+        headway = _int_column(fr["headway_secs"], "frequencies.txt", "headway_secs", problems)
+        for pos in np.flatnonzero(headway <= 0):
+            problems.add(f"gtfs:frequencies.txt row {pos + 2} headway_secs", fr["headway_secs"].iloc[pos],
+                         "a headway in seconds greater than 0")
+        for pos in np.flatnonzero((end <= start) & (start >= 0) & (end >= 0)):
+            problems.add(f"gtfs:frequencies.txt row {pos + 2} end_time", fr["end_time"].iloc[pos],
+                         f"an end_time after the start_time {fr['start_time'].iloc[pos]}")
+        exact = (_int_column(fr["exact_times"], "frequencies.txt", "exact_times", problems, default=0,
+                             allowed={0, 1}) if "exact_times" in fr.columns else np.zeros(len(fr), int))
+        problems.raise_if_any()
+        frequencies = pd.DataFrame({"trip": f_trip.astype(np.int64).to_numpy(), "start_s": start, "end_s": end,
+                                    "headway_s": headway, "exact_times": exact})
+    problems.raise_if_any()
+
+    feed_info: dict[str, str] = {}
+    if src.has("feed_info.txt"):
+        info = src.read("feed_info.txt")
+        if len(info):
+            feed_info = {k: str(v) for k, v in info.iloc[0].items()}
+    assumptions = src.read("planner_assumptions.txt") if src.has("planner_assumptions.txt") else None
+
+    return GtfsFeed(
+        stop_ids=stop_ids, stop_names=stop_names, stop_lat=lat.astype(float), stop_lon=lon.astype(float),
+        route_ids=route_ids, route_short_names=short, route_long_names=long_, route_types=route_types,
+        trip_ids=trip_ids, trip_route=trip_route, trip_service=trips["service_id"].tolist(),
+        offsets=offsets, stop_index=stop_of.to_numpy()[order].astype(np.int64), arrival_s=arr,
+        departure_s=dep, pickup=(pickup_type[order] != 1), dropoff=(drop_type[order] != 1),
+        frequencies=frequencies, calendar=calendar, calendar_dates=calendar_dates, feed_info=feed_info,
+        assumptions=assumptions, source=str(path))

@@ -1,0 +1,429 @@
+"""Door-to-door public transport: walk access -> RAPTOR over GTFS -> walk egress, or walk only.
+
+:class:`TransitRouter` snaps every stop to the walking graph once, precomputes walking times from each
+stop to every node within ``max_egress_s`` (a sparse stop x node matrix) and the footpath transfers
+between stops closer than ``transfer_radius_m`` (times on the walk graph). A query walks from the
+origin to the stops reachable within ``max_access_s``, runs RAPTOR for the query date, then walks from
+the stops to the destinations; walking all the way is used when faster. Times are seconds;
+unreachable is ``math.inf``.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import dijkstra
+from scipy.spatial import cKDTree
+
+from planner.errors import InputError
+from planner.i18n import translate
+from planner.network.gtfs import GtfsFeed, format_time
+from planner.network.raptor import Footpaths, RaptorResult, Timetable, earliest_arrival
+
+WALK_SPEED_MPS = 4.7 / 3.6       # matches graph.WALK_SPEED_KMH for the stop -> node snap
+MAX_ACCESS_S = 15 * 60            # walk from the origin to the first stop
+MAX_EGRESS_S = 15 * 60            # walk from the last stop to the destination
+TRANSFER_RADIUS_M = 400.0         # footpath transfers between stops closer than this (straight line)
+MAX_STOP_SNAP_M = 500.0           # stops further than this from the walk graph are not used
+MAX_TRANSFERS = 4
+ROUTE_TYPE_NAMES = {0: "tram", 1: "subway", 2: "rail", 3: "bus", 4: "ferry", 5: "cable_tram", 6: "aerial_lift",
+                    7: "funicular", 11: "trolleybus", 12: "monorail"}
+
+
+@dataclass
+class TransitRoute:
+    """One door-to-door journey (same fields as the walking engine's ``Route`` plus times)."""
+
+    travel_time_s: float
+    distance_m: float
+    legs: list[dict[str, Any]]
+    reachable: bool
+    depart: datetime
+    arrive: datetime | None
+    path: list[tuple[float, float]] = field(default_factory=list)
+    mode: str = "transit"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"mode": self.mode, "reachable": self.reachable, "travel_time_s": self.travel_time_s,
+                "distance_m": self.distance_m, "depart": self.depart.isoformat(timespec="seconds"),
+                "arrive": self.arrive.isoformat(timespec="seconds") if self.arrive else None,
+                "legs": self.legs}
+
+
+def _haversine_m(lat1, lon1, lat2, lon2) -> np.ndarray:
+    r = 6371008.8
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dp, dl = p2 - p1, np.radians(np.asarray(lon2) - np.asarray(lon1))
+    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * r * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+
+
+def percentiles_s(values: np.ndarray, qs: Sequence[float] = (10, 50, 90)) -> list[np.ndarray]:
+    """Percentiles over axis 0 (departures); linear interpolation, but never across an infinite value."""
+    values = np.asarray(values, dtype=float)
+    out = []
+    for q in qs:
+        linear = np.percentile(np.where(np.isfinite(values), values, 1e300), q, axis=0)
+        nearest = np.percentile(values, q, axis=0, method="higher")
+        result = np.where(np.isfinite(nearest) & (linear < 1e299), linear, nearest)
+        out.append(result)
+    return out
+
+
+class TransitRouter:
+    """Public transport on a GTFS feed with walking on the walk graph (``TravelTimeEngine``)."""
+
+    def __init__(self, feed: GtfsFeed, walk: Any, *, max_access_s: float = MAX_ACCESS_S,
+                 max_egress_s: float = MAX_EGRESS_S, transfer_radius_m: float = TRANSFER_RADIUS_M,
+                 max_transfers: int = MAX_TRANSFERS):
+        self.feed = feed
+        self.walk = walk
+        self.max_access_s = float(max_access_s)
+        self.max_egress_s = float(max_egress_s)
+        self.max_transfers = int(max_transfers)
+        graph = walk.graph
+        self.graph = graph
+        n_stops = len(feed.stop_ids)
+        # snap stops to the nearest walk-graph node (straight line at walking speed)
+        tree = cKDTree(np.column_stack([graph.x, graph.y]))
+        from planner.network.graph import to_3067
+
+        sx, sy = to_3067(feed.stop_lat, feed.stop_lon)
+        self.stop_x, self.stop_y = sx, sy
+        dist, node = tree.query(np.column_stack([sx, sy]))
+        self.stop_node = node.astype(np.int64)
+        self.stop_snap_m = dist
+        self.stop_ok = dist <= MAX_STOP_SNAP_M
+        self.stop_snap_s = np.where(self.stop_ok, dist / WALK_SPEED_MPS, math.inf)
+        self.egress = self._egress_matrix(graph.time_s, self.max_egress_s)   # csr stops x nodes, seconds
+        self.footpaths = self._footpaths(transfer_radius_m)
+        self._timetables: dict[date, Timetable] = {}
+        coo = self.egress.tocoo()
+        order = np.lexsort((coo.row, coo.col))
+        self._eg_rows = coo.row[order].astype(np.int64)
+        self._eg_cols = coo.col[order].astype(np.int64)
+        self._eg_vals = coo.data[order]
+        if len(self._eg_cols):
+            starts = np.flatnonzero(np.r_[True, self._eg_cols[1:] != self._eg_cols[:-1]])
+        else:
+            starts = np.zeros(0, dtype=np.int64)
+        self._eg_starts = starts
+        self._eg_nodes = self._eg_cols[starts] if len(starts) else starts
+
+    @classmethod
+    def from_feed(cls, feed: GtfsFeed, walk: Any, **options: Any) -> "TransitRouter":
+        """Snap the feed's stops to ``walk``'s graph and precompute egress walks and transfers."""
+        return cls(feed, walk, **options)
+
+    # -- preprocessing ---------------------------------------------------------------------------
+    def _egress_matrix(self, time_s: sp.csr_array, limit_s: float) -> sp.csr_array:
+        n_stops, n_nodes = len(self.stop_node), time_s.shape[0]
+        ok = np.flatnonzero(self.stop_ok)
+        nodes, inverse = np.unique(self.stop_node[ok], return_inverse=True)
+        rows, cols, vals = [], [], []
+        chunk = max(1, int(2_000_000 // max(n_nodes, 1)))
+        for start in range(0, len(nodes), chunk):
+            part = nodes[start:start + chunk]
+            dist = dijkstra(time_s, directed=True, indices=part, limit=limit_s)
+            r, c = np.nonzero(np.isfinite(dist))
+            rows.append(r + start)
+            cols.append(c)
+            vals.append(dist[r, c])
+        if not rows:
+            return sp.csr_array((n_stops, n_nodes))
+        node_rows = sp.csr_array((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                                 shape=(len(nodes), n_nodes))
+        # expand node rows to stop rows, adding each stop's snap walk; keep within the limit
+        per_stop = node_rows[inverse].tocoo()
+        data = per_stop.data + self.stop_snap_s[ok][per_stop.row]
+        keep = data <= limit_s
+        out = sp.coo_array((data[keep] + 1e-9, (ok[per_stop.row[keep]], per_stop.col[keep])),
+                           shape=(n_stops, n_nodes)).tocsr()
+        out.data -= 1e-9
+        return out
+
+    def _footpaths(self, radius_m: float) -> Footpaths:
+        ok = np.flatnonzero(self.stop_ok)
+        tree = cKDTree(np.column_stack([self.stop_x[ok], self.stop_y[ok]]))
+        pairs = []
+        for i, j in tree.query_pairs(radius_m, output_type="ndarray"):
+            for a, b in ((ok[i], ok[j]), (ok[j], ok[i])):
+                t = self._stop_to_stop_s(int(a), int(b))
+                if math.isfinite(t):
+                    pairs.append((int(a), int(b), t))
+        return Footpaths.from_pairs(len(self.stop_node), pairs)
+
+    def _stop_to_stop_s(self, a: int, b: int) -> float:
+        row = self.egress[[a]]
+        node = self.stop_node[b]
+        value = row[0, node] if row.nnz else 0.0
+        if value == 0.0 and self.stop_node[a] != node:
+            return math.inf
+        return float(round(value + self.stop_snap_s[b]))
+
+    def timetable(self, day: date) -> Timetable:
+        """The RAPTOR timetable of ``day`` (cached); InputError naming --date when nothing runs."""
+        if day not in self._timetables:
+            trips = self.feed.trips_on(day)
+            if not trips.label:
+                first, last = self.feed.date_range()
+                span = f"{first.isoformat()} .. {last.isoformat()}" if first else "no dates at all"
+                raise InputError.single("--date", day.isoformat(),
+                                        f"a date on which the transit feed has service (the feed covers {span})")
+            if len(self._timetables) >= 4:
+                self._timetables.pop(next(iter(self._timetables)))
+            self._timetables[day] = Timetable.from_trips(trips, len(self.feed.stop_ids), self.footpaths)
+        return self._timetables[day]
+
+    # -- queries ---------------------------------------------------------------------------------
+    def access_s(self, origin: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
+        """(walk seconds origin -> every node, walk seconds origin -> every stop within max_access_s)."""
+        node_s = np.asarray(self.walk.times_from(float(origin[0]), float(origin[1])), dtype=float)
+        stop_s = np.round(node_s[self.stop_node] + self.stop_snap_s)   # whole seconds, like GTFS times
+        stop_s[stop_s > self.max_access_s] = math.inf
+        return node_s, stop_s
+
+    def _raptor(self, stop_access_s: np.ndarray, depart: datetime) -> tuple[RaptorResult, float]:
+        t0 = depart.hour * 3600 + depart.minute * 60 + depart.second
+        table = self.timetable(depart.date())
+        return earliest_arrival(table, stop_access_s + t0, max_transfers=self.max_transfers), float(t0)
+
+    def transit_node_s(self, result: RaptorResult, t0: float) -> np.ndarray:
+        """Seconds from the departure to every node via transit (best stop arrival + egress walk)."""
+        total = np.full(self.graph.time_s.shape[0], math.inf)
+        if len(self._eg_vals):
+            cand = result.arrival_s[self._eg_rows] + self._eg_vals - t0
+            total[self._eg_nodes] = np.minimum.reduceat(cand, self._eg_starts)
+        return total
+
+    def _entries(self, points) -> list[list[tuple[int, float]]]:
+        """For each destination: (node, walk seconds node -> point) pairs of its snap."""
+        out = []
+        for lat, lon in np.asarray(points, dtype=float).reshape(-1, 2):
+            snap = self.walk.snap(float(lat), float(lon), field="destination")
+            entries = getattr(snap, "entries", None)
+            if entries:
+                out.append([(int(e[0]), float(e[1])) for e in entries])
+            else:
+                out.append([(int(snap.node), float(snap.access_time_s))])
+        return out
+
+    @staticmethod
+    def _gather(node_s: np.ndarray, entries: list[list[tuple[int, float]]]) -> np.ndarray:
+        return np.array([min((node_s[n] + t for n, t in e), default=math.inf) for e in entries], dtype=float)
+
+    def one_to_all(self, origin: tuple[float, float], depart: datetime) -> np.ndarray:
+        """Seconds from ``origin`` to every walk-graph node departing at ``depart`` (inf unreachable)."""
+        node_s, stop_s = self.access_s(origin)
+        result, t0 = self._raptor(stop_s, depart)
+        return np.minimum(node_s, self.transit_node_s(result, t0))
+
+    def one_to_many(self, origin: tuple[float, float], destinations, depart: datetime) -> np.ndarray:
+        """Seconds from ``origin`` to each destination ``(lat, lon)`` departing at ``depart``."""
+        destinations = np.asarray(destinations, dtype=float).reshape(-1, 2)
+        entries = self._entries(destinations)
+        walk_only = np.asarray(self.walk.one_to_many(tuple(origin), destinations), dtype=float)
+        _node_s, stop_s = self.access_s(origin)
+        result, t0 = self._raptor(stop_s, depart)
+        return np.minimum(walk_only, self._gather(self.transit_node_s(result, t0), entries))
+
+    def many_to_one(self, origins, destination, arrive_by: datetime) -> np.ndarray:
+        """Latest-departure travel times are not computed; this returns times departing 60 min before
+        ``arrive_by`` measured from that departure (inf where the arrival would be later)."""
+        depart = arrive_by - timedelta(minutes=60)
+        out = []
+        for origin in np.asarray(origins, dtype=float).reshape(-1, 2):
+            t = float(self.one_to_many(tuple(origin), [destination], depart)[0])
+            out.append(t if t <= 3600 else math.inf)
+        return np.array(out)
+
+    def window(self, origin: tuple[float, float], destinations, depart: datetime, minutes: int) -> dict:
+        """Departures every minute in ``[depart, depart + minutes)``: median, p10, p90 seconds per destination."""
+        if int(minutes) < 1:
+            raise InputError.single("--window", minutes, "a window of at least 1 minute")
+        destinations = np.asarray(destinations, dtype=float).reshape(-1, 2)
+        entries = self._entries(destinations)
+        walk_only = np.asarray(self.walk.one_to_many(tuple(origin), destinations), dtype=float)
+        _node_s, stop_s = self.access_s(origin)
+        rows = []
+        for m in range(int(minutes)):
+            result, t0 = self._raptor(stop_s, depart + timedelta(minutes=m))
+            rows.append(np.minimum(walk_only, self._gather(self.transit_node_s(result, t0), entries)))
+        p10, p50, p90 = percentiles_s(np.array(rows))
+        return {"median_s": p50, "p10_s": p10, "p90_s": p90, "departures": int(minutes),
+                "travel_times_s": np.array(rows)}
+
+    def route(self, origin: tuple[float, float], destination: tuple[float, float], depart: datetime,
+              *, lang: str = "en") -> TransitRoute:
+        """The fastest door-to-door journey with its legs (walk, ride, transfer, walk)."""
+        _node_s, stop_s = self.access_s(origin)
+        result, t0 = self._raptor(stop_s, depart)
+        entries = self._entries([destination])[0]
+        walk_only = float(self.walk.one_to_many(tuple(origin), [tuple(destination)])[0])
+        best_stop, best_t, best_egress = -1, math.inf, math.inf
+        for node, t_end in entries:
+            col = self.egress[:, [node]].tocoo()
+            if col.nnz:
+                cand = result.arrival_s[col.row] + col.data - t0 + t_end
+                i = int(np.argmin(cand))
+                if cand[i] < best_t:
+                    best_stop, best_t, best_egress = int(col.row[i]), float(cand[i]), float(col.data[i] + t_end)
+        if not math.isfinite(walk_only) and not math.isfinite(best_t):
+            return TransitRoute(math.inf, math.inf, [], False, depart, None)
+        if walk_only <= best_t:
+            leg = self._walk_leg(origin, destination, depart, walk_only, lang)
+            path = leg.pop("path")
+            return TransitRoute(walk_only, leg["distance_m"], [leg], True, depart,
+                                depart + timedelta(seconds=round(walk_only)), path)
+        legs, path = self._legs(result, best_stop, best_egress, origin, destination, depart, t0, lang)
+        distance = float(sum(leg["distance_m"] for leg in legs))
+        return TransitRoute(best_t, distance, legs, True, depart, depart + timedelta(seconds=round(best_t)), path)
+
+    # -- legs ------------------------------------------------------------------------------------
+    def _stop_point(self, s: int) -> tuple[float, float]:
+        return float(self.feed.stop_lat[s]), float(self.feed.stop_lon[s])
+
+    def _clock(self, depart: datetime, t_s: float) -> str:
+        midnight = datetime.combine(depart.date(), time(0), tzinfo=depart.tzinfo)
+        return (midnight + timedelta(seconds=float(t_s))).isoformat(timespec="seconds")
+
+    def _walk_leg(self, a: tuple[float, float], b: tuple[float, float], start: datetime, time_s: float,
+                  lang: str) -> dict[str, Any]:
+        distance, path = self._walk_distance(a, b)
+        return {"kind": "walk", "mode": "walk", "from": {"lat": a[0], "lon": a[1]},
+                "to": {"lat": b[0], "lon": b[1]}, "travel_time_s": time_s, "distance_m": distance,
+                "depart": start.isoformat(timespec="seconds"),
+                "arrive": (start + timedelta(seconds=time_s)).isoformat(timespec="seconds"),
+                "text": translate("transit.leg.walk", lang, minutes=round(time_s / 60)), "path": path}
+
+    def _walk_distance(self, a: tuple[float, float], b: tuple[float, float]) -> tuple[float, list]:
+        """Metres and (lat, lon) path of the fastest walk from a to b (via the engine when it can)."""
+        route = getattr(self.walk, "route", None)
+        if route is not None:
+            try:
+                r = route(a, b)
+                return float(r.distance_m), [tuple(p) for p in (getattr(r, "path", None) or [])]
+            except Exception:  # noqa: BLE001 - fall back to a straight-line estimate
+                pass
+        return float(_haversine_m(a[0], a[1], b[0], b[1]) * 1.3), [a, b]
+
+    def _legs(self, result: RaptorResult, last_stop: int, egress_s: float, origin, destination, depart: datetime,
+              t0: float, lang: str) -> tuple[list[dict[str, Any]], list]:
+        feed = self.feed
+        legs: list[dict[str, Any]] = []
+        path: list = []
+        for step in result.journey(last_stop):
+            if step["kind"] == "access":
+                s = step["to_stop"]
+                walk_s = step["arrive_s"] - t0
+                leg = self._walk_leg(origin, self._stop_point(s), depart, walk_s, lang)
+                leg["to"]["stop_id"], leg["to"]["name"] = feed.stop_ids[s], feed.stop_names[s]
+            elif step["kind"] == "transfer":
+                a, b = step["from_stop"], step["to_stop"]
+                start = datetime.fromisoformat(self._clock(depart, step["depart_s"]))
+                leg = self._walk_leg(self._stop_point(a), self._stop_point(b), start,
+                                     step["arrive_s"] - step["depart_s"], lang)
+                leg["kind"] = "transfer"
+                leg["from"].update(stop_id=feed.stop_ids[a], name=feed.stop_names[a])
+                leg["to"].update(stop_id=feed.stop_ids[b], name=feed.stop_names[b])
+                leg["text"] = translate("transit.leg.transfer", lang, minutes=round(leg["travel_time_s"] / 60),
+                                        stop=feed.stop_names[b])
+            else:
+                pattern = result.timetable.patterns[step["pattern"]]
+                a, b = step["from_stop"], step["to_stop"]
+                r = step["route_index"]
+                pos = [int(x) for x in pattern.stops]
+                i, j = pos.index(a), len(pos) - 1 - pos[::-1].index(b)
+                lats, lons = feed.stop_lat[pattern.stops[i:j + 1]], feed.stop_lon[pattern.stops[i:j + 1]]
+                ride_m = float(_haversine_m(lats[:-1], lons[:-1], lats[1:], lons[1:]).sum()) if j > i else 0.0
+                name = feed.route_short_names[r]
+                kind = ROUTE_TYPE_NAMES.get(feed.route_types[r], "transit")
+                leg = {"kind": "ride", "mode": kind, "route": name, "route_id": feed.route_ids[r],
+                       "trip": step["trip"],
+                       "from": {"stop_id": feed.stop_ids[a], "name": feed.stop_names[a],
+                                "lat": float(feed.stop_lat[a]), "lon": float(feed.stop_lon[a])},
+                       "to": {"stop_id": feed.stop_ids[b], "name": feed.stop_names[b],
+                              "lat": float(feed.stop_lat[b]), "lon": float(feed.stop_lon[b])},
+                       "depart": self._clock(depart, step["depart_s"]), "arrive": self._clock(depart, step["arrive_s"]),
+                       "travel_time_s": float(step["arrive_s"] - step["depart_s"]), "stops": j - i,
+                       "distance_m": ride_m, "distance_estimated": True,
+                       "text": translate("transit.leg.ride", lang, route=name,
+                                         mode=translate(f"transit.mode.{kind}", lang),
+                                         origin=feed.stop_names[a], destination=feed.stop_names[b],
+                                         time=format_time(step["depart_s"])[:5]),
+                       "path": [(float(x), float(y)) for x, y in zip(lats, lons)]}
+            path.extend(leg.pop("path"))
+            legs.append(leg)
+        last_arrival = result.arrival_s[last_stop]
+        start = datetime.fromisoformat(self._clock(depart, last_arrival))
+        leg = self._walk_leg(self._stop_point(last_stop), destination, start, egress_s, lang)
+        leg["from"].update(stop_id=feed.stop_ids[last_stop], name=feed.stop_names[last_stop])
+        path.extend(leg.pop("path"))
+        legs.append(leg)
+        # waiting time before each ride
+        clock = depart
+        for leg in legs:
+            leg_start = datetime.fromisoformat(leg["depart"])
+            leg["wait_s"] = max(0.0, (leg_start - clock).total_seconds())
+            clock = datetime.fromisoformat(leg["arrive"])
+        return legs, path
+
+
+# -- command -----------------------------------------------------------------------------------------
+def _parse_point(text: str | None, flag: str) -> tuple[float, float]:
+    try:
+        lat_s, lon_s = str(text).split(",")
+        lat, lon = float(lat_s), float(lon_s)
+    except ValueError:
+        raise InputError.single(flag, text, "LAT,LON in decimal degrees (WGS84), e.g. 60.1699,24.9384") from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise InputError.single(flag, text, "latitude -90..90 and longitude -180..180 (WGS84)")
+    return lat, lon
+
+
+def parse_depart(depart: str | None, day: str | None) -> datetime:
+    """``--depart HH:MM`` and ``--date YYYY-MM-DD`` (default today) to a naive local datetime."""
+    try:
+        service_day = date.fromisoformat(day) if day else date.today()
+    except ValueError:
+        raise InputError.single("--date", day, "a date YYYY-MM-DD, e.g. 2025-03-03") from None
+    text = (depart or "08:00").strip()
+    try:
+        parts = [int(p) for p in text.split(":")]
+        if len(parts) not in (2, 3) or not 0 <= parts[0] <= 23 or not 0 <= parts[1] <= 59:
+            raise ValueError
+        clock = time(parts[0], parts[1], parts[2] if len(parts) == 3 else 0)
+    except ValueError:
+        raise InputError.single("--depart", depart, "a time HH:MM (00:00-23:59), e.g. 07:45") from None
+    return datetime.combine(service_day, clock)
+
+
+def route_command_transit(args: argparse.Namespace, dataset: Any) -> dict[str, Any]:
+    """``route --mode transit``: the journey at ``--depart`` (and, with ``--window M``, the spread)."""
+    lang = getattr(args, "lang", "en") or "en"
+    origin = _parse_point(getattr(args, "origin", None), "--from")
+    destination = _parse_point(getattr(args, "destination", None), "--to")
+    depart = parse_depart(getattr(args, "depart", None), getattr(args, "date", None))
+    router = dataset.transit() if dataset is not None else None
+    if router is None:
+        name = getattr(dataset, "name", "?")
+        raise InputError.single("--mode", "transit",
+                                f"a mode the dataset {name!r} has (it has no GTFS feed; rebuild it with --gtfs)")
+    route = router.route(origin, destination, depart, lang=lang)
+    out = route.to_dict()
+    out["date"] = depart.date().isoformat()
+    window = int(getattr(args, "window", 0) or 0)
+    if window < 0:
+        raise InputError.single("--window", window, "a window in minutes, 0 or more")
+    if window:
+        stats = router.window(origin, [destination], depart, window)
+        out.update(median_s=float(stats["median_s"][0]), p10_s=float(stats["p10_s"][0]),
+                   p90_s=float(stats["p90_s"][0]), window_minutes=window)
+    if not route.reachable:
+        out["reason"] = translate("transit.unreachable", lang)
+    return out

@@ -1,0 +1,153 @@
+"""Exact weighted-seat assignment (MILP, HiGHS through ``scipy.optimize.milp``).
+
+Formulation, for the candidate pairs P (hard rules hold; the ``k_nearest`` nearest feasible units per
+child plus its catchment, current, sibling and preferred units), binary ``x_ij`` (child i offered unit j)
+and, per sibling group g and unit j that all members may get, ``0 ≤ z_gj ≤ 1`` (the whole group in j)::
+
+    Σ_j x_ij ≤ 1                      every child at most one offer
+    Σ_i w_i x_ij ≤ s_j                seat weights within the unit's available seats
+    z_gj ≤ x_ij  for i in g           a group counts as together only when all members are in j
+
+Priorities are lexicographic, in this order (each a linear function of x, z):
+
+    L1 = −Σ x               (place as many children as possible)
+    L2 = −Σ x_ij [j = catchment(i)]
+    L3 = −Σ z               (sibling groups together)
+    L4 = −Σ x_ij [j = current(i)]
+    L5 =  Σ t_ij x_ij       (total travel time, seconds)
+
+They are optimised with *sequential* (pre-emptive) lexicographic optimisation: minimise L1; add
+``L1 ≤ L1*``; minimise L2; … This is exactly equivalent to one weighted objective
+``Σ_k W_k L_k`` with weights large enough that a lower level can never outweigh a higher one
+(``W_k > Σ_{l>k} W_l · range(L_l)``; proof in docs/placement.md), but never needs weights like
+(n+1)^4 · 3600 that exceed the precision of floating point for thousands of children. Levels that are
+constant (no catchments, no sibling groups, no current units) are skipped.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import coo_array, csr_array, vstack
+
+from planner.errors import InfeasibleError
+from planner.placement.rules import PlacementProblem
+
+LEVELS: tuple[str, ...] = ("placed", "in_catchment", "siblings_together", "current_unit_kept",
+                           "total_travel_time_s")
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Result of one placement algorithm: ``unit_of[i]`` is the unit index of child i, −1 unplaced."""
+
+    method: str
+    unit_of: tuple[int, ...]
+    objective: dict = field(default_factory=dict)
+    status: str = "optimal"
+
+
+def objective_levels(problem: PlacementProblem, unit_of) -> dict:
+    """The lexicographic levels of any assignment (counts, and the total travel time in seconds)."""
+    unit_of = np.asarray(unit_of, dtype=int)
+    placed = unit_of >= 0
+    idx = np.flatnonzero(placed)
+    together = 0
+    for group in problem.groups:
+        units = {int(unit_of[i]) for i in group}
+        if len(units) == 1 and -1 not in units:
+            together += 1
+    return {
+        "placed": int(placed.sum()),
+        "in_catchment": int(((unit_of == problem.catchment_index) & placed).sum()),
+        "siblings_together": together,
+        "current_unit_kept": int(((unit_of == problem.current_index) & placed).sum()),
+        "total_travel_time_s": float(problem.travel_time_s[idx, unit_of[idx]].sum()) if idx.size else 0.0,
+    }
+
+
+def lexicographic_key(levels: dict) -> tuple:
+    """Sort key: smaller is better (more placed, … , less travel)."""
+    return (-levels["placed"], -levels["in_catchment"], -levels["siblings_together"],
+            -levels["current_unit_kept"], round(levels["total_travel_time_s"], 6))
+
+
+def solve_optimal(problem: PlacementProblem, *, time_limit_s: float | None = None) -> Assignment:
+    """The lexicographically optimal assignment (see the module docstring for the formulation)."""
+    n, m = len(problem.children), len(problem.units)
+    rows: list[int] = []
+    cols: list[int] = []
+    cand_of: list[set[int]] = []
+    for i in range(n):
+        cand = problem.candidates(i)
+        cand_of.append(set(cand.tolist()))
+        rows.extend([i] * cand.size)
+        cols.extend(cand.tolist())
+    pair_child = np.array(rows, dtype=int)
+    pair_unit = np.array(cols, dtype=int)
+    n_x = pair_child.size
+    if n_x == 0:
+        return Assignment("optimal", tuple([-1] * n), objective_levels(problem, [-1] * n))
+    pair_of = {(int(a), int(b)): k for k, (a, b) in enumerate(zip(pair_child, pair_unit))}
+
+    # sibling linking variables z_gj for units every member of the group may get
+    z_links: list[tuple[int, list[int]]] = []
+    for group in problem.groups:
+        common = set.intersection(*(cand_of[i] for i in group))
+        for j in sorted(common):
+            z_links.append((j, [pair_of[(i, j)] for i in group]))
+    n_z = len(z_links)
+    n_var = n_x + n_z
+
+    constraints = []
+    # one offer per child
+    a_child = csr_array((np.ones(n_x), (pair_child, np.arange(n_x))), shape=(n, n_var))
+    constraints.append(LinearConstraint(a_child, -np.inf, 1.0))
+    # seats per unit
+    a_unit = csr_array((problem.weights[pair_child], (pair_unit, np.arange(n_x))), shape=(m, n_var))
+    constraints.append(LinearConstraint(a_unit, -np.inf, problem.seats + 1e-9))
+    if n_z:
+        r, c, v = [], [], []
+        row = 0
+        for zk, (_, xs) in enumerate(z_links):
+            for xk in xs:
+                r += [row, row]
+                c += [n_x + zk, xk]
+                v += [1.0, -1.0]
+                row += 1
+        constraints.append(LinearConstraint(coo_array((v, (r, c)), shape=(row, n_var)).tocsr(), -np.inf, 0.0))
+
+    levels = []
+    levels.append(np.concatenate([-np.ones(n_x), np.zeros(n_z)]))
+    levels.append(np.concatenate([-(problem.catchment_index[pair_child] == pair_unit).astype(float), np.zeros(n_z)]))
+    levels.append(np.concatenate([np.zeros(n_x), -np.ones(n_z)]))
+    levels.append(np.concatenate([-(problem.current_index[pair_child] == pair_unit).astype(float), np.zeros(n_z)]))
+    levels.append(np.concatenate([problem.travel_time_s[pair_child, pair_unit], np.zeros(n_z)]))
+
+    integrality = np.concatenate([np.ones(n_x), np.zeros(n_z)])
+    bounds = Bounds(np.zeros(n_var), np.ones(n_var))
+    count_gap = min(1e-4, 0.25 / max(n, 1))
+    solution = None
+    status = "optimal"
+    for k, cost in enumerate(levels):
+        if not np.any(cost):
+            continue
+        last = k == len(levels) - 1
+        options = {"mip_rel_gap": 1e-6 if last else count_gap, "presolve": True}
+        if time_limit_s is not None:
+            options["time_limit"] = time_limit_s
+        result = milp(cost, integrality=integrality, bounds=bounds, constraints=constraints, options=options)
+        if result.x is None:
+            raise InfeasibleError(f"the placement model could not be solved at level {LEVELS[k]}: {result.message}")
+        if result.status != 0:
+            status = "time_limit"
+        solution = result.x
+        if not last:
+            best = float(cost @ solution)
+            constraints.append(LinearConstraint(csr_array(cost.reshape(1, -1)), -np.inf, best + 0.5))
+    unit_of = np.full(n, -1, dtype=int)
+    if solution is not None:
+        chosen = solution[:n_x] > 0.5
+        unit_of[pair_child[chosen]] = pair_unit[chosen]
+    return Assignment("optimal", tuple(int(u) for u in unit_of), objective_levels(problem, unit_of), status)

@@ -1,0 +1,138 @@
+"""AppTest: every page in every language, with real content checks and bad input next to the field."""
+from __future__ import annotations
+
+import json
+from datetime import date, time, timedelta
+
+import pytest
+
+from planner.family import parse_family
+from planner.i18n import translate
+from planner.money.fees import calculate_fees
+
+PAGE_TITLES = {"family": "app.family.title", "costs": "app.costs.title", "units": "app.units.title",
+               "summary": "app.summary.title"}
+
+
+def _texts(elements) -> list[str]:
+    return [str(e.value) for e in elements]
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+@pytest.mark.parametrize("page", ["family", "costs", "units", "summary"])
+def test_every_page_renders_its_title_in_every_language(app_factory, page, lang):
+    at = app_factory(page, lang)
+    assert not at.exception, at.exception
+    assert at.title[0].value == translate(PAGE_TITLES[page], lang)
+    if page == "family":  # AppTest keeps the sidebar of the first run only; the browser test sees it on every page
+        assert translate("app.sidebar.nothing_stored", lang) in _texts(at.sidebar.info)
+        assert at.sidebar.selectbox(key="lang").value == lang
+
+
+def test_the_first_visit_shows_a_complete_example_family(app_factory):
+    at = app_factory("family", "en")
+    assert not at.error, _texts(at.error)
+    assert translate("app.family.complete", "en") in _texts(at.success)
+    family = at.session_state["family"]
+    parsed = parse_family(family)
+    assert len(parsed.adults) == 2 and len(parsed.children) == 2
+    assert parsed.municipality == "Helsinki"
+
+
+def test_costs_page_total_fee_equals_the_money_engine(app_factory):
+    at = app_factory("costs", "en")
+    family = at.session_state["family"]
+    expected = calculate_fees(parse_family(family), lang="en")["total_monthly_fee_eur"]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[translate("app.costs.total_fee", "en")] == f"€{expected:,.0f}"
+    # every child's explanation from the engine is shown
+    shown = " ".join(_texts(at.markdown))
+    for child in calculate_fees(parse_family(family), lang="en")["children"]:
+        assert child["explanation"] in shown
+
+
+def test_future_birth_date_shows_error_under_the_field_and_keeps_other_inputs(app_factory, after):
+    at = app_factory("family", "en")
+    at.number_input(key="f.adults.0.income").set_value(5555.0)
+    at.date_input(key="f.children.0.birth_date").set_value(date.today() + timedelta(days=400))
+    at.run()
+    following = after(at, "f.children.0.birth_date", 1)
+    assert type(following[0]).__name__ == "Error"
+    assert "birth date" in following[0].value
+    assert at.number_input(key="f.adults.0.income").value == 5555.0
+    family = at.session_state["family"]
+    assert family["adults"][0]["gross_monthly_income_eur"] == 5555.0
+    assert family["children"][0]["birth_date"] == (date.today() + timedelta(days=400)).isoformat()
+    assert family["children"][1]["id"] == "child2"
+
+
+def test_work_end_before_start_is_shown_under_the_end_time(app_factory, after):
+    at = app_factory("family", "en")
+    at.time_input(key="f.adults.1.end").set_value(time(6, 0))
+    at.run()
+    following = after(at, "f.adults.1.end", 1)
+    assert type(following[0]).__name__ == "Error"
+    assert "after the start" in following[0].value
+    assert at.time_input(key="f.adults.0.end").value == time(16, 0)
+
+
+def test_unknown_home_address_is_shown_under_the_address(app_factory, after):
+    at = app_factory("family", "en")
+    at.radio(key="f.home.mode").set_value("address").run()
+    at.text_input(key="f.home.address").input("Olematonkatu 999").run()
+    errors = _texts(at.error)
+    assert any("Olematonkatu 999" in e for e in errors), errors
+    after = after(at, "f.home.address", 3)
+    assert "Error" in [type(e).__name__ for e in after]
+    assert at.session_state["family"]["home"] == {"address": "Olematonkatu 999"}
+
+
+def test_work_place_outside_the_dataset_is_shown_under_the_work_place(app_factory, after):
+    at = app_factory("family", "en")
+    at.number_input(key="f.adults.0.work.lat").set_value(60.30).run()
+    after = after(at, "f.adults.0.work.lon", 1)
+    assert type(after[0]).__name__ == "Error"
+    assert "outside" in after[0].value
+    assert at.number_input(key="f.adults.1.work.lat").value == pytest.approx(60.1665)
+
+
+def test_family_survives_a_page_switch_and_a_language_switch(app_factory):
+    at = app_factory("family", "fi")
+    at.number_input(key="f.adults.1.income").set_value(2100.0).run()
+    at.selectbox(key="lang").set_value("sv").run()
+    assert at.title[0].value == translate("app.family.title", "sv")
+    at.switch_page("pages/costs.py").run()
+    at.switch_page("pages/family.py").run()
+    assert not at.exception
+    assert at.title[0].value == translate("app.family.title", "sv")
+    assert at.number_input(key="f.adults.1.income").value == 2100.0
+
+
+def test_no_income_reported_charges_the_maximum_fee(app_factory):
+    at = app_factory("family", "en")
+    at.checkbox(key="f.no_income").check().run()
+    family = at.session_state["family"]
+    assert all(a["gross_monthly_income_eur"] is None for a in family["adults"])
+    at.switch_page("pages/costs.py").run()
+    fees = calculate_fees(parse_family(family), lang="en")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[translate("app.costs.income", "en")] == translate("app.costs.not_reported", "en")
+    assert metrics[translate("app.costs.total_fee", "en")] == f"€{fees['total_monthly_fee_eur']:,.0f}"
+
+
+def test_costs_page_shows_scenarios_and_the_24_month_timeline(app_factory):
+    at = app_factory("costs", "en")
+    frames = [df.value for df in at.dataframe]
+    timeline = [f for f in frames if translate("app.costs.col.month", "en") in f.columns]
+    assert timeline and len(timeline[0]) == 24
+    scenario = [f for f in frames if translate("app.costs.col.scenario", "en") in f.columns]
+    assert scenario and len(scenario[0]) >= 2
+
+
+def test_summary_offers_html_and_family_downloads(app_factory):
+    at = app_factory("summary", "en")
+    labels = [e.proto.label for e in at.get("download_button")]
+    assert translate("app.summary.download_html", "en") in labels
+    assert translate("app.family.download", "en") in labels
+    assert translate("app.summary.privacy", "en") in _texts(at.info)
+    json.dumps(at.session_state["family"])  # the family file is plain JSON

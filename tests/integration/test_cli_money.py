@@ -1,0 +1,91 @@
+"""`python -m planner fees|allowances|compare|timeline` on the example families, and bad input → exit 2."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from planner.cli import main
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
+
+
+def run(capsys, *argv: str) -> tuple[int, dict | None, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, (json.loads(captured.out) if code == 0 else None), captured.err
+
+
+def test_fees_keys_and_numbers_for_the_espoo_family(capsys):
+    code, out, _ = run(capsys, "fees", str(EXAMPLES / "family-espoo.json"))
+    assert code == 0
+    assert {"total_monthly_fee_eur", "family_size", "income_eur", "children", "rule"} <= set(out)
+    assert (out["total_monthly_fee_eur"], out["family_size"], out["income_eur"]) == (125, 5, 7500)
+    for item in out["children"]:
+        assert {"id", "monthly_fee_eur", "sibling_rank", "coefficient", "explanation"} <= set(item)
+    assert {"valid_from", "valid_to", "source", "status"} <= set(out["rule"])
+    assert out["rule"]["valid_from"] == "2024-08-01"
+
+
+def test_fees_for_the_three_child_espoo_family(capsys):
+    code, out, _ = run(capsys, "fees", str(EXAMPLES / "family-espoo-three.json"), "--lang", "sv")
+    assert code == 0
+    assert out["income_eur"] == 7812.75 and out["total_monthly_fee_eur"] == 123
+    assert [c["monthly_fee_eur"] for c in out["children"]] == [123, 0, 0]
+    assert "minimiavgiften" in out["children"][1]["explanation"]
+
+
+def test_allowances_keys_for_the_helsinki_family(capsys):
+    code, out, _ = run(capsys, "allowances", str(EXAMPLES / "family-helsinki-baby.json"), "--lang", "fi")
+    assert code == 0
+    for key in ("home_care_allowance", "flexible_care_allowance", "private_care_allowance", "partial_care_allowance"):
+        assert {"eligible", "care_allowance_eur", "sibling_supplements_eur", "care_supplement_eur",
+                "municipal_supplement_eur", "total_eur", "reasons"} <= set(out[key])
+    assert out["home_care_allowance"]["total_eur"] == 766.36
+
+
+def test_compare_keys(capsys):
+    code, out, _ = run(capsys, "compare", str(EXAMPLES / "family-helsinki-baby.json"))
+    assert code == 0
+    assert len(out["scenarios"]) == 5
+    for scenario in out["scenarios"]:
+        assert {"name", "description", "fees_eur", "allowances_eur", "earnings_eur", "net_eur",
+                "taxable_eur"} <= set(scenario)
+
+
+def test_timeline_months(capsys):
+    code, out, _ = run(capsys, "timeline", str(EXAMPLES / "family-espoo.json"), "--months", "18")
+    assert code == 0 and len(out["rows"]) == 18
+    assert out["rows"][17]["rule"]["status"] == "provisional"   # 2026-08 onwards
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"adults": [{"id": "p", "gross_monthly_income_eur": -1}]}, "adults[0].gross_monthly_income_eur"),
+    ({"children": [{"id": "a", "birth_date": "2099-01-01", "care": "home"}]}, "children[0].birth_date"),
+    ({"municipality": "Gotham"}, "municipality"),
+    ({"children": [{"id": "a", "birth_date": "2022-01-01", "care": "municipal", "weekly_hours": 61}]},
+     "children[0].weekly_hours"),
+    ({"date": "2018-07-31"}, "date"),
+])
+def test_bad_input_exits_2_with_one_line_per_problem(capsys, tmp_path, change, field):
+    data = json.loads((EXAMPLES / "family-espoo.json").read_text(encoding="utf-8")) | change
+    path = tmp_path / "family.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    for command in ("fees", "allowances", "compare", "timeline"):
+        code, _, err = run(capsys, command, str(path))
+        assert code == 2
+        assert f"error: {field}: got" in err
+        assert "Traceback" not in err
+
+
+def test_a_missing_file_and_a_missing_rule_exit_2(capsys, tmp_path):
+    code, _, err = run(capsys, "fees", str(tmp_path / "nope.json"))
+    assert code == 2 and "nope.json" in err
+    data = json.loads((EXAMPLES / "family-espoo.json").read_text(encoding="utf-8")) | {"date": "2020-01-01"}
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    code, _, err = run(capsys, "allowances", str(path))
+    assert code == 2 and "2020-01-01" in err
+    code, _, err = run(capsys, "timeline", str(EXAMPLES / "family-espoo.json"), "--months", "0")
+    assert code == 2 and "--months" in err

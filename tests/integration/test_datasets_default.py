@@ -1,0 +1,166 @@
+"""The embedded default dataset: build, list, load, reuse; CLI errors. Built once into a temp folder."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from planner.cli import main
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="session")
+def default_dir(tmp_path_factory) -> Path:
+    from planner.datasets import build_default_dataset
+
+    folder = tmp_path_factory.mktemp("datasets")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PLANNER_DATA_DIR", str(folder))
+        build_default_dataset()
+    return folder
+
+
+@pytest.fixture()
+def in_default_dir(default_dir, monkeypatch) -> Path:
+    monkeypatch.setenv("PLANNER_DATA_DIR", str(default_dir))
+    return default_dir
+
+
+def run(capsys, *argv: str) -> tuple[int, dict | None, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, (json.loads(out) if out.strip() else None), err
+
+
+def test_data_list_shows_the_default_with_its_summary(in_default_dir, capsys):
+    code, result, _ = run(capsys, "data", "list", "--lang", "fi")
+    assert code == 0
+    (summary,) = result["datasets"]
+    assert summary["name"] == "helsinki-centre"
+    assert 1.0 < summary["area_km2"] < 3.0  # the walk network's hull, about 1.5 x 1.7 km
+    assert summary["units"] == 9 and summary["demo"] is True
+    assert summary["modes"][:3] == ["walk", "bike", "car"]
+    roles = {p["role"]: p for p in summary["provenance"]}
+    assert roles["osm"]["licence"] == "ODbL 1.0" and len(roles["osm"]["sha256"]) == 64
+    assert roles["catchments"]["derived"] is True
+    assert any("kuvitteellisia" in note for note in summary["notes"])  # Finnish notes with --lang fi
+    assert not any(key.startswith("_") for key in summary)
+
+
+def test_the_default_has_units_catchments_addresses_and_graphs(in_default_dir):
+    from planner.datasets import load_dataset
+
+    dataset = load_dataset(None)
+    assert load_dataset("helsinki-centre") is dataset  # cached per process
+    assert [u.unit_id for u in dataset.units][:2] == ["demo-1", "demo-2"] and all(u.demo for u in dataset.units)
+    municipal = [u for u in dataset.units if u.provider == "municipal"]
+    assert dataset.catchments.derived and sorted(dataset.catchments.polygons) == sorted(u.unit_id for u in municipal)
+    for unit in municipal:
+        assert dataset.catchments.unit_for(unit.lat, unit.lon) == unit.unit_id
+    assert dataset.addresses.resolve("Aleksanterinktu 5") == pytest.approx((60.1691, 24.9506), abs=1e-3)
+    walk = dataset.graph("walk")
+    assert walk.time_s.shape[0] == dataset.meta["counts"]["walk_nodes"] > 1000
+    west, south, east, north = dataset.meta["bbox"]
+    assert 24.93 < west < east < 24.96 and 60.16 < south < north < 60.18
+    if dataset.demand is not None:
+        assert {"lat", "lon", "age_0_2", "age_3_5", "age_6", "estimated"} <= set(dataset.demand.columns)
+        assert dataset.demand["estimated"].all()
+
+
+def test_derived_catchments_cover_every_walk_node(in_default_dir):
+    from planner.catchment import label_nodes
+    from planner.datasets import load_dataset
+
+    dataset = load_dataset()
+    walk = dataset.graph("walk")
+    municipal = sorted((u for u in dataset.units if u.provider == "municipal"), key=lambda u: u.unit_id)
+    label, _ = label_nodes(walk, municipal)
+    rng = np.random.default_rng(7)
+    reached = np.flatnonzero(label >= 0)
+    for node in rng.choice(reached, size=300, replace=False):
+        assert dataset.catchments.unit_for(walk.lat[node], walk.lon[node]) == municipal[label[node]].unit_id
+    inside = [dataset.catchments.unit_for(la, lo) for la, lo in zip(walk.lat, walk.lon)]
+    assert None not in inside  # every node, reachable or not, lies in some area
+
+
+def test_the_engine_and_transit_load_lazily(in_default_dir):
+    pytest.importorskip("planner.network.engine")
+    from planner.datasets import load_dataset
+
+    dataset = load_dataset()
+    engine = dataset.engine("walk")
+    assert engine is dataset.engine("walk")
+    if "transit" in dataset.modes:  # the OSM-derived feed of data/transit/ is present
+        assert dataset.transit_feed_path().is_file()
+        assert dataset.transit() is not None and dataset.transit() is dataset.transit()
+        assert dataset.meta["transit"]["stops"] > 0
+        osm_gtfs = [p for p in dataset.meta["provenance"] if p["role"] == "gtfs"]
+        assert osm_gtfs[0]["derived"] is True and osm_gtfs[0]["licence"] == "ODbL 1.0"
+    else:
+        assert dataset.transit() is None
+
+
+def test_a_second_build_with_unchanged_inputs_is_reused(in_default_dir):
+    from planner.datasets import build_default_dataset
+
+    before = (in_default_dir / "helsinki-centre" / "dataset.json").stat().st_mtime_ns
+    summary = build_default_dataset()
+    assert summary["reused"] is True
+    assert (in_default_dir / "helsinki-centre" / "dataset.json").stat().st_mtime_ns == before
+
+
+def test_unknown_dataset_names_the_flag_and_lists_the_available(in_default_dir):
+    from planner.datasets import load_dataset
+    from planner.errors import InputError
+
+    with pytest.raises(InputError) as caught:
+        load_dataset("espoo")
+    problem = caught.value.problems[0]
+    assert problem.field == "--dataset" and "helsinki-centre" in problem.expected
+
+
+def test_build_errors_name_each_flag(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path))
+    code, result, err = run(capsys, "data", "build", "--units", "x.csv")
+    assert code == 2 and result is None
+    assert "--name" in err and "--osm" in err and "Traceback" not in err
+    code, _, err = run(capsys, "data", "build", "--name", "bad name!", "--osm", "missing.osm.pbf")
+    assert code == 2 and "--name" in err
+    code, _, err = run(capsys, "data", "build", "--name", "x", "--osm", str(tmp_path / "missing.osm.pbf"),
+                       "--units", str(tmp_path / "nope.csv"))
+    assert code == 2 and "--osm" in err and "--units" in err
+    code, _, err = run(capsys, "data", "build", "--default", "--osm", "x.pbf")
+    assert code == 2 and "--osm" in err
+    assert not any(tmp_path.iterdir())  # nothing half-built is left behind
+
+
+def test_a_units_file_with_bad_rows_stops_the_build_listing_every_row(helsinki_pbf, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path / "data"))
+    units = tmp_path / "units.csv"
+    units.write_text("unit_id,name,lat,lon,address,languages\n"
+                     "a,Yksi,60.17,24.94,,fi\n"
+                     "b,Kaksi,,,Aleksanterinktu 5,fi\n"      # typo, resolved inside the dataset
+                     "c,Kolme,,,Olematon katu 1,fi\n"
+                     "d,Neljä,60.17,24.94,,de\n", encoding="utf-8")
+    code, _, err = run(capsys, "data", "build", "--name", "bad-units", "--osm", str(helsinki_pbf), "--units", str(units))
+    assert code == 2
+    lines = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(lines) == 2
+    assert "--units row 4 address" in lines[0] and "--units row 5 languages" in lines[1]
+    assert not (tmp_path / "data" / "bad-units").exists()
+
+
+def test_bad_gtfs_population_and_catchment_files_name_their_flags(helsinki_pbf, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path / "data"))
+    bad_zip = tmp_path / "feed.zip"
+    bad_zip.write_text("not a zip")
+    empty = tmp_path / "empty.geojson"
+    empty.write_text('{"type": "FeatureCollection", "features": []}')
+    for flag, path in (("--gtfs", bad_zip), ("--population", empty), ("--catchments", empty)):
+        code, _, err = run(capsys, "data", "build", "--name", "x", "--osm", str(helsinki_pbf), flag, str(path))
+        assert code == 2 and f"error: {flag}" in err and str(tmp_path / "data") not in err
+    assert not any(p.name == "x" for p in (tmp_path / "data").iterdir())
