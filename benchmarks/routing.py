@@ -32,21 +32,33 @@ ROWS: list[tuple[str, str, str, str]] = []
 
 
 def timed(func: Callable[[], object], repeat: int = 5) -> tuple[float, object]:
-    """Median wall time in ms over ``repeat`` runs (after one warm-up) and the last result."""
+    """Median wall time in ms over ``repeat`` runs (after one warm-up) and the last result.
+
+    The median CPU time (``time.process_time``) of the same runs is kept in ``LAST_CPU_MS``: on a
+    shared machine the wall time includes waiting for a core, the CPU time does not.
+    """
+    global LAST_CPU_MS
     result = func()
-    times = []
+    walls, cpus = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = func()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), result
+        walls.append((time.perf_counter() - start) * 1000)
+        cpus.append((time.process_time() - cpu) * 1000)
+    LAST_CPU_MS = statistics.median(cpus)
+    return statistics.median(walls), result
 
 
-def row(label: str, ours_ms: float, nx_ms: float | None = None, note: str = "") -> None:
+LAST_CPU_MS = 0.0
+
+
+def row(label: str, ours_ms: float, nx_ms: float | None = None, note: str = "", cpu_ms: float | None = None) -> None:
+    """One table line: our wall time, our CPU time, networkx wall time and the ratio networkx / ours."""
     ratio = f"{nx_ms / ours_ms:8.1f}x" if nx_ms else ""
-    ROWS.append((label, f"{ours_ms:10.2f}", f"{nx_ms:10.1f}" if nx_ms else "", ratio + ("  " + note if note else "")))
-    print(f"{label:<58} {ours_ms:10.2f} ms  {'' if nx_ms is None else f'{nx_ms:10.1f} ms':>13}  {ratio} {note}",
-          flush=True)
+    cpu = "" if cpu_ms is None else f"{cpu_ms:10.2f} ms"
+    nx_text = "" if nx_ms is None else f"{nx_ms:10.1f} ms"
+    ROWS.append((label, f"{ours_ms:.2f}", cpu, nx_text, ratio, note))
+    print(f"{label:<62} {ours_ms:10.2f} ms {cpu:>13} {nx_text:>14} {ratio:>9} {note}", flush=True)
 
 
 def to_networkx(graph: ModeGraph):
@@ -101,12 +113,14 @@ def helsinki(quick: bool) -> dict[str, TravelTimeEngine]:
         g = to_networkx(engine.graph)
         node = engine.snap(*point).node
         ours, _ = timed(lambda: engine.times_from(*point), repeat=20)
+        cpu = LAST_CPU_MS
         theirs, _ = timed(lambda: nx.single_source_dijkstra_path_length(g, node), repeat=3)
-        row(f"{mode}: one-to-all from a point", ours, theirs)
+        row(f"{mode}: one-to-all from a point", ours, theirs, cpu_ms=cpu)
         ours, _ = timed(lambda: engine.times_to(*point), repeat=20)
+        cpu = LAST_CPU_MS
         rev = g.reverse(copy=False)
         theirs, _ = timed(lambda: nx.single_source_dijkstra_path_length(rev, node), repeat=3)
-        row(f"{mode}: all-to-one to a point (reverse graph)", ours, theirs)
+        row(f"{mode}: all-to-one to a point (reverse graph)", ours, theirs, cpu_ms=cpu)
     return engines
 
 
@@ -134,6 +148,7 @@ def family_ranking(engines: dict[str, TravelTimeEngine]) -> None:
             e.many_to_one(units, home, on_outside="none")
 
     ours_ms, _ = timed(ours, repeat=5)
+    cpu = LAST_CPU_MS
     graphs = {mode: to_networkx(engines[mode].graph) for mode, _ in adults}
 
     def theirs() -> None:
@@ -145,7 +160,7 @@ def family_ranking(engines: dict[str, TravelTimeEngine]) -> None:
                 nx_pair_s(g, e, h, s); nx_pair_s(g, e, s, w); nx_pair_s(g, e, w, s); nx_pair_s(g, e, s, h)
 
     nx_ms, _ = timed(theirs, repeat=1)
-    row(f"family ranking: 2 adults x 4 queries x {len(units)} units", ours_ms, nx_ms)
+    row(f"family ranking: 2 adults x 4 queries x {len(units)} units", ours_ms, nx_ms, cpu_ms=cpu)
 
 
 def matrix_1000_100(engines: dict[str, TravelTimeEngine], quick: bool) -> None:
@@ -153,6 +168,7 @@ def matrix_1000_100(engines: dict[str, TravelTimeEngine], quick: bool) -> None:
     origins = random_points(engine, 1000, seed=21)
     destinations = random_points(engine, 100, seed=22)
     ours_ms, matrix = timed(lambda: engine.matrix(origins, destinations), repeat=1 if quick else 3)
+    cpu = LAST_CPU_MS
     g = to_networkx(engine.graph)
     sample = 100 if quick else 300
     rng = np.random.default_rng(23)
@@ -166,7 +182,7 @@ def matrix_1000_100(engines: dict[str, TravelTimeEngine], quick: bool) -> None:
             assert abs(expected - matrix[i, j]) < 1e-6, (expected, matrix[i, j])
     per_pair_ms = (time.perf_counter() - start) * 1000 / len(pairs)
     row("walk: 1,000 x 100 matrix", ours_ms, per_pair_ms * 100_000,
-        note=f"networkx per pair, extrapolated from {sample} pairs (values checked equal)")
+        note=f"networkx per pair, extrapolated from {sample} pairs (values checked equal)", cpu_ms=cpu)
 
 
 def synthetic_grid(side: int = 500, spacing_m: float = 50.0) -> ModeGraph:
@@ -198,16 +214,17 @@ def synthetic(quick: bool) -> None:
     row("SYNTHETIC grid: engine set-up", init_ms)
     centre = engine.snap(float(graph.lat.mean()), float(graph.lon.mean()))
     ours_node, _ = timed(lambda: engine.times_from_node(centre.node), repeat=10)
+    cpu_node = LAST_CPU_MS
     g = None if quick else to_networkx(graph)
     theirs = None
     if g is not None:
         theirs, _ = timed(lambda: nx.single_source_dijkstra_path_length(g, centre.node), repeat=1)
-    row("SYNTHETIC grid: one-to-all from a node (target < 100 ms)", ours_node, theirs)
+    row("SYNTHETIC grid: one-to-all from a node (target < 100 ms)", ours_node, theirs, cpu_ms=cpu_node)
     point = (float(graph.lat.mean()) + 0.0001, float(graph.lon.mean()) + 0.0001)
     ours_point, _ = timed(lambda: engine.times_from(*point), repeat=10)
-    row("SYNTHETIC grid: one-to-all from a point (snap + access)", ours_point, theirs)
+    row("SYNTHETIC grid: one-to-all from a point (snap + access)", ours_point, theirs, cpu_ms=LAST_CPU_MS)
     ours_rev, _ = timed(lambda: engine.times_to(*point), repeat=10)
-    row("SYNTHETIC grid: all-to-one to a point (reverse graph)", ours_rev, theirs)
+    row("SYNTHETIC grid: all-to-one to a point (reverse graph)", ours_rev, theirs, cpu_ms=LAST_CPU_MS)
 
 
 def transit_hook() -> None:
@@ -231,7 +248,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="smaller networkx samples")
     parser.add_argument("--skip-synthetic", action="store_true")
     args = parser.parse_args(argv)
-    print(f"{'what':<58} {'ours':>13}  {'networkx':>13}  ratio (networkx / ours)")
+    import os
+
+    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+          "(wall times include waiting for a core; CPU times do not)")
+    print(f"{'what':<62} {'ours wall':>13} {'ours CPU':>13} {'networkx wall':>14} {'nx/ours':>9}")
     engines = helsinki(args.quick)
     family_ranking(engines)
     matrix_1000_100(engines, args.quick)

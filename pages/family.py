@@ -104,12 +104,18 @@ def _location_inputs(prefix: str, field: str, label: str, problems: dict) -> Non
 
 
 def _address_suggestions(text: str, field: str, problems: dict) -> None:
-    """Close addresses of the dataset, shown when the typed one is not found."""
-    if not text.strip() or not any(f.startswith(field) for f in problems):
+    """The address found in the dataset, or close addresses when the typed one is not found."""
+    if not text.strip():
         return
     try:
         matches = ui.dataset().addresses.lookup(text, limit=3)
     except (ImportError, PlannerError):
+        return
+    if not any(f.startswith(field) for f in problems):
+        point = ui.point_of({"address": text})
+        if point and matches:
+            st.caption(ui.t("family.found", address=matches[0].address, lat=f"{point[0]:.5f}",
+                            lon=f"{point[1]:.5f}"))
         return
     if matches:
         st.caption(ui.t("family.did_you_mean", addresses=", ".join(m.address for m in matches)))
@@ -128,13 +134,13 @@ def _home_map(family: dict) -> None:
     st.caption(ui.t("family.map_click"))
     fmap = maps.new_map(bounds, height_px=380)
     maps.add_streets(fmap, lines, ui.t("units.map.streets"))
-    home = family.get("home") or {}
-    if home.get("lat") is not None:
-        maps.add_point(fmap, home["lat"], home["lon"], ui.t("units.map.home_label"), ui.t("units.map.home"))
+    home = ui.point_of(family.get("home"))
+    if home:
+        maps.add_point(fmap, *home, ui.t("units.map.home_label"), ui.t("units.map.home"))
     for i, adult in enumerate(family.get("adults", [])):
-        work = adult.get("work") or {}
-        if work.get("lat") is not None:
-            maps.add_point(fmap, work["lat"], work["lon"], ui.t("units.map.work_label", number=i + 1),
+        work = ui.point_of(adult.get("work"))
+        if work:
+            maps.add_point(fmap, *work, ui.t("units.map.work_label", number=i + 1),
                            ui.t("units.map.work", number=i + 1), background="#6b3fa0")
     state = st_folium(fmap, key="family_map", height=380, use_container_width=True,
                       returned_objects=["last_clicked"])

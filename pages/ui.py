@@ -123,20 +123,32 @@ def family_json(value: dict[str, Any] | None = None) -> str:
 # --------------------------------------------------------------------------- sidebar
 
 
+def _copy_widget(widget_key: str, state_key: str) -> None:
+    st.session_state[state_key] = st.session_state[widget_key]
+
+
 def render_sidebar() -> None:
-    """Language selector (label in all three languages), dataset selector, the privacy note."""
+    """Language selector (label in all three languages), dataset selector, the privacy note.
+
+    The choices live in plain session keys (``lang``, ``dataset_name``); the widgets only copy into
+    them, so a choice survives every page switch.
+    """
     with st.sidebar:
         st.selectbox(
             "Kieli · Språk · Language",
             options=list(LANGUAGES),
+            index=list(LANGUAGES).index(lang()),
             format_func=lambda code: LANGUAGE_NAMES[code],
-            key=LANG_KEY,
+            key="w.lang",
+            on_change=_copy_widget, args=("w.lang", LANG_KEY),
         )
         names = dataset_names()
         if names:
             if st.session_state.get(DATASET_KEY) not in names:
                 st.session_state[DATASET_KEY] = names[0]
-            st.selectbox(t("sidebar.dataset"), options=names, key=DATASET_KEY,
+            st.selectbox(t("sidebar.dataset"), options=names, key="w.dataset",
+                         index=names.index(st.session_state[DATASET_KEY]),
+                         on_change=_copy_widget, args=("w.dataset", DATASET_KEY),
                          help=t("sidebar.dataset_help"))
         st.info(t("sidebar.nothing_stored"), icon=":material/lock:")
 
@@ -275,6 +287,21 @@ def fmt_minutes(seconds: Any) -> str:
     if value != value or value in (float("inf"), float("-inf")):
         return "–"
     return t("unit.minutes", minutes=int(round(value / 60.0)))
+
+
+def point_of(location: dict | None) -> tuple[float, float] | None:
+    """WGS84 (lat, lon) of a family location: the coordinates, or the address found in the
+    dataset; None when it cannot be placed (the Family page shows why)."""
+    if not location:
+        return None
+    if location.get("lat") is not None and location.get("lon") is not None:
+        return float(location["lat"]), float(location["lon"])
+    if location.get("address"):
+        try:
+            return dataset().addresses.resolve(str(location["address"]))
+        except (PlannerError, ImportError):
+            return None
+    return None
 
 
 # --------------------------------------------------------------------------- map layers (per dataset)

@@ -115,6 +115,8 @@ def _table(rows: list[dict[str, Any]]) -> None:
         ui.t("units.col.provider"): ui.t(f"provider.{row['provider']}") if row.get("provider") in PROVIDERS
         else row.get("provider", ""),
         ui.t("units.col.free"): _free(row),
+        ui.t("units.col.fits"): _yes_no(row.get("fits")) + (
+            ": " + "; ".join(map(str, row.get("mismatches") or [])) if row.get("mismatches") else ""),
     } for row in rows])
     st.dataframe(table, hide_index=True, width="stretch")
 
@@ -142,6 +144,26 @@ def _explanations(rows: list[dict[str, Any]]) -> None:
         st.markdown(f"{row['rank']}. **{row.get('name', row['unit_id'])}**{demo} — {row.get('why', '')}")
 
 
+def _score_parts(row: dict[str, Any], result: dict[str, Any]) -> None:
+    """How the selected unit's score is made: points (0–1) × weight = contribution, per part."""
+    parts = row.get("score_parts") or {}
+    st.markdown(f"**{ui.t('units.score_of', name=row.get('name', row['unit_id']), score=row.get('score'))}**")
+    if parts:
+        st.dataframe(pd.DataFrame([{
+            ui.t("units.part"): ui.t(f"units.part.{name}") if name in SCORE_PARTS else name,
+            ui.t("units.points"): part.get("points"),
+            ui.t("units.weight"): part.get("weight"),
+            ui.t("units.contribution"): part.get("contribution"),
+        } for name, part in parts.items()]), hide_index=True, width="stretch")
+    times = ui.t("units.times", drop_off_at=row.get("drop_off_at") or "–", pick_up_at=row.get("pick_up_at") or "–")
+    st.caption(times)
+    for mismatch in row.get("mismatches") or []:
+        st.warning(str(mismatch), icon=":material/warning:")
+
+
+SCORE_PARTS = ("extra_commute", "child_day", "catchment", "free_places", "provider")
+
+
 def _choose(rows: list[dict[str, Any]]) -> str | None:
     ids = [r["unit_id"] for r in rows]
     names = {r["unit_id"]: f"{r['rank']}. {r.get('name', r['unit_id'])}" for r in rows}
@@ -160,16 +182,6 @@ def _choose(rows: list[dict[str, Any]]) -> str | None:
     return st.session_state[ui.SELECTED_UNIT_KEY]
 
 
-def _point(location: dict | None, field: str) -> tuple[float, float] | None:
-    if not location:
-        return None
-    if location.get("lat") is not None:
-        return float(location["lat"]), float(location["lon"])
-    if location.get("address"):
-        return ui.dataset().addresses.resolve(location["address"], field=f"{field}.address")
-    return None
-
-
 def _route(mode: str, origin, destination) -> list:
     """The path of one trip leg from the planner's routing (empty when not available)."""
     data = ui.dataset()
@@ -181,7 +193,8 @@ def _route(mode: str, origin, destination) -> list:
         return []
 
 
-def _map(rows: list[dict[str, Any]], all_rows: list[dict[str, Any]], selected: str | None) -> None:
+def _map(rows: list[dict[str, Any]], all_rows: list[dict[str, Any]], selected: str | None,
+         own_catchment: str | None) -> None:
     from streamlit_folium import st_folium
 
     from pages import maps
@@ -191,15 +204,14 @@ def _map(rows: list[dict[str, Any]], all_rows: list[dict[str, Any]], selected: s
     fmap = maps.new_map(bounds)
     maps.add_streets(fmap, lines, ui.t("units.map.streets"))
     labels = {r["unit_id"]: r.get("name", r["unit_id"]) for r in all_rows}
-    own = next((r["unit_id"] for r in all_rows if r.get("in_catchment")), None)
-    maps.add_catchments(fmap, ui.catchments_geojson(), own, ui.t("units.map.catchments"),
+    maps.add_catchments(fmap, ui.catchments_geojson(), own_catchment, ui.t("units.map.catchments"),
                         {u: ui.t("units.map.catchment_of", name=n) for u, n in labels.items()})
-    home = _point(family.get("home"), "home")
+    home = ui.point_of(family.get("home"))
     if home:
         maps.add_point(fmap, *home, ui.t("units.map.home_label"), ui.t("units.map.home"))
     works = []
     for i, adult in enumerate(family.get("adults", [])):
-        work = _point(adult.get("work"), f"adults[{i}].work")
+        work = ui.point_of(adult.get("work"))
         works.append(work)
         if work:
             maps.add_point(fmap, *work, ui.t("units.map.work_label", number=i + 1),
@@ -214,19 +226,21 @@ def _map(rows: list[dict[str, Any]], all_rows: list[dict[str, Any]], selected: s
     chosen = next((r for r in all_rows if r["unit_id"] == selected), None)
     if chosen and home:
         unit = (chosen["lat"], chosen["lon"])
-        for i, adult in enumerate(family.get("adults", [])):
-            work = works[i] if i < len(works) else None
-            mode = adult.get("commute_mode") or "walk"
+        adults = {a.get("id"): i for i, a in enumerate(family.get("adults", []))}
+        legs = chosen.get("legs") or {}
+        for kind, dashed, colour in (("drop_off", False, "#b45f06"), ("pick_up", True, "#38761d")):
+            leg = legs.get(kind) or {}
+            index = adults.get(leg.get("adult_id"))
+            work = works[index] if index is not None and index < len(works) else None
             if work is None:
                 continue
-            if adult.get("drops_off"):
+            mode = leg.get("mode") or "walk"
+            if kind == "drop_off":
                 path = _route(mode, home, unit) + _route(mode, unit, work)
-                maps.add_route(fmap, path, ui.t("units.map.drop_off", number=i + 1), dashed=False,
-                               color="#b45f06")
-            if adult.get("picks_up"):
+            else:
                 path = _route(mode, work, unit) + _route(mode, unit, home)
-                maps.add_route(fmap, path, ui.t("units.map.pick_up", number=i + 1), dashed=True,
-                               color="#38761d")
+            maps.add_route(fmap, path, ui.t(f"units.map.{kind}", number=index + 1) + f" ({ui.t('mode.' + mode)})",
+                           dashed=dashed, color=colour)
     st_folium(fmap, key="units_map", height=520, use_container_width=True, returned_objects=[])
     st.caption(ui.t("units.map.legend"))
 
@@ -261,9 +275,14 @@ def render() -> None:
     else:
         _table(rows)
     selected = _choose(rows)
-    _map(rows, all_rows, selected)
+    _map(rows, all_rows, selected, result.get("catchment_unit_id"))
+    chosen = next((r for r in all_rows if r["unit_id"] == selected), None)
+    if chosen:
+        _score_parts(chosen, result)
     if rows:
         _explanations(rows)
+    for note in result.get("notes") or []:
+        st.caption(":material/info: " + str(note))
     st.page_link("pages/summary.py", label=ui.t("units.next"), icon=":material/arrow_forward:")
 
 

@@ -15,7 +15,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 from planner.errors import DataError, InputError
 
@@ -103,11 +103,23 @@ class AddressMatch:
                 "postcode": self.postcode, "city": self.city}
 
 
-def read_osm_features(pbf: str | Path, key: str) -> Iterator[tuple[dict[str, str], float, float, str, int]]:
-    """Every node, way and area carrying tag ``key``: ``(tags, lat, lon, kind, osm_id)``.
+class OsmFeature(NamedTuple):
+    """One OSM object with its tags, placed at a point (WGS84 degrees)."""
 
-    Areas (closed ways, multipolygons) are placed at their centroid and have kind ``building`` when
-    tagged ``building``; open ways at the centroid of their line. Reads the file once with pyosmium.
+    tags: dict[str, str]
+    lat: float
+    lon: float
+    kind: str      # node | building | area | way (open line)
+    osm_id: int
+    osm_type: str  # node | way | relation
+
+
+def read_osm_features(pbf: str | Path, key: str) -> Iterator[OsmFeature]:
+    """Every node, way and area carrying tag ``key``.
+
+    Areas (closed ways, multipolygon relations) are placed at their centroid and have kind
+    ``building`` when tagged ``building``; open ways at the centroid of their line. Reads the file
+    once with pyosmium.
     """
     import osmium
     from shapely import wkb
@@ -121,7 +133,7 @@ def read_osm_features(pbf: str | Path, key: str) -> Iterator[tuple[dict[str, str
         tags = {tag.k: tag.v for tag in obj.tags}
         if obj.is_node():
             if obj.location.valid():
-                yield tags, obj.location.lat, obj.location.lon, "node", obj.id
+                yield OsmFeature(tags, obj.location.lat, obj.location.lon, "node", obj.id, "node")
         elif obj.is_area():
             try:
                 geometry = wkb.loads(factory.create_multipolygon(obj), hex=True)
@@ -131,7 +143,8 @@ def read_osm_features(pbf: str | Path, key: str) -> Iterator[tuple[dict[str, str
                 area_ways.add(obj.orig_id())
             centroid = geometry.centroid
             kind = "building" if "building" in tags else "area"
-            yield tags, centroid.y, centroid.x, kind, obj.orig_id()
+            yield OsmFeature(tags, centroid.y, centroid.x, kind, obj.orig_id(),
+                             "way" if obj.from_way() else "relation")
         elif obj.is_way():
             try:
                 line = wkb.loads(factory.create_linestring(obj), hex=True)
@@ -141,7 +154,7 @@ def read_osm_features(pbf: str | Path, key: str) -> Iterator[tuple[dict[str, str
             pending_ways.append((tags, centroid.y, centroid.x, obj.id))
     for tags, lat, lon, osm_id in pending_ways:  # open ways (closed ones came as areas)
         if osm_id not in area_ways:
-            yield tags, lat, lon, "way", osm_id
+            yield OsmFeature(tags, lat, lon, "way", osm_id, "way")
 
 
 def _clean_street(street: str) -> str:
@@ -174,7 +187,7 @@ class AddressIndex:
     def from_osm(cls, pbf: str | Path) -> "AddressIndex":
         """All ``addr:street`` + ``addr:housenumber`` of an extract, merged per address."""
         groups: dict[tuple[str, str], list[tuple[dict[str, str], float, float, str]]] = defaultdict(list)
-        for tags, lat, lon, kind, _ in read_osm_features(pbf, "addr:housenumber"):
+        for tags, lat, lon, kind, _, _ in read_osm_features(pbf, "addr:housenumber"):
             street = _clean_street(tags.get("addr:street", ""))
             number = tags.get("addr:housenumber", "").split(",")[0].strip()
             if not street or not number:

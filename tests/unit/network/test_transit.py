@@ -147,3 +147,101 @@ def test_route_command_input_errors(router):
     with pytest.raises(InputError) as info:
         parse_depart("08:00", "2025-02-30")
     assert info.value.problems[0].field == "--date"
+
+
+# -- door to door equals a brute force on random seeded feeds over a grid of streets -----------------
+def _grid(make_graph, n=6, spacing=200.0):
+    xy = [(i * spacing, j * spacing) for j in range(n) for i in range(n)]
+    edges = []
+    for j in range(n):
+        for i in range(n):
+            k = j * n + i
+            for nb in ([k + 1] if i + 1 < n else []) + ([k + n] if j + 1 < n else []):
+                edges += [(k, nb, spacing), (nb, k, spacing)]
+    return xy, make_graph("walk", xy, edges, speed_ms=1.0)
+
+
+def _brute_force_stops(trips, access, footpaths, n_stops):
+    """Earliest arrival per stop on a time-expanded event graph (walk one footpath after each arrival)."""
+    import networkx as nx
+
+    g = nx.DiGraph()
+    g.add_node("src")
+    waits = {s: set() for s in range(n_stops)}
+
+    def arrive(node, s, t, walk_on):
+        g.add_edge(node, ("wait", s, t))
+        waits[s].add(t)
+        if walk_on:
+            for (a, b), w in footpaths.items():
+                if a == s:
+                    g.add_edge(node, ("wait", b, t + w))
+                    waits[b].add(t + w)
+
+    for s, t in access.items():
+        arrive("src", s, t, True)
+    for tid, stops in trips.items():
+        for i, (s, t) in enumerate(stops):
+            if i + 1 < len(stops):
+                g.add_edge(("ev", tid, i), ("ev", tid, i + 1))
+            if i > 0:
+                arrive(("ev", tid, i), s, t, True)
+    for tid, stops in trips.items():
+        for i, (s, t) in enumerate(stops[:-1]):
+            for w in waits[s]:
+                if w <= t:
+                    g.add_edge(("wait", s, w), ("ev", tid, i))
+    best = np.full(n_stops, math.inf)
+    for node in nx.descendants(g, "src"):
+        if node[0] == "wait":
+            best[node[1]] = min(best[node[1]], node[2])
+    return best
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_door_to_door_equals_brute_force(tmp_path, make_graph, at, seed):
+    import random
+
+    from scipy.sparse.csgraph import dijkstra
+
+    rng = random.Random(500 + seed)
+    xy, graph = _grid(make_graph)
+    walk = dijkstra(graph.time_s, directed=True)
+    stop_nodes = rng.sample(range(len(xy)), 8)
+    trips: dict[str, list[tuple[int, int]]] = {}
+    for r in range(6):
+        seq = rng.sample(range(8), rng.randint(2, 5))
+        for k in range(rng.randint(1, 3)):
+            t = rng.randint(8 * 3600, 8 * 3600 + 1200)
+            stops = []
+            for s in seq:
+                stops.append((s, t))
+                t += rng.randint(30, 150)
+            trips[f"r{r}t{k}"] = stops
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    (folder / "stops.txt").write_text("stop_id,stop_name,stop_lat,stop_lon\n" + "".join(
+        f"S{k},S{k},{at(*xy[n])[0]:.9f},{at(*xy[n])[1]:.9f}\n" for k, n in enumerate(stop_nodes)))
+    (folder / "routes.txt").write_text("route_id,route_short_name,route_type\n" + "".join(
+        f"R{r},{r},3\n" for r in range(6)))
+    (folder / "trips.txt").write_text("route_id,service_id,trip_id\n" + "".join(
+        f"R{tid[1]},WK,{tid}\n" for tid in trips))
+    (folder / "stop_times.txt").write_text("trip_id,arrival_time,departure_time,stop_id,stop_sequence\n" + "".join(
+        f"{tid},{t // 3600:02d}:{t % 3600 // 60:02d}:{t % 60:02d},{t // 3600:02d}:{t % 3600 // 60:02d}:{t % 60:02d},S{s},{i}\n"
+        for tid, stops in trips.items() for i, (s, t) in enumerate(stops)))
+    (folder / "calendar_dates.txt").write_text("service_id,date,exception_type\nWK,20250305,1\n")
+    router = TransitRouter.from_feed(load_feed(folder), TravelTimeEngine(graph), transfer_radius_m=350.0)
+    origin = stop_nodes[trips["r0t0"][0][0]]   # start at a boarding stop so transit matters
+    t0 = 8 * 3600
+    got = router.one_to_all(at(*xy[origin]), datetime(2025, 3, 5, 8, 0))
+
+    access = {k: t0 + walk[origin, n] for k, n in enumerate(stop_nodes) if walk[origin, n] <= 900}
+    footpaths = {(a, b): walk[stop_nodes[a], stop_nodes[b]] for a in range(8) for b in range(8)
+                 if a != b and math.dist(xy[stop_nodes[a]], xy[stop_nodes[b]]) <= 350}
+    best = _brute_force_stops(trips, access, footpaths, 8)
+    want = walk[origin].copy()
+    for k, n in enumerate(stop_nodes):
+        reach = walk[n] <= 900
+        want[reach] = np.minimum(want[reach], best[k] - t0 + walk[n][reach])
+    np.testing.assert_allclose(got, want, atol=0.01)
+    assert (want < walk[origin] - 1).sum() > 0   # transit matters in every seed

@@ -170,7 +170,7 @@ def test_reduced_model_equals_complete_model_when_capacity_has_room(seed):
     reduced = SiteModel.from_cost_matrix(cost, demand, existing, candidate, 3, max_s=900,
                                          neighbours=10, exact_pairs=0).solve()
     assert complete.details["model"] == "complete"
-    assert reduced.details["model"].startswith("10 quickest sites per demand point")
+    assert "quickest sites per demand point" in reduced.details["model"]
     assert reduced.objective_value == pytest.approx(complete.objective_value, rel=1e-6)
     assert reduced.chosen == complete.chosen
 

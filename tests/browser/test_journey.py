@@ -1,0 +1,155 @@
+"""Real browser (Debian Chromium + Playwright): walk the whole family journey and save screenshots.
+
+Starts ``streamlit run app.py`` on a free local port, then: switch to English, enter a family
+(home address, income), see the costs, see the ranked units and the offline map, choose a unit and
+download the printable summary and the family file. Screenshots go to tests/browser/screenshots/.
+"""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path(__file__).resolve().parent / "screenshots"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+WAIT_MS = 90_000
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server_url():
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is absent (install Debian's chromium: apt-get install -y chromium)")
+    port = _free_port()
+    streamlit = Path(sys.executable).parent / "streamlit"
+    process = subprocess.Popen(
+        [str(streamlit), "run", "app.py", "--server.headless", "true", "--server.address", "127.0.0.1",
+         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ})
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("streamlit did not start")
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="module")
+def page(server_url):
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 4200}, accept_downloads=True)
+        tab = context.new_page()
+        tab.set_default_timeout(WAIT_MS)
+        tab.goto(server_url)
+        yield tab
+        context.close()
+        browser.close()
+
+
+def _wait_idle(page) -> None:
+    """Wait until Streamlit has finished running the script."""
+    from playwright.sync_api import expect
+
+    page.wait_for_timeout(500)
+    expect(page.locator("[data-testid='stStatusWidget']")).to_have_count(0, timeout=WAIT_MS)
+
+
+def _go(page, label: str) -> None:
+    page.locator("[data-testid='stSidebarNav']").get_by_text(label, exact=True).click()
+    _wait_idle(page)
+
+
+def test_the_whole_family_journey(page):
+    from playwright.sync_api import expect
+
+    # Family page, Finnish by default; switch to English from the sidebar.
+    expect(page.get_by_role("heading", name="Perheesi")).to_be_visible()
+    page.locator("[data-testid='stSidebar']").get_by_role("combobox").first.click()
+    page.get_by_role("option", name="English").click()
+    expect(page.get_by_role("heading", name="Your family")).to_be_visible()
+    _wait_idle(page)
+
+    # Enter the family: home by address search, a different income.
+    page.get_by_text("Street address", exact=True).first.click()
+    _wait_idle(page)
+    address = page.get_by_role("textbox", name="Street address").first
+    address.fill("Aleksanterinkatu 9")
+    address.press("Enter")
+    _wait_idle(page)
+    income = page.get_by_role("spinbutton", name="Gross monthly income (€)").first
+    income.fill("4200")
+    income.press("Enter")
+    _wait_idle(page)
+    expect(page.get_by_text("The family's details are complete.")).to_be_visible()
+    frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']").first
+    expect(frame.locator(".leaflet-container")).to_have_count(1)
+    page.screenshot(path=str(SHOTS / "1-family.png"), full_page=True)
+
+    # Costs.
+    _go(page, "Costs")
+    expect(page.get_by_role("heading", name="Costs", exact=True)).to_be_visible()
+    expect(page.get_by_text("Total fees / month")).to_be_visible()
+    expect(page.get_by_role("heading", name="Fees and allowances over 24 months")).to_be_visible()
+    page.screenshot(path=str(SHOTS / "2-costs.png"), full_page=True)
+
+    # Units: ranked table, reasons and the offline map with rank labels.
+    _go(page, "Daycare units")
+    expect(page.get_by_role("heading", name="Daycare units for your family")).to_be_visible()
+    expect(page.get_by_text("Why this order")).to_be_visible()
+    frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']").first
+    expect(frame.locator(".leaflet-container")).to_have_count(1)
+    expect(frame.locator(".leaflet-marker-icon").filter(has_text="1").first).to_be_visible()
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(SHOTS / "3-units.png"), full_page=True)
+
+    # Summary: choose the best unit, download the printable page and the family file.
+    _go(page, "Summary")
+    expect(page.get_by_role("heading", name="Summary", exact=True)).to_be_visible()
+    page.get_by_text("Choose an option").first.click()
+    page.get_by_role("option").first.click()
+    page.keyboard.press("Escape")
+    _wait_idle(page)
+    expect(page.get_by_text("No units chosen yet")).to_have_count(0)
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download the printable summary (HTML)").click()
+    html_text = Path(download_info.value.path()).read_text(encoding="utf-8")
+    assert html_text.startswith("<!DOCTYPE html>") and "Chosen units" in html_text
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download the family file (JSON)").click()
+    family = json.loads(Path(download_info.value.path()).read_text(encoding="utf-8"))
+    assert family["home"] == {"address": "Aleksanterinkatu 9"}
+    assert family["adults"][0]["gross_monthly_income_eur"] == 4200
+    page.screenshot(path=str(SHOTS / "4-summary.png"), full_page=True)
