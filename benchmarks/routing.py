@@ -72,7 +72,8 @@ def to_networkx(graph: ModeGraph):
 
 
 def nx_pair_s(g, engine: TravelTimeEngine, o, d) -> float:
-    """networkx per pair: the same snapping, then a bidirectional Dijkstra per exit/entry combination."""
+    """networkx per pair: the same snapping, then a bidirectional Dijkstra per exit/entry combination
+    (up to 2 x 2 runs per pair, as a per-pair caller would have to do)."""
     import networkx as nx
 
     best = float("inf")
@@ -161,6 +162,35 @@ def family_ranking(engines: dict[str, TravelTimeEngine]) -> None:
 
     nx_ms, _ = timed(theirs, repeat=1)
     row(f"family ranking: 2 adults x 4 queries x {len(units)} units", ours_ms, nx_ms, cpu_ms=cpu)
+
+
+def rank_units_row() -> None:
+    """The full ranking (planner.ranking.rank_units) on the default dataset, warm, street modes and transit."""
+    try:
+        from planner.datasets import load_dataset
+        from planner.family import parse_family
+        from planner.ranking import rank_units
+
+        dataset = load_dataset(None)
+    except Exception as error:
+        print(f"  (rank_units skipped: {error})")
+        return
+    adults = [
+        {"id": "a1", "work": {"lat": 60.1719, "lon": 24.9414}, "commute_mode": "bike", "drops_off": True,
+         "schedule": {"days": ["mon", "tue", "wed", "thu", "fri"], "start": "08:00", "end": "16:00"}},
+        {"id": "a2", "work": {"lat": 60.1745, "lon": 24.9480}, "commute_mode": "car", "picks_up": True,
+         "schedule": {"days": ["mon", "tue", "wed", "thu", "fri"], "start": "07:00", "end": "15:00"}},
+    ]
+    family = {"municipality": "Helsinki", "date": "2025-03-01", "home": {"lat": 60.1699, "lon": 24.9384},
+              "adults": adults, "children": [{"id": "kid", "birth_date": "2022-05-01", "care": "municipal"}]}
+    parsed = parse_family(family)
+    ms, result = timed(lambda: rank_units(parsed, dataset), repeat=5)
+    row(f"rank_units, bike + car, {len(result['units'])} units (default dataset, warm)", ms, cpu_ms=LAST_CPU_MS)
+    if dataset.transit() is not None:
+        adults[0]["commute_mode"] = "transit"
+        parsed = parse_family(family)
+        ms, _ = timed(lambda: rank_units(parsed, dataset), repeat=3)
+        row("rank_units, transit + car (default dataset, warm)", ms, cpu_ms=LAST_CPU_MS)
 
 
 def matrix_1000_100(engines: dict[str, TravelTimeEngine], quick: bool) -> None:
@@ -255,6 +285,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{'what':<62} {'ours wall':>13} {'ours CPU':>13} {'networkx wall':>14} {'nx/ours':>9}")
     engines = helsinki(args.quick)
     family_ranking(engines)
+    rank_units_row()
     matrix_1000_100(engines, args.quick)
     if not args.skip_synthetic:
         synthetic(args.quick)

@@ -64,8 +64,12 @@ def bench(name: str, pbf: Path, gtfs: Path, depart: datetime, runs: int, window_
     elapsed = time.perf_counter() - start
     print(f"  window {window_min} min x {len(dests)} destinations: {1000 * elapsed:.0f} ms "
           f"({1000 * elapsed / window_min:.0f} ms per departure); median of medians "
-          f"{np.median(stats['median_s']) / 60:.1f} min, p10..p90 spread {np.median(stats['p90_s'] - stats['p10_s']) / 60:.1f} min")
+          f"{np.median(stats['median_s']) / 60:.1f} min, "
+          f"p10..p90 spread {np.median(stats['p90_s'] - stats['p10_s']) / 60:.1f} min")
     timed("route with legs", router.route, origin, dests[0], depart)
+    timed(f"many_to_one (reverse RAPTOR, {len(dests)} origins, first call builds the reverse timetable)",
+          router.many_to_one, dests, origin, depart)
+    timed(f"many_to_one again ({len(dests)} origins)", router.many_to_one, dests, origin, depart)
 
 
 def main() -> None:

@@ -201,7 +201,7 @@ def _map(rows: list[dict[str, Any]], all_rows: list[dict[str, Any]], selected: s
 
     family = ui.family()
     lines, bounds = ui.streets_and_bounds()
-    fmap = maps.new_map(bounds)
+    fmap = maps.new_map(bounds, height_px=620)
     maps.add_streets(fmap, lines, ui.t("units.map.streets"))
     labels = {r["unit_id"]: r.get("name", r["unit_id"]) for r in all_rows}
     maps.add_catchments(fmap, ui.catchments_geojson(), own_catchment, ui.t("units.map.catchments"),
@@ -241,7 +241,7 @@ def _map(rows: list[dict[str, Any]], all_rows: list[dict[str, Any]], selected: s
                 path = _route(mode, work, unit) + _route(mode, unit, home)
             maps.add_route(fmap, path, ui.t(f"units.map.{kind}", number=index + 1) + f" ({ui.t('mode.' + mode)})",
                            dashed=dashed, color=colour)
-    st_folium(fmap, key="units_map", height=520, use_container_width=True, returned_objects=[])
+    st_folium(fmap, key="units_map", height=620, use_container_width=True, returned_objects=[])
     st.caption(ui.t("units.map.legend"))
 
 

@@ -168,6 +168,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PlannerError as error:
         print_problems(error)
         return 2
-    json.dump(to_jsonable(result), sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    try:
+        json.dump(to_jsonable(result), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        sys.stdout.flush()
+    except BrokenPipeError:  # e.g. piped into `head`: not an error of ours
+        sys.stderr.close()
     return 0

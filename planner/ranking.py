@@ -24,7 +24,7 @@ import argparse
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping
 
 import numpy as np
 

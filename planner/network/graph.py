@@ -73,12 +73,13 @@ class EdgeRule:
     speed_kmh: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ModeGraph:
     """A directed street graph for one mode.
 
     ``time_s`` and ``length_m`` are ``n x n`` CSR arrays with identical sparsity (seconds, metres);
     ``lat``/``lon`` WGS84 and ``x``/``y`` EPSG:3067 metres per node; ``node_id`` the OSM node ids.
+    Compared and hashed by identity (it holds arrays); treat it as read-only.
     """
 
     mode: str

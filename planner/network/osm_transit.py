@@ -173,9 +173,9 @@ def _relation_stops(rel: _Relation, data: _OsmData) -> list[_Stop]:
             lat, lon, tags = float(np.mean([p[1] for p in pts])), float(np.mean([p[2] for p in pts])), {}
         else:
             continue
-        kind = "platform" if (role.startswith("platform") or tags.get("public_transport") == "platform"
-                              or tags.get("highway") == "bus_stop" and tags.get("public_transport") != "stop_position") \
-            else "stop"
+        is_platform = (role.startswith("platform") or tags.get("public_transport") == "platform"
+                       or (tags.get("highway") == "bus_stop" and tags.get("public_transport") != "stop_position"))
+        kind = "platform" if is_platform else "stop"
         members.append({"id": f"{typ}{ref}", "kind": kind, "lat": lat, "lon": lon,
                         "name": tags.get("name", ""), "entry_only": role.endswith("_entry_only"),
                         "exit_only": role.endswith("_exit_only")})
@@ -397,7 +397,8 @@ def derive_feed(osm: Path | str, out: Path | str) -> dict[str, Any]:
          "start_date", "end_date"],
         [[sid, *days.split(","), CALENDAR_START, CALENDAR_END] for sid, days, _ in DAY_TYPES])
     feed_rows = [
-        ["feed", "", "source", osm.name, 0, f"OpenStreetMap extract, sha256 {digest}…; © OpenStreetMap contributors, ODbL"],
+        ["feed", "", "source", osm.name, 0,
+         f"OpenStreetMap extract, sha256 {digest}…; © OpenStreetMap contributors, ODbL"],
         ["feed", "", "calendar", f"{CALENDAR_START}..{CALENDAR_END}", 1, "assumed: the same service every week"],
         ["feed", "", "service_hours", "05:30-23:30", 1, "assumed every day; night services are not modelled"],
         ["feed", "", "periods", "; ".join(f"{p} {s[:5]}-{e[:5]}" for p, s, e, _ in PERIODS), 1,
@@ -406,7 +407,8 @@ def derive_feed(osm: Path | str, out: Path | str) -> dict[str, Any]:
         ["feed", "", "exact_times", "0", 1, "vehicles run every headway from the period start"],
     ]
     for mode in sorted(MODES):
-        feed_rows.append(["feed", "", f"speed_{mode}", f"{SPEED_KMH[mode]:g} km/h", 1, "assumed average speed incl. stops"])
+        feed_rows.append(["feed", "", f"speed_{mode}", f"{SPEED_KMH[mode]:g} km/h", 1,
+                          "assumed average speed incl. stops"])
         feed_rows.append(["feed", "", f"default_headway_{mode}", f"{DEFAULT_HEADWAY_MIN[mode]:g} min", 1,
                           "assumed where the relation has no usable headway/interval tag"])
     files["planner_assumptions.txt"] = _csv(["subject_type", "subject_id", "field", "value", "assumed", "basis"],

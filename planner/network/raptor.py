@@ -115,7 +115,8 @@ class Timetable:
 class _Round:
     best_s: np.ndarray          # best arrival with at most this many vehicles (after footpaths)
     ride_s: np.ndarray          # arrival by a ride in this round (inf where not improved)
-    ride: dict[int, tuple[int, int, int, int]] = field(default_factory=dict)  # stop -> (pattern, trip, board_pos, alight_pos)
+    # stop -> (pattern, trip, board position, alight position)
+    ride: dict[int, tuple[int, int, int, int]] = field(default_factory=dict)
     walk_s: np.ndarray | None = None
     walk_from: dict[int, int] = field(default_factory=dict)                   # stop -> stop walked from
 

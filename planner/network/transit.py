@@ -22,7 +22,7 @@ from scipy.spatial import cKDTree
 
 from planner.errors import InputError, Problem
 from planner.i18n import translate
-from planner.network.gtfs import GtfsFeed, format_time
+from planner.network.gtfs import GtfsFeed, TripsOfDay, format_time
 from planner.network.raptor import Footpaths, RaptorResult, Timetable, earliest_arrival
 
 WALK_SPEED_MPS = 4.7 / 3.6       # matches graph.WALK_SPEED_KMH for the stop -> node snap
@@ -33,6 +33,18 @@ MAX_STOP_SNAP_M = 500.0           # stops further than this from the walk graph 
 MAX_TRANSFERS = 4
 ROUTE_TYPE_NAMES = {0: "tram", 1: "subway", 2: "rail", 3: "bus", 4: "ferry", 5: "cable_tram", 6: "aerial_lift",
                     7: "funicular", 11: "trolleybus", 12: "monorail"}
+
+
+def mode_of_route_type(route_type: int) -> str:
+    """GTFS ``route_type`` (basic 0-12 or extended 100-1700) to a mode key of ``transit.mode.*``."""
+    if route_type in ROUTE_TYPE_NAMES:
+        return ROUTE_TYPE_NAMES[route_type]
+    for low, high, name in ((100, 199, "rail"), (200, 299, "bus"), (400, 499, "subway"), (700, 799, "bus"),
+                            (800, 899, "trolleybus"), (900, 999, "tram"), (1000, 1299, "ferry"),
+                            (1300, 1399, "aerial_lift"), (1400, 1499, "funicular")):
+        if low <= route_type <= high:
+            return name
+    return "transit"
 
 
 @dataclass
@@ -100,9 +112,10 @@ class TransitRouter:
         self.stop_snap_m = dist
         self.stop_ok = dist <= MAX_STOP_SNAP_M
         self.stop_snap_s = np.where(self.stop_ok, dist / WALK_SPEED_MPS, math.inf)
-        self.egress = self._egress_matrix(graph.time_s, self.max_egress_s)   # csr stops x nodes, seconds
+        self.egress = self._walk_matrix(graph.time_s, self.max_egress_s)   # csr stops x nodes, seconds
+        self._to_stop: sp.csc_array | None = None
         self.footpaths = self._footpaths(transfer_radius_m)
-        self._timetables: dict[date, Timetable] = {}
+        self._timetables: dict[Any, Timetable] = {}
         coo = self.egress.tocoo()
         order = np.lexsort((coo.row, coo.col))
         self._eg_rows = coo.row[order].astype(np.int64)
@@ -121,7 +134,8 @@ class TransitRouter:
         return cls(feed, walk, **options)
 
     # -- preprocessing ---------------------------------------------------------------------------
-    def _egress_matrix(self, time_s: sp.csr_array, limit_s: float) -> sp.csr_array:
+    def _walk_matrix(self, time_s: sp.csr_array, limit_s: float) -> sp.csr_array:
+        """Stops x nodes walking seconds (stop snap included) on ``time_s`` within ``limit_s``."""
         n_stops, n_nodes = len(self.stop_node), time_s.shape[0]
         ok = np.flatnonzero(self.stop_ok)
         nodes, inverse = np.unique(self.stop_node[ok], return_inverse=True)
@@ -201,17 +215,29 @@ class TransitRouter:
             total[self._eg_nodes] = np.minimum.reduceat(cand, self._eg_starts)
         return total
 
-    def _entries(self, points) -> list[list[tuple[int, float]]]:
-        """For each destination: (node, walk seconds node -> point) pairs of its snap."""
+    def _entries(self, points, on_outside: str = "raise") -> list[list[tuple[int, float]]]:
+        """For each destination: (node, walk seconds node -> point) pairs of its snap ([] when outside
+        the area and ``on_outside="none"``)."""
+        points = [(float(lat), float(lon)) for lat, lon in np.asarray(points, dtype=float).reshape(-1, 2)]
+        if hasattr(self.walk, "snap_many"):
+            snaps = self.walk.snap_many(points, field="destinations", on_outside=on_outside)
+        else:
+            snaps = [self.walk.snap(lat, lon) for lat, lon in points]
         out = []
-        for lat, lon in np.asarray(points, dtype=float).reshape(-1, 2):
-            snap = self.walk.snap(float(lat), float(lon), field="destination")
-            entries = getattr(snap, "entries", None)
+        for snap in snaps:
+            entries = getattr(snap, "entries", None) if snap is not None else None
             if entries:
                 out.append([(int(e[0]), float(e[1])) for e in entries])
-            else:
+            elif snap is not None:
                 out.append([(int(snap.node), float(snap.access_time_s))])
+            else:
+                out.append([])
         return out
+
+    def _walk_only(self, origin, destinations: np.ndarray, on_outside: str) -> np.ndarray:
+        if on_outside == "raise":
+            return np.asarray(self.walk.one_to_many(tuple(origin), destinations), dtype=float)
+        return np.asarray(self.walk.one_to_many(tuple(origin), destinations, on_outside=on_outside), dtype=float)
 
     @staticmethod
     def _gather(node_s: np.ndarray, entries: list[list[tuple[int, float]]]) -> np.ndarray:
@@ -223,22 +249,94 @@ class TransitRouter:
         result, t0 = self._raptor(stop_s, depart)
         return np.minimum(node_s, self.transit_node_s(result, t0))
 
-    def one_to_many(self, origin: tuple[float, float], destinations, depart: datetime) -> np.ndarray:
-        """Seconds from ``origin`` to each destination ``(lat, lon)`` departing at ``depart``."""
+    def one_to_many(self, origin: tuple[float, float], destinations, depart: datetime, *,
+                    on_outside: str = "raise") -> np.ndarray:
+        """Seconds from ``origin`` to each destination ``(lat, lon)`` departing at ``depart``.
+
+        ``on_outside="none"``: destinations outside the walk network's area get ``inf`` instead of an error.
+        """
         destinations = np.asarray(destinations, dtype=float).reshape(-1, 2)
-        entries = self._entries(destinations)
-        walk_only = np.asarray(self.walk.one_to_many(tuple(origin), destinations), dtype=float)
+        entries = self._entries(destinations, on_outside)
+        walk_only = self._walk_only(origin, destinations, on_outside)
         _node_s, stop_s = self.access_s(origin)
         result, t0 = self._raptor(stop_s, depart)
         return np.minimum(walk_only, self._gather(self.transit_node_s(result, t0), entries))
 
-    def window(self, origin: tuple[float, float], destinations, depart: datetime, minutes: int) -> dict:
+    def many_to_one(self, origins, destination: tuple[float, float], arrive_by: datetime, *,
+                    on_outside: str = "raise") -> np.ndarray:
+        """Seconds needed from each origin to be at ``destination`` by ``arrive_by``.
+
+        One reverse RAPTOR (latest departure) for all origins: the time is ``arrive_by`` minus the
+        latest departure from the origin that still arrives in time (waiting, if any, happens at the
+        destination end), or walking all the way when that is shorter; ``inf`` when impossible.
+        """
+        origins = np.asarray(origins, dtype=float).reshape(-1, 2)
+        t_end = arrive_by.hour * 3600 + arrive_by.minute * 60 + arrive_by.second
+        dest_walk = np.asarray(self.walk.times_to(float(destination[0]), float(destination[1])), dtype=float)
+        stop_s = np.round(dest_walk[self.stop_node] + self.stop_snap_s)
+        stop_s[stop_s > self.max_egress_s] = math.inf
+        table = self._reverse_timetable(arrive_by.date())
+        result = earliest_arrival(table, stop_s - t_end, max_transfers=self.max_transfers)
+        latest_dep = -result.arrival_s                     # latest departure from each stop (s after midnight)
+        to_stop = self._access_matrix()                    # column = node: walk node -> stop
+        if hasattr(self.walk, "snap_many"):
+            snaps = self.walk.snap_many([tuple(o) for o in origins], field="origins", on_outside=on_outside)
+        else:
+            snaps = [self.walk.snap(float(a), float(b)) for a, b in origins]
+        out = np.full(len(origins), math.inf)
+        for i, snap in enumerate(snaps):
+            if snap is None:
+                continue
+            exits = getattr(snap, "exits", None) or [(snap.node, snap.access_time_s, 0.0)]
+            best = -math.inf
+            for node, t_exit, _m in exits:
+                a, b = to_stop.indptr[int(node)], to_stop.indptr[int(node) + 1]
+                if a == b:
+                    continue
+                walk_s = np.round(t_exit + to_stop.data[a:b])
+                ok = walk_s <= self.max_access_s
+                if ok.any():
+                    best = max(best, float(np.max(latest_dep[to_stop.indices[a:b]][ok] - walk_s[ok])))
+            if math.isfinite(best):
+                out[i] = t_end - best
+        if on_outside == "raise":
+            walk_only = self.walk.many_to_one(origins, tuple(destination))
+        else:
+            walk_only = self.walk.many_to_one(origins, tuple(destination), on_outside=on_outside)
+        return np.minimum(out, np.asarray(walk_only, dtype=float))
+
+    def _access_matrix(self) -> sp.csc_array:
+        """Walk seconds from every node to each stop within ``max_access_s`` (csc: column = node)."""
+        if self._to_stop is None:
+            reverse = sp.csr_array(self.graph.time_s.T)
+            self._to_stop = self._walk_matrix(reverse, self.max_access_s).tocsc()
+        return self._to_stop
+
+    def _reverse_timetable(self, day: date) -> Timetable:
+        """The timetable of ``day`` with time reversed (negated, trips backwards) for latest departures."""
+        key = ("reverse", day)
+        if key not in self._timetables:
+            self.timetable(day)  # the same no-service error
+            trips = self.feed.trips_on(day)
+            fwd = trips.offsets
+            idx = np.concatenate([np.arange(fwd[t + 1] - 1, fwd[t] - 1, -1) for t in range(len(trips.label))])
+            rev = TripsOfDay(trips.route_index, trips.label, trips.offsets, trips.stop_index[idx],
+                             -trips.departure_s[idx], -trips.arrival_s[idx], trips.dropoff[idx], trips.pickup[idx])
+            fp = self.footpaths
+            pairs = [(int(fp.to[k]), s, float(fp.time_s[k])) for s in range(len(fp.indptr) - 1)
+                     for k in range(fp.indptr[s], fp.indptr[s + 1])]
+            self._timetables[key] = Timetable.from_trips(rev, len(self.feed.stop_ids),
+                                                         Footpaths.from_pairs(len(self.feed.stop_ids), pairs))
+        return self._timetables[key]
+
+    def window(self, origin: tuple[float, float], destinations, depart: datetime, minutes: int, *,
+               on_outside: str = "raise") -> dict:
         """Departures every minute in ``[depart, depart + minutes)``: median, p10, p90 seconds per destination."""
         if int(minutes) < 1:
             raise InputError.single("--window", minutes, "a window of at least 1 minute")
         destinations = np.asarray(destinations, dtype=float).reshape(-1, 2)
-        entries = self._entries(destinations)
-        walk_only = np.asarray(self.walk.one_to_many(tuple(origin), destinations), dtype=float)
+        entries = self._entries(destinations, on_outside)
+        walk_only = self._walk_only(origin, destinations, on_outside)
         _node_s, stop_s = self.access_s(origin)
         rows = []
         for m in range(int(minutes)):
@@ -254,7 +352,7 @@ class TransitRouter:
         _node_s, stop_s = self.access_s(origin)
         result, t0 = self._raptor(stop_s, depart)
         entries = self._entries([destination])[0]
-        walk_only = float(self.walk.one_to_many(tuple(origin), [tuple(destination)])[0])
+        walk_only = float(self._walk_only(origin, np.array([destination], dtype=float), "raise")[0])
         best_stop, best_t, best_egress = -1, math.inf, math.inf
         for node, t_end in entries:
             col = self.egress[:, [node]].tocoo()
@@ -332,7 +430,7 @@ class TransitRouter:
                 lats, lons = feed.stop_lat[pattern.stops[i:j + 1]], feed.stop_lon[pattern.stops[i:j + 1]]
                 ride_m = float(_haversine_m(lats[:-1], lons[:-1], lats[1:], lons[1:]).sum()) if j > i else 0.0
                 name = feed.route_short_names[r]
-                kind = ROUTE_TYPE_NAMES.get(feed.route_types[r], "transit")
+                kind = mode_of_route_type(feed.route_types[r])
                 leg = {"kind": "ride", "mode": kind, "route": name, "route_id": feed.route_ids[r],
                        "trip": step["trip"],
                        "from": {"stop_id": feed.stop_ids[a], "name": feed.stop_names[a],
@@ -411,8 +509,9 @@ def route_command_transit(args: argparse.Namespace, dataset: Any) -> dict[str, A
         route = router.route(origin, destination, depart, lang=lang)
         stats = router.window(origin, [destination], depart, window) if window else None
     except InputError as error:  # name the command-line flags instead of the engine's argument names
-        flags = {"origin": "--from", "destination": "--to", "point": "--from"}
-        raise InputError([Problem(flags.get(p.field, p.field), p.value, p.expected) for p in error.problems]) from None
+        flags = {"origin": "--from", "destination": "--to", "destinations": "--to", "point": "--from"}
+        raise InputError([Problem(flags.get(p.field.split("[")[0], p.field), p.value, p.expected)
+                          for p in error.problems]) from None
     out = route.to_dict()
     out["date"] = depart.date().isoformat()
     if stats is not None:

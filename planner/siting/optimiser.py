@@ -267,7 +267,7 @@ class SiteModel:
             c[:n_pairs] = d
             finite_max = float(np.nanmax(np.where(np.isfinite(self.cost_s), self.cost_s, np.nan))) \
                 if np.isfinite(self.cost_s).any() else 0.0
-            c[n_pairs:y0] = float(__import__("os").environ.get("PEN", self.cost_s.shape[1] + 1)) * (finite_max + 1.0)
+            c[n_pairs:y0] = (self.cost_s.shape[1] + 1) * (finite_max + 1.0)
         else:
             c[:n_pairs] = -1.0  # maximise covered seats
         demand_rows = sp.coo_array((np.ones(n_pairs), (pi, np.arange(n_pairs))), shape=(n, n_vars))

@@ -138,7 +138,7 @@ def test_the_whole_family_journey(page):
     # Summary: choose the best unit, download the printable page and the family file.
     _go(page, "Summary")
     expect(page.get_by_role("heading", name="Summary", exact=True)).to_be_visible()
-    page.get_by_text("Choose an option").first.click()
+    page.get_by_text("Choose options").first.click()
     page.get_by_role("option").first.click()
     page.keyboard.press("Escape")
     _wait_idle(page)

@@ -67,3 +67,15 @@ def test_route_command_on_the_default_dataset(capsys):
                  "--date", "2035-01-01"])
     assert code == 2
     assert "--date" in capsys.readouterr().err
+
+
+def test_many_to_one_is_consistent_with_forward_queries(router):
+    from datetime import timedelta
+
+    origins = [SIMONKATU_SOUTH, (60.1700, 24.9400), (60.1660, 24.9500)]
+    arrive_by = datetime(2025, 3, 5, 8, 30)
+    needed = router.many_to_one(origins, HAKANIEMI, arrive_by)
+    assert np.all(np.isfinite(needed))
+    for origin, need in zip(origins, needed):
+        forward = router.one_to_many(origin, [HAKANIEMI], arrive_by - timedelta(seconds=round(need)))[0]
+        assert forward <= need + 1.0

@@ -12,7 +12,8 @@ import pytest
 from planner.errors import InputError
 from planner.network.engine import TravelTimeEngine
 from planner.network.gtfs import load_feed
-from planner.network.transit import TransitRouter, parse_depart, percentiles_s, route_command_transit
+from planner.network.transit import (TransitRouter, mode_of_route_type, parse_depart, percentiles_s,
+                                     route_command_transit)
 
 
 def street_graph(make_graph):
@@ -78,6 +79,15 @@ def test_walking_wins_when_faster(router, at):
     assert route.travel_time_s == pytest.approx(300.0)
 
 
+def test_destinations_outside_the_area(router, at):
+    depart = datetime(2025, 3, 5, 7, 59)
+    far = at(50_000, 50_000)
+    times = router.one_to_many(at(0, 0), [at(1500, 1500), far], depart, on_outside="none")
+    assert times[0] == pytest.approx(780.0, abs=0.01) and math.isinf(times[1])
+    with pytest.raises(InputError):
+        router.one_to_many(at(0, 0), [far], depart)
+
+
 def test_one_to_all_matches_one_to_many_at_nodes(router, at):
     depart = datetime(2025, 3, 5, 7, 59)
     node_times = router.one_to_all(at(0, 0), depart)
@@ -128,7 +138,13 @@ def test_route_command_transit_keys(router, at):
     assert out["median_s"] == pytest.approx(780.0)
 
 
-def test_route_command_input_errors(router):
+def test_route_command_input_errors(router, at):
+    class HasTransit:
+        name = "test"
+
+        def transit(self):
+            return router
+
     class Dataset:
         name = "plain"
 
@@ -142,6 +158,10 @@ def test_route_command_input_errors(router):
     with pytest.raises(InputError) as info:
         route_command_transit(argparse.Namespace(**dict(base, origin="north")), Dataset())
     assert info.value.problems[0].field == "--from"
+    with pytest.raises(InputError) as info:
+        inside = "{},{}".format(*at(0, 0))
+        route_command_transit(argparse.Namespace(**dict(base, origin=inside, destination="61.5,25.5")), HasTransit())
+    assert info.value.problems[0].field == "--to"
     with pytest.raises(InputError):
         parse_depart("25:00", None)
     with pytest.raises(InputError) as info:
@@ -150,6 +170,10 @@ def test_route_command_input_errors(router):
 
 
 # -- door to door equals a brute force on random seeded feeds over a grid of streets -----------------
+def hms(t: int) -> str:
+    return f"{t // 3600:02d}:{t % 3600 // 60:02d}:{t % 60:02d}"
+
+
 def _grid(make_graph, n=6, spacing=200.0):
     xy = [(i * spacing, j * spacing) for j in range(n) for i in range(n)]
     edges = []
@@ -227,7 +251,7 @@ def test_door_to_door_equals_brute_force(tmp_path, make_graph, at, seed):
     (folder / "trips.txt").write_text("route_id,service_id,trip_id\n" + "".join(
         f"R{tid[1]},WK,{tid}\n" for tid in trips))
     (folder / "stop_times.txt").write_text("trip_id,arrival_time,departure_time,stop_id,stop_sequence\n" + "".join(
-        f"{tid},{t // 3600:02d}:{t % 3600 // 60:02d}:{t % 60:02d},{t // 3600:02d}:{t % 3600 // 60:02d}:{t % 60:02d},S{s},{i}\n"
+        f"{tid},{hms(t)},{hms(t)},S{s},{i}\n"
         for tid, stops in trips.items() for i, (s, t) in enumerate(stops)))
     (folder / "calendar_dates.txt").write_text("service_id,date,exception_type\nWK,20250305,1\n")
     router = TransitRouter.from_feed(load_feed(folder), TravelTimeEngine(graph), transfer_radius_m=350.0)
@@ -245,3 +269,69 @@ def test_door_to_door_equals_brute_force(tmp_path, make_graph, at, seed):
         want[reach] = np.minimum(want[reach], best[k] - t0 + walk[n][reach])
     np.testing.assert_allclose(got, want, atol=0.01)
     assert (want < walk[origin] - 1).sum() > 0   # transit matters in every seed
+
+
+@pytest.mark.parametrize("route_type, mode", [(0, "tram"), (3, "bus"), (109, "rail"), (401, "subway"), (700, "bus"),
+                                              (900, "tram"), (1000, "ferry"), (1700, "transit")])
+def test_mode_of_route_type(route_type, mode):
+    assert mode_of_route_type(route_type) == mode
+
+
+def test_many_to_one_latest_departure_hand_worked(router, at):
+    # arrive by 08:12 at the top: tram b2 (B0 08:09), walk 200 s from A1, bus a1 leaves A0 08:00 -> 720 s;
+    # from A1 itself: leave 08:05:40 to walk to B0 for b2 -> 380 s
+    target = at(1500, 1500)
+    origins = [at(0, 0), at(1500, 0), at(2900, 0)]
+    np.testing.assert_allclose(router.many_to_one(origins, target, datetime(2025, 3, 5, 8, 12)),
+                               [720.0, 380.0, 2900.0], atol=0.01)
+    # by 08:11 only b1 (B0 08:08) works: bus a1 reaches A1 at 08:05, too late for it -> walk 3000 s;
+    # from A1 leave 08:04:40 -> 380 s; from x=2900 the stops are beyond the 15 min walk: walk 2900 s
+    np.testing.assert_allclose(router.many_to_one(origins, target, datetime(2025, 3, 5, 8, 11)),
+                               [3000.0, 380.0, 2900.0], atol=0.01)
+    # by 08:10:59 no tram arrives in time: walking only
+    np.testing.assert_allclose(router.many_to_one(origins[:1], target, datetime(2025, 3, 5, 8, 10, 59)),
+                               [3000.0], atol=0.01)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_many_to_one_agrees_with_forward_queries(tmp_path, make_graph, at, seed):
+    import random
+    from datetime import timedelta
+
+    rng = random.Random(900 + seed)
+    xy, graph = _grid(make_graph)
+    stop_nodes = rng.sample(range(len(xy)), 8)
+    lines = []
+    for r in range(6):
+        seq = rng.sample(range(8), rng.randint(2, 5))
+        for k in range(rng.randint(1, 3)):
+            t = rng.randint(8 * 3600, 8 * 3600 + 1200)
+            for i, s in enumerate(seq):
+                lines.append(f"r{r}t{k},{hms(t)},{hms(t)},S{s},{i}\n")
+                t += rng.randint(30, 150)
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    (folder / "stops.txt").write_text("stop_id,stop_name,stop_lat,stop_lon\n" + "".join(
+        f"S{k},S{k},{at(*xy[n])[0]:.9f},{at(*xy[n])[1]:.9f}\n" for k, n in enumerate(stop_nodes)))
+    (folder / "routes.txt").write_text("route_id,route_short_name,route_type\nR,1,3\n")
+    trip_ids = sorted({line.split(",")[0] for line in lines})
+    (folder / "trips.txt").write_text("route_id,service_id,trip_id\n" + "".join(f"R,WK,{t}\n" for t in trip_ids))
+    (folder / "stop_times.txt").write_text("trip_id,arrival_time,departure_time,stop_id,stop_sequence\n" + "".join(lines))
+    (folder / "calendar_dates.txt").write_text("service_id,date,exception_type\nWK,20250305,1\n")
+    router = TransitRouter.from_feed(load_feed(folder), TravelTimeEngine(graph), transfer_radius_m=350.0)
+    target = at(*xy[stop_nodes[rng.randrange(8)]])
+    origins = [at(*xy[n]) for n in rng.sample(range(len(xy)), 10)]
+    arrive_by = datetime(2025, 3, 5, 8, 25)
+    needed = router.many_to_one(origins, target, arrive_by)
+    walk_only = router.walk.many_to_one(origins, target)
+    used_transit = 0
+    for origin, need, walk in zip(origins, needed, walk_only):
+        assert need <= walk + 1e-6
+        if need < walk - 1:
+            used_transit += 1
+            latest = arrive_by - timedelta(seconds=round(need))
+            on_time = router.one_to_many(origin, [target], latest)[0]
+            assert on_time <= need + 1.0                            # leaving then arrives in time
+            late = router.one_to_many(origin, [target], latest + timedelta(seconds=1))[0]
+            assert latest + timedelta(seconds=1 + late) > arrive_by  # one second later is too late
+    assert used_transit > 0

@@ -1,0 +1,424 @@
+"""Planner page (municipality planners): the baseline, what-if scenarios and the site optimiser.
+
+Reads widgets, calls ``planner.siting`` (through ``pages._workbench_core``) and renders. Only the
+dataset and its travel-time cache are cached (``st.cache_resource``); scenarios and results live in
+``st.session_state``. Maps are drawn offline (``pages.maps``); every marker carries a text label.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # so that the page also runs on its own (AppTest.from_file)
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from pages import _workbench_core as core  # noqa: E402
+from pages import ui  # noqa: E402
+from planner.errors import InfeasibleError, InputError, PlannerError  # noqa: E402
+from planner.i18n import translate  # noqa: E402
+
+SCENARIO_KEY = "wb.scenario"        # scenario document (scenario-file format)
+PROBLEMS_KEY = "wb.problems"        # field -> list of problem texts of the last change
+OPT_KEY = "wb.optimiser"            # last optimiser result (or error text)
+CLICK_KEY = "wb.last_click"
+ACTIONS = ("add", "move", "resize", "close")
+OBJECTIVES = ("p-median", "coverage")
+
+
+def t(key: str, /, **params: Any) -> str:
+    """The text ``app_planner.<key>`` in the chosen language."""
+    return translate(f"app_planner.{key}", ui.lang(), **params)
+
+
+def _labels(prefix: str, language: str | None = None):
+    """A ``format_func`` for option codes: ``app_planner.<prefix>.<code>`` in the language chosen now
+    (captured, so labels stay right when called outside a script run)."""
+    language = language or ui.lang()
+    return lambda code: translate(f"app_planner.{prefix}.{code}", language)
+
+
+def _init() -> None:
+    ui.init_state()
+    defaults = {SCENARIO_KEY: {"format": "planner-scenario", "version": 1, "name": "scenario",
+                               "description": "", "changes": []},
+                PROBLEMS_KEY: {}, OPT_KEY: None, CLICK_KEY: None,
+                "wb.lat": 60.1699, "wb.lon": 24.9384}
+    for key, value in defaults.items():
+        if key not in st.session_state:
+            st.session_state[key] = value
+
+
+@st.cache_resource(show_spinner=False)
+def _inputs(dataset_name: str | None, mode: str, _dataset: Any):
+    """Demand points, catchments and the travel-time cache of one dataset and mode (no personal data)."""
+    from planner.siting.scenario import SitingInputs
+
+    return SitingInputs.from_dataset(_dataset, modes=(mode,))
+
+
+def _scenario():
+    from planner.siting.scenario import Scenario
+
+    return Scenario.from_dict(st.session_state[SCENARIO_KEY])
+
+
+# --------------------------------------------------------------------------- callbacks (run before the page)
+
+
+def _add_change(units: list) -> None:
+    """Validate the change in the form and append it to the scenario; problems go next to the fields."""
+    from planner.siting.scenario import Scenario
+
+    state = st.session_state
+    action = state["wb.action"]
+    unit_id = state.get("wb.new_id", "") if action == "add" else (state.get("wb.unit") or "")
+    capacity = state.get("wb.capacity")
+    change = core.change_from_form(action, unit_id, name=state.get("wb.name", ""), lat=state.get("wb.lat"),
+                                   lon=state.get("wb.lon"), address=state.get("wb.address", ""),
+                                   capacity_seats=capacity if capacity else None)
+    document = state[SCENARIO_KEY]
+    try:
+        change = core.resolve_change(change, ui.dataset().addresses)
+        candidate = {**document, "changes": [*document["changes"], change]}
+        Scenario.from_dict(candidate).apply(units)
+    except InputError as error:
+        state[PROBLEMS_KEY] = _by_short_field(error)
+        return
+    state[PROBLEMS_KEY] = {}
+    state[SCENARIO_KEY] = candidate
+
+
+def _by_short_field(error: InputError) -> dict[str, list[str]]:
+    """Problems keyed by the last part of their field (``changes[2].lat`` -> ``lat``)."""
+    grouped: dict[str, list[str]] = {}
+    for problem in error.problems:
+        field = problem.field.rsplit(".", 1)[-1] if "." in problem.field else problem.field
+        if field.startswith("changes["):
+            field = "unit_id"
+        grouped.setdefault(field, []).append(ui.problem_text(problem))
+    return grouped
+
+
+def _remove_change(index: int) -> None:
+    document = st.session_state[SCENARIO_KEY]
+    changes = [c for i, c in enumerate(document["changes"]) if i != index]
+    st.session_state[SCENARIO_KEY] = {**document, "changes": changes}
+
+
+def _clear_changes() -> None:
+    _remove_all = st.session_state[SCENARIO_KEY]
+    st.session_state[SCENARIO_KEY] = {**_remove_all, "changes": []}
+    st.session_state[PROBLEMS_KEY] = {}
+
+
+def _rename() -> None:
+    name = st.session_state.get("wb.scenario_name", "").strip() or "scenario"
+    st.session_state[SCENARIO_KEY] = {**st.session_state[SCENARIO_KEY], "name": name}
+
+
+def _load_uploaded() -> None:
+    """Read an uploaded scenario file (validated; problems shown under the uploader)."""
+    from planner.siting.scenario import Scenario
+
+    uploaded = st.session_state.get("wb.upload")
+    if uploaded is None:
+        return
+    try:
+        try:
+            data = json.loads(uploaded.getvalue().decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise InputError.single("scenario", uploaded.name, f"a scenario JSON file ({error})") from error
+        st.session_state[SCENARIO_KEY] = Scenario.from_dict(data).to_dict()
+        st.session_state[PROBLEMS_KEY] = {}
+    except InputError as error:
+        st.session_state[PROBLEMS_KEY] = {"upload": [f"{p.field}: {ui.problem_text(p)}" for p in error.problems]}
+
+
+def _run_optimiser(inputs: Any, units: list, mode: str, max_minutes: float) -> None:
+    state = st.session_state
+    source = state["wb.cand_source"]
+    try:
+        if source == "grid":
+            candidates = core.grid_candidates(ui.dataset().graph(mode), float(state["wb.grid_m"]))
+        elif source == "points":
+            candidates = core.parse_points(state.get("wb.points", ""))
+        else:
+            candidates = core.building_candidates(inputs.demand)
+        result = core.run_optimiser(inputs, units, candidates, k=int(state["wb.k"]),
+                                    objective=state["wb.objective"], mode=mode, max_minutes=max_minutes,
+                                    candidate_capacity=state.get("wb.cand_capacity") or None, lang=ui.lang())
+        result["candidates"] = len(candidates)
+        state[OPT_KEY] = {"ok": result}
+    except InfeasibleError as error:
+        state[OPT_KEY] = {"infeasible": str(error)}
+    except InputError as error:
+        state[OPT_KEY] = {"input": [f"{p.field}: {ui.problem_text(p)}" for p in error.problems]}
+
+
+# --------------------------------------------------------------------------- rendering helpers
+
+
+def _errors(field: str) -> None:
+    for text in st.session_state[PROBLEMS_KEY].get(field, []):
+        st.error(text, icon=":material/warning:")
+
+
+def _map(points: list[dict[str, Any]], key: str, *, clickable: bool = False) -> dict | None:
+    """Streets, catchments and labelled unit markers; returns the last click when ``clickable``."""
+    from streamlit_folium import st_folium
+
+    from pages import maps
+
+    lines, bounds = ui.streets_and_bounds()
+    fmap = maps.new_map(bounds, height_px=420)
+    maps.add_streets(fmap, lines, t("map.streets"))
+    maps.add_catchments(fmap, ui.catchments_geojson(), None, t("map.catchments"), {})
+    for point in points:
+        maps.add_point(fmap, point["lat"], point["lon"], point["label"], point["tooltip"],
+                       background=point.get("background", "#0b5394"), color=point.get("color", "#ffffff"))
+    returned = ["last_clicked"] if clickable else []
+    output = st_folium(fmap, key=key, height=420, use_container_width=True, returned_objects=returned)
+    return output if clickable else None
+
+
+def _unit_points(units: list, numbers: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    numbers = numbers or {u.unit_id: str(i) for i, u in enumerate(units, start=1)}
+    return [{"lat": u.lat, "lon": u.lon, "label": numbers.get(u.unit_id, u.unit_id),
+             "tooltip": f"{numbers.get(u.unit_id, '')}. " + core.unit_label(u.unit_id, u.name, u.demo, ui.lang())}
+            for u in units]
+
+
+def _settings() -> tuple[str, float, str]:
+    cols = st.columns(3)
+    with cols[0]:
+        mode = st.selectbox(t("mode"), core.MODES, format_func=_labels("mode_name"), key="wb.mode",
+                            help=t("mode_help"))
+    with cols[1]:
+        minutes = st.number_input(t("max_minutes"), min_value=1.0, max_value=120.0, value=10.0, step=1.0,
+                                  key="wb.minutes", help=t("max_minutes_help"))
+    with cols[2]:
+        assignment = st.radio(t("assignment"), ("catchment", "nearest"), key="wb.assignment", horizontal=True,
+                              format_func=_labels("assignment_name"), help=t("assignment_help"))
+    return mode, float(minutes), assignment
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def _baseline(inputs: Any, units: list, mode: str, minutes: float, assignment: str) -> None:
+    from planner.siting.scenario import evaluate
+
+    evaluation = evaluate(inputs, units, mode, minutes, assignment)
+    st.subheader(t("baseline.title"))
+    if evaluation.estimated:
+        st.info(t("note.demand_estimated_long"), icon=":material/info:")
+    overall = evaluation.overall
+    cols = st.columns(4)
+    cols[0].metric(t("metric.coverage_share") + f" ({minutes:g} min)",
+                   f"{core.overall_value('coverage_share', overall['coverage_share'])} %")
+    cols[1].metric(t("metric.mean_travel_s"), f"{core.overall_value('mean_travel_s', overall['mean_travel_s'])} min")
+    cols[2].metric(t("metric.p90_travel_s"), f"{core.overall_value('p90_travel_s', overall['p90_travel_s'])} min")
+    cols[3].metric(t("metric.access_seats_per_child"),
+                   f"{core.overall_value('access_seats_per_child', overall['access_seats_per_child'])}")
+    st.markdown("**" + t("baseline.units") + "**")
+    st.dataframe(core.unit_table(evaluation, units, ui.lang()), hide_index=True, width="stretch")
+    st.caption(t("baseline.units_caption"))
+    st.markdown("**" + t("baseline.areas") + "**")
+    st.dataframe(core.area_table(evaluation.areas, ui.lang()), hide_index=True, width="stretch")
+    st.caption(t("baseline.areas_caption", minutes=f"{minutes:g}"))
+    _map(_unit_points(units), "wb.map.baseline")
+    st.caption(t("map.legend_units"))
+
+
+def _change_form(units: list, current_units: list) -> None:
+    st.subheader(t("whatif.add_title"))
+    click = _map(_unit_points(current_units), "wb.map.click", clickable=True)
+    clicked = (click or {}).get("last_clicked")
+    if clicked and clicked != st.session_state[CLICK_KEY]:
+        st.session_state[CLICK_KEY] = clicked
+        st.session_state["wb.lat"] = round(float(clicked["lat"]), 6)
+        st.session_state["wb.lon"] = round(float(clicked["lng"]), 6)
+    st.caption(t("whatif.click_hint"))
+    action = st.selectbox(t("whatif.action"), ACTIONS, format_func=_labels("action"), key="wb.action")
+    ids = [u.unit_id for u in current_units]
+    names = {u.unit_id: core.unit_label(u.unit_id, u.name, u.demo, ui.lang()) for u in current_units}
+    if action == "add":
+        cols = st.columns(2)
+        with cols[0]:
+            if "wb.new_id" not in st.session_state:
+                st.session_state["wb.new_id"] = "new-1"
+            st.text_input(t("whatif.new_id"), key="wb.new_id", help=t("whatif.new_id_help"))
+            _errors("unit_id")
+        with cols[1]:
+            st.text_input(t("whatif.name"), key="wb.name")
+    else:
+        st.selectbox(t("whatif.unit"), ids, format_func=lambda u: f"{u} · {names.get(u, u)}", key="wb.unit")
+        _errors("unit_id")
+    if action in ("add", "move"):
+        cols = st.columns(3)
+        with cols[0]:
+            st.number_input(t("whatif.lat"), min_value=-90.0, max_value=90.0, format="%.6f", key="wb.lat")
+            _errors("lat")
+        with cols[1]:
+            st.number_input(t("whatif.lon"), min_value=-180.0, max_value=180.0, format="%.6f", key="wb.lon")
+            _errors("lon")
+        with cols[2]:
+            st.text_input(t("whatif.address"), key="wb.address", help=t("whatif.address_help"))
+            _errors("address")
+    if action in ("add", "resize"):
+        st.number_input(t("whatif.capacity"), min_value=0.0, max_value=1000.0, value=None, step=7.0,
+                        key="wb.capacity", help=t("whatif.capacity_help"))
+        _errors("capacity_seats")
+    st.button(t("whatif.add_button"), key="wb.add", on_click=_add_change, args=(units,), type="primary")
+
+
+def _scenario_files() -> None:
+    document = st.session_state[SCENARIO_KEY]
+    cols = st.columns(2)
+    with cols[0]:
+        st.text_input(t("whatif.scenario_name"), value=document.get("name", "scenario"), key="wb.scenario_name",
+                      on_change=_rename)
+        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+        st.download_button(t("whatif.save"), data=text.encode("utf-8"), key="wb.save",
+                           file_name=f"{document.get('name', 'scenario')}.json", mime="application/json")
+    with cols[1]:
+        st.file_uploader(t("whatif.load"), type=["json"], key="wb.upload", on_change=_load_uploaded,
+                         help=t("whatif.load_help"))
+        _errors("upload")
+
+
+def _whatif(inputs: Any, units: list, mode: str, minutes: float, assignment: str) -> None:
+    from planner.siting.scenario import run_what_if
+
+    scenario = _scenario()
+    try:
+        current_units = scenario.apply(units)
+    except InputError:
+        current_units = units
+    _change_form(units, current_units)
+    st.subheader(t("whatif.changes_title"))
+    if not scenario.changes:
+        st.info(t("whatif.no_changes"))
+    for index, change in enumerate(scenario.changes):
+        cols = st.columns([6, 1])
+        cols[0].markdown(f"{index + 1}. {change.describe(ui.lang())}")
+        cols[1].button(t("whatif.remove"), key=f"wb.remove.{index}", on_click=_remove_change, args=(index,))
+    if scenario.changes:
+        st.button(t("whatif.clear"), key="wb.clear", on_click=_clear_changes)
+    _scenario_files()
+    if not scenario.changes:
+        return
+    try:
+        baseline, after, comparison = run_what_if(inputs, units, scenario, mode=mode, max_minutes=minutes,
+                                                  assignment=assignment, lang=ui.lang())
+    except InputError as error:
+        ui.show_error(error)
+        return
+    st.subheader(t("whatif.result_title"))
+    if baseline.estimated:
+        st.caption(t("note.demand_estimated_long"))
+    st.markdown("**" + t("whatif.overall") + "**")
+    st.dataframe(core.overall_table(comparison.overall, ui.lang()), hide_index=True, width="stretch")
+    st.markdown("**" + t("whatif.changed_units") + "**")
+    st.dataframe(core.changed_units_table(comparison, ui.lang()), hide_index=True, width="stretch")
+    st.markdown("**" + t("whatif.changed_points", count=len(comparison.changed_points)) + "**")
+    if len(comparison.changed_points):
+        st.dataframe(core.changed_points_table(comparison, ui.lang()), hide_index=True, width="stretch")
+    else:
+        st.caption(t("whatif.no_changed_points"))
+    st.markdown("**" + t("whatif.areas_after") + "**")
+    st.dataframe(core.area_table(comparison.areas, ui.lang(), "_after"), hide_index=True, width="stretch")
+    numbers = {u.unit_id: str(i) for i, u in enumerate(units, start=1)}
+    added = [u for u in after.units.itertuples() if u.unit_id not in numbers]
+    after_numbers = {**numbers, **{u.unit_id: f"+{i}" for i, u in enumerate(added, start=1)}}
+    cols = st.columns(2)
+    with cols[0]:
+        st.markdown("**" + t("whatif.map_before") + "**")
+        _map(_unit_points(units, numbers), "wb.map.before")
+    with cols[1]:
+        st.markdown("**" + t("whatif.map_after") + "**")
+        _map(_unit_points(current_units, after_numbers), "wb.map.after")
+    st.caption(t("whatif.map_legend"))
+
+
+def _optimiser(inputs: Any, units: list, mode: str, minutes: float) -> None:
+    st.subheader(t("opt.title"))
+    st.caption(t("opt.intro"))
+    source = st.radio(t("opt.source"), core.CANDIDATE_SOURCES, key="wb.cand_source", horizontal=True,
+                      format_func=_labels("opt.source_name"))
+    if source == "grid":
+        st.number_input(t("opt.grid_m"), min_value=50.0, max_value=5000.0, value=400.0, step=50.0, key="wb.grid_m")
+    elif source == "points":
+        st.text_area(t("opt.points"), key="wb.points", placeholder="60.1699,24.9384,70", help=t("opt.points_help"))
+    else:
+        st.caption(t("opt.buildings_note"))
+    cols = st.columns(3)
+    with cols[0]:
+        st.number_input(t("opt.k"), min_value=0, max_value=20, value=1, step=1, key="wb.k")
+    with cols[1]:
+        st.radio(t("opt.objective"), OBJECTIVES, key="wb.objective", format_func=_labels("opt.objective_name"))
+    with cols[2]:
+        st.number_input(t("opt.capacity"), min_value=0.0, max_value=1000.0, value=0.0, step=7.0,
+                        key="wb.cand_capacity", help=t("opt.capacity_help"))
+    st.button(t("opt.run"), key="wb.opt_run", type="primary", on_click=_run_optimiser,
+              args=(inputs, units, mode, minutes))
+    outcome = st.session_state[OPT_KEY]
+    if not outcome:
+        return
+    if "infeasible" in outcome:
+        st.error(t("opt.infeasible", reason=outcome["infeasible"]), icon=":material/warning:")
+        return
+    if "input" in outcome:
+        for text in outcome["input"]:
+            st.error(text, icon=":material/warning:")
+        return
+    result = outcome["ok"]
+    st.success(result["explanation"])
+    st.caption(t("opt.status", status=result["status"], model=result["model"], candidates=result["candidates"]))
+    tr = lambda key: translate(f"app_planner.col.{key}", ui.lang())  # noqa: E731
+    st.dataframe([{tr("rank"): f"N{row['rank']}", tr("candidate"): row["id"], tr("lat"): round(row["lat"], 5),
+                   tr("lon"): round(row["lon"], 5), tr("capacity_seats"): row["capacity_seats"],
+                   tr("served_seats"): round(row["served_seats"], 1)} for row in result["chosen"]],
+                 hide_index=True, width="stretch")
+    st.dataframe(core.optimiser_metrics_table(result, ui.lang()), hide_index=True, width="stretch")
+    points = _unit_points(units) + [{"lat": row["lat"], "lon": row["lon"], "label": f"N{row['rank']}",
+                                     "tooltip": t("opt.new_site", rank=row["rank"], id=row["id"]),
+                                     "background": "#ffffff", "color": "#1a1a1a"} for row in result["chosen"]]
+    _map(points, "wb.map.opt")
+    st.caption(t("opt.map_legend"))
+
+
+def render() -> None:
+    """The whole page."""
+    _init()
+    st.title(t("title"))
+    st.caption(t("intro"))
+    try:
+        data = ui.dataset()
+    except (PlannerError, ImportError) as error:
+        st.error(t("no_dataset", reason=str(error)))
+        return
+    units = list(data.units)
+    if any(u.demo for u in units):
+        st.warning(t("demo_units"), icon=":material/info:")
+    mode, minutes, assignment = _settings()
+    try:
+        inputs = _inputs(data.name, mode, data)
+    except PlannerError as error:
+        st.error(t("no_demand", reason=str(error)))
+        return
+    tabs = st.tabs([t("tab.baseline"), t("tab.whatif"), t("tab.optimiser")])
+    with tabs[0]:
+        _baseline(inputs, units, mode, minutes, assignment)
+    with tabs[1]:
+        _whatif(inputs, units, mode, minutes, assignment)
+    with tabs[2]:
+        _optimiser(inputs, units, mode, minutes)
+
+
+render()

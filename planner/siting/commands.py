@@ -1,0 +1,217 @@
+"""``python -m planner site``: propose K new daycare sites for a dataset (p-median or coverage).
+
+Candidates file: CSV ``id,lat,lon[,capacity_seats]`` (``,`` or ``;``) or a GeoJSON FeatureCollection of
+points with the same properties. Every bad row is reported (``candidates row N <column>``, the header is
+row 1; ``candidates feature N <property>`` for GeoJSON). A missing capacity means no seat limit; so does
+an existing unit without known capacity.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from planner.errors import DataError, InputError, ProblemCollector
+from planner.i18n import translate
+from planner.siting.demand import validate_demand
+from planner.siting.occupancy import demand_seats
+from planner.siting.optimiser import SiteModel
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A possible new site; ``capacity_seats`` None = no limit."""
+
+    candidate_id: str
+    lat: float
+    lon: float
+    capacity_seats: float | None = None
+
+
+def load_candidates(path: str | Path, field: str = "candidates") -> list[Candidate]:
+    """Read a candidates CSV or GeoJSON; ``InputError`` with one problem per bad row or value."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError.single(field, str(path), "an existing CSV (id,lat,lon[,capacity_seats]) or GeoJSON file")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError.single(field, path.name, f"a UTF-8 text file ({error.reason})") from error
+    problems = ProblemCollector()
+    if path.suffix.lower() in (".geojson", ".json") or text.lstrip().startswith("{"):
+        records = _geojson_records(text, path, field, problems)
+    else:
+        records = _csv_records(text, path, field, problems)
+    candidates: list[Candidate] = []
+    seen: set[str] = set()
+    for where, raw in records:
+        candidate = _parse_candidate(raw, where, problems, seen)
+        if candidate is not None:
+            candidates.append(candidate)
+    if not records and not problems:
+        problems.add(field, path.name, "at least one candidate")
+    problems.raise_if_any()
+    return candidates
+
+
+def _csv_records(text: str, path: Path, field: str, problems: ProblemCollector) -> list[tuple[str, dict]]:
+    first = text.splitlines()[0] if text.strip() else ""
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in ("id", "lat", "lon") if c not in header]
+    if missing:
+        problems.add(field, path.name, f"a header row with id,lat,lon[,capacity_seats] (missing: {', '.join(missing)})")
+        return []
+    records = []
+    for number, row in enumerate(reader, start=2):
+        clean = {str(k).strip().lower(): (v.strip() if isinstance(v, str) else v) for k, v in row.items() if k}
+        if not any(clean.values()):
+            continue
+        records.append((f"{field} row {number}", clean))
+    return records
+
+
+def _geojson_records(text: str, path: Path, field: str, problems: ProblemCollector) -> list[tuple[str, dict]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        problems.add(field, path.name, f"valid GeoJSON ({error.msg} at line {error.lineno})")
+        return []
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        problems.add(field, path.name, "a GeoJSON FeatureCollection of points")
+        return []
+    records = []
+    for number, feature in enumerate(data.get("features") or [], start=1):
+        where = f"{field} feature {number}"
+        geometry = (feature or {}).get("geometry") or {}
+        props = {str(k).lower(): v for k, v in ((feature or {}).get("properties") or {}).items()}
+        if props.get("id") is None and (feature or {}).get("id") is not None:
+            props["id"] = feature["id"]
+        coords = geometry.get("coordinates")
+        if geometry.get("type") != "Point" or not isinstance(coords, list) or len(coords) < 2:
+            problems.add(f"{where} geometry", geometry.get("type"), "a Point with [lon, lat] coordinates (WGS84)")
+            continue
+        props["lon"], props["lat"] = coords[0], coords[1]
+        records.append((where, props))
+    return records
+
+
+def _parse_candidate(raw: dict, where: str, problems: ProblemCollector, seen: set[str]) -> Candidate | None:
+    before = len(problems.problems)
+    candidate_id = str(raw.get("id") if raw.get("id") is not None else "").strip()
+    if not candidate_id:
+        problems.add(f"{where} id", raw.get("id"), "a non-empty candidate id")
+    elif candidate_id in seen:
+        problems.add(f"{where} id", candidate_id, "an id not used by an earlier candidate")
+    else:
+        seen.add(candidate_id)
+    values = {}
+    for key, low, high in (("lat", -90.0, 90.0), ("lon", -180.0, 180.0)):
+        value = _to_float(raw.get(key))
+        if value is None or not (low <= value <= high):
+            problems.add(f"{where} {key}", raw.get(key), f"a WGS84 {'latitude' if key == 'lat' else 'longitude'} "
+                                                        f"in decimal degrees ({low:g}..{high:g})")
+        values[key] = value
+    capacity = raw.get("capacity_seats")
+    seats = None
+    if capacity not in (None, ""):
+        seats = _to_float(capacity)
+        if seats is None or seats <= 0:
+            problems.add(f"{where} capacity_seats", capacity, "a number of seats above 0 (or leave empty for no limit)")
+    if len(problems.problems) > before:
+        return None
+    return Candidate(candidate_id, values["lat"], values["lon"], seats)
+
+
+def _to_float(value: Any) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        number = float(str(value).replace(",", ".")) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def check_candidates_reachable(engine: Any, candidates: Sequence[Candidate], field: str = "candidates") -> None:
+    """InputError naming each candidate outside the routing network's area."""
+    problems = ProblemCollector()
+    snaps = engine.snap_many([(c.lat, c.lon) for c in candidates], field=field, on_outside="none")
+    for candidate, snap in zip(candidates, snaps):
+        if snap is None:
+            problems.add(f"{field} {candidate.candidate_id}", f"{candidate.lat}, {candidate.lon}",
+                         "a point inside the dataset's area (near a street of the chosen mode)")
+    problems.raise_if_any()
+
+
+def site_for_dataset(dataset: Any, candidates: Sequence[Candidate], *, k: int = 1, objective: str = "p-median",
+                     max_minutes: float = 10.0, mode: str = "walk", lang: str = "en") -> dict[str, Any]:
+    """Run the optimiser on a dataset's demand and units plus ``candidates``; the ``site`` output dict."""
+    problems = ProblemCollector()
+    if isinstance(k, bool) or not isinstance(k, int) or k < 0:
+        problems.add("--add", k, "a whole number of new sites, 0 or more")
+    if not isinstance(max_minutes, (int, float)) or not math.isfinite(max_minutes) or max_minutes <= 0:
+        problems.add("--max-minutes", max_minutes, "minutes above 0")
+    problems.raise_if_any()
+    demand = dataset.demand
+    if demand is None or len(demand) == 0:
+        raise DataError(translate("siting.infeasible.no_demand", lang) + f" ({dataset.name})")
+    demand = validate_demand(demand).reset_index(drop=True)
+    units = list(dataset.units)
+    engine = dataset.engine(mode)
+    check_candidates_reachable(engine, candidates)
+    points = demand[["lat", "lon"]].to_numpy(float)
+    sites = [(u.lat, u.lon) for u in units] + [(c.lat, c.lon) for c in candidates]
+    cost = np.asarray(engine.matrix(points, sites, on_outside="none"), dtype=float)
+    weights = np.asarray(demand_seats(demand["age_0_2"].to_numpy(float), demand["age_3_5"].to_numpy(float),
+                                      demand["age_6"].to_numpy(float)))
+    existing = np.array([u.seats if u.seats is not None else np.inf for u in units], dtype=float)
+    candidate_capacity = np.array([c.capacity_seats if c.capacity_seats is not None else np.inf
+                                   for c in candidates], dtype=float)
+    model = SiteModel.from_cost_matrix(cost, weights, existing, candidate_capacity, k, objective,
+                                       max_s=float(max_minutes) * 60.0)
+    result = model.solve(lang=lang)
+    served = np.asarray(result.assignment.sum(axis=0)).ravel()
+    chosen = []
+    for j in result.chosen:
+        c = candidates[j]
+        chosen.append({"id": c.candidate_id, "lat": c.lat, "lon": c.lon, "capacity_seats": c.capacity_seats,
+                       "assigned_seats": round(float(served[len(units) + j]), 2)})
+    estimated = bool(demand["estimated"].astype(bool).any()) if "estimated" in demand else False
+    explanation = result.explanation
+    if estimated:
+        explanation += " " + translate("siting.demand.estimated", lang)
+    keys = ("coverage_share", "mean_travel_s", "p90_travel_s", "unreachable_share", "children")
+    rename = {"children": "demand_seats"}
+    return {
+        "dataset": dataset.name, "objective": objective, "mode": mode, "max_minutes": max_minutes, "add": k,
+        "candidates": len(candidates), "existing_units": len(units),
+        "chosen": chosen,
+        "before": {rename.get(key, key): result.before[key] for key in keys},
+        "after": {rename.get(key, key): result.after[key] for key in keys},
+        "status": result.status, "explanation": explanation,
+        "objective_value": result.objective_value, "assigned_mean_travel_s": result.assigned_mean_travel_s,
+        "unreachable_seats": result.unreachable_seats, "demand_estimated": estimated,
+        "model": result.details.get("model"),
+    }
+
+
+def site_command(args: argparse.Namespace) -> dict[str, Any]:
+    """Handler of ``python -m planner site`` (see the module docstring)."""
+    lang = getattr(args, "lang", "en") or "en"
+    candidates = load_candidates(args.candidates, field="--candidates")
+    try:
+        from planner.datasets import load_dataset
+    except ImportError as error:  # pragma: no cover - only while the datasets package is missing
+        raise DataError(f"datasets are not available: {error}") from error
+    dataset = load_dataset(args.dataset)
+    return site_for_dataset(dataset, candidates, k=args.add, objective=args.objective,
+                            max_minutes=args.max_minutes, mode=args.mode, lang=lang)

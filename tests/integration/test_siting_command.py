@@ -1,0 +1,112 @@
+"""`python -m planner site` and the what-if on the default dataset (built on first use)."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from planner import cli
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    from planner.datasets import load_dataset
+
+    return load_dataset()
+
+
+@pytest.fixture()
+def candidates_csv(tmp_path, dataset):
+    demand = dataset.demand
+    lat, lon = float(demand["lat"].median()), float(demand["lon"].median())
+    path = tmp_path / "candidates.csv"
+    path.write_text("id,lat,lon,capacity_seats\n"
+                    f"c1,{lat:.6f},{lon:.6f},\n"
+                    f"c2,{lat + 0.002:.6f},{lon - 0.004:.6f},\n"
+                    f"c3,{lat - 0.002:.6f},{lon + 0.004:.6f},\n", encoding="utf-8")
+    return path
+
+
+def run(capsys, *argv):
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, (json.loads(out) if code == 0 else None), err
+
+
+def test_site_command_prints_the_contract_keys(capsys, candidates_csv):
+    code, out, err = run(capsys, "site", "--candidates", str(candidates_csv), "--add", "2", "--max-minutes", "5")
+    assert code == 0, err
+    assert len(out["chosen"]) == 2 and {c["id"] for c in out["chosen"]} <= {"c1", "c2", "c3"}
+    for key in ("before", "after"):
+        assert {"coverage_share", "mean_travel_s", "p90_travel_s"} <= set(out[key])
+    assert out["status"] == "optimal"
+    assert out["after"]["mean_travel_s"] <= out["before"]["mean_travel_s"]
+    assert out["demand_estimated"] is True and "estimate" in out["explanation"]
+
+
+def test_site_command_coverage_in_finnish(capsys, candidates_csv):
+    code, out, err = run(capsys, "site", "--candidates", str(candidates_csv), "--objective", "coverage",
+                         "--max-minutes", "3", "--lang", "fi")
+    assert code == 0, err
+    assert out["after"]["coverage_share"] >= out["before"]["coverage_share"]
+    assert "ehdokkaasta" in out["explanation"]
+
+
+def test_bad_candidate_file_reports_every_row(capsys, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("id,lat,lon,capacity_seats\n,60.17,24.94,\nc2,91,24.94,-3\nc2,60.17,abc,\n", encoding="utf-8")
+    code, _, err = run(capsys, "site", "--candidates", str(path))
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert lines == [
+        "error: --candidates row 2 id: got ''; a non-empty candidate id",
+        "error: --candidates row 3 lat: got '91'; a WGS84 latitude in decimal degrees (-90..90)",
+        "error: --candidates row 3 capacity_seats: got '-3'; a number of seats above 0 (or leave empty for no limit)",
+        "error: --candidates row 4 id: got 'c2'; an id not used by an earlier candidate",
+        "error: --candidates row 4 lon: got 'abc'; a WGS84 longitude in decimal degrees (-180..180)",
+    ]
+
+
+def test_bad_geojson_candidates(capsys, tmp_path):
+    path = tmp_path / "bad.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"id": "a"}, "geometry": {"type": "LineString", "coordinates": [[0, 0], [1, 1]]}},
+        {"type": "Feature", "properties": {"capacity_seats": "many"}, "geometry": {"type": "Point", "coordinates": [24.9, 60.2]}},
+    ]}), encoding="utf-8")
+    code, _, err = run(capsys, "site", "--candidates", str(path))
+    assert code == 2
+    assert "--candidates feature 1 geometry" in err
+    assert "--candidates feature 2 id" in err and "--candidates feature 2 capacity_seats" in err
+
+
+def test_candidate_outside_the_area_is_named(capsys, tmp_path):
+    path = tmp_path / "far.csv"
+    path.write_text("id,lat,lon\nfar,61.5,23.8\n", encoding="utf-8")
+    code, _, err = run(capsys, "site", "--candidates", str(path))
+    assert code == 2 and "--candidates far" in err
+
+
+def test_impossible_targets_are_explained(capsys, candidates_csv, tmp_path):
+    code, _, err = run(capsys, "site", "--candidates", str(candidates_csv), "--add", "5")
+    assert code == 2 and "5 new sites asked for but only 3 candidates" in err
+    small = tmp_path / "small.csv"
+    small.write_text(candidates_csv.read_text(encoding="utf-8").replace(",\n", ",10\n"), encoding="utf-8")
+    code, _, err = run(capsys, "site", "--candidates", str(small), "--add", "1")
+    # every demo unit has a known capacity; the estimated demand is larger than all seats together
+    assert code == 2 and "total capacity" in err and "< demand" in err and "seats" in err
+
+
+def test_what_if_on_the_default_dataset(dataset):
+    from planner.siting.scenario import Change, Scenario, SitingInputs, run_what_if
+
+    inputs = SitingInputs.from_dataset(dataset)
+    demand = inputs.demand
+    far = demand.iloc[int(np.argmax(np.abs(demand["lat"] - demand["lat"].median())))]
+    scenario = Scenario("test", (Change("add", "new-1", lat=float(far["lat"]), lon=float(far["lon"]),
+                                        capacity_seats=84),))
+    baseline, after, comparison = run_what_if(inputs, dataset.units, scenario, max_minutes=5, assignment="nearest")
+    assert after.overall["mean_travel_s"] <= baseline.overall["mean_travel_s"]
+    assert len(comparison.changed_points) >= 1
+    assert set(comparison.changed_points["nearest_after"]) == {"new-1"}
+    assert comparison.units.set_index("unit_id").loc["new-1", "status"] == "added"
