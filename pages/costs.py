@@ -220,4 +220,5 @@ def render() -> None:
     st.page_link("pages/units.py", label=ui.t("costs.next"), icon=":material/arrow_forward:")
 
 
+ui.init_state()  # idempotent; covers a first request straight to this page
 render()

@@ -317,4 +317,5 @@ def render() -> None:
     st.page_link("pages/costs.py", label=ui.t("family.next"), icon=":material/arrow_forward:")
 
 
+ui.init_state()  # idempotent; covers a first request straight to this page
 render()

@@ -112,4 +112,5 @@ def render() -> None:
     st.caption(ui.t("summary.download_note"))
 
 
+ui.init_state()  # idempotent; covers a first request straight to this page
 render()

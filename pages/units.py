@@ -286,4 +286,5 @@ def render() -> None:
     st.page_link("pages/summary.py", label=ui.t("units.next"), icon=":material/arrow_forward:")
 
 
+ui.init_state()  # idempotent; covers a first request straight to this page
 render()

@@ -93,6 +93,14 @@ def _go(page, label: str) -> None:
 
 
 def test_the_whole_family_journey(page):
+    try:
+        _journey(page)
+    except Exception:
+        page.screenshot(path=str(SHOTS / "failure.png"), full_page=True)
+        raise
+
+
+def _journey(page) -> None:
     from playwright.sync_api import expect
 
     # Family page, Finnish by default; switch to English from the sidebar.
