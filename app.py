@@ -28,8 +28,8 @@ PAGES = [
     st.Page("pages/summary.py", title=ui.t("nav.summary"), icon=":material/description:", url_path="summary"),
 ]
 EXTRA_PAGES = [
-    ("pages/planner.py", "nav.planner", ":material/map:", "planner"),
-    ("pages/staff.py", "nav.staff", ":material/calculate:", "staff"),
+    ("pages/planner_workbench.py", "nav.planner", ":material/map:", "planner"),
+    ("pages/staff_offers.py", "nav.staff", ":material/calculate:", "staff"),
 ]
 for path, key, icon, url in EXTRA_PAGES:
     if (ROOT / path).is_file():

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -21,12 +22,13 @@ from planner.errors import InputError
 from planner.i18n import translate
 
 METHODS: tuple[str, ...] = ("optimal", "deferred")
-MODES: tuple[str, ...] = ("walk", "bike", "car")
+MODES: tuple[str, ...] = ("walk", "bike", "car", "transit")
 EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "docs" / "examples"
 
 
-def example_files(directory: Path = EXAMPLES_DIR) -> list[Path]:
+def example_files(directory: Path | None = None) -> list[Path]:
     """The example children files shipped in ``docs/examples`` (``children-*.csv``), sorted by name."""
+    directory = directory if directory is not None else EXAMPLES_DIR
     return sorted(directory.glob("children-*.csv")) if directory.is_dir() else []
 
 
@@ -56,12 +58,33 @@ def unit_label(unit: Any, lang: str) -> str:
     return f"{name} ({_tr('demo', lang)})" if getattr(unit, "demo", False) else name
 
 
-def run_round(children: Sequence[Any], units: Sequence[Any], engine: Any, catchments: Any, *, method: str,
+def travel_times(dataset: Any, mode: str, homes: np.ndarray, places: np.ndarray,
+                 depart: datetime | None = None) -> np.ndarray:
+    """(children × units) seconds from home to unit, inf unreachable. Street modes use the dataset's
+    engine; ``transit`` its timetable router, leaving at ``depart`` (default next Tue–Thu 07:30)."""
+    homes = np.asarray(homes, dtype=float).reshape(-1, 2)
+    places = np.asarray(places, dtype=float).reshape(-1, 2)
+    if mode != "transit":
+        return np.asarray(dataset.engine(mode).matrix(homes, places), dtype=float)
+    router = dataset.transit()
+    if router is None:
+        raise InputError.single("mode", mode, "walk, bike or car: this dataset has no public transport timetable")
+    if depart is None:
+        day = date.today()
+        while day.weekday() not in (1, 2, 3):
+            day += timedelta(days=1)
+        depart = datetime.combine(day, time(7, 30))
+    rows = [np.asarray(router.one_to_many((float(lat), float(lon)), places, depart, on_outside="none"), dtype=float)
+            for lat, lon in homes]
+    return np.vstack(rows) if rows else np.zeros((0, len(places)))
+
+
+def run_round(children: Sequence[Any], units: Sequence[Any], times_s: Any, catchments: Any, *, method: str,
               mode: str, max_minutes: float, lang: str) -> dict[str, Any]:
     """One placement round; returns plain rows (lists of dicts) and the two download texts.
 
-    ``engine`` is the dataset's ``TravelTimeEngine`` for ``mode``; ``catchments`` finds each child's
-    own catchment unit. ``method``: ``optimal`` (lexicographic MILP) or ``deferred`` (child-proposing
+    ``times_s`` is the (children × units) travel-time matrix in seconds (see :func:`travel_times`) or a
+    ``TravelTimeEngine`` for ``mode``; ``catchments`` finds each child's own catchment unit. ``method``: ``optimal`` (lexicographic MILP) or ``deferred`` (child-proposing
     deferred acceptance).
     """
     from planner.placement.assign import objective_levels, solve_optimal
@@ -72,9 +95,11 @@ def run_round(children: Sequence[Any], units: Sequence[Any], engine: Any, catchm
         raise InputError.single("method", method, f"one of {', '.join(METHODS)}")
     if not (max_minutes and max_minutes > 0):
         raise InputError.single("max_minutes", max_minutes, "minutes above 0")
-    homes = np.array([[c.lat, c.lon] for c in children], dtype=float)
-    places = np.array([[u.lat, u.lon] for u in units], dtype=float)
-    times = np.asarray(engine.matrix(homes, places), dtype=float)
+    if hasattr(times_s, "matrix"):
+        homes = np.array([[c.lat, c.lon] for c in children], dtype=float)
+        places = np.array([[u.lat, u.lon] for u in units], dtype=float)
+        times_s = times_s.matrix(homes, places)
+    times = np.asarray(times_s, dtype=float)
     catchment = [catchments.unit_for(c.lat, c.lon) if catchments is not None else None for c in children]
     rules = PlacementRules(max_travel_time_s=float(max_minutes) * 60.0)
     problem = PlacementProblem.from_cost_matrix(children, units, times, catchment, rules)

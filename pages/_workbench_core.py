@@ -12,6 +12,7 @@ import csv
 import io
 import math
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import Any, Sequence
 
 import numpy as np
@@ -21,7 +22,7 @@ from planner.errors import InputError, Problem, ProblemCollector
 from planner.i18n import translate
 from planner.units import Unit
 
-MODES: tuple[str, ...] = ("walk", "bike", "car")
+MODES: tuple[str, ...] = ("walk", "bike", "car", "transit")
 CANDIDATE_SOURCES: tuple[str, ...] = ("grid", "points", "buildings")
 METRES_PER_DEGREE_LAT = 111_320.0
 MAX_CANDIDATES = 150
@@ -36,6 +37,41 @@ class Candidate:
     lat: float
     lon: float
     capacity_seats: float | None = None
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def next_weekday_at(today: date, clock: time) -> datetime:
+    """The next Tuesday–Thursday (a typical weekday timetable) at ``clock``, from ``today`` on."""
+    day = today
+    while day.weekday() not in (1, 2, 3):
+        day += timedelta(days=1)
+    return datetime.combine(day, clock)
+
+
+def siting_inputs(dataset: Any, mode: str, *, arrive_by: datetime | None = None) -> Any:
+    """``SitingInputs`` of a dataset for one mode. Street modes use the dataset's engine; ``transit``
+    uses its timetable router: door-to-door time arriving by ``arrive_by`` (default the next weekday
+    08:30), one reverse search per unit location. No personal data is involved."""
+    import dataclasses
+
+    from planner.siting.scenario import SitingInputs, TravelTimes
+
+    if mode != "transit":
+        return SitingInputs.from_dataset(dataset, modes=(mode,))
+    router = dataset.transit()
+    if router is None:
+        raise InputError.single("mode", mode, "walk, bike or car: this dataset has no public transport timetable")
+    arrive = arrive_by or next_weekday_at(date.today(), time(8, 30))
+    base = SitingInputs.from_dataset(dataset, modes=("walk",))
+
+    def compute(points: np.ndarray, locations: np.ndarray) -> np.ndarray:
+        columns = [np.asarray(router.many_to_one(points, (float(lat), float(lon)), arrive, on_outside="none"),
+                              dtype=float) for lat, lon in locations]
+        return np.column_stack(columns) if columns else np.zeros((len(points), 0))
+
+    return dataclasses.replace(base, times={"transit": TravelTimes(base.points, compute)})
 
 
 # --------------------------------------------------------------------------- labels and tables
@@ -262,8 +298,7 @@ def grid_candidates(graph: Any, spacing_m: float) -> list[Candidate]:
     lat0 = float(lat.mean())
     kx = METRES_PER_DEGREE_LAT * math.cos(math.radians(lat0))
     x, y = (lon - lon.min()) * kx, (lat - lat.min()) * METRES_PER_DEGREE_LAT
-    xs = np.arange(spacing_m / 2, x.max() + 1e-9, spacing_m)
-    ys = np.arange(spacing_m / 2, y.max() + 1e-9, spacing_m)
+    xs, ys = _centres(float(x.max()), spacing_m), _centres(float(y.max()), spacing_m)
     gx, gy = np.meshgrid(xs, ys)
     gx, gy = gx.ravel(), gy.ravel()
     distance, _ = cKDTree(np.column_stack([x, y])).query(np.column_stack([gx, gy]))
@@ -274,6 +309,13 @@ def grid_candidates(graph: Any, spacing_m: float) -> list[Candidate]:
                                 f"{MAX_CANDIDATES} are allowed")
     return [Candidate(f"G{n}", float(lat.min() + py / METRES_PER_DEGREE_LAT), float(lon.min() + px / kx))
             for n, (px, py) in enumerate(zip(gx[keep], gy[keep]), start=1)]
+
+
+def _centres(extent_m: float, spacing_m: float) -> np.ndarray:
+    """Cell centres ``spacing_m`` apart covering ``[0, extent_m]``, centred on it (at least one)."""
+    count = max(1, math.ceil(extent_m / spacing_m))
+    start = (extent_m - (count - 1) * spacing_m) / 2.0
+    return start + spacing_m * np.arange(count)
 
 
 def building_candidates(demand: pd.DataFrame, limit: int = MAX_CANDIDATES) -> list[Candidate]:

@@ -263,10 +263,10 @@ def _upload() -> None:
 
 
 def load_family_dict(data: dict) -> None:
-    """Replace the session's family (upload): forget every widget value, seed again."""
-    for key in [k for k in list(st.session_state.keys()) if str(k).startswith("f.")]:
-        del st.session_state[key]
+    """Replace the session's family (upload): every widget gets its value from the file on the next
+    run (set before the widgets exist, so the browser's old values do not win)."""
     st.session_state[ui.FAMILY_KEY] = data
+    st.session_state[PENDING_KEY] = form.widget_values(data)
     st.session_state[ui.CHOSEN_KEY] = []
 
 

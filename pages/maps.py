@@ -102,10 +102,7 @@ def add_route(fmap: folium.Map, path: Iterable[Sequence[float]], tooltip: str, *
                     tooltip=tooltip).add_to(fmap)
 
 
-def rank_colour(rank: int, total: int) -> str:
-    """Dark blue for the best ranks to light grey-blue for the last (the label carries the rank)."""
-    if total <= 1:
-        return "#0b5394"
-    share = (rank - 1) / (total - 1)
-    palette = ["#0b5394", "#2f6fad", "#5b8cc0", "#8aa9cf", "#b4c6dd"]
-    return palette[min(len(palette) - 1, int(share * len(palette)))]
+def rank_style(rank: int) -> tuple[str, str]:
+    """(background, text colour) of a unit's rank label: the three best dark blue with white text,
+    the rest light with dark text (both above 7:1 contrast; the number carries the rank)."""
+    return ("#0b5394", "#ffffff") if rank <= 3 else ("#dbe4ef", "#1a1a1a")

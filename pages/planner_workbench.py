@@ -47,7 +47,7 @@ def _init() -> None:
     defaults = {SCENARIO_KEY: {"format": "planner-scenario", "version": 1, "name": "scenario",
                                "description": "", "changes": []},
                 PROBLEMS_KEY: {}, OPT_KEY: None, CLICK_KEY: None,
-                "wb.lat": 60.1699, "wb.lon": 24.9384}
+                "wb.lat": 60.1699, "wb.lon": 24.9384, "wb.show_maps": True}
     for key, value in defaults.items():
         if key not in st.session_state:
             st.session_state[key] = value
@@ -56,9 +56,7 @@ def _init() -> None:
 @st.cache_resource(show_spinner=False)
 def _inputs(dataset_name: str | None, mode: str, _dataset: Any):
     """Demand points, catchments and the travel-time cache of one dataset and mode (no personal data)."""
-    from planner.siting.scenario import SitingInputs
-
-    return SitingInputs.from_dataset(_dataset, modes=(mode,))
+    return core.siting_inputs(_dataset, mode)
 
 
 def _scenario():
@@ -144,7 +142,7 @@ def _run_optimiser(inputs: Any, units: list, mode: str, max_minutes: float) -> N
     source = state["wb.cand_source"]
     try:
         if source == "grid":
-            candidates = core.grid_candidates(ui.dataset().graph(mode), float(state["wb.grid_m"]))
+            candidates = core.grid_candidates(ui.dataset().graph("walk" if mode == "transit" else mode), float(state["wb.grid_m"]))
         elif source == "points":
             candidates = core.parse_points(state.get("wb.points", ""))
         else:
@@ -169,7 +167,10 @@ def _errors(field: str) -> None:
 
 
 def _map(points: list[dict[str, Any]], key: str, *, clickable: bool = False) -> dict | None:
-    """Streets, catchments and labelled unit markers; returns the last click when ``clickable``."""
+    """Streets, catchments and labelled unit markers; returns the last click when ``clickable``.
+    Nothing is drawn when the user has switched maps off (the tables carry the same information)."""
+    if not st.session_state.get("wb.show_maps", True):
+        return None
     from streamlit_folium import st_folium
 
     from pages import maps
@@ -204,6 +205,7 @@ def _settings() -> tuple[str, float, str]:
     with cols[2]:
         assignment = st.radio(t("assignment"), ("catchment", "nearest"), key="wb.assignment", horizontal=True,
                               format_func=_labels("assignment_name"), help=t("assignment_help"))
+    st.toggle(t("show_maps"), key="wb.show_maps", help=t("show_maps_help"))
     return mode, float(minutes), assignment
 
 
@@ -409,6 +411,9 @@ def render() -> None:
     mode, minutes, assignment = _settings()
     try:
         inputs = _inputs(data.name, mode, data)
+    except InputError as error:
+        ui.show_error(error)
+        return
     except PlannerError as error:
         st.error(t("no_demand", reason=str(error)))
         return

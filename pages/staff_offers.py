@@ -72,7 +72,10 @@ def _run() -> None:
         dataset = ui.dataset()
         children = core.read_children_strict(data, addresses=dataset.addresses)
         mode = state["staff.mode"]
-        state[RESULT_KEY] = core.run_round(children, list(dataset.units), dataset.engine(mode), dataset.catchments,
+        units = list(dataset.units)
+        times_s = core.travel_times(dataset, mode, [[c.lat, c.lon] for c in children],
+                                    [[u.lat, u.lon] for u in units])
+        state[RESULT_KEY] = core.run_round(children, units, times_s, dataset.catchments,
                                            method=state["staff.method"], mode=mode,
                                            max_minutes=float(state["staff.max_minutes"]), lang=language)
     except InputError as error:

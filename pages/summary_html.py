@@ -30,6 +30,25 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], numeric: set[i
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def _family_section(t: Callable[..., str], family: Mapping[str, Any]) -> str:
+    """The family as entered: adults' days, hours, mode and roles; children's care."""
+    adults = []
+    for adult in family.get("adults", []) or []:
+        schedule = adult.get("schedule") or {}
+        roles = [t("family.drops_off")] if adult.get("drops_off") else []
+        roles += [t("family.picks_up")] if adult.get("picks_up") else []
+        adults.append([adult.get("id"), ", ".join(t(f"day.{d}") for d in schedule.get("days", [])),
+                       f"{schedule.get('start', '–')}–{schedule.get('end', '–')}",
+                       t(f"mode.{adult['commute_mode']}") if adult.get("commute_mode") else "–", "; ".join(roles)])
+    children = [[c.get("id"), c.get("birth_date"), t(f"care.{c['care']}") if c.get("care") else "–",
+                 c.get("start_date", "–"), c.get("weekly_hours", "–")] for c in family.get("children", []) or []]
+    return (f"<h2>{_e(t('family.title'))}</h2>"
+            + _table([t("family.adults"), t("family.days"), f"{t('family.start')}–{t('family.end')}",
+                      t("family.commute_mode"), ""], adults)
+            + _table([t("family.children"), t("family.birth_date"), t("family.care"), t("family.start_date"),
+                      t("family.weekly_hours")], children, numeric={4}))
+
+
 def build_summary_html(*, t: Callable[..., str], lang: str, family: Mapping[str, Any],
                        fees: Mapping[str, Any] | None, allowances: Mapping[str, Any] | None,
                        compare: Mapping[str, Any] | None, units: Sequence[Mapping[str, Any]],
@@ -42,6 +61,7 @@ def build_summary_html(*, t: Callable[..., str], lang: str, family: Mapping[str,
              f"<h1>{_e(t('summary.html_title'))}</h1>",
              f"<p class=\"note\">{_e(t('summary.generated', date=generated_on, municipality=family.get('municipality', ''), rules_date=family.get('date', '')))}</p>"]
 
+    parts.append(_family_section(t, family))
     parts.append(f"<h2>{_e(t('summary.chosen_units'))}</h2>")
     if units:
         rows = []

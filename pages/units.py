@@ -216,13 +216,11 @@ def _map(rows: list[dict[str, Any]], all_rows: list[dict[str, Any]], selected: s
         if work:
             maps.add_point(fmap, *work, ui.t("units.map.work_label", number=i + 1),
                            ui.t("units.map.work", number=i + 1), background="#6b3fa0")
-    total = len(all_rows)
     for row in reversed(rows):
-        text_colour_dark = row["rank"] > max(1, total) * 0.6
+        background, colour = maps.rank_style(row["rank"])
         maps.add_point(fmap, row["lat"], row["lon"], str(row["rank"]),
                        f"{row['rank']}. {row.get('name', row['unit_id'])}" + (" (demo)" if row.get("demo") else ""),
-                       background=maps.rank_colour(row["rank"], total) if not text_colour_dark else "#dbe4ef",
-                       color="#1a1a1a" if text_colour_dark else "#ffffff")
+                       background=background, color=colour)
     chosen = next((r for r in all_rows if r["unit_id"] == selected), None)
     if chosen and home:
         unit = (chosen["lat"], chosen["lon"])

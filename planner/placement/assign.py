@@ -113,7 +113,7 @@ def objective_weights(problem: PlacementProblem, levels: np.ndarray, pair_child:
 
 
 def solve_optimal(problem: PlacementProblem, *, time_limit_s: float | None = None,
-                  regime: str | None = None) -> Assignment:
+                  regime: str | None = None, mip_rel_gap: float = 1e-5) -> Assignment:
     """The lexicographically optimal assignment (see the module docstring for the formulation)."""
     n, m = len(problem.children), len(problem.units)
     rows: list[int] = []
@@ -169,8 +169,8 @@ def solve_optimal(problem: PlacementProblem, *, time_limit_s: float | None = Non
     cost = weights @ levels
     integrality = np.concatenate([np.ones(n_x), np.zeros(n_z)])
     bounds = Bounds(np.zeros(n_var), np.ones(n_var))
-    # relative gap: exact on small rounds; else an absolute gap well below one second of travel per child
-    gap = 0.0 if regime == "exact" else min(1e-6, 0.5 / max(abs(weights[0]) * n, 1.0))
+    # relative gap: none on small (exact) rounds; else mip_rel_gap of the weighted objective
+    gap = 0.0 if regime == "exact" else mip_rel_gap
     options: dict = {"mip_rel_gap": gap, "presolve": True}
     if time_limit_s is not None:
         options["time_limit"] = time_limit_s

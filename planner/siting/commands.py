@@ -153,7 +153,8 @@ def check_candidates_reachable(engine: Any, candidates: Sequence[Candidate], fie
 
 
 def site_for_dataset(dataset: Any, candidates: Sequence[Candidate], *, k: int = 1, objective: str = "p-median",
-                     max_minutes: float = 10.0, mode: str = "walk", lang: str = "en") -> dict[str, Any]:
+                     max_minutes: float = 10.0, mode: str = "walk", lang: str = "en",
+                     field: str = "candidates") -> dict[str, Any]:
     """Run the optimiser on a dataset's demand and units plus ``candidates``; the ``site`` output dict."""
     problems = ProblemCollector()
     if isinstance(k, bool) or not isinstance(k, int) or k < 0:
@@ -167,7 +168,7 @@ def site_for_dataset(dataset: Any, candidates: Sequence[Candidate], *, k: int = 
     demand = validate_demand(demand).reset_index(drop=True)
     units = list(dataset.units)
     engine = dataset.engine(mode)
-    check_candidates_reachable(engine, candidates)
+    check_candidates_reachable(engine, candidates, field)
     points = demand[["lat", "lon"]].to_numpy(float)
     sites = [(u.lat, u.lon) for u in units] + [(c.lat, c.lon) for c in candidates]
     cost = np.asarray(engine.matrix(points, sites, on_outside="none"), dtype=float)
@@ -214,4 +215,4 @@ def site_command(args: argparse.Namespace) -> dict[str, Any]:
         raise DataError(f"datasets are not available: {error}") from error
     dataset = load_dataset(args.dataset)
     return site_for_dataset(dataset, candidates, k=args.add, objective=args.objective,
-                            max_minutes=args.max_minutes, mode=args.mode, lang=lang)
+                            max_minutes=args.max_minutes, mode=args.mode, lang=lang, field="--candidates")

@@ -15,11 +15,13 @@ yⱼ ∈ {0, 1} opens candidate j (existing units are always open), xᵢⱼ ≥ 
 
 Any unmet demand in the optimum means no assignment exists: it is reported as an ``InfeasibleError``
 with the numbers. Models with at most ``exact_pairs`` reachable (point, site) pairs are solved complete.
-Larger ones start from each point's ``neighbours`` quickest sites and add pairs until two checks pass:
-points left unserved get every reachable site, and the assignment LP over *all* pairs with the chosen
-sites open must not beat the MILP (else the pairs it uses are added and the MILP is solved again).
-The site choice is then optimal on the kept pairs (not proven for the complete model). The tests check
-the complete model against brute-force enumeration of all K-subsets and the reduced one against the
+Larger ones are reduced: every existing unit (always open, so no linking rows), and per point the
+candidates quicker than its quickest existing unit (which is all an uncapacitated point could ever use)
+plus at least its ``neighbours`` quickest candidates. Then two checks add pairs and solve again: points
+left unserved get every reachable site, and the assignment LP over *all* pairs with the chosen sites
+open must not beat the MILP (else the pairs it uses are added). The result is optimal on the kept
+pairs; without capacity limits on candidates that equals the complete optimum. The tests check the
+complete model against brute-force enumeration of all K-subsets and the reduced one against the
 complete one.
 
 **Maximal covering with capacities** (Church & ReVelle 1974) — maximise demand served within max_s::
@@ -49,7 +51,8 @@ from planner.i18n import translate
 from planner.siting.accessibility import nearest, travel_metrics
 
 OBJECTIVES = ("p-median", "coverage")
-DEFAULT_NEIGHBOURS = 30
+DEFAULT_NEIGHBOURS = 5
+MAX_CLOSER = 60
 DEFAULT_EXACT_PAIRS = 40_000
 
 
@@ -145,8 +148,8 @@ class SiteModel:
             problems.add("max_s", max_s, "a coverage threshold in seconds above 0")
         elif max_s is not None and (not math.isfinite(max_s) or max_s <= 0):
             problems.add("max_s", max_s, "a threshold in seconds above 0")
-        if neighbours < 1:
-            problems.add("neighbours", neighbours, "at least 1")
+        if neighbours < 0:
+            problems.add("neighbours", neighbours, "0 or more")
         problems.raise_if_any()
         return cls(cost, demand, existing, candidate, int(k), objective, max_s, int(neighbours), int(exact_pairs))
 
@@ -186,9 +189,9 @@ class SiteModel:
             solution["model"] = "complete"
         else:
             full = int(np.isfinite(self.cost_s[rows]).sum())
-            limit = self.cost_s.shape[1] if full <= self.exact_pairs else self.neighbours
+            complete = full <= self.exact_pairs
             tolerance = 1e-6 * max(1.0, float(self.demand.sum()))
-            pairs = self._pairs_nearest(rows, limit)
+            pairs = self._pairs_nearest(rows, self.cost_s.shape[1]) if complete else self._pairs_reduced(rows)
             for _ in range(20):
                 solution = self._solve(rows, pairs, time_limit_s, mip_rel_gap)
                 if pairs[0].size == full:
@@ -203,7 +206,8 @@ class SiteModel:
                     break
                 pairs = _union(pairs, better)
             solution["model"] = "complete" if pairs[0].size == full else \
-                f"{limit} quickest sites per demand point + added pairs ({pairs[0].size} of {full} pairs)"
+                (f"reduced: every existing unit, candidates quicker than the nearest existing unit or among "
+                 f"the {self.neighbours} quickest, + added pairs ({pairs[0].size} of {full} pairs)")
             if solution["unmet"] > tolerance:
                 raise InfeasibleError(translate("siting.infeasible.unmet", lang, unmet=_fmt(solution["unmet"]),
                                                 demand=_fmt(float(self.demand[rows].sum()))))
@@ -221,6 +225,21 @@ class SiteModel:
             keep = np.isfinite(cost[i, j])
             i, j = i[keep], j[keep]
         return i, j
+
+    def _pairs_reduced(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every reachable existing unit (always open; no linking rows) + for each point the candidates
+        quicker than its quickest existing unit (at most 60) and at least its ``neighbours`` quickest."""
+        cost = self.cost_s[rows]
+        m_e = self.n_existing
+        i_e, j_e = np.nonzero(np.isfinite(cost[:, :m_e]))
+        candidate_cost = cost[:, m_e:]
+        if candidate_cost.shape[1] == 0:
+            return i_e, j_e
+        nearest_existing = cost[:, :m_e].min(axis=1) if m_e else np.full(rows.size, np.inf)
+        rank = np.argsort(np.argsort(candidate_cost, axis=1, kind="stable"), axis=1, kind="stable")
+        keep = (rank < self.neighbours) | ((candidate_cost < nearest_existing[:, None]) & (rank < MAX_CLOSER))
+        i_c, j_c = np.nonzero(keep & np.isfinite(candidate_cost))
+        return np.concatenate([i_e, i_c]), np.concatenate([j_e, m_e + j_c])
 
     def _pairs_within(self, rows: np.ndarray, max_s: float) -> tuple[np.ndarray, np.ndarray]:
         i, j = np.nonzero(self.cost_s[rows] <= max_s)

@@ -27,7 +27,8 @@ import dataclasses
 import json
 import math
 import numbers
-from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
@@ -259,8 +260,23 @@ class TravelTimes:
 
     @classmethod
     def from_engine(cls, engine: Any, points: np.ndarray) -> "TravelTimes":
-        """Columns from a ``TravelTimeEngine``: ``matrix(points, locations)``."""
-        return cls(points, lambda origins, destinations: np.asarray(engine.matrix(origins, destinations), dtype=float))
+        """Columns from a ``TravelTimeEngine``: ``matrix(points, locations)``; demand points outside the
+        network's area get inf, a unit location outside it is an ``InputError`` (field ``unit``)."""
+        def compute(origins: np.ndarray, locations: np.ndarray) -> np.ndarray:
+            if hasattr(engine, "snap_many"):
+                engine.snap_many([tuple(p) for p in locations], field="unit")
+                return np.asarray(engine.matrix(origins, locations, on_outside="none"), dtype=float)
+            return np.asarray(engine.matrix(origins, locations), dtype=float)
+        return cls(points, compute)
+
+    @classmethod
+    def from_transit(cls, router: Any, points: np.ndarray, arrive_by: datetime) -> "TravelTimes":
+        """Columns from a ``TransitRouter``: door-to-door seconds to arrive at the unit by ``arrive_by``."""
+        def compute(origins: np.ndarray, locations: np.ndarray) -> np.ndarray:
+            return np.column_stack([np.asarray(router.many_to_one(origins, (float(a), float(b)), arrive_by,
+                                                                  on_outside="none"), dtype=float)
+                                    for a, b in locations])
+        return cls(points, compute)
 
     @classmethod
     def from_cost_matrix(cls, points: np.ndarray, units: Sequence[Unit], cost_s: np.ndarray,
@@ -288,6 +304,15 @@ class TravelTimes:
         if not keys:
             return np.zeros((self.points.shape[0], 0))
         return np.column_stack([self._columns[k] for k in keys])
+
+
+def default_arrival(router: Any) -> datetime:
+    """08:00 on the first Tuesday within the transit feed's service period (today's if unknown)."""
+    start, _end = router.feed.date_range() if hasattr(router, "feed") else (None, None)
+    day = start or date.today()
+    while day.weekday() != 1:
+        day += timedelta(days=1)
+    return datetime.combine(day, time(8, 0))
 
 
 # --------------------------------------------------------------------------- evaluation inputs
@@ -330,16 +355,26 @@ class SitingInputs:
                    estimated=bool(demand.get("estimated", pd.Series([False])).any()))
 
     @classmethod
-    def from_dataset(cls, dataset: Any, *, modes: Iterable[str] = ("walk",), group_column: str | None = None
-                     ) -> "SitingInputs":
+    def from_dataset(cls, dataset: Any, *, modes: Iterable[str] = ("walk",), group_column: str | None = None,
+                     arrive_by: datetime | None = None) -> "SitingInputs":
         """Inputs from a built dataset: its demand, imported catchments (derived ones are recomputed as
-        the nearest unit) and one travel-time cache per mode (filled on first use)."""
+        the nearest unit) and one travel-time cache per mode (filled on first use). ``"transit"`` uses
+        the dataset's transit router, arriving at each unit by ``arrive_by`` (default: 08:00 on the first
+        Tuesday of the feed's service period)."""
         demand = dataset.demand
         if demand is None or len(demand) == 0:
             raise DataError(translate("siting.infeasible.no_demand", "en") + f" (dataset {dataset.name})")
         demand = validate_demand(demand).reset_index(drop=True)
         points = demand[["lat", "lon"]].to_numpy(float)
-        times = {mode: TravelTimes.from_engine(dataset.engine(mode), points) for mode in modes}
+        times = {}
+        for mode in modes:
+            if mode == "transit":
+                router = dataset.transit()
+                if router is None:
+                    raise InputError.single("mode", mode, f"a mode of dataset {dataset.name} (it has no transit feed)")
+                times[mode] = TravelTimes.from_transit(router, points, arrive_by or default_arrival(router))
+            else:
+                times[mode] = TravelTimes.from_engine(dataset.engine(mode), points)
         catchments = dataset.catchments
         catchment_unit = None
         if not getattr(catchments, "derived", True):
@@ -367,13 +402,17 @@ class Evaluation:
     estimated: bool = False
 
 
-def evaluate(inputs: SitingInputs, units: Sequence[Unit], mode: str = "walk", max_minutes: float = 10.0,
+def evaluate(inputs: "SitingInputs | Any", units: Sequence[Unit], mode: str = "walk", max_minutes: float = 10.0,
              assignment: str = "catchment") -> Evaluation:
     """Per-unit table and area metrics for ``units`` (see the module docstring).
+
+    ``inputs``: :class:`SitingInputs` (reuses travel times between calls) or a dataset.
 
     ``assignment="catchment"`` serves each point by its imported catchment unit (the nearest open unit
     when the catchment is derived, missing or its unit closed); ``"nearest"`` by the quickest unit.
     """
+    if not isinstance(inputs, SitingInputs):   # a dataset: fine for one call; keep SitingInputs to reuse routes
+        inputs = SitingInputs.from_dataset(inputs, modes=(mode,))
     problems = ProblemCollector()
     if assignment not in ASSIGNMENTS:
         problems.add("assignment", assignment, f"one of {', '.join(ASSIGNMENTS)}")

@@ -136,3 +136,33 @@ def test_summary_offers_html_and_family_downloads(app_factory):
     assert translate("app.family.download", "en") in labels
     assert translate("app.summary.privacy", "en") in _texts(at.info)
     json.dumps(at.session_state["family"])  # the family file is plain JSON
+
+
+def test_units_page_lists_every_unit_in_the_ranking_order(app_factory):
+    from planner.datasets import load_dataset
+    from planner.ranking import rank_units
+
+    at = app_factory("units", "en")
+    dataset = load_dataset()
+    expected = rank_units(parse_family(at.session_state["family"]), dataset, child_id="child1", lang="en")
+    table = next(df.value for df in at.dataframe if translate("app.units.col.rank", "en") in df.value.columns)
+    assert len(table) == len(dataset.units)
+    names = [n.removesuffix(" (demo)") for n in table[translate("app.units.col.name", "en")]]
+    assert names == [u["name"] for u in expected["units"]]
+    reasons = " ".join(_texts(at.markdown))
+    assert expected["units"][0]["why"] in reasons
+    # the offline map: Leaflet from this app only, a rank label per unit, home and both work places
+    spec = json.loads(at.get("component_instance")[0].proto.json_args)
+    assert spec["js_links"] == ["/app/static/leaflet/leaflet.js"]
+    assert spec["css_links"] == ["/app/static/leaflet/leaflet.css"]
+    assert "tile" not in spec["script"].lower()
+    assert spec["script"].count("L.marker(") == len(dataset.units) + 3
+    for rank in range(1, len(dataset.units) + 1):
+        assert f"\\u003e{rank}\\u003c/div\\u003e" in spec["script"]
+
+
+def test_units_filter_keeps_only_the_catchment_unit(app_factory):
+    at = app_factory("units", "en")
+    at.checkbox(key="u.only_catchment").check().run()
+    table = next(df.value for df in at.dataframe if translate("app.units.col.rank", "en") in df.value.columns)
+    assert list(table[translate("app.units.col.catchment", "en")]) == [translate("app.costs.yes", "en")]

@@ -146,7 +146,7 @@ def _journey(page) -> None:
     # Summary: choose the best unit, download the printable page and the family file.
     _go(page, "Summary")
     expect(page.get_by_role("heading", name="Summary", exact=True)).to_be_visible()
-    page.get_by_text("Choose options").first.click()
+    page.locator("[data-testid='stMultiSelect']").last.click()
     page.get_by_role("option").first.click()
     page.keyboard.press("Escape")
     _wait_idle(page)
@@ -161,3 +161,14 @@ def _journey(page) -> None:
     assert family["home"] == {"address": "Aleksanterinkatu 9"}
     assert family["adults"][0]["gross_monthly_income_eur"] == 4200
     page.screenshot(path=str(SHOTS / "4-summary.png"), full_page=True)
+
+    # Load the family file again later (changed income) on the Family page.
+    family["adults"][1]["gross_monthly_income_eur"] = 5100
+    _go(page, "Family")
+    page.get_by_text("Family file: save or load").click()
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+        files=[{"name": "family.json", "mimeType": "application/json",
+                "buffer": json.dumps(family).encode("utf-8")}])
+    _wait_idle(page)
+    expect(page.get_by_role("spinbutton", name="Gross monthly income (€)").nth(1)).to_have_value("5100.00")
+    expect(page.get_by_role("textbox", name="Street address").first).to_have_value("Aleksanterinkatu 9")

@@ -1,0 +1,173 @@
+"""Planner page: baseline, what-if and optimiser through AppTest (every language) plus its glue.
+
+Expected values come from ``planner.siting`` called directly on the same dataset (the page must show
+the backend's numbers) and from small hand-worked inputs for the candidate helpers.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from planner.errors import InputError
+from planner.i18n import translate
+
+REPO = Path(__file__).resolve().parents[2]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from pages import _workbench_core as core  # noqa: E402
+
+PAGE = str(REPO / "pages" / "planner_workbench.py")
+
+
+def _open(lang: str, maps: bool = False) -> AppTest:
+    """The page in ``lang``; maps off unless asked (they take most of a run; one test draws them)."""
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.session_state["lang"] = lang
+    at.session_state["wb.show_maps"] = maps
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def col(key: str, lang: str) -> str:
+    return translate(f"app_planner.col.{key}", lang)
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    from planner.datasets import load_dataset
+
+    return load_dataset()
+
+
+@pytest.fixture(scope="module")
+def inputs(dataset):
+    from planner.siting.scenario import SitingInputs
+
+    return SitingInputs.from_dataset(dataset)
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_baseline_then_closing_a_unit_changes_the_tables(lang, dataset, inputs):
+    from planner.siting.scenario import evaluate
+
+    at = _open(lang, maps=lang == "en")
+    assert at.title[0].value == translate("app_planner.title", lang)
+    assert not at.error, [e.value for e in at.error]
+    table = at.dataframe[0].value
+    assert list(table[col("unit_id", lang)]) == [u.unit_id for u in dataset.units]
+    demo = translate("app_planner.demo", lang)
+    assert all(f"({demo})" in name for name in table[col("unit", lang)])
+    assert all(translate("app_planner.note.demand_estimated", lang) in n for n in table[col("notes", lang)])
+    expected = evaluate(inputs, dataset.units, "walk", 10.0, "catchment")
+    assert list(table[col("demand_seats", lang)]) == [round(v, 1) for v in expected.units["demand_seats"]]
+    areas = at.dataframe[1].value
+    assert list(areas[col("area", lang)]) == list(expected.areas["area"])
+    _close_demo_1_and_check(at, lang, dataset, inputs)
+
+
+def _close_demo_1_and_check(at, lang, dataset, inputs):
+    """What-if "close demo-1": the change is listed and the tables change as the backend says."""
+    from planner.siting.scenario import Scenario, run_what_if
+
+    at.selectbox(key="wb.action").set_value("close").run()
+    at.selectbox(key="wb.unit").set_value("demo-1")
+    at.button(key="wb.add").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["wb.scenario"]["changes"] == [{"action": "close", "unit_id": "demo-1"}]
+    assert translate("siting.change.close", lang, unit_id="demo-1") in [m.value.split(". ", 1)[-1] for m in at.markdown]
+    frames = [f.value for f in at.dataframe]
+    changed_units = next(f for f in frames if col("status", lang) in f.columns)
+    status = dict(zip(changed_units[col("unit_id", lang)], changed_units[col("status", lang)]))
+    assert status["demo-1"] == translate("app_planner.status.closed", lang)
+    _, _, comparison = run_what_if(inputs, dataset.units,
+                                   Scenario.from_dict({"changes": [{"action": "close", "unit_id": "demo-1"}]}),
+                                   lang=lang)
+    points = next(f for f in frames if col("reason", lang) in f.columns)
+    assert len(points) == len(comparison.changed_points) > 0
+    assert set(comparison.changed_points["nearest_before"]) | set(comparison.changed_points["assigned_before"]) >= {"demo-1"}
+
+
+def test_adding_a_unit_with_an_existing_id_shows_the_error_under_the_id_and_keeps_inputs(after):
+    at = _open("en")
+    at.text_input(key="wb.new_id").input("demo-2")
+    at.text_input(key="wb.name").input("My new unit")
+    at.number_input(key="wb.lat").set_value(60.171)
+    at.button(key="wb.add").click().run()
+    following = after(at, "wb.new_id", 1)
+    assert type(following[0]).__name__ == "Error"
+    assert "demo-2" in following[0].value
+    assert at.session_state["wb.scenario"]["changes"] == []
+    assert at.text_input(key="wb.name").value == "My new unit"
+    assert at.number_input(key="wb.lat").value == pytest.approx(60.171)
+
+
+def test_adding_and_removing_a_unit(dataset):
+    at = _open("en")
+    at.text_input(key="wb.new_id").input("new-1")
+    at.number_input(key="wb.lat").set_value(60.1745)
+    at.number_input(key="wb.lon").set_value(24.9440)
+    at.number_input(key="wb.capacity").set_value(70.0)
+    at.button(key="wb.add").click().run()
+    assert at.session_state["wb.scenario"]["changes"] == [
+        {"action": "add", "unit_id": "new-1", "lat": 60.1745, "lon": 24.944, "capacity_seats": 70.0}]
+    frames = [f.value for f in at.dataframe]
+    changed_units = next(f for f in frames if col("status", "en") in f.columns)
+    row = changed_units[changed_units[col("unit_id", "en")] == "new-1"].iloc[0]
+    assert row[col("status", "en")] == "added" and row[col("capacity_after", "en")] == 70.0
+    at.button(key="wb.remove.0").click().run()
+    assert at.session_state["wb.scenario"]["changes"] == []
+
+
+def test_optimiser_explains_the_choice_and_infeasibility_with_numbers():
+    at = _open("en")
+    at.number_input(key="wb.grid_m").set_value(500.0)
+    at.button(key="wb.opt_run").click().run()
+    outcome = at.session_state["wb.optimiser"]["ok"]
+    assert len(outcome["chosen"]) == 1 and outcome["chosen"][0]["id"].startswith("G")
+    assert at.success[0].value == outcome["explanation"]
+    at.radio(key="wb.objective").set_value("p-median")
+    at.number_input(key="wb.cand_capacity").set_value(7.0)
+    at.button(key="wb.opt_run").click().run()
+    message = at.session_state["wb.optimiser"]["infeasible"]
+    assert "total capacity" in message and any(ch.isdigit() for ch in message)
+    assert at.error[0].value == translate("app_planner.opt.infeasible", "en", reason=message)
+
+
+def test_parse_points_text_and_csv():
+    points = core.parse_points("60.17,24.94\n60.18;24.95\n\n60.165,24.93,70\n".replace(";", ","))
+    assert [(p.candidate_id, p.lat, p.lon, p.capacity_seats) for p in points] == [
+        ("P1", 60.17, 24.94, None), ("P2", 60.18, 24.95, None), ("P3", 60.165, 24.93, 70.0)]
+    csv_points = core.parse_points("id,lat,lon,capacity_seats\nA,60.1,24.9,42\n")
+    assert csv_points[0].candidate_id == "A" and csv_points[0].capacity_seats == 42.0
+    with pytest.raises(InputError) as error:
+        core.parse_points("60.17,24.94\nabc,24.9\n60.1,24.9,-5\n")
+    assert [p.field for p in error.value.problems] == ["points line 2", "points line 3"]
+
+
+def test_grid_candidates_keep_points_near_streets():
+    # a straight street of nodes 100 m apart along a parallel, 1 km long
+    kx = core.METRES_PER_DEGREE_LAT * np.cos(np.radians(60.0))
+    lon = 24.9 + np.arange(11) * 100.0 / kx
+    graph = SimpleNamespace(lat=np.full(11, 60.0), lon=lon)
+    grid = core.grid_candidates(graph, 200.0)
+    # x: 100, 300, 500, 700, 900 m; y: only one row (the street has no height) → 5 points on the street
+    assert [c.candidate_id for c in grid] == ["G1", "G2", "G3", "G4", "G5"]
+    assert all(abs(c.lat - 60.0) < 1e-9 for c in grid)
+    with pytest.raises(InputError):
+        core.grid_candidates(graph, 10.0)
+
+
+def test_change_from_form_keeps_only_the_fields_of_the_action():
+    assert core.change_from_form("close", " u1 ", lat=1.0, lon=2.0, capacity_seats=5.0) == \
+        {"action": "close", "unit_id": "u1"}
+    assert core.change_from_form("move", "u1", lat=60.1, lon=24.9, address=" Mikonkatu 11 ") == \
+        {"action": "move", "unit_id": "u1", "address": "Mikonkatu 11"}
+    assert core.change_from_form("resize", "u1", capacity_seats=84) == \
+        {"action": "resize", "unit_id": "u1", "capacity_seats": 84.0}
