@@ -6,6 +6,7 @@ this page only filters and sorts the returned rows for display and draws them.
 """
 from __future__ import annotations
 
+from datetime import date, datetime, time
 from typing import Any
 
 import pandas as pd
@@ -182,14 +183,20 @@ def _choose(rows: list[dict[str, Any]]) -> str | None:
     return st.session_state[ui.SELECTED_UNIT_KEY]
 
 
-def _route(mode: str, origin, destination) -> list:
-    """The path of one trip leg from the planner's routing (empty when not available)."""
+def _route(mode: str, origin, destination, at: str | None = None) -> list:
+    """The path of one trip leg from the planner's routing (empty when not available); transit
+    departs at ``at`` (HH:MM) on the family's rule date."""
     data = ui.dataset()
     try:
         if mode == "transit":
-            return []
+            router = data.transit()
+            if router is None or not at:
+                return []
+            day = date.fromisoformat(str(ui.family().get("date")))
+            depart = datetime.combine(day, time.fromisoformat(at))
+            return list(router.route(origin, destination, depart).path)
         return data.engine(mode).route(origin, destination).path
-    except (PlannerError, ImportError):
+    except (PlannerError, ImportError, ValueError):
         return []
 
 
@@ -233,10 +240,11 @@ def _map(rows: list[dict[str, Any]], all_rows: list[dict[str, Any]], selected: s
             if work is None:
                 continue
             mode = leg.get("mode") or "walk"
+            at = chosen.get(f"{kind}_at")
             if kind == "drop_off":
-                path = _route(mode, home, unit) + _route(mode, unit, work)
+                path = _route(mode, home, unit, at) + _route(mode, unit, work, at)
             else:
-                path = _route(mode, work, unit) + _route(mode, unit, home)
+                path = _route(mode, work, unit, at) + _route(mode, unit, home, at)
             maps.add_route(fmap, path, ui.t(f"units.map.{kind}", number=index + 1) + f" ({ui.t('mode.' + mode)})",
                            dashed=dashed, color=colour)
     st_folium(fmap, key="units_map", height=620, use_container_width=True, returned_objects=[])

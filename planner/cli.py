@@ -98,6 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     site.add_argument("--objective", choices=["p-median", "coverage"], default="p-median")
     site.add_argument("--max-minutes", type=float, default=10.0, dest="max_minutes")
     site.add_argument("--mode", choices=["walk", "bike", "car"], default="walk")
+    site.add_argument("--participation", default=None, metavar="P0,P1,P2",
+                      help="share of children aged 0-2, 3-5 and 6 expected in ECEC (default: assumed national rates)")
 
     offers = sub.add_parser("offers", parents=[common], help="proactive placement offers for a children file")
     offers.add_argument("--dataset", default=None)

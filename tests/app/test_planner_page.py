@@ -171,3 +171,32 @@ def test_change_from_form_keeps_only_the_fields_of_the_action():
         {"action": "move", "unit_id": "u1", "address": "Mikonkatu 11"}
     assert core.change_from_form("resize", "u1", capacity_seats=84) == \
         {"action": "resize", "unit_id": "u1", "capacity_seats": 84.0}
+
+
+def test_transit_inputs_route_one_reverse_search_per_unit_location():
+    import pandas as pd
+
+    from planner.siting.scenario import evaluate
+    from planner.units import Unit
+
+    calls = []
+
+    class Router:  # door-to-door minutes = 10 × |row index − unit's lat offset| (hand-made)
+        def many_to_one(self, points, destination, arrive_by, *, on_outside="raise"):
+            calls.append((destination, arrive_by, on_outside))
+            return np.array([600.0 * abs(i - round((destination[0] - 60.0) * 1000)) for i in range(len(points))])
+
+    demand = pd.DataFrame({"lat": [60.0, 60.001, 60.002], "lon": [24.9] * 3, "age_0_2": [1.0, 0.0, 0.0],
+                           "age_3_5": [0.0, 2.0, 0.0], "age_6": [0.0, 0.0, 1.0], "estimated": [True] * 3})
+    dataset = SimpleNamespace(name="fake", demand=demand, engine=lambda mode: None,
+                              catchments=SimpleNamespace(derived=True), transit=lambda: Router())
+    inputs = core.siting_inputs(dataset, "transit")
+    units = [Unit("a", "A", 60.0, 24.9, caretakers=1.0), Unit("b", "B", 60.002, 24.9, caretakers=1.0)]
+    evaluation = evaluate(inputs, units, "transit", 10.0, "nearest")
+    assert list(evaluation.nearest_unit) == ["a", "a", "b"]          # ties go to the first unit
+    assert list(evaluation.nearest_time_s) == [0.0, 600.0, 0.0]
+    assert len(calls) == 2 and all(c[2] == "none" and c[1].hour == 8 and c[1].minute == 30 for c in calls)
+    assert calls[0][1].weekday() in (1, 2, 3)
+    no_transit = SimpleNamespace(**{**vars(dataset), "transit": lambda: None})
+    with pytest.raises(InputError):
+        core.siting_inputs(no_transit, "transit")
