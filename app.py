@@ -22,7 +22,8 @@ st.set_page_config(page_title="Varhaiskasvatus · Småbarnspedagogik · ECEC", p
 ui.init_state()
 
 PAGES = [
-    st.Page("pages/family.py", title=ui.t("nav.family"), icon=":material/family_restroom:", url_path="family", default=True),
+    st.Page("pages/family.py", title=ui.t("nav.family"), icon=":material/family_restroom:", url_path="family",
+            default=True),
     st.Page("pages/costs.py", title=ui.t("nav.costs"), icon=":material/euro:", url_path="costs"),
     st.Page("pages/units.py", title=ui.t("nav.units"), icon=":material/school:", url_path="units"),
     st.Page("pages/summary.py", title=ui.t("nav.summary"), icon=":material/description:", url_path="summary"),

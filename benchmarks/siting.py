@@ -61,6 +61,10 @@ def bench_dataset() -> None:
     baseline = evaluate(inputs, dataset.units, "walk", 10, "catchment")
     print(f"default dataset {dataset.name}: {len(inputs.demand)} demand points, {len(dataset.units)} units; "
           f"baseline (routing every unit) {time.perf_counter() - start:.2f} s")
+    full = float(inputs.seats_for((1.0, 1.0, 1.0)).sum())
+    print(f"  expected demand {baseline.overall['demand_seats']:.1f} seats with participation "
+          f"{inputs.participation} (assumed={inputs.participation_assumed}), {full:.1f} seats counting every "
+          f"child; capacity of the units {baseline.overall['capacity_seats']:.0f} seats")
     lat, lon = inputs.demand["lat"].to_numpy(), inputs.demand["lon"].to_numpy()
     timings = []
     for step in range(5):

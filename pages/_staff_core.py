@@ -84,8 +84,8 @@ def run_round(children: Sequence[Any], units: Sequence[Any], times_s: Any, catch
     """One placement round; returns plain rows (lists of dicts) and the two download texts.
 
     ``times_s`` is the (children × units) travel-time matrix in seconds (see :func:`travel_times`) or a
-    ``TravelTimeEngine`` for ``mode``; ``catchments`` finds each child's own catchment unit. ``method``: ``optimal`` (lexicographic MILP) or ``deferred`` (child-proposing
-    deferred acceptance).
+    ``TravelTimeEngine`` for ``mode``; ``catchments`` finds each child's own catchment unit.
+    ``method``: ``optimal`` (lexicographic MILP) or ``deferred`` (child-proposing deferred acceptance).
     """
     from planner.placement.assign import objective_levels, solve_optimal
     from planner.placement.deferred import justified_envy, solve_deferred

@@ -18,7 +18,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from planner.errors import InputError, Problem, ProblemCollector
+from planner.errors import InputError, ProblemCollector
 from planner.i18n import translate
 from planner.units import Unit
 
@@ -26,6 +26,7 @@ MODES: tuple[str, ...] = ("walk", "bike", "car", "transit")
 CANDIDATE_SOURCES: tuple[str, ...] = ("grid", "points", "buildings")
 METRES_PER_DEGREE_LAT = 111_320.0
 MAX_CANDIDATES = 150
+MAX_BUILDING_CANDIDATES = 40   # p-median solve time grows fast with candidates (about 15 s at 40)
 GRID_SNAP_M = 150.0
 
 
@@ -257,7 +258,8 @@ def parse_points(text: str) -> list[Candidate]:
         if has_header:
             record = dict(zip(header, cells))
             ident = record.get("id") or f"P{len(points) + 1}"
-            lat_text, lon_text, cap_text = record.get("lat", ""), record.get("lon", ""), record.get("capacity_seats", "")
+            lat_text, lon_text = record.get("lat", ""), record.get("lon", "")
+            cap_text = record.get("capacity_seats", "")
         else:
             ident = f"P{len(points) + 1}"
             lat_text, lon_text = (cells + ["", ""])[:2]
@@ -318,7 +320,7 @@ def _centres(extent_m: float, spacing_m: float) -> np.ndarray:
     return start + spacing_m * np.arange(count)
 
 
-def building_candidates(demand: pd.DataFrame, limit: int = MAX_CANDIDATES) -> list[Candidate]:
+def building_candidates(demand: pd.DataFrame, limit: int = MAX_BUILDING_CANDIDATES) -> list[Candidate]:
     """The demand points (cells of residential buildings) as candidates ``B1``, ``B2`` …, the
     ``limit`` with most children first."""
     children = demand[["age_0_2", "age_3_5", "age_6"]].sum(axis=1).to_numpy(float)
@@ -382,7 +384,3 @@ def optimiser_metrics_table(result: dict[str, Any], lang: str) -> pd.DataFrame:
                      tr("change"): None if before is None or after is None else round(after - before, 3)})
     return pd.DataFrame(rows)
 
-
-def problems_text(problems: Sequence[Problem]) -> list[str]:
-    """Problems as ``field: value → expected`` lines (for logs-free display)."""
-    return [f"{p.field}: {p.value!s} → {p.expected}" for p in problems]

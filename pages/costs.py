@@ -120,8 +120,9 @@ def _scenario_inputs() -> None:
     seeds = {"c.part_time_hours": float(family.get("part_time_hours") or 0.0),
              "c.private_fee_eur": float(family.get("private_fee_eur") or 0.0),
              "c.carer": family.get("carer") if family.get("carer") in adults else "-"}
+    fresh = ui.language_just_changed()
     for key, value in seeds.items():
-        if key not in st.session_state:
+        if fresh or key not in st.session_state:
             st.session_state[key] = value
     if st.session_state["c.carer"] not in ["-", *adults]:
         st.session_state["c.carer"] = "-"

@@ -199,6 +199,7 @@ def _adult(i: int, problems: dict) -> None:
             st.checkbox(ui.t("family.picks_up"), key=f"{p}.picks_up")
         with col2:
             st.multiselect(ui.t("family.days"), options=form.DAYS, key=f"{p}.days",
+                           placeholder=ui.t("choose_placeholder"),
                            format_func=ui.labeller("day"))
             ui.show_field_problems(problems, f"{field}.schedule.days")
             left, right = st.columns(2)
@@ -273,6 +274,9 @@ def load_family_dict(data: dict) -> None:
 def render() -> None:
     st.title(ui.t("family.title"))
     st.caption(ui.t("family.intro"))
+    if ui.language_just_changed():
+        st.session_state[PENDING_KEY] = {**form.widget_values(ui.family()),
+                                         **st.session_state.get(PENDING_KEY, {})}
     _apply_pending()
     _seed_widgets()
     family = form.family_from_values(_current_values(), ui.family())

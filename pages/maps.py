@@ -7,10 +7,13 @@ is told by colour alone.
 from __future__ import annotations
 
 import html
+import json
 from typing import Any, Iterable, Sequence
 
 import folium
+from branca.element import MacroElement
 from folium.features import DivIcon
+from jinja2 import Template
 
 LEAFLET_JS = "/app/static/leaflet/leaflet.js"
 LEAFLET_CSS = "/app/static/leaflet/leaflet.css"
@@ -43,14 +46,38 @@ def new_map(bounds: Sequence[Sequence[float]], *, height_px: int = 520) -> foliu
     return fmap
 
 
-def add_streets(fmap: folium.Map, lines: list[list[list[float]]], name: str) -> None:
-    """Grey street lines (the base layer)."""
+class _StreetLayer(MacroElement):
+    """Street lines as one non-interactive GeoJSON layer, serialised once with ``json.dumps``
+    (folium's own GeoJson re-serialises thousands of segments on every page run)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.geoJSON({{ this.geojson_text }}, {
+            interactive: false,
+            style: function () { return {color: "#8a8a8a", weight: 1.2, opacity: 0.8}; }
+        }).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, geojson_text: str, name: str):
+        super().__init__()
+        self._name = "StreetLayer"
+        self.layer_name = name
+        self.geojson_text = geojson_text
+
+
+def add_streets(fmap: folium.Map, lines: list[list[list[float]]] | str, name: str) -> None:
+    """Grey street lines (the base layer): segments ``[[lon, lat], [lon, lat]]`` or their
+    GeoJSON text."""
     if not lines:
         return
-    geojson = {"type": "Feature", "properties": {},
-               "geometry": {"type": "MultiLineString", "coordinates": lines}}
-    folium.GeoJson(geojson, name=name, interactive=False,
-                   style_function=lambda _: {"color": "#8a8a8a", "weight": 1.2, "opacity": 0.8}).add_to(fmap)
+    if isinstance(lines, str):
+        text = lines
+    else:
+        text = json.dumps({"type": "Feature", "properties": {},
+                           "geometry": {"type": "MultiLineString", "coordinates": lines}},
+                          separators=(",", ":"))
+    _StreetLayer(text, name).add_to(fmap)
 
 
 def add_catchments(fmap: folium.Map, geojson: dict, highlight_unit: str | None, name: str,

@@ -89,6 +89,17 @@ def _add_change(units: list) -> None:
         return
     state[PROBLEMS_KEY] = {}
     state[SCENARIO_KEY] = candidate
+    if action == "add":
+        state["wb.new_id"] = _next_new_id(candidate)
+
+
+def _next_new_id(document: dict) -> str:
+    """``new-N`` with N one more than the number of added units in the scenario."""
+    added = {c["unit_id"] for c in document["changes"] if c["action"] == "add"}
+    number = len(added) + 1
+    while f"new-{number}" in added:
+        number += 1
+    return f"new-{number}"
 
 
 def _by_short_field(error: InputError) -> dict[str, list[str]]:
@@ -109,8 +120,8 @@ def _remove_change(index: int) -> None:
 
 
 def _clear_changes() -> None:
-    _remove_all = st.session_state[SCENARIO_KEY]
-    st.session_state[SCENARIO_KEY] = {**_remove_all, "changes": []}
+    document = st.session_state[SCENARIO_KEY]
+    st.session_state[SCENARIO_KEY] = {**document, "changes": []}
     st.session_state[PROBLEMS_KEY] = {}
 
 
@@ -142,7 +153,8 @@ def _run_optimiser(inputs: Any, units: list, mode: str, max_minutes: float) -> N
     source = state["wb.cand_source"]
     try:
         if source == "grid":
-            candidates = core.grid_candidates(ui.dataset().graph("walk" if mode == "transit" else mode), float(state["wb.grid_m"]))
+            graph = ui.dataset().graph("walk" if mode == "transit" else mode)
+            candidates = core.grid_candidates(graph, float(state["wb.grid_m"]))
         elif source == "points":
             candidates = core.parse_points(state.get("wb.points", ""))
         else:
@@ -151,6 +163,10 @@ def _run_optimiser(inputs: Any, units: list, mode: str, max_minutes: float) -> N
                                     objective=state["wb.objective"], mode=mode, max_minutes=max_minutes,
                                     candidate_capacity=state.get("wb.cand_capacity") or None, lang=ui.lang())
         result["candidates"] = len(candidates)
+        result["settings"] = t("opt.settings", mode=translate(f"app_planner.mode_name.{mode}", ui.lang()),
+                               minutes=f"{max_minutes:g}", k=int(state["wb.k"]),
+                               objective=translate(f"app_planner.opt.objective_name.{state['wb.objective']}",
+                                                   ui.lang()))
         state[OPT_KEY] = {"ok": result}
     except InfeasibleError as error:
         state[OPT_KEY] = {"infeasible": str(error)}
@@ -253,7 +269,7 @@ def _change_form(units: list, current_units: list) -> None:
         cols = st.columns(2)
         with cols[0]:
             if "wb.new_id" not in st.session_state:
-                st.session_state["wb.new_id"] = "new-1"
+                st.session_state["wb.new_id"] = _next_new_id(st.session_state[SCENARIO_KEY])
             st.text_input(t("whatif.new_id"), key="wb.new_id", help=t("whatif.new_id_help"))
             _errors("unit_id")
         with cols[1]:
@@ -309,7 +325,8 @@ def _whatif(inputs: Any, units: list, mode: str, minutes: float, assignment: str
     for index, change in enumerate(scenario.changes):
         cols = st.columns([6, 1])
         cols[0].markdown(f"{index + 1}. {change.describe(ui.lang())}")
-        cols[1].button(t("whatif.remove"), key=f"wb.remove.{index}", on_click=_remove_change, args=(index,))
+        cols[1].button(t("whatif.remove", number=index + 1), key=f"wb.remove.{index}", on_click=_remove_change,
+                       args=(index,))
     if scenario.changes:
         st.button(t("whatif.clear"), key="wb.clear", on_click=_clear_changes)
     _scenario_files()
@@ -358,7 +375,7 @@ def _optimiser(inputs: Any, units: list, mode: str, minutes: float) -> None:
     elif source == "points":
         st.text_area(t("opt.points"), key="wb.points", placeholder="60.1699,24.9384,70", help=t("opt.points_help"))
     else:
-        st.caption(t("opt.buildings_note"))
+        st.caption(t("opt.buildings_note", count=core.MAX_BUILDING_CANDIDATES))
     cols = st.columns(3)
     with cols[0]:
         st.number_input(t("opt.k"), min_value=0, max_value=20, value=1, step=1, key="wb.k")
@@ -367,8 +384,9 @@ def _optimiser(inputs: Any, units: list, mode: str, minutes: float) -> None:
     with cols[2]:
         st.number_input(t("opt.capacity"), min_value=0.0, max_value=1000.0, value=0.0, step=7.0,
                         key="wb.cand_capacity", help=t("opt.capacity_help"))
-    st.button(t("opt.run"), key="wb.opt_run", type="primary", on_click=_run_optimiser,
-              args=(inputs, units, mode, minutes))
+    if st.button(t("opt.run"), key="wb.opt_run", type="primary"):
+        with st.spinner(t("opt.running")):
+            _run_optimiser(inputs, units, mode, minutes)
     outcome = st.session_state[OPT_KEY]
     if not outcome:
         return
@@ -381,7 +399,8 @@ def _optimiser(inputs: Any, units: list, mode: str, minutes: float) -> None:
         return
     result = outcome["ok"]
     st.success(result["explanation"])
-    st.caption(t("opt.status", status=result["status"], model=result["model"], candidates=result["candidates"]))
+    st.caption(result["settings"] + " " +
+               t("opt.status", status=result["status"], model=result["model"], candidates=result["candidates"]))
     tr = lambda key: translate(f"app_planner.col.{key}", ui.lang())  # noqa: E731
     st.dataframe([{tr("rank"): f"N{row['rank']}", tr("candidate"): row["id"], tr("lat"): round(row["lat"], 5),
                    tr("lon"): round(row["lon"], 5), tr("capacity_seats"): row["capacity_seats"],

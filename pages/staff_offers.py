@@ -85,8 +85,11 @@ def _run() -> None:
 
 
 def _forget() -> None:
+    """Drop the result and any pasted children text from the session."""
     st.session_state[RESULT_KEY] = None
     st.session_state[PROBLEMS_KEY] = []
+    if "staff.paste" in st.session_state:
+        st.session_state["staff.paste"] = ""
 
 
 def _inputs() -> None:
@@ -96,7 +99,8 @@ def _inputs() -> None:
         st.file_uploader(t("upload"), type=["csv", "txt"], key="staff.upload", help=t("columns_help"))
     elif source == "paste":
         st.text_area(t("paste"), key="staff.paste", height=160, help=t("columns_help"),
-                     placeholder="child_id,lat,lon,birth_date,start_date,weekly_hours,language,shift_care,sibling_group")
+                     placeholder="child_id,lat,lon,birth_date,start_date,weekly_hours,language,shift_care,"
+                                 "sibling_group")
     else:
         names = [p.name for p in core.example_files()]
         if names:

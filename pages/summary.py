@@ -61,6 +61,7 @@ def render() -> None:
         st.session_state["s.chosen"] = [u for u in st.session_state.get(ui.CHOSEN_KEY, []) if u in by_id]
     if rows:
         st.multiselect(ui.t("units.choose"), options=list(by_id), key="s.chosen",
+                       placeholder=ui.t("choose_placeholder"),
                        max_selections=ui.MAX_CHOSEN, format_func=lambda u: names.get(u, u))
         st.session_state[ui.CHOSEN_KEY] = list(st.session_state["s.chosen"])
     chosen = [by_id[u] for u in st.session_state.get(ui.CHOSEN_KEY, []) if u in by_id]

@@ -123,8 +123,23 @@ def family_json(value: dict[str, Any] | None = None) -> str:
 # --------------------------------------------------------------------------- sidebar
 
 
+LANG_CHANGED_KEY = "_lang_changed"
+
+
 def _copy_widget(widget_key: str, state_key: str) -> None:
     st.session_state[state_key] = st.session_state[widget_key]
+    if state_key == LANG_KEY:
+        st.session_state[LANG_CHANGED_KEY] = True
+
+
+def language_just_changed() -> bool:
+    """True once, in the run right after the user switched the language.
+
+    Option widgets show translated labels, and the browser still holds the old-language labels in
+    that run; the page then sets its widget values again (from the family dict or defaults) before
+    creating the widgets, so labels and values stay right.
+    """
+    return bool(st.session_state.pop(LANG_CHANGED_KEY, False))
 
 
 def render_sidebar() -> None:
@@ -174,9 +189,19 @@ def dataset_names() -> list[str]:
 
 @st.cache_resource(show_spinner=False)
 def _dataset(name: str | None):
+    """Load the dataset once per process and warm its routing engines (so the first family's
+    ranking is as fast as the next ones)."""
     from planner.datasets import load_dataset
 
-    return load_dataset(name)
+    loaded = load_dataset(name)
+    try:
+        for mode in loaded.modes:
+            if mode != "transit":
+                loaded.engine(mode)
+        loaded.transit()
+    except (ImportError, PlannerError):
+        pass  # the pages report a missing engine where they need it
+    return loaded
 
 
 def dataset():
@@ -308,16 +333,20 @@ def point_of(location: dict | None) -> tuple[float, float] | None:
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def _streets(dataset_name: str | None) -> tuple[list, list]:
+def _streets(dataset_name: str | None) -> tuple[str, list]:
     from pages.maps import street_lines
 
     graph = _dataset(dataset_name).graph("walk")
     bounds = [[float(graph.lat.min()), float(graph.lon.min())], [float(graph.lat.max()), float(graph.lon.max())]]
-    return street_lines(graph), bounds
+    text = json.dumps({"type": "Feature", "properties": {},
+                       "geometry": {"type": "MultiLineString", "coordinates": street_lines(graph)}},
+                      separators=(",", ":"))
+    return text, bounds
 
 
-def streets_and_bounds() -> tuple[list, list]:
-    """Street segments ``[[lon, lat], [lon, lat]]`` of the dataset's walk graph and its bounds."""
+def streets_and_bounds() -> tuple[str, list]:
+    """The dataset's walk-graph streets as GeoJSON text (for ``maps.add_streets``) and the
+    bounds ``[[lat_min, lon_min], [lat_max, lon_max]]``; cached per dataset."""
     return _streets(st.session_state.get(DATASET_KEY))
 
 

@@ -43,7 +43,16 @@ def _rows(result: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+FILTER_DEFAULTS = {"u.language": "any", "u.providers": list(PROVIDERS), "u.sort": "score"}
+
+
 def _filters(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    if ui.language_just_changed():
+        for key, value in FILTER_DEFAULTS.items():
+            st.session_state[key] = st.session_state.get(key, value)
+    for key, value in FILTER_DEFAULTS.items():
+        if key not in st.session_state:
+            st.session_state[key] = value
     with st.expander(ui.t("units.filters"), expanded=True):
         col1, col2, col3 = st.columns(3)
         with col1:
@@ -55,7 +64,8 @@ def _filters(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                                     key="u.language",
                                     format_func=ui.labeller("language", any="units.any"))
             providers = st.multiselect(ui.t("units.filter.provider"), options=list(PROVIDERS),
-                                       default=list(PROVIDERS), key="u.providers",
+                                       placeholder=ui.t("choose_placeholder"),
+                                       key="u.providers",
                                        format_func=ui.labeller("provider"))
         with col3:
             max_extra = st.slider(ui.t("units.filter.max_extra"), min_value=0, max_value=120, value=120,
@@ -172,6 +182,7 @@ def _choose(rows: list[dict[str, Any]]) -> str | None:
     if "u.chosen" not in st.session_state:
         st.session_state["u.chosen"] = [u for u in chosen if u in names]
     st.multiselect(ui.t("units.choose"), options=ids, key="u.chosen", max_selections=ui.MAX_CHOSEN,
+                   placeholder=ui.t("choose_placeholder"),
                    format_func=lambda u: names.get(u, u), help=ui.t("units.choose_help"))
     st.session_state[ui.CHOSEN_KEY] = list(st.session_state["u.chosen"])
     if st.session_state.get(ui.SELECTED_UNIT_KEY) not in ids:

@@ -194,6 +194,10 @@ def _money(value: Any, path: str, problems: ProblemCollector, *, nullable: bool)
     if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
         problems.add(path, value, "a number of euros (0 or more), or null when not reported")
         return None
+    if isinstance(value, str):  # JSON text such as "3200" is a type mistake: say so rather than guess
+        problems.add(path, value, "a number of euros without quotes, e.g. 3200 or 3200.50 "
+                                  "(or null when not reported)")
+        return None
     try:
         amount = Decimal(str(value).strip())
     except InvalidOperation:

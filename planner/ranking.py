@@ -28,7 +28,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from planner.errors import InputError, Problem
+from planner.errors import DataError, InputError, Problem
 from planner.i18n import translate
 
 DEFAULT_WEIGHTS: dict[str, float] = {
@@ -204,8 +204,9 @@ def rank_units(family: Any, dataset: Any, *, child_id: str | None = None, lang: 
     age_months = _months_between(child.birth_date, on)
     try:
         catchment_unit = dataset.catchments.unit_for(*home)
-    except Exception:  # catchments are optional in a dataset
+    except DataError:  # a dataset without catchments: say so instead of calling every unit "outside"
         catchment_unit = None
+        notes.append(translate("ranking.assume.no_catchments", lang))
     if not units:
         return {"dataset": dataset.name, "child_id": child.id, "units": [], "notes": notes}
 

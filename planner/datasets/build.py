@@ -176,6 +176,25 @@ def _hull_area_km2(x: np.ndarray, y: np.ndarray) -> float:
     return round(MultiPoint(np.column_stack([x, y])).convex_hull.area / 1e6, 3)
 
 
+def unreadable_pbf(path: Path) -> str | None:
+    """Why ``path`` is not a readable .osm.pbf (its header is read, not the data), or None when it is."""
+    import osmium
+
+    try:
+        reader = osmium.io.Reader(str(path), osmium.osm.osm_entity_bits.NOTHING)
+        try:
+            reader.header()
+        finally:
+            reader.close()
+    except RuntimeError as error:
+        return f"the reader said: {error}"
+    return None
+
+
+def _is_pbf_error(error: RuntimeError) -> bool:
+    return "PBF error" in str(error) or "pbf" in str(error).lower()
+
+
 def _check_inputs(osm: Any, units: Any, gtfs: Any, catchments: Any, population: Any) -> dict[str, Path]:
     problems: list[Problem] = []
     paths: dict[str, Path] = {}
@@ -193,6 +212,8 @@ def _check_inputs(osm: Any, units: Any, gtfs: Any, catchments: Any, population: 
             problems.append(Problem(flag, str(value), f"an existing file: {what}"))
         elif flag == "--osm" and not path.name.endswith(".pbf"):
             problems.append(Problem(flag, str(value), "an OpenStreetMap extract in PBF format (.osm.pbf)"))
+        elif flag == "--osm" and (reason := unreadable_pbf(path)) is not None:
+            problems.append(Problem(flag, str(value), f"a readable OpenStreetMap extract in PBF format ({reason})"))
         else:
             paths[flag.lstrip("-")] = path.resolve()
     if problems:
@@ -232,7 +253,13 @@ def build_dataset(name: str, osm: str | Path | None, units: str | Path | None = 
     staging = target.parent / f".{name}.building-{os.getpid()}-{time.monotonic_ns()}"
     staging.mkdir()
     try:
-        meta = _build_into(staging, name, paths, hashes, options)
+        try:
+            meta = _build_into(staging, name, paths, hashes, options)
+        except RuntimeError as error:  # a truncated or corrupt extract fails only when its data is read
+            if not _is_pbf_error(error):
+                raise
+            raise InputError.single("--osm", paths["osm"].name,
+                                    f"a complete, readable .osm.pbf (the reader said: {error})") from None
         _move_into_place(staging, target)
     finally:
         if staging.exists():

@@ -158,7 +158,7 @@ def _part_time(family: Family, on: date, lang: str, care_children: list[Child], 
     full = FULL_TIME_WORK_HOURS
     if carer.weekly_work_hours is not None and hours is not None and carer.weekly_work_hours > hours:
         full = carer.weekly_work_hours
-    description = text("money.scenario.part_time.description", lang, carer=carer.id, hours=f"{hours or 0:g}",
+    description = text("money.scenario.part_time.description", lang, carer=carer.id, hours="?" if hours is None else f"{hours:g}",
                        full=f"{full:g}")
     if hours is None:
         return _not_applicable("part_time", description, text("money.scenario.na.no_hours", lang), lang)
@@ -177,7 +177,7 @@ def _part_time(family: Family, on: date, lang: str, care_children: list[Child], 
 
 def _private(family: Family, on: date, lang: str, care_children: list[Child]) -> dict[str, Any]:
     fee = family.private_fee_eur
-    description = text("money.scenario.private.description", lang, fee=f"{fee or 0:f}")
+    description = text("money.scenario.private.description", lang, fee="?" if fee is None else f"{fee:f}")
     if fee is None:
         return _not_applicable("private", description, text("money.scenario.na.no_private_fee", lang), lang)
     if not care_children:

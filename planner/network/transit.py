@@ -20,7 +20,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
-from planner.errors import InputError, Problem
+from planner.errors import InputError, PlannerError, Problem
 from planner.i18n import translate
 from planner.network.gtfs import GtfsFeed, TripsOfDay, format_time
 from planner.network.raptor import Footpaths, RaptorResult, Timetable, earliest_arrival
@@ -162,14 +162,24 @@ class TransitRouter:
         return out
 
     def _footpaths(self, radius_m: float) -> Footpaths:
+        """Walking transfers between stops within ``radius_m`` (straight line), in whole seconds.
+
+        Vectorised form of :meth:`_stop_to_stop_s` over every pair (one sparse look-up for all
+        pairs instead of one row slice per pair: this was most of the router's set-up time).
+        """
         ok = np.flatnonzero(self.stop_ok)
         tree = cKDTree(np.column_stack([self.stop_x[ok], self.stop_y[ok]]))
-        pairs = []
-        for i, j in tree.query_pairs(radius_m, output_type="ndarray"):
-            for a, b in ((ok[i], ok[j]), (ok[j], ok[i])):
-                t = self._stop_to_stop_s(int(a), int(b))
-                if math.isfinite(t):
-                    pairs.append((int(a), int(b), t))
+        pairs_ij = tree.query_pairs(radius_m, output_type="ndarray").reshape(-1, 2)
+        if not len(pairs_ij):
+            return Footpaths.from_pairs(len(self.stop_node), [])
+        a = np.concatenate([ok[pairs_ij[:, 0]], ok[pairs_ij[:, 1]]]).astype(np.int64)
+        b = np.concatenate([ok[pairs_ij[:, 1]], ok[pairs_ij[:, 0]]]).astype(np.int64)
+        node_b = self.stop_node[b]
+        value = np.asarray(self.egress[a, node_b], dtype=float).ravel()
+        no_walk = (value == 0.0) & (self.stop_node[a] != node_b)
+        t = np.where(no_walk, math.inf, np.round(value + self.stop_snap_s[b]))
+        keep = np.isfinite(t)
+        pairs = list(zip(a[keep].tolist(), b[keep].tolist(), t[keep].tolist()))
         return Footpaths.from_pairs(len(self.stop_node), pairs)
 
     def _stop_to_stop_s(self, a: int, b: int) -> float:
@@ -382,23 +392,29 @@ class TransitRouter:
 
     def _walk_leg(self, a: tuple[float, float], b: tuple[float, float], start: datetime, time_s: float,
                   lang: str) -> dict[str, Any]:
-        distance, path = self._walk_distance(a, b)
+        distance, path, estimated = self._walk_distance(a, b)
         return {"kind": "walk", "mode": "walk", "from": {"lat": a[0], "lon": a[1]},
                 "to": {"lat": b[0], "lon": b[1]}, "travel_time_s": time_s, "distance_m": distance,
                 "depart": start.isoformat(timespec="seconds"),
                 "arrive": (start + timedelta(seconds=time_s)).isoformat(timespec="seconds"),
-                "text": translate("transit.leg.walk", lang, minutes=round(time_s / 60)), "path": path}
+                "text": translate("transit.leg.walk", lang, minutes=round(time_s / 60)), "path": path,
+                "distance_estimated": estimated}
 
-    def _walk_distance(self, a: tuple[float, float], b: tuple[float, float]) -> tuple[float, list]:
-        """Metres and (lat, lon) path of the fastest walk from a to b (via the engine when it can)."""
+    def _walk_distance(self, a: tuple[float, float], b: tuple[float, float]) -> tuple[float, list, bool]:
+        """Metres, (lat, lon) path and whether the metres are estimated, of the fastest walk a -> b.
+
+        The engine's route when it finds one; otherwise (no route on the walk graph) 1.3 x the
+        straight line, flagged as estimated (the time is the router's own either way).
+        """
         route = getattr(self.walk, "route", None)
         if route is not None:
             try:
                 r = route(a, b)
-                return float(r.distance_m), [tuple(p) for p in (getattr(r, "path", None) or [])]
-            except Exception:  # noqa: BLE001 - fall back to a straight-line estimate
+                if getattr(r, "reachable", True) and math.isfinite(float(r.distance_m)):
+                    return float(r.distance_m), [tuple(p) for p in (getattr(r, "path", None) or [])], False
+            except PlannerError:  # outside the area or unreachable on the walk graph
                 pass
-        return float(_haversine_m(a[0], a[1], b[0], b[1]) * 1.3), [a, b]
+        return float(_haversine_m(a[0], a[1], b[0], b[1]) * 1.3), [a, b], True
 
     def _legs(self, result: RaptorResult, last_stop: int, egress_s: float, origin, destination, depart: datetime,
               t0: float, lang: str) -> tuple[list[dict[str, Any]], list]:

@@ -4,6 +4,9 @@ Candidates file: CSV ``id,lat,lon[,capacity_seats]`` (``,`` or ``;``) or a GeoJS
 points with the same properties. Every bad row is reported (``candidates row N <column>``, the header is
 row 1; ``candidates feature N <property>`` for GeoJSON). A missing capacity means no seat limit; so does
 an existing unit without known capacity.
+
+Expected demand = children × the share of each age group taking up ECEC (``--participation P0,P1,P2``
+for ages 0–2, 3–5, 6; default the assumed national shares, reported as ``participation_assumed: true``).
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ import io
 import json
 import math
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -21,7 +25,7 @@ import numpy as np
 from planner.errors import DataError, InputError, ProblemCollector
 from planner.i18n import translate
 from planner.siting.demand import validate_demand
-from planner.siting.occupancy import demand_seats
+from planner.siting.occupancy import demand_seats, is_assumed_participation, parse_participation
 from planner.siting.optimiser import SiteModel
 
 
@@ -154,8 +158,14 @@ def check_candidates_reachable(engine: Any, candidates: Sequence[Candidate], fie
 
 def site_for_dataset(dataset: Any, candidates: Sequence[Candidate], *, k: int = 1, objective: str = "p-median",
                      max_minutes: float = 10.0, mode: str = "walk", lang: str = "en",
-                     field: str = "candidates") -> dict[str, Any]:
-    """Run the optimiser on a dataset's demand and units plus ``candidates``; the ``site`` output dict."""
+                     field: str = "candidates", participation: Sequence[float] | str | None = None
+                     ) -> dict[str, Any]:
+    """Run the optimiser on a dataset's demand and units plus ``candidates``; the ``site`` output dict.
+
+    ``participation``: shares 0..1 of children aged 0–2, 3–5, 6 expected in ECEC (a sequence or the text
+    ``"P0,P1,P2"``); None = the assumed national shares (``participation_assumed`` in the output).
+    """
+    rates = parse_participation(participation, "--participation" if isinstance(participation, str) else "participation")
     problems = ProblemCollector()
     if isinstance(k, bool) or not isinstance(k, int) or k < 0:
         problems.add("--add", k, "a whole number of new sites, 0 or more")
@@ -173,7 +183,7 @@ def site_for_dataset(dataset: Any, candidates: Sequence[Candidate], *, k: int = 
     sites = [(u.lat, u.lon) for u in units] + [(c.lat, c.lon) for c in candidates]
     cost = np.asarray(engine.matrix(points, sites, on_outside="none"), dtype=float)
     weights = np.asarray(demand_seats(demand["age_0_2"].to_numpy(float), demand["age_3_5"].to_numpy(float),
-                                      demand["age_6"].to_numpy(float)))
+                                      demand["age_6"].to_numpy(float), participation=rates))
     existing = np.array([u.seats if u.seats is not None else np.inf for u in units], dtype=float)
     candidate_capacity = np.array([c.capacity_seats if c.capacity_seats is not None else np.inf
                                    for c in candidates], dtype=float)
@@ -190,6 +200,8 @@ def site_for_dataset(dataset: Any, candidates: Sequence[Candidate], *, k: int = 
     explanation = result.explanation
     if estimated:
         explanation += " " + translate("siting.demand.estimated", lang)
+    assumed = is_assumed_participation(rates)
+    explanation += " " + participation_text(rates, assumed, lang)
     keys = ("coverage_share", "mean_travel_s", "p90_travel_s", "unreachable_share", "children")
     rename = {"children": "demand_seats"}
     return {
@@ -201,13 +213,28 @@ def site_for_dataset(dataset: Any, candidates: Sequence[Candidate], *, k: int = 
         "status": result.status, "explanation": explanation,
         "objective_value": result.objective_value, "assigned_mean_travel_s": result.assigned_mean_travel_s,
         "unreachable_seats": result.unreachable_seats, "demand_estimated": estimated,
+        "participation": list(rates), "participation_assumed": assumed,
         "model": result.details.get("model"),
     }
+
+
+def participation_text(participation: Sequence[float], assumed: bool, lang: str = "en") -> str:
+    """One sentence stating the participation shares behind the expected demand (as whole %)."""
+    p0, p1, p2 = (_percent_text(share) for share in participation)
+    key = "siting.participation.assumed" if assumed else "siting.participation.given"
+    return translate(key, lang, p0=p0, p1=p1, p2=p2)
+
+
+def _percent_text(share: float) -> str:
+    """0.39 → "39", 0.905 → "90.5" (at most one decimal, half-up)."""
+    value = (Decimal(repr(float(share))) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{value:f}".rstrip("0").rstrip(".")
 
 
 def site_command(args: argparse.Namespace) -> dict[str, Any]:
     """Handler of ``python -m planner site`` (see the module docstring)."""
     lang = getattr(args, "lang", "en") or "en"
+    participation = parse_participation(getattr(args, "participation", None), "--participation")
     candidates = load_candidates(args.candidates, field="--candidates")
     try:
         from planner.datasets import load_dataset
@@ -215,4 +242,5 @@ def site_command(args: argparse.Namespace) -> dict[str, Any]:
         raise DataError(f"datasets are not available: {error}") from error
     dataset = load_dataset(args.dataset)
     return site_for_dataset(dataset, candidates, k=args.add, objective=args.objective,
-                            max_minutes=args.max_minutes, mode=args.mode, lang=lang, field="--candidates")
+                            max_minutes=args.max_minutes, mode=args.mode, lang=lang, field="--candidates",
+                            participation=participation)

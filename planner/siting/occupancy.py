@@ -8,6 +8,9 @@ A child takes ``age factor × service-need factor × support factor`` seats:
 
 A unit's capacity in seats is ``caretakers × 7`` when the number of caretakers is known, otherwise its
 stated ``capacity_seats``. Occupancy % = used seats / capacity seats × 100.
+
+Expected demand of an area (:func:`demand_seats`) counts only the share of each age group that takes
+up ECEC (participation); by default :data:`ASSUMED_PARTICIPATION`, an assumption (see there).
 """
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ import numbers
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Iterable
+from typing import Any, Iterable, Sequence
 
 from planner.errors import InputError, ProblemCollector
 
@@ -25,6 +28,16 @@ THREE_AND_OVER_FACTOR = 1.0
 PART_TIME_FACTOR = 0.54
 PART_TIME_MAX_WEEKLY_HOURS = 25.0
 SEATS_PER_CARETAKER = 7.0
+
+# ASSUMPTION (not verified against the source tables): share of children of each age group
+# (0–2, 3–5, 6 years) that takes up ECEC, approximating Finnish national participation rates from the
+# ECEC statistics (THL/Sotkanet, since 2021 Statistics Finland "Varhaiskasvatus" from Varda):
+# under-1s almost none, 1-year-olds ≈ 40 %, 2-year-olds ≈ 75 % → ≈ 39 % for 0–2; 3–5 ≈ 90 %;
+# 6-year-olds in preschool (+ supplementary ECEC) ≈ 98 %. Rates vary by municipality and year: replace
+# them with local figures when known (``participation=...``, ``site --participation P0,P1,P2``).
+ASSUMED_PARTICIPATION: tuple[float, float, float] = (0.39, 0.90, 0.98)
+FULL_PARTICIPATION: tuple[float, float, float] = (1.0, 1.0, 1.0)   # every child, an upper bound
+PARTICIPATION_GROUPS: tuple[str, str, str] = ("0–2", "3–5", "6")
 
 
 @dataclass(frozen=True)
@@ -111,15 +124,70 @@ def unit_occupancy(
     return Occupancy(used_seats=used, capacity_seats=capacity, percent=occupancy_percent(used, capacity))
 
 
-def demand_seats(age_0_2, age_3_5, age_6, *, participation: tuple[float, float, float] = (1.0, 1.0, 1.0)):
+def demand_seats(age_0_2, age_3_5, age_6, *, participation: Sequence[float] | None = None):
     """Expected seats from child counts by age group (works on numbers and numpy/pandas arrays).
 
-    ``1.75 × p₀ × age_0_2 + 1.0 × p₁ × age_3_5 + 1.0 × p₂ × age_6``, where ``participation`` gives the
-    share of each age group expected in ECEC (default 1.0: every child; set local rates to refine).
-    All children are counted full-time (the part-time share of a future area is unknown).
+    ``1.75 × p₀ × age_0_2 + 1.0 × p₁ × age_3_5 + 1.0 × p₂ × age_6``, where ``participation`` = (p₀, p₁, p₂)
+    gives the share of each age group expected in ECEC (None: :data:`ASSUMED_PARTICIPATION`;
+    :data:`FULL_PARTICIPATION` counts every child). All participants count full-time (the part-time
+    share of a future area is unknown).
     """
-    p0, p1, p2 = participation
+    p0, p1, p2 = ASSUMED_PARTICIPATION if participation is None else validate_participation(participation)
     return UNDER_3_FACTOR * p0 * age_0_2 + THREE_AND_OVER_FACTOR * p1 * age_3_5 + THREE_AND_OVER_FACTOR * p2 * age_6
+
+
+def validate_participation(value: Sequence[float] | None, field: str = "participation") -> tuple[float, float, float]:
+    """Participation shares (0–2, 3–5, 6) as a tuple of floats, each 0..1; None → the assumed default.
+
+    ``InputError`` naming ``field``: one problem for a wrong count, else one per bad share.
+    """
+    if value is None:
+        return ASSUMED_PARTICIPATION
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != 3:
+        raise InputError.single(field, value, "three shares 0..1 for ages 0–2, 3–5 and 6, e.g. 0.39,0.90,0.98")
+    problems = ProblemCollector()
+    for share, group in zip(value, PARTICIPATION_GROUPS):
+        if not _is_finite_number(share) or not 0 <= share <= 1:
+            problems.add(field, share, f"a share between 0 and 1 for ages {group} (e.g. 0.9 for 90 %)")
+    problems.raise_if_any()
+    return tuple(float(share) for share in value)  # type: ignore[return-value]
+
+
+def parse_participation(text: Any, field: str = "--participation") -> tuple[float, float, float]:
+    """``"P0,P1,P2"`` (shares 0..1 for ages 0–2, 3–5, 6) → tuple; None or empty → the assumed default.
+
+    A sequence of numbers is accepted as well. Bad text → ``InputError`` naming ``field``, the value and
+    the fix (one problem per bad share).
+    """
+    if text is None or (isinstance(text, str) and not text.strip()):
+        return ASSUMED_PARTICIPATION
+    if not isinstance(text, str):
+        return validate_participation(text, field)
+    parts = [part.strip() for part in text.split(",")]
+    if len(parts) != 3:
+        raise InputError.single(field, text, "three shares 0..1 separated by commas for ages 0–2, 3–5 and 6, "
+                                             "e.g. 0.39,0.90,0.98")
+    problems = ProblemCollector()
+    shares: list[float] = []
+    for part, group in zip(parts, PARTICIPATION_GROUPS):
+        try:
+            share = float(part)
+        except ValueError:
+            share = math.nan
+        if not math.isfinite(share) or not 0 <= share <= 1:
+            problems.add(field, part, f"a share between 0 and 1 for ages {group} "
+                                      f"(a decimal point, e.g. 0.9 for 90 %) in {text!r}")
+        shares.append(share)
+    problems.raise_if_any()
+    return (shares[0], shares[1], shares[2])
+
+
+def is_assumed_participation(participation: Sequence[float] | None) -> bool:
+    """True when ``participation`` is None or equals :data:`ASSUMED_PARTICIPATION` (an estimate)."""
+    if participation is None:
+        return True
+    return len(participation) == 3 and all(math.isclose(float(a), b, abs_tol=1e-12)
+                                           for a, b in zip(participation, ASSUMED_PARTICIPATION))
 
 
 def _is_finite_number(value: object) -> bool:

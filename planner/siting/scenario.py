@@ -2,7 +2,8 @@
 
 A :class:`Scenario` is a list of :class:`Change` records applied in order to a dataset's units.
 :func:`evaluate` computes, for one set of units, the per-unit table (catchment demand, coefficient-
-weighted expected seats, occupancy %, 2SFCA supply ratio) and the area metrics (share of children within
+weighted expected seats = children × ECEC participation (assumed national shares unless given),
+occupancy %, 2SFCA supply ratio) and the area metrics (share of children within
 N minutes, mean and p90 travel time, 2SFCA access). :func:`compare` puts a baseline and a scenario side
 by side and lists the demand points whose nearest unit or catchment unit changes.
 
@@ -39,7 +40,8 @@ from planner.errors import DataError, InputError, ProblemCollector
 from planner.i18n import translate
 from planner.siting.accessibility import area_metrics, nearest, travel_metrics, two_step_fca
 from planner.siting.demand import AGE_COLUMNS, validate_demand
-from planner.siting.occupancy import demand_seats, occupancy_percent
+from planner.siting.occupancy import (ASSUMED_PARTICIPATION, demand_seats, is_assumed_participation,
+                                      occupancy_percent, validate_participation)
 from planner.units import Unit
 
 ACTIONS: tuple[str, ...] = ("add", "move", "resize", "close")
@@ -318,20 +320,38 @@ def default_arrival(router: Any) -> datetime:
 # --------------------------------------------------------------------------- evaluation inputs
 @dataclass
 class SitingInputs:
-    """Demand points, their imported catchment unit (or None when derived) and travel times per mode."""
+    """Demand points, their imported catchment unit (or None when derived) and travel times per mode.
+
+    ``participation``: share of children aged 0–2, 3–5 and 6 expected in ECEC (each 0..1); default
+    :data:`~planner.siting.occupancy.ASSUMED_PARTICIPATION` (an assumption: ``participation_assumed``).
+    """
 
     demand: pd.DataFrame
     times: dict[str, TravelTimes]
     catchment_unit: np.ndarray | None = None      # unit id per demand point from imported polygons
     groups: np.ndarray | None = None              # area label per demand point (else the catchment unit)
-    participation: tuple[float, float, float] = (1.0, 1.0, 1.0)
+    participation: tuple[float, float, float] = ASSUMED_PARTICIPATION
     estimated: bool = False
+
+    def __post_init__(self) -> None:
+        self.participation = validate_participation(self.participation, "participation")
+
+    @property
+    def participation_assumed(self) -> bool:
+        """True when the participation shares are the built-in assumption (not local figures)."""
+        return is_assumed_participation(self.participation)
 
     @property
     def seats(self) -> np.ndarray:
+        """Expected coefficient-weighted seats per demand point with ``self.participation``."""
+        return self.seats_for(None)
+
+    def seats_for(self, participation: Sequence[float] | None = None) -> np.ndarray:
+        """Expected seats per demand point with ``participation`` (None: ``self.participation``)."""
         d = self.demand
+        rates = self.participation if participation is None else participation
         return np.asarray(demand_seats(d["age_0_2"].to_numpy(float), d["age_3_5"].to_numpy(float),
-                                       d["age_6"].to_numpy(float), participation=self.participation))
+                                       d["age_6"].to_numpy(float), participation=rates))
 
     @property
     def children(self) -> np.ndarray:
@@ -345,22 +365,27 @@ class SitingInputs:
     def from_cost_matrix(cls, demand: pd.DataFrame, units: Sequence[Unit], cost_s: np.ndarray, *,
                          mode: str = "walk", catchment_unit: Sequence[str | None] | None = None,
                          groups: Sequence[Any] | None = None,
-                         compute: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None) -> "SitingInputs":
-        """Inputs from a precomputed matrix (demand points × units); ``compute`` routes new locations."""
+                         compute: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
+                         participation: Sequence[float] | None = None) -> "SitingInputs":
+        """Inputs from a precomputed matrix (demand points × units); ``compute`` routes new locations.
+        ``participation`` None = the assumed national shares."""
         demand = validate_demand(demand).reset_index(drop=True)
         times = TravelTimes.from_cost_matrix(demand[["lat", "lon"]].to_numpy(float), units, cost_s, compute)
         return cls(demand=demand, times={mode: times},
                    catchment_unit=None if catchment_unit is None else np.asarray(catchment_unit, dtype=object),
                    groups=None if groups is None else np.asarray(groups, dtype=object),
+                   participation=validate_participation(participation, "participation"),
                    estimated=bool(demand.get("estimated", pd.Series([False])).any()))
 
     @classmethod
     def from_dataset(cls, dataset: Any, *, modes: Iterable[str] = ("walk",), group_column: str | None = None,
-                     arrive_by: datetime | None = None) -> "SitingInputs":
+                     arrive_by: datetime | None = None,
+                     participation: Sequence[float] | None = None) -> "SitingInputs":
         """Inputs from a built dataset: its demand, imported catchments (derived ones are recomputed as
         the nearest unit) and one travel-time cache per mode (filled on first use). ``"transit"`` uses
         the dataset's transit router, arriving at each unit by ``arrive_by`` (default: 08:00 on the first
-        Tuesday of the feed's service period)."""
+        Tuesday of the feed's service period). ``participation`` None = the assumed national shares."""
+        rates = validate_participation(participation, "participation")
         demand = dataset.demand
         if demand is None or len(demand) == 0:
             raise DataError(translate("siting.infeasible.no_demand", "en") + f" (dataset {dataset.name})")
@@ -380,13 +405,17 @@ class SitingInputs:
         if not getattr(catchments, "derived", True):
             catchment_unit = np.array([catchments.unit_for(lat, lon) for lat, lon in points], dtype=object)
         groups = demand[group_column].astype(str).to_numpy(dtype=object) if group_column else None
-        return cls(demand=demand, times=times, catchment_unit=catchment_unit, groups=groups,
+        return cls(demand=demand, times=times, catchment_unit=catchment_unit, groups=groups, participation=rates,
                    estimated=bool(demand.get("estimated", pd.Series([False])).astype(bool).any()))
 
 
 @dataclass(frozen=True)
 class Evaluation:
-    """Metrics of one set of units. Times in seconds; shares 0..1; seats coefficient-weighted."""
+    """Metrics of one set of units. Times in seconds; shares 0..1; seats coefficient-weighted.
+
+    ``participation``: the shares (0–2, 3–5, 6) behind the expected ``demand_seats``;
+    ``participation_assumed``: True when they are the built-in assumption (show as an estimate).
+    """
 
     units: pd.DataFrame
     areas: pd.DataFrame
@@ -400,19 +429,42 @@ class Evaluation:
     max_minutes: float
     assignment: str
     estimated: bool = False
+    participation: tuple[float, float, float] = ASSUMED_PARTICIPATION
+    participation_assumed: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values for JSON: per-unit and per-area rows, overall metrics and the demand assumptions
+        (per-point arrays left out). Times in seconds, shares 0..1, inf/NaN as floats (cli → null)."""
+        return {"mode": self.mode, "max_minutes": self.max_minutes, "assignment": self.assignment,
+                "units": _records(self.units), "areas": _records(self.areas),
+                "overall": {k: _plain(v) for k, v in self.overall.items()},
+                "demand_estimated": bool(self.estimated), "participation": list(self.participation),
+                "participation_assumed": bool(self.participation_assumed)}
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars → Python scalars (None stays None)."""
+    return value.item() if hasattr(value, "item") and callable(value.item) else value
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
 def evaluate(inputs: "SitingInputs | Any", units: Sequence[Unit], mode: str = "walk", max_minutes: float = 10.0,
-             assignment: str = "catchment") -> Evaluation:
+             assignment: str = "catchment", *, participation: Sequence[float] | None = None) -> Evaluation:
     """Per-unit table and area metrics for ``units`` (see the module docstring).
 
     ``inputs``: :class:`SitingInputs` (reuses travel times between calls) or a dataset.
 
     ``assignment="catchment"`` serves each point by its imported catchment unit (the nearest open unit
     when the catchment is derived, missing or its unit closed); ``"nearest"`` by the quickest unit.
+
+    ``participation`` (shares 0..1 for ages 0–2, 3–5, 6) overrides ``inputs.participation`` for this call.
     """
     if not isinstance(inputs, SitingInputs):   # a dataset: fine for one call; keep SitingInputs to reuse routes
-        inputs = SitingInputs.from_dataset(inputs, modes=(mode,))
+        inputs = SitingInputs.from_dataset(inputs, modes=(mode,), participation=participation)
+    rates = inputs.participation if participation is None else validate_participation(participation, "participation")
     problems = ProblemCollector()
     if assignment not in ASSIGNMENTS:
         problems.add("assignment", assignment, f"one of {', '.join(ASSIGNMENTS)}")
@@ -436,7 +488,7 @@ def evaluate(inputs: "SitingInputs | Any", units: Sequence[Unit], mode: str = "w
     assigned_time = np.where(assigned_index >= 0, cost[rows, np.maximum(assigned_index, 0)] if ids.size else np.inf,
                              np.inf)
     assigned_unit = np.where(assigned_index >= 0, ids[np.maximum(assigned_index, 0)] if ids.size else None, None)
-    seats_demand = inputs.seats
+    seats_demand = inputs.seats_for(rates)
     children = inputs.children
     capacity = np.array([u.seats if u.seats is not None else np.nan for u in units], dtype=float)
     ratio, access = two_step_fca(cost, seats_demand, capacity, max_s) if ids.size else \
@@ -466,7 +518,8 @@ def evaluate(inputs: "SitingInputs | Any", units: Sequence[Unit], mode: str = "w
     return Evaluation(units=unit_table, areas=areas, overall=overall, nearest_unit=nearest_unit,
                       nearest_time_s=nearest_time, assigned_unit=assigned_unit, assigned_time_s=assigned_time,
                       access=access, mode=mode, max_minutes=float(max_minutes), assignment=assignment,
-                      estimated=inputs.estimated)
+                      estimated=inputs.estimated, participation=rates,
+                      participation_assumed=is_assumed_participation(rates))
 
 
 # --------------------------------------------------------------------------- comparison
@@ -477,16 +530,29 @@ class Comparison:
     ``units``: one row per unit id in either, with ``*_before`` / ``*_after`` columns and ``status``
     (added, closed, moved, resized, changed, unchanged). ``overall``: metric -> before, after, change.
     ``changed_points``: demand points whose nearest or assigned (catchment) unit changes.
+    ``participation`` / ``participation_before``: the shares behind the scenario's / baseline's demand;
+    ``participation_assumed``: True when either is the built-in assumption (show as an estimate).
     """
 
     units: pd.DataFrame
     overall: pd.DataFrame
     areas: pd.DataFrame
     changed_points: pd.DataFrame
+    participation: tuple[float, float, float] = ASSUMED_PARTICIPATION
+    participation_assumed: bool = True
+    participation_before: tuple[float, float, float] = ASSUMED_PARTICIPATION
 
     @property
     def changed_units(self) -> pd.DataFrame:
         return self.units[self.units["status"] != "unchanged"]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values for JSON: unit rows (before/after/status), overall metric rows, area rows,
+        changed demand points and the demand assumptions."""
+        return {"units": _records(self.units), "overall": _records(self.overall), "areas": _records(self.areas),
+                "changed_points": _records(self.changed_points), "participation": list(self.participation),
+                "participation_before": list(self.participation_before),
+                "participation_assumed": bool(self.participation_assumed)}
 
 
 _UNIT_METRICS = ("capacity_seats", "demand_seats", "occupancy_percent", "supply_ratio", "mean_travel_s")
@@ -551,7 +617,10 @@ def compare(baseline: Evaluation, scenario: Evaluation, inputs: SitingInputs | N
                "assigned_after", "time_before_s", "time_after_s", "reason"]
     changed_points = pd.DataFrame(points, columns=[c for c in columns if inputs is not None or
                                                    c not in ("lat", "lon", "children")])
-    return Comparison(units=units, overall=overall, areas=areas, changed_points=changed_points)
+    return Comparison(units=units, overall=overall, areas=areas, changed_points=changed_points,
+                      participation=tuple(scenario.participation),
+                      participation_assumed=bool(baseline.participation_assumed or scenario.participation_assumed),
+                      participation_before=tuple(baseline.participation))
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -570,10 +639,11 @@ def _delta(a: Any, b: Any) -> float | None:
 
 def run_what_if(inputs: SitingInputs, units: Sequence[Unit], scenario: Scenario, *, mode: str = "walk",
                 max_minutes: float = 10.0, assignment: str = "catchment", lang: str = "en",
-                resolve: Callable[[str, str], tuple[float, float]] | None = None
+                resolve: Callable[[str, str], tuple[float, float]] | None = None,
+                participation: Sequence[float] | None = None
                 ) -> tuple[Evaluation, Evaluation, Comparison]:
-    """Baseline, scenario and their comparison in one call."""
-    baseline = evaluate(inputs, units, mode, max_minutes, assignment)
+    """Baseline, scenario and their comparison in one call (``participation`` as in :func:`evaluate`)."""
+    baseline = evaluate(inputs, units, mode, max_minutes, assignment, participation=participation)
     changed_units = scenario.apply(units, resolve=resolve)
-    after = evaluate(inputs, changed_units, mode, max_minutes, assignment)
+    after = evaluate(inputs, changed_units, mode, max_minutes, assignment, participation=participation)
     return baseline, after, compare(baseline, after, inputs, lang=lang)

@@ -166,3 +166,14 @@ def test_units_filter_keeps_only_the_catchment_unit(app_factory):
     at.checkbox(key="u.only_catchment").check().run()
     table = next(df.value for df in at.dataframe if translate("app.units.col.rank", "en") in df.value.columns)
     assert list(table[translate("app.units.col.catchment", "en")]) == [translate("app.costs.yes", "en")]
+
+
+@pytest.mark.parametrize("page", ["costs", "units", "summary"])
+def test_later_pages_point_back_to_the_family_when_it_is_invalid(app_factory, page):
+    at = app_factory("family", "sv")
+    at.date_input(key="f.children.1.birth_date").set_value(date.today() + timedelta(days=30)).run()
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception
+    errors = _texts(at.error)
+    assert translate("app.error.fix_family", "sv") in errors
+    assert any(e.startswith("children[1].birth_date") for e in errors)

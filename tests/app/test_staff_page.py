@@ -145,6 +145,7 @@ def test_forget_removes_the_result():
     assert at.session_state["staff.result"] is not None
     at.button(key="staff.forget").click().run()
     assert at.session_state["staff.result"] is None
+    assert at.text_area(key="staff.paste").value == ""
     assert not at.get("download_button")
 
 
@@ -169,3 +170,11 @@ def test_children_data_is_never_cached_or_written():
         source = (REPO / "pages" / name).read_text(encoding="utf-8")
         assert "cache_data" not in source and "cache_resource" not in source
         assert "open(" not in source and "write_text" not in source and "logging" not in source
+
+
+def test_uploaded_file_is_read_in_memory():
+    at = _open("fi")
+    at.file_uploader(key="staff.upload").set_value(("lapset.csv", CHILDREN_CSV.encode("utf-8"), "text/csv"))
+    at.button(key="staff.run").click().run()
+    assert not at.exception, at.exception
+    assert len(at.session_state["staff.result"]["offers"]) == 7

@@ -109,6 +109,10 @@ def _journey(page) -> None:
     page.get_by_role("option", name="English").click()
     expect(page.get_by_role("heading", name="Your family")).to_be_visible()
     _wait_idle(page)
+    # option labels follow the language (the values come from the family, not the old labels)
+    days = page.locator("[data-testid='stMultiSelect']").first
+    expect(days).to_contain_text("Monday")
+    expect(days).not_to_contain_text("maanantai")
 
     # Enter the family: home by address search, a different income.
     page.get_by_text("Street address", exact=True).first.click()

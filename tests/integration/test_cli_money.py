@@ -89,3 +89,36 @@ def test_a_missing_file_and_a_missing_rule_exit_2(capsys, tmp_path):
     assert code == 2 and "2020-01-01" in err
     code, _, err = run(capsys, "timeline", str(EXAMPLES / "family-espoo.json"), "--months", "0")
     assert code == 2 and "--months" in err
+
+
+def test_a_family_with_several_problems_lists_each_on_its_own_line(capsys, tmp_path):
+    data = {"municipality": "Espooo", "date": "2017-01-01",
+            "adults": [{"id": "p", "gross_monthly_income_eur": -1},
+                       {"id": "q", "gross_monthly_income_eur": "3000", "weekly_work_hours": 70}],
+            "children": [{"id": "a", "birth_date": "2099-01-01", "care": "municipal", "weekly_hours": 100}]}
+    path = tmp_path / "family.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    expected = ["municipality", "date", "adults[0].gross_monthly_income_eur", "adults[1].gross_monthly_income_eur",
+                "adults[1].weekly_work_hours", "children[0].birth_date", "children[0].weekly_hours"]
+    for command in ("fees", "allowances", "compare", "timeline"):
+        code, _, err = run(capsys, command, str(path))
+        lines = err.strip().splitlines()
+        assert code == 2 and "Traceback" not in err
+        assert [line.split(":")[1].strip() for line in lines] == expected
+        assert "did you mean Espoo" in lines[0]
+        assert "without quotes" in lines[3]   # income as text is a type mistake, not silently read
+
+
+@pytest.mark.parametrize("text, words", [
+    ('{"municipality": "Espoo",', "valid JSON (line 1"),
+    ("[1, 2]", "a JSON object"),
+    ('{"municipality": "Espoo"}', "a list of 1 or 2 adults"),
+    ('{"municipality": 5, "adults": {"id": "p"}, "children": "a"}', "the name of a Finnish municipality"),
+])
+def test_malformed_json_wrong_types_and_missing_keys_exit_2(capsys, tmp_path, text, words):
+    path = tmp_path / "family.json"
+    path.write_text(text, encoding="utf-8")
+    for command in ("fees", "allowances", "compare", "timeline"):
+        code, _, err = run(capsys, command, str(path))
+        assert code == 2 and words in err and "Traceback" not in err
+        assert all(line.startswith("error: ") for line in err.strip().splitlines())

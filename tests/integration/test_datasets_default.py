@@ -178,3 +178,16 @@ def test_units_outside_the_map_are_flagged(helsinki_pbf, tmp_path, monkeypatch):
     assert summary["units_far_from_network"] == ["out"]
     assert "data.note.units_far_from_network" in summary["notes"]
     assert summary["demand"] is None and summary["units"] == 2
+
+
+def test_a_file_that_is_no_pbf_or_is_cut_short_is_an_input_error(helsinki_pbf, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path / "data"))
+    fake = tmp_path / "fake.osm.pbf"
+    fake.write_text("not a pbf")
+    cut = tmp_path / "cut.osm.pbf"
+    cut.write_bytes(helsinki_pbf.read_bytes()[:300_000])  # a valid header, then the data ends
+    for path, words in ((fake, "readable OpenStreetMap extract"), (cut, "complete, readable .osm.pbf")):
+        code, result, err = run(capsys, "data", "build", "--name", "x", "--osm", str(path))
+        assert code == 2 and result is None and "Traceback" not in err
+        assert err.startswith("error: --osm:") and words in err and path.name in err
+    assert not (tmp_path / "data" / "x").exists()

@@ -93,8 +93,33 @@ def test_impossible_targets_are_explained(capsys, candidates_csv, tmp_path):
     small = tmp_path / "small.csv"
     small.write_text(candidates_csv.read_text(encoding="utf-8").replace(",\n", ",10\n"), encoding="utf-8")
     code, _, err = run(capsys, "site", "--candidates", str(small), "--add", "1")
-    # every demo unit has a known capacity; the estimated demand is larger than all seats together
+    # every demo unit has a known capacity; the estimated demand (children × assumed participation) is
+    # larger than all seats together
     assert code == 2 and "total capacity" in err and "< demand" in err and "seats" in err
+
+
+def test_site_command_uses_assumed_participation_by_default(capsys, candidates_csv, dataset):
+    from planner.siting.occupancy import ASSUMED_PARTICIPATION
+
+    demand = dataset.demand
+    young, middle, six = (float(demand[c].sum()) for c in ("age_0_2", "age_3_5", "age_6"))
+    code, out, err = run(capsys, "site", "--candidates", str(candidates_csv), "--add", "1")
+    assert code == 0, err
+    assert out["participation"] == list(ASSUMED_PARTICIPATION) and out["participation_assumed"] is True
+    expected = 1.75 * 0.39 * young + 0.90 * middle + 0.98 * six
+    assert out["before"]["demand_seats"] == pytest.approx(expected, rel=1e-6)
+    assert "39 % of children aged 0–2" in out["explanation"] and "an assumption" in out["explanation"]
+    code, full, err = run(capsys, "site", "--candidates", str(candidates_csv), "--add", "1",
+                          "--participation", "1,1,1")
+    assert code == 0, err
+    assert full["participation"] == [1.0, 1.0, 1.0] and full["participation_assumed"] is False
+    assert full["before"]["demand_seats"] == pytest.approx(1.75 * young + middle + six, rel=1e-6)
+    assert "given ECEC participation" in full["explanation"]
+
+
+def test_site_command_bad_participation_is_an_input_error(capsys, candidates_csv):
+    code, _, err = run(capsys, "site", "--candidates", str(candidates_csv), "--participation", "0.4;0.9;1")
+    assert code == 2 and err.startswith("error: --participation: got '0.4;0.9;1'; three shares 0..1")
 
 
 def test_what_if_on_the_default_dataset(dataset):

@@ -74,3 +74,20 @@ def test_compare_texts_in_every_language():
     fam = load("family-espoo.json")
     for lang, word in (("fi", "Kaikki"), ("sv", "Alla"), ("en", "All")):
         assert word in by_name(compare_scenarios(fam, lang=lang))["all_municipal"]["title"]
+
+
+def test_scenarios_without_their_input_do_not_describe_made_up_zeros():
+    from datetime import date
+
+    from planner.family import parse_family
+    from planner.money.compare import compare_scenarios
+
+    family = parse_family({"municipality": "Espoo", "date": "2025-03-01",
+                           "adults": [{"id": "p", "gross_monthly_income_eur": 3000}],
+                           "children": [{"id": "a", "birth_date": "2024-01-01", "care": "municipal"}]},
+                          today=date(2025, 3, 1))
+    by_name = {s["name"]: s for s in compare_scenarios(family)["scenarios"]}
+    for name in ("part_time", "private"):
+        assert by_name[name]["applicable"] is False
+        assert " 0 h/week" not in by_name[name]["description"] and "0.000000" not in by_name[name]["description"]
+        assert "?" in by_name[name]["description"]

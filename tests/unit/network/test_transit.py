@@ -335,3 +335,83 @@ def test_many_to_one_agrees_with_forward_queries(tmp_path, make_graph, at, seed)
             late = router.one_to_many(origin, [target], latest + timedelta(seconds=1))[0]
             assert latest + timedelta(seconds=1 + late) > arrive_by  # one second later is too late
     assert used_transit > 0
+
+
+def _footpaths_pair_by_pair(router, radius_m):
+    """The reference: one sparse look-up per stop pair (the router's former set-up code)."""
+    from scipy.spatial import cKDTree
+
+    from planner.network.raptor import Footpaths
+
+    ok = np.flatnonzero(router.stop_ok)
+    tree = cKDTree(np.column_stack([router.stop_x[ok], router.stop_y[ok]]))
+    pairs = []
+    for i, j in tree.query_pairs(radius_m, output_type="ndarray"):
+        for a, b in ((ok[i], ok[j]), (ok[j], ok[i])):
+            t = router._stop_to_stop_s(int(a), int(b))
+            if math.isfinite(t):
+                pairs.append((int(a), int(b), t))
+    return Footpaths.from_pairs(len(router.stop_node), pairs)
+
+
+def test_footpaths_hand_worked_and_equal_to_pair_by_pair(router):
+    from planner.network.transit import TRANSFER_RADIUS_M
+
+    ids = list(router.feed.stop_ids)
+    a1, b0 = ids.index("A1"), ids.index("B0")
+    fp = router.footpaths
+    # A1 (1500, 0) and B0 (1500, 200) are 200 m apart on the y-street at 1 m/s; both ways
+    for s, other in ((a1, b0), (b0, a1)):
+        to = fp.to[fp.indptr[s]:fp.indptr[s + 1]].tolist()
+        assert other in to
+        assert fp.time_s[fp.indptr[s] + to.index(other)] == pytest.approx(200.0, abs=1.0)
+    reference = _footpaths_pair_by_pair(router, TRANSFER_RADIUS_M)
+    for key in ("indptr", "to", "time_s"):
+        assert np.array_equal(getattr(fp, key), getattr(reference, key)), key
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_footpaths_vectorised_equal_pair_by_pair_on_random_stops(tmp_path, make_graph, at, seed):
+    import random
+
+    rng = random.Random(900 + seed)
+    xy, graph = _grid(make_graph, n=8, spacing=100.0)
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    points = [(rng.uniform(-50, 750), rng.uniform(-50, 750)) for _ in range(25)]
+    (folder / "stops.txt").write_text("stop_id,stop_name,stop_lat,stop_lon\n" + "".join(
+        f"S{k},S{k},{at(*p)[0]:.9f},{at(*p)[1]:.9f}\n" for k, p in enumerate(points)))
+    (folder / "routes.txt").write_text("route_id,route_short_name,route_type\nR,1,3\n")
+    (folder / "trips.txt").write_text("route_id,service_id,trip_id\nR,WK,t\n")
+    (folder / "stop_times.txt").write_text("trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+                                           "t,08:00:00,08:00:00,S0,1\nt,08:05:00,08:05:00,S1,2\n")
+    (folder / "calendar.txt").write_text(
+        "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n"
+        "WK,1,1,1,1,1,0,0,20250101,20251231\n")
+    router = TransitRouter.from_feed(load_feed(folder), TravelTimeEngine(graph), transfer_radius_m=300.0)
+    reference = _footpaths_pair_by_pair(router, 300.0)
+    assert len(reference.to) > 10  # the case is not trivial
+    for key in ("indptr", "to", "time_s"):
+        assert np.array_equal(getattr(router.footpaths, key), getattr(reference, key)), key
+
+
+def test_walk_leg_metres_are_real_or_flagged_as_estimated(tmp_path, make_graph, at):
+    # two separate streets (no link between them): 0..500 m at y=0 and 0..500 m at y=1000
+    xy = [(x, 0.0) for x in range(0, 501, 100)] + [(x, 1000.0) for x in range(0, 501, 100)]
+    edges = []
+    for base in (0, 6):
+        for i in range(5):
+            edges += [(base + i, base + i + 1, 100.0), (base + i + 1, base + i, 100.0)]
+    router = TransitRouter.from_feed(load_feed(write_feed(tmp_path / "feed", at)),
+                                     TravelTimeEngine(make_graph("walk", xy, edges, speed_ms=1.0)))
+    metres, path, estimated = router._walk_distance(at(0, 0), at(400, 0))
+    assert (metres, estimated) == (pytest.approx(400.0, abs=1.0), False) and len(path) >= 2
+    metres, path, estimated = router._walk_distance(at(0, 0), at(0, 1000))
+    assert estimated is True and math.isfinite(metres)
+    assert metres == pytest.approx(1.3 * 1000.0, rel=0.01)  # 1.3 x the straight line, never inf or 0
+
+
+def test_route_legs_say_whether_their_metres_are_estimated(router, at):
+    route = router.route(at(0, 0), at(1500, 1500), datetime(2025, 3, 3, 7, 55))
+    walks = [leg for leg in route.legs if leg["kind"] == "walk"]
+    assert walks and all(leg["distance_estimated"] is False for leg in walks)

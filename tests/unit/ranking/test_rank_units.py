@@ -136,3 +136,26 @@ def test_missing_schedule_and_mode_are_assumed_and_noted(family_data, dataset):
     result = rank_units(parse_family(data), dataset)
     assert len(result["notes"]) == 2
     assert by_id(result)["u1"]["child_day_s"] == pytest.approx(8 * 3600 + 1000)
+
+
+def test_a_dataset_without_catchments_says_so_instead_of_hiding_it(family_data, dataset):
+    from planner.errors import DataError
+
+    class NoCatchments:
+        def unit_for(self, lat, lon):
+            raise DataError("catchments file is missing; rebuild the dataset")
+
+    dataset.catchments = NoCatchments()
+    result = rank_units(parse_family(family_data), dataset)
+    assert not any(row["in_catchment"] for row in result["units"])
+    assert any("no catchment areas" in note for note in result["notes"])
+
+
+def test_a_bug_in_catchments_is_not_swallowed(family_data, dataset):
+    class Broken:
+        def unit_for(self, lat, lon):
+            raise ZeroDivisionError("a bug, not missing data")
+
+    dataset.catchments = Broken()
+    with pytest.raises(ZeroDivisionError):
+        rank_units(parse_family(family_data), dataset)

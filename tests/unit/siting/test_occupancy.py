@@ -64,5 +64,11 @@ def test_occupancy_percent_rounds_half_up_and_handles_unknown_capacity():
 
 
 def test_demand_seats_from_age_groups():
-    assert demand_seats(10, 10, 4) == pytest.approx(17.5 + 10 + 4)
+    assert demand_seats(10, 10, 4, participation=(1.0, 1.0, 1.0)) == pytest.approx(17.5 + 10 + 4)
     assert demand_seats(10, 10, 4, participation=(0.5, 0.9, 1.0)) == pytest.approx(8.75 + 9 + 4)
+
+
+def test_demand_seats_default_is_the_assumed_participation():
+    # 1.75 × 0.39 × 10 = 6.825; 0.90 × 10 = 9; 0.98 × 4 = 3.92 → 19.745 seats
+    assert demand_seats(10, 10, 4) == pytest.approx(19.745)
+    assert demand_seats(10, 10, 4, participation=None) == pytest.approx(19.745)

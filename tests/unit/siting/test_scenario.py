@@ -35,7 +35,9 @@ def make_inputs(catchment_unit=None):
         return toy_seconds(points, locations)
 
     cost = toy_seconds(demand[["lat", "lon"]].to_numpy(), np.array([[u.lat, u.lon] for u in units]))
-    inputs = SitingInputs.from_cost_matrix(demand, units, cost, catchment_unit=catchment_unit, compute=compute)
+    # every child counted (participation 1.0) so that the seats below can be worked by hand
+    inputs = SitingInputs.from_cost_matrix(demand, units, cost, catchment_unit=catchment_unit, compute=compute,
+                                           participation=(1.0, 1.0, 1.0))
     return inputs, units, calls
 
 
