@@ -10,9 +10,12 @@ unreachable is ``math.inf``.
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
@@ -92,7 +95,10 @@ class TransitRouter:
 
     def __init__(self, feed: GtfsFeed, walk: Any, *, max_access_s: float = MAX_ACCESS_S,
                  max_egress_s: float = MAX_EGRESS_S, transfer_radius_m: float = TRANSFER_RADIUS_M,
-                 max_transfers: int = MAX_TRANSFERS):
+                 max_transfers: int = MAX_TRANSFERS, walk_cache: str | Path | None = None,
+                 walk_cache_key: str | None = None):
+        """``walk_cache`` (+ ``walk_cache_key``): an ``.npz`` written by :meth:`save_walk_cache` with the
+        same key; when it matches, the stop <-> street walking matrices are read instead of computed."""
         self.feed = feed
         self.walk = walk
         self.max_access_s = float(max_access_s)
@@ -112,9 +118,15 @@ class TransitRouter:
         self.stop_snap_m = dist
         self.stop_ok = dist <= MAX_STOP_SNAP_M
         self.stop_snap_s = np.where(self.stop_ok, dist / WALK_SPEED_MPS, math.inf)
-        self.egress = self._walk_matrix(graph.time_s, self.max_egress_s)   # csr stops x nodes, seconds
+        self.transfer_radius_m = float(transfer_radius_m)
         self._to_stop: sp.csc_array | None = None
-        self.footpaths = self._footpaths(transfer_radius_m)
+        cached = _read_walk_cache(walk_cache, walk_cache_key, n_stops, graph.time_s.shape[0])
+        self.walk_cache_used = cached is not None
+        if cached is not None:
+            self.egress, self.footpaths, self._to_stop = cached
+        else:
+            self.egress = self._walk_matrix(graph.time_s, self.max_egress_s)   # csr stops x nodes, seconds
+            self.footpaths = self._footpaths(transfer_radius_m)
         self._timetables: dict[Any, Timetable] = {}
         coo = self.egress.tocoo()
         order = np.lexsort((coo.row, coo.col))
@@ -132,6 +144,25 @@ class TransitRouter:
     def from_feed(cls, feed: GtfsFeed, walk: Any, **options: Any) -> "TransitRouter":
         """Snap the feed's stops to ``walk``'s graph and precompute egress walks and transfers."""
         return cls(feed, walk, **options)
+
+    def cache_parameters(self) -> dict[str, float]:
+        """The settings the walking matrices depend on (part of the cache key)."""
+        return {"max_access_s": self.max_access_s, "max_egress_s": self.max_egress_s,
+                "transfer_radius_m": self.transfer_radius_m, "max_stop_snap_m": MAX_STOP_SNAP_M,
+                "walk_speed_mps": WALK_SPEED_MPS, "version": WALK_CACHE_VERSION}
+
+    def save_walk_cache(self, path: str | Path, key: str) -> Path:
+        """Write the egress, access and footpath arrays to ``path`` (.npz) under ``key``."""
+        egress = sp.csr_array(self.egress)
+        access = sp.csc_array(self._access_matrix())
+        fp = self.footpaths
+        path = Path(path)
+        with path.open("wb") as handle:
+            np.savez(handle, key=np.array(key), shape=np.array(egress.shape, dtype=np.int64),
+                     egress_data=egress.data, egress_indices=egress.indices, egress_indptr=egress.indptr,
+                     access_data=access.data, access_indices=access.indices, access_indptr=access.indptr,
+                     fp_indptr=fp.indptr, fp_to=fp.to, fp_time_s=fp.time_s)
+        return path
 
     # -- preprocessing ---------------------------------------------------------------------------
     def _walk_matrix(self, time_s: sp.csr_array, limit_s: float) -> sp.csr_array:
@@ -479,6 +510,51 @@ class TransitRouter:
 
 
 # -- command -----------------------------------------------------------------------------------------
+WALK_CACHE_VERSION = 1
+WALK_CACHE_NAME = "walk_cache.npz"
+
+
+def walk_cache_key(feed_path: str | Path, walk_graph_path: str | Path,
+                   parameters: dict[str, float] | None = None) -> str:
+    """sha256 over the feed file, the saved walk graph and the router settings (a changed input misses)."""
+    digest = hashlib.sha256()
+    for path in (Path(feed_path), Path(walk_graph_path)):
+        if path.is_dir():
+            for item in sorted(path.rglob("*")):
+                if item.is_file():
+                    digest.update(item.name.encode())
+                    digest.update(item.read_bytes())
+        else:
+            digest.update(path.read_bytes())
+    if parameters is None:
+        parameters = {"max_access_s": float(MAX_ACCESS_S), "max_egress_s": float(MAX_EGRESS_S),
+                      "transfer_radius_m": TRANSFER_RADIUS_M, "max_stop_snap_m": MAX_STOP_SNAP_M,
+                      "walk_speed_mps": WALK_SPEED_MPS, "version": WALK_CACHE_VERSION}
+    digest.update(json.dumps(parameters, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def _read_walk_cache(path: str | Path | None, key: str | None, n_stops: int,
+                     n_nodes: int) -> tuple[sp.csr_array, Footpaths, sp.csc_array] | None:
+    """The cached (egress, footpaths, access) arrays, or None when absent, stale or of another shape."""
+    if path is None or key is None or not Path(path).is_file():
+        return None
+    try:
+        with np.load(Path(path), allow_pickle=False) as data:
+            if str(data["key"]) != key or tuple(int(v) for v in data["shape"]) != (n_stops, n_nodes):
+                return None
+            egress = sp.csr_array((data["egress_data"], data["egress_indices"], data["egress_indptr"]),
+                                  shape=(n_stops, n_nodes))
+            access = sp.csc_array((data["access_data"], data["access_indices"], data["access_indptr"]),
+                                  shape=(n_stops, n_nodes))
+            footpaths = Footpaths(data["fp_indptr"], data["fp_to"], data["fp_time_s"])
+    except (OSError, ValueError, KeyError):  # unreadable cache: compute instead (same result, slower)
+        return None
+    if len(footpaths.indptr) != n_stops + 1:
+        return None
+    return egress, footpaths, access
+
+
 def _parse_point(text: str | None, flag: str) -> tuple[float, float]:
     try:
         lat_s, lon_s = str(text).split(",")
