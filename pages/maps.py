@@ -39,7 +39,7 @@ def street_lines(graph: Any, *, max_lines: int = 20000) -> list[list[list[float]
 
 def new_map(bounds: Sequence[Sequence[float]], *, height_px: int = 520) -> folium.Map:
     """A folium map without tiles that loads Leaflet from this app (works offline)."""
-    fmap = folium.Map(tiles=None, control_scale=True, height=height_px, prefer_canvas=True)
+    fmap = folium.Map(tiles=None, control_scale=True, height=height_px, prefer_canvas=True, zoom_snap=0.25)
     fmap.default_js = [("leaflet", LEAFLET_JS)]
     fmap.default_css = [("leaflet_css", LEAFLET_CSS)]
     fmap.fit_bounds([list(bounds[0]), list(bounds[1])])

@@ -44,7 +44,7 @@ def _family_section(t: Callable[..., str], family: Mapping[str, Any]) -> str:
                  c.get("start_date", "–"), c.get("weekly_hours", "–")] for c in family.get("children", []) or []]
     return (f"<h2>{_e(t('family.title'))}</h2>"
             + _table([t("family.adults"), t("family.days"), f"{t('family.start')}–{t('family.end')}",
-                      t("family.commute_mode"), ""], adults)
+                      t("family.commute_mode"), t("summary.col.roles")], adults)
             + _table([t("family.children"), t("family.birth_date"), t("family.care"), t("family.start_date"),
                       t("family.weekly_hours")], children, numeric={4}))
 

@@ -336,6 +336,8 @@ def _build_into(folder: Path, name: str, paths: dict[str, Path], hashes: dict[st
         graph.save(folder / f"graph_{mode}.npz")
     walk = graphs["walk"]
     modes = list(graphs) + (["transit"] if transit is not None else [])
+    if transit is not None:
+        transit["walk_cache"] = _write_transit_walk_cache(folder, transit["feed"])
 
     if areas is None:
         areas = derive_catchments(walk, all_units)
@@ -391,6 +393,20 @@ def _renamed(error: InputError, flag: str, own_field: str) -> InputError:
     """The same problems with the library's field name (``gtfs``, ``population``) as the CLI flag."""
     return InputError([Problem(flag if p.field == own_field else f"{flag} {p.field}", p.value, p.expected)
                        for p in error.problems])
+
+
+def _write_transit_walk_cache(folder: Path, feed_name: str) -> str:
+    """Precompute the transit router's stop <-> street walking matrices into ``transit/`` (keyed by the
+    feed, the saved walk graph and the router settings) so that loading the router skips them."""
+    from planner.network.engine import TravelTimeEngine
+    from planner.network.graph import ModeGraph
+    from planner.network.gtfs import load_feed
+    from planner.network.transit import WALK_CACHE_NAME, TransitRouter, walk_cache_key
+
+    feed_path, graph_path = folder / "transit" / feed_name, folder / "graph_walk.npz"
+    router = TransitRouter.from_feed(load_feed(feed_path), TravelTimeEngine(ModeGraph.load(graph_path)))
+    router.save_walk_cache(folder / "transit" / WALK_CACHE_NAME, walk_cache_key(feed_path, graph_path))
+    return WALK_CACHE_NAME
 
 
 def _copy_transit(source: Path, folder: Path) -> dict[str, Any]:

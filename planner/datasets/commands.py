@@ -17,13 +17,16 @@ def _with_notes(summary: dict[str, Any], lang: str) -> dict[str, Any]:
 
 def list_command(args: argparse.Namespace) -> dict[str, Any]:
     """``data list``: every built dataset's summary (name, area_km2, units, modes, provenance)."""
-    from planner.datasets.store import DEFAULT_DATASET, data_dir, list_datasets
+    from planner.datasets.store import DEFAULT_DATASET, data_dir, list_datasets, unreadable_datasets
 
     lang = getattr(args, "lang", "en") or "en"
     datasets = [_with_notes(summary, lang) for summary in list_datasets()]
     result: dict[str, Any] = {"data_dir": str(data_dir()), "default": DEFAULT_DATASET, "datasets": datasets}
     if not any(d["name"] == DEFAULT_DATASET for d in datasets):
         result["hint"] = translate("data.hint.build_default", lang)
+    broken = unreadable_datasets()
+    if broken:  # listed, not hidden: the user sees why a dataset is missing from the list
+        result["unreadable"] = broken
     return result
 
 

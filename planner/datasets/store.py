@@ -77,6 +77,21 @@ def list_datasets() -> list[dict[str, Any]]:
     return summaries
 
 
+def unreadable_datasets() -> list[dict[str, str]]:
+    """Folders of the data folder whose ``dataset.json`` cannot be read: name and the problem."""
+    root = data_dir()
+    if not root.is_dir():
+        return []
+    found = []
+    for folder in sorted(root.iterdir()):
+        if folder.is_dir() and not folder.name.startswith(".") and (folder / "dataset.json").is_file():
+            try:
+                read_summary(folder)
+            except DataError as error:
+                found.append({"name": folder.name, "problem": str(error)})
+    return found
+
+
 class Dataset:
     """A built dataset, read-only; parts load lazily on first use (thread-safe)."""
 
@@ -134,9 +149,19 @@ class Dataset:
                     from planner.network.gtfs import load_feed
                     from planner.network.transit import TransitRouter
 
-                    self._transit = TransitRouter.from_feed(load_feed(feed_path), self.engine("walk"))
+                    self._transit = TransitRouter.from_feed(load_feed(feed_path), self.engine("walk"),
+                                                            **self._walk_cache_options(feed_path))
                 self._transit_loaded = True
             return self._transit
+
+    def _walk_cache_options(self, feed_path: Path) -> dict[str, Any]:
+        """The transit router's precomputed walking matrices (written by ``data build``), if present."""
+        from planner.network.transit import WALK_CACHE_NAME, walk_cache_key
+
+        cache, graph_path = self.path / "transit" / WALK_CACHE_NAME, self.path / "graph_walk.npz"
+        if not cache.is_file() or not graph_path.is_file():
+            return {}
+        return {"walk_cache": cache, "walk_cache_key": walk_cache_key(feed_path, graph_path)}
 
     def transit_feed_path(self) -> Path | None:
         """The GTFS copy inside the dataset, or None."""

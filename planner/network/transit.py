@@ -120,7 +120,8 @@ class TransitRouter:
         self.stop_snap_s = np.where(self.stop_ok, dist / WALK_SPEED_MPS, math.inf)
         self.transfer_radius_m = float(transfer_radius_m)
         self._to_stop: sp.csc_array | None = None
-        cached = _read_walk_cache(walk_cache, walk_cache_key, n_stops, graph.time_s.shape[0])
+        cached = _read_walk_cache(walk_cache, walk_cache_key, n_stops, graph.time_s.shape[0],
+                                  self.cache_parameters())
         self.walk_cache_used = cached is not None
         if cached is not None:
             self.egress, self.footpaths, self._to_stop = cached
@@ -159,6 +160,7 @@ class TransitRouter:
         path = Path(path)
         with path.open("wb") as handle:
             np.savez(handle, key=np.array(key), shape=np.array(egress.shape, dtype=np.int64),
+                     parameters=np.array(json.dumps(self.cache_parameters(), sort_keys=True)),
                      egress_data=egress.data, egress_indices=egress.indices, egress_indptr=egress.indptr,
                      access_data=access.data, access_indices=access.indices, access_indptr=access.indptr,
                      fp_indptr=fp.indptr, fp_to=fp.to, fp_time_s=fp.time_s)
@@ -534,14 +536,16 @@ def walk_cache_key(feed_path: str | Path, walk_graph_path: str | Path,
     return digest.hexdigest()
 
 
-def _read_walk_cache(path: str | Path | None, key: str | None, n_stops: int,
-                     n_nodes: int) -> tuple[sp.csr_array, Footpaths, sp.csc_array] | None:
-    """The cached (egress, footpaths, access) arrays, or None when absent, stale or of another shape."""
+def _read_walk_cache(path: str | Path | None, key: str | None, n_stops: int, n_nodes: int,
+                     parameters: dict[str, float]) -> tuple[sp.csr_array, Footpaths, sp.csc_array] | None:
+    """The cached (egress, footpaths, access) arrays, or None when absent, stale, of another shape or
+    made with other router settings."""
     if path is None or key is None or not Path(path).is_file():
         return None
     try:
         with np.load(Path(path), allow_pickle=False) as data:
-            if str(data["key"]) != key or tuple(int(v) for v in data["shape"]) != (n_stops, n_nodes):
+            if str(data["key"]) != key or tuple(int(v) for v in data["shape"]) != (n_stops, n_nodes) \
+                    or str(data["parameters"]) != json.dumps(parameters, sort_keys=True):
                 return None
             egress = sp.csr_array((data["egress_data"], data["egress_indices"], data["egress_indptr"]),
                                   shape=(n_stops, n_nodes))

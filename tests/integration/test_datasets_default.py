@@ -191,3 +191,36 @@ def test_a_file_that_is_no_pbf_or_is_cut_short_is_an_input_error(helsinki_pbf, t
         assert code == 2 and result is None and "Traceback" not in err
         assert err.startswith("error: --osm:") and words in err and path.name in err
     assert not (tmp_path / "data" / "x").exists()
+
+
+def test_the_built_transit_walk_cache_is_used_and_gives_the_uncached_answers(in_default_dir):
+    from datetime import datetime
+
+    from planner.datasets import load_dataset
+    from planner.network.gtfs import load_feed
+    from planner.network.transit import TransitRouter
+
+    dataset = load_dataset()
+    if "transit" not in dataset.modes:
+        pytest.skip("the default dataset was built without the derived feed")
+    assert (dataset.path / "transit" / "walk_cache.npz").is_file()
+    cached = dataset.transit()
+    assert cached.walk_cache_used
+    plain = TransitRouter.from_feed(load_feed(dataset.transit_feed_path()), dataset.engine("walk"))
+    assert not plain.walk_cache_used
+    assert (cached.egress != plain.egress).nnz == 0
+    for name in ("indptr", "to", "time_s"):
+        assert np.array_equal(getattr(cached.footpaths, name), getattr(plain.footpaths, name))
+    depart = datetime(2026, 11, 30, 8, 0)
+    origin = (60.1699, 24.9384)
+    np.testing.assert_array_equal(cached.one_to_all(origin, depart), plain.one_to_all(origin, depart))
+
+
+def test_data_list_shows_an_unreadable_dataset_instead_of_hiding_it(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path))
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "dataset.json").write_text("{", encoding="utf-8")
+    code, result, _ = run(capsys, "data", "list")
+    assert code == 0 and result["datasets"] == []
+    assert [item["name"] for item in result["unreadable"]] == ["broken"]
+    assert "rebuild" in result["unreadable"][0]["problem"]

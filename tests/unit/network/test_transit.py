@@ -415,3 +415,41 @@ def test_route_legs_say_whether_their_metres_are_estimated(router, at):
     route = router.route(at(0, 0), at(1500, 1500), datetime(2025, 3, 3, 7, 55))
     walks = [leg for leg in route.legs if leg["kind"] == "walk"]
     assert walks and all(leg["distance_estimated"] is False for leg in walks)
+
+
+def test_walk_cache_gives_the_same_router_and_is_ignored_when_stale(tmp_path, make_graph, at):
+    from planner.network.transit import walk_cache_key
+
+    graph = street_graph(make_graph)
+    graph_path = graph.save(tmp_path / "graph_walk.npz")
+    feed_path = write_feed(tmp_path / "feed", at)
+    plain = TransitRouter.from_feed(load_feed(feed_path), TravelTimeEngine(graph))
+    key = walk_cache_key(feed_path, graph_path)
+    cache = plain.save_walk_cache(tmp_path / "walk_cache.npz", key)
+    cached = TransitRouter.from_feed(load_feed(feed_path), TravelTimeEngine(graph), walk_cache=cache,
+                                     walk_cache_key=key)
+    assert cached.walk_cache_used and not plain.walk_cache_used
+    assert (cached.egress != plain.egress).nnz == 0
+    assert (cached._access_matrix() != plain._access_matrix()).nnz == 0
+    for name in ("indptr", "to", "time_s"):
+        assert np.array_equal(getattr(cached.footpaths, name), getattr(plain.footpaths, name))
+    depart = datetime(2025, 3, 5, 7, 59)
+    points = [at(1500, 1500), at(1500, 1400), at(2900, 0), at(700, 0)]
+    np.testing.assert_array_equal(cached.one_to_many(at(0, 0), points, depart),
+                                  plain.one_to_many(at(0, 0), points, depart))
+    np.testing.assert_array_equal(cached.one_to_all(at(0, 0), depart), plain.one_to_all(at(0, 0), depart))
+    np.testing.assert_array_equal(cached.many_to_one(points, at(1500, 1500), datetime(2025, 3, 5, 8, 30)),
+                                  plain.many_to_one(points, at(1500, 1500), datetime(2025, 3, 5, 8, 30)))
+    # another feed or graph changes the key; other router settings do not match the stored ones
+    (feed_path / "stops.txt").write_text((feed_path / "stops.txt").read_text().replace("Stop B1", "Stop B-1"))
+    assert walk_cache_key(feed_path, graph_path) != key
+    stale = TransitRouter.from_feed(load_feed(feed_path), TravelTimeEngine(graph), walk_cache=cache,
+                                    walk_cache_key=walk_cache_key(feed_path, graph_path))
+    assert not stale.walk_cache_used
+    other = TransitRouter.from_feed(load_feed(feed_path), TravelTimeEngine(graph), walk_cache=cache,
+                                    walk_cache_key=key, transfer_radius_m=100.0)
+    assert not other.walk_cache_used
+    (tmp_path / "broken.npz").write_bytes(b"not an npz")
+    broken = TransitRouter.from_feed(load_feed(feed_path), TravelTimeEngine(graph),
+                                     walk_cache=tmp_path / "broken.npz", walk_cache_key=key)
+    assert not broken.walk_cache_used and (broken.egress != plain.egress).nnz == 0
