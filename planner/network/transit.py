@@ -610,6 +610,10 @@ def route_command_transit(args: argparse.Namespace, dataset: Any) -> dict[str, A
                           for p in error.problems]) from None
     out = route.to_dict()
     out["date"] = depart.date().isoformat()
+    # the same identifying keys as the street modes' output
+    out.setdefault("dataset", getattr(dataset, "name", None))
+    out.setdefault("from", [origin[0], origin[1]])
+    out.setdefault("to", [destination[0], destination[1]])
     if stats is not None:
         out.update(median_s=float(stats["median_s"][0]), p10_s=float(stats["p10_s"][0]),
                    p90_s=float(stats["p90_s"][0]), window_minutes=window)

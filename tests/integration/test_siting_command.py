@@ -92,10 +92,14 @@ def test_impossible_targets_are_explained(capsys, candidates_csv, tmp_path):
     assert code == 2 and "5 new sites asked for but only 3 candidates" in err
     small = tmp_path / "small.csv"
     small.write_text(candidates_csv.read_text(encoding="utf-8").replace(",\n", ",10\n"), encoding="utf-8")
-    code, _, err = run(capsys, "site", "--candidates", str(small), "--add", "1")
-    # every demo unit has a known capacity; the estimated demand (children × assumed participation) is
-    # larger than all seats together
-    assert code == 2 and "total capacity" in err and "< demand" in err and "seats" in err
+    code, out, err = run(capsys, "site", "--candidates", str(small), "--add", "1")
+    # every demo unit has a known capacity (407 seats together); since the building estimate was
+    # calibrated against the HSY grid (docs/siting.md) the estimated demand is ≈ 258 seats with the
+    # assumed participation (≈ 403 counting every child), so 407 + 10 seats suffice and the model is
+    # feasible. The "total capacity … < demand …" message is checked in tests/unit/siting/test_optimiser.py.
+    assert code == 0, err
+    assert out["before"]["demand_seats"] == pytest.approx(257.6, abs=0.5)
+    assert out["before"]["demand_seats"] < 407 + 10
 
 
 def test_site_command_uses_assumed_participation_by_default(capsys, candidates_csv, dataset):

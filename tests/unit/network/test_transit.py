@@ -136,6 +136,9 @@ def test_route_command_transit_keys(router, at):
     assert out["mode"] == "transit" and out["travel_time_s"] == pytest.approx(780.0)
     assert out["legs"][1]["text"].startswith("bussi 11 klo 08:00")
     assert out["median_s"] == pytest.approx(780.0)
+    # the same identifying keys as the walk/bike/car output
+    assert out["dataset"] == "test" and out["from"] == [pytest.approx(o[0]), pytest.approx(o[1])]
+    assert out["to"] == [pytest.approx(d[0]), pytest.approx(d[1])]
 
 
 def test_route_command_input_errors(router, at):

@@ -84,7 +84,102 @@ def test_building_estimate_from_the_real_helsinki_extract(helsinki_pbf):
     assert list(demand.columns) == list(DEMAND_COLUMNS)
     assert demand["estimated"].all()
     assert len(demand) > 20
-    # the extract covers part of central Helsinki: thousands of residents, not millions
-    assert 2_000 < demand["total"].sum() < 200_000
+    # Kluuvi, Kaartinkaupunki and part of Kruununhaka: the HSY 2020 cells whose centre lies in the
+    # extract's box hold 5,374 residents; the calibrated rules give ≈ 4,860 (the old rules ≈ 24,000)
+    assert 3_500 < demand["total"].sum() < 7_000
     assert np.allclose(demand["age_0_2"], demand["total"] * AGE_SHARES["age_0_2"])
     assert demand["lat"].between(60.1, 60.25).all()
+
+
+# --- the building rules, on a small synthetic OSM file (pyosmium) -------------------------------------
+
+def _write_osm(path, ways):
+    """Write squares (x, y, size in EPSG:3067 metres, tags) as closed OSM ways; returns the path."""
+    import osmium
+    from pyproj import Transformer
+
+    to_wgs = Transformer.from_crs(3067, 4326, always_xy=True)
+    writer = osmium.SimpleWriter(str(path))
+    node_id = 1
+    for way_id, (x, y, size, tags) in enumerate(ways, start=1):
+        ids = []
+        for cx, cy in ((x, y), (x + size, y), (x + size, y + size), (x, y + size)):
+            lon, lat = to_wgs.transform(cx, cy)
+            writer.add_node(osmium.osm.mutable.Node(id=node_id, location=(lon, lat), tags={}))
+            ids.append(node_id)
+            node_id += 1
+        writer.add_way(osmium.osm.mutable.Way(id=way_id, nodes=ids + [ids[0]], tags=tags))
+    writer.close()
+    return path
+
+
+X0, Y0 = 386000.0, 6672000.0   # central Helsinki in EPSG:3067
+
+
+@pytest.fixture
+def synthetic_pbf(tmp_path):
+    return _write_osm(tmp_path / "town.osm.pbf", [
+        # landuse polygons: residential west, commercial east (a 20 m gap between them)
+        (X0, Y0, 400, {"landuse": "residential"}),
+        (X0 + 420, Y0, 400, {"landuse": "commercial"}),
+        # residential landuse: 20 m × 20 m = 400 m² footprints
+        (X0 + 10, Y0 + 10, 20, {"building": "apartments", "building:levels": "6"}),      # 400 × 5 / 50 = 40
+        (X0 + 50, Y0 + 10, 20, {"building": "yes"}),                                   # 400 × 3 × 0.75 / 50 = 18
+        (X0 + 90, Y0 + 10, 20, {"building": "yes", "shop": "supermarket"}),            # use tag: 0
+        (X0 + 130, Y0 + 10, 20, {"building": "yes", "tourism": "museum", "name:sv": "x"}),  # in pyrosm's tags: 0
+        (X0 + 170, Y0 + 10, 20, {"building": "office", "building:levels": "5"}),       # not homes: 0
+        (X0 + 210, Y0 + 10, 20, {"building": "house"}),                                # 400 × 1.5 / 50 = 12
+        (X0 + 250, Y0 + 10, 20, {"building": "yes", "building:use": "residential"}),   # residential use: 18
+        # commercial landuse: an untyped building is not homes, a tagged block of flats still is
+        (X0 + 430, Y0 + 10, 20, {"building": "yes", "building:levels": "5"}),           # 0
+        (X0 + 470, Y0 + 10, 20, {"building": "apartments", "building:levels": "2"}),    # 400 × 2 / 50 = 16
+        # no landuse around it: half; 6.4 m high = 2 floors (no ground-floor deduction under 3 floors)
+        (X0 + 1000, Y0 + 10, 20, {"building": "yes", "height": "6.4"}),                # 400 × 2 × 0.5 / 50 = 8
+    ])
+
+
+def test_building_rules_hand_worked(synthetic_pbf):
+    from planner.siting.demand import estimate_building_residents
+
+    per_building = estimate_building_residents(synthetic_pbf)
+    got = sorted(round(float(r), 1) for r in per_building["residents"])
+    assert got == [8.0, 12.0, 16.0, 18.0, 18.0, 40.0]
+    assert set(per_building["building"]) == {"apartments", "yes", "house"}
+    row = per_building.loc[per_building["residents"].round(1) == 40.0].iloc[0]
+    assert row["home_floors"] == 5 and row["home_share"] == 1.0 and row["landuse"] == "residential"
+    assert row["floor_area_m2"] == pytest.approx(2400, rel=1e-3)
+
+
+def test_demand_from_synthetic_buildings(synthetic_pbf):
+    demand = estimate_demand_from_buildings(synthetic_pbf, cell_m=None)
+    assert list(demand.columns) == list(DEMAND_COLUMNS)
+    assert demand["total"].sum() == pytest.approx(112.0, rel=1e-3)
+    assert demand["age_3_5"].sum() == pytest.approx(112.0 * AGE_SHARES["age_3_5"], rel=1e-3)
+    assert demand["estimated"].all()
+    assert "50 m² per resident" in demand.loc[0, "source"] and "town.osm.pbf" in demand.loc[0, "source"]
+    cells = estimate_demand_from_buildings(synthetic_pbf, cell_m=100.0)
+    assert cells["total"].sum() == pytest.approx(demand["total"].sum())
+    assert len(cells) < len(demand)
+
+
+def test_floor_rules():
+    import pandas as pd
+
+    from planner.siting.demand import building_levels, home_floors, home_share
+
+    kind = pd.Series(["apartments", "yes", "yes", "house", "church"])
+    levels = building_levels(kind, pd.Series(["7", None, "abc", None, None]),
+                             pd.Series([None, "12.8 m", None, None, None]))
+    assert levels.tolist() == [7.0, 4.0, 4.0, 1.5, 2.0]       # tag; 12.8 m / 3.2 m; defaults
+    assert home_floors(levels).tolist() == [6.0, 3.0, 3.0, 1.5, 2.0]
+    share = home_share(pd.Series(["apartments", "yes", "yes", "yes", "yes", "school"]),
+                       pd.Series(["commercial", "residential", None, "industrial", "residential", "residential"]),
+                       np.array([False, False, False, False, True, False]))
+    assert share.tolist() == [1.0, 0.75, 0.5, 0.0, 0.0, 0.0]
+
+
+def test_missing_extract_is_a_data_error(tmp_path):
+    from planner.errors import DataError
+
+    with pytest.raises(DataError):
+        estimate_demand_from_buildings(tmp_path / "none.osm.pbf")
