@@ -7,7 +7,7 @@ field it concerns. Anything that is not a ``PlannerError`` is a bug and propagat
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 
 @dataclass(frozen=True)
@@ -15,15 +15,26 @@ class Problem:
     """One problem with one input field.
 
     ``field`` is a dotted path into the input (``children[1].birth_date``), ``value`` the bad value
-    as given, ``expected`` what would be accepted and how to fix it.
+    as given, ``expected`` what would be accepted and how to fix it (English). ``key`` and ``params``
+    optionally name the same text in ``planner/locales`` so pages can show it in Finnish and Swedish.
     """
 
     field: str
     value: Any
     expected: str
+    key: str | None = None
+    params: Mapping[str, Any] | None = None
 
     def message(self) -> str:
         return f"{self.field}: got {self.value!r}; {self.expected}"
+
+    def expected_in(self, lang: str) -> str:
+        """The 'expected' text in ``lang`` (falls back to the English text when no key is set)."""
+        if not self.key:
+            return self.expected
+        from planner.i18n import translate  # local import: i18n imports this module
+
+        return translate(self.key, lang, **dict(self.params or {}))
 
     def to_dict(self) -> dict[str, Any]:
         value = self.value if isinstance(self.value, (str, int, float, bool, type(None))) else repr(self.value)
