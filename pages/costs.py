@@ -67,9 +67,8 @@ def _fees(result: dict[str, Any]) -> None:
             ui.t("costs.col.coefficient"): child.get("coefficient"),
             ui.t("costs.col.fee"): ui.fmt_eur(child.get("monthly_fee_eur")),
             ui.t("costs.col.provisional"): ui.t("costs.yes") if child.get("provisional") else ui.t("costs.no"),
-            ui.t("costs.col.explanation"): child.get("explanation", ""),
         })
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.table(pd.DataFrame(rows), hide_index=True)
     for child in result.get("children", []):
         marker = " :material/warning: " + ui.t("costs.provisional") if child.get("provisional") else ""
         st.markdown(f"- **{child.get('id')}** — {ui.fmt_eur(child.get('monthly_fee_eur'))}: "
@@ -99,7 +98,7 @@ def _allowances(result: dict[str, Any]) -> None:
             ui.t("costs.col.municipal_supplement"): ui.fmt_eur(part.get("municipal_supplement_eur")),
             ui.t("costs.col.total"): ui.fmt_eur(part.get("total_eur")),
         })
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.table(pd.DataFrame(rows), hide_index=True)
     for name in ALLOWANCES:
         part = result.get(name)
         if part and part.get("reasons"):
@@ -151,18 +150,19 @@ def _compare(result: dict[str, Any]) -> None:
     table = pd.DataFrame([{
         ui.t("costs.col.scenario"): s.get("title") or s.get("name"),
         ui.t("costs.col.description"): s.get("description"),
-        ui.t("costs.col.earnings"): s.get("earnings_eur"),
-        ui.t("costs.col.fees"): s.get("fees_eur"),
-        ui.t("costs.col.allowances"): s.get("allowances_eur"),
-        ui.t("costs.col.net"): s.get("net_eur"),
-        ui.t("costs.col.taxable"): s.get("taxable_eur"),
+        ui.t("costs.col.earnings"): ui.fmt_amount(s.get("earnings_eur")),
+        ui.t("costs.col.fees"): ui.fmt_amount(s.get("fees_eur")),
+        ui.t("costs.col.allowances"): ui.fmt_amount(s.get("allowances_eur")),
+        ui.t("costs.col.net"): ui.fmt_amount(s.get("net_eur")),
+        ui.t("costs.col.taxable"): ui.fmt_amount(s.get("taxable_eur")),
         ui.t("costs.col.provisional"): ui.t("costs.yes") if s.get("provisional") else ui.t("costs.no"),
     } for s in usable])
     if usable:
         chart = pd.DataFrame({ui.t("costs.col.net"): [s["net_eur"] for s in usable]},
                              index=[s.get("title") or s.get("name") for s in usable])
         st.bar_chart(chart, horizontal=True, x_label=ui.t("costs.col.net"))
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.caption(ui.t("costs.chart_alt"))
+        st.table(table, hide_index=True)
     for s in scenarios:
         if s not in usable:
             st.caption(ui.t("costs.scenario_missing", title=s.get("title") or s.get("name"),
@@ -177,21 +177,25 @@ def _timeline(result: dict[str, Any]) -> None:
         return
     child_ids = [c["id"] for c in months[0].get("children", [])]
     rows = []
+    fees_col, allowances_col = ui.t("costs.col.fees"), ui.t("costs.col.allowances")
+    chart = pd.DataFrame({
+        fees_col: [float(m.get("total_monthly_fee_eur") or 0) for m in months],
+        allowances_col: [float(m.get("allowances_eur") or 0) for m in months],
+    }, index=pd.Index([str(m.get("month", "")) for m in months], name=ui.t("costs.col.month")))
     for month in months:
         row: dict[str, Any] = {ui.t("costs.col.month"): str(month.get("month", ""))}
         fees_by_child = {c["id"]: c.get("monthly_fee_eur") for c in month.get("children", [])}
         for child_id in child_ids:
-            row[ui.t("costs.col.child_fee", child=child_id)] = fees_by_child.get(child_id)
-        row[ui.t("costs.col.fees")] = month.get("total_monthly_fee_eur")
-        row[ui.t("costs.col.allowances")] = month.get("allowances_eur")
+            row[ui.t("costs.col.child_fee", child=child_id)] = ui.fmt_amount(fees_by_child.get(child_id))
+        row[fees_col] = ui.fmt_amount(month.get("total_monthly_fee_eur"))
+        row[allowances_col] = ui.fmt_amount(month.get("allowances_eur"))
         row[ui.t("costs.col.provisional")] = ui.t("costs.yes") if month.get("provisional") else ui.t("costs.no")
         row[ui.t("costs.col.explanation")] = "; ".join([*month.get("changes", []), *month.get("notes", [])])
         rows.append(row)
     table = pd.DataFrame(rows)
-    lines = [ui.t("costs.col.fees"), ui.t("costs.col.allowances")]
-    chart = table.set_index(ui.t("costs.col.month"))[lines].astype(float)
     st.line_chart(chart, y_label="€", x_label=ui.t("costs.col.month"))
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.caption(ui.t("costs.chart_alt"))
+    st.table(table, hide_index=True)
     total = result.get("total_fees_eur")
     if total is not None:
         st.caption(ui.t("costs.timeline_total", months=result.get("months", len(months)),

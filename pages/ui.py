@@ -69,8 +69,28 @@ def _add_months(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+def leave_legacy_pages_mode() -> None:
+    """Make the router (``app.py``) run even when a fresh server's first request is a page URL.
+
+    Streamlit decides once per process, before any script has run, whether the app uses the
+    legacy ``pages/`` folder; until ``st.navigation`` has been called once it runs a page URL
+    such as ``/summary`` straight from the folder, without our sidebar and with every module
+    listed. Each page calls this first (through :func:`init_state`): it switches the legacy mode
+    off and reruns, and the rerun goes through ``app.py`` to the same page (same URL path).
+    A no-op in every later run and on other Streamlit versions.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # pragma: no cover - another Streamlit layout
+        return
+    if getattr(PagesManager, "uses_pages_directory", None):
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def init_state() -> None:
     """Initialise every shared session key once (language, dataset, family, choices)."""
+    leave_legacy_pages_mode()
     defaults: dict[str, Any] = {
         LANG_KEY: "fi",
         DATASET_KEY: None,
@@ -302,6 +322,17 @@ def fmt_eur(value: Any) -> str:
     if lang() == "en":
         return f"€{text}"
     return text.replace(",", "\u202f").replace(".", ",") + " €"
+
+
+def fmt_amount(value: Any) -> str:
+    """Euros without the sign, for table columns whose header says €: ``1234.5`` -> ``1 234,50``
+    (fi/sv) or ``1,234.50`` (en); always two decimals so the column lines up."""
+    if value is None:
+        return "–"
+    text = f"{float(value):,.2f}"
+    if lang() == "en":
+        return text
+    return text.replace(",", "\u202f").replace(".", ",")
 
 
 def fmt_minutes(seconds: Any) -> str:

@@ -15,7 +15,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from planner.errors import InputError, ProblemCollector
+from planner.errors import InputError, Problem, ProblemCollector
+from planner.i18n import translate
 from planner.municipalities import canonical_name, suggest
 
 EARLIEST_DATE = date(2018, 8, 1)
@@ -174,6 +175,15 @@ def _number(value: Decimal | None) -> int | float | None:
 
 # ------------------------------------------------------------------------------------ parsing
 
+def _problem(field_path: str, value: Any, key: str, **params: Any) -> Problem:
+    """A Problem whose fix text is ``key`` in ``planner/locales`` (``expected`` keeps the English text)."""
+    return Problem(field_path, value, translate(key, "en", **params), key, params)
+
+
+def _add(problems: ProblemCollector, field_path: str, value: Any, key: str, **params: Any) -> None:
+    problems.problems.append(_problem(field_path, value, key, **params))
+
+
 def _date(value: Any, path: str, problems: ProblemCollector) -> date | None:
     if isinstance(value, date):
         return value
@@ -182,44 +192,44 @@ def _date(value: Any, path: str, problems: ProblemCollector) -> date | None:
             return date.fromisoformat(value.strip())
         except ValueError:
             pass
-    problems.add(path, value, "a date YYYY-MM-DD, e.g. 2023-05-01")
+    _add(problems, path, value, "problems.date.format")
     return None
 
 
 def _money(value: Any, path: str, problems: ProblemCollector, *, nullable: bool) -> Decimal | None:
     if value is None:
         if not nullable:
-            problems.add(path, value, "a number of euros (0 or more)")
+            _add(problems, path, value, "problems.money.missing")
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
-        problems.add(path, value, "a number of euros (0 or more), or null when not reported")
+        _add(problems, path, value, "problems.money.type")
         return None
     if isinstance(value, str):  # JSON text such as "3200" is a type mistake: say so rather than guess
-        problems.add(path, value, "a number of euros without quotes, e.g. 3200 or 3200.50 "
-                                  "(or null when not reported)")
+        _add(problems, path, value, "problems.money.quoted")
         return None
     try:
         amount = Decimal(str(value).strip())
     except InvalidOperation:
-        problems.add(path, value, "a number of euros (0 or more), e.g. 3200 or 3200.50")
+        _add(problems, path, value, "problems.money.invalid")
         return None
     if not amount.is_finite() or amount < 0:
-        problems.add(path, value, "a number of euros that is 0 or more (monthly gross, before tax)")
+        _add(problems, path, value, "problems.money.negative")
         return None
     if amount > Decimal(10_000_000):
-        problems.add(path, value, "a monthly amount below 10 000 000 euros")
+        _add(problems, path, value, "problems.money.too_large", limit="10 000 000")
         return None
     return amount.quantize(Decimal("0.01"))
 
 
 def _hours(value: Any, path: str, problems: ProblemCollector, what: str) -> float | None:
+    """Weekly hours; ``what`` is ``ecec``, ``work`` or ``part_time`` (names the problem texts)."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        problems.add(path, value, f"{what}: a number of hours per week between 0 and {MAX_WEEKLY_HOURS:g}")
+        _add(problems, path, value, f"problems.hours.{what}.type", max_hours=f"{MAX_WEEKLY_HOURS:g}")
         return None
     if not 0 < value <= MAX_WEEKLY_HOURS:
-        problems.add(path, value, f"{what}: more than 0 and at most {MAX_WEEKLY_HOURS:g} hours per week")
+        _add(problems, path, value, f"problems.hours.{what}.range", max_hours=f"{MAX_WEEKLY_HOURS:g}")
         return None
     return float(value)
 
@@ -228,7 +238,7 @@ def _bool(value: Any, path: str, problems: ProblemCollector, default: bool = Fal
     if value is None:
         return default
     if not isinstance(value, bool):
-        problems.add(path, value, "true or false")
+        _add(problems, path, value, "problems.bool")
         return default
     return value
 
@@ -237,12 +247,13 @@ def _location(value: Any, path: str, problems: ProblemCollector) -> Location | N
     if value is None:
         return None
     if not isinstance(value, dict):
-        problems.add(path, value, 'an object {"lat": 60.17, "lon": 24.94} or {"address": "street 1, town"}')
+        _add(problems, path, value, "problems.location.type", point='{"lat": 60.17, "lon": 24.94}',
+             address='{"address": "street 1, town"}')
         return None
     if "address" in value and "lat" not in value and "lon" not in value:
         address = value["address"]
         if not isinstance(address, str) or not address.strip():
-            problems.add(f"{path}.address", address, "a non-empty street address, e.g. 'Mannerheimintie 1, Helsinki'")
+            _add(problems, f"{path}.address", address, "problems.location.address_empty")
             return None
         return Location(address=address.strip())
     lat, lon = value.get("lat"), value.get("lon")
@@ -250,8 +261,7 @@ def _location(value: Any, path: str, problems: ProblemCollector) -> Location | N
     for key, number, low, high in (("lat", lat, -90, 90), ("lon", lon, -180, 180)):
         if isinstance(number, bool) or not isinstance(number, (int, float)) or not math.isfinite(number) \
                 or not low <= number <= high:
-            problems.add(f"{path}.{key}", number, f"a WGS84 {'latitude' if key == 'lat' else 'longitude'} "
-                                                   f"between {low} and {high} (or give an address instead)")
+            _add(problems, f"{path}.{key}", number, f"problems.location.{key}")
             ok = False
     return Location(lat=float(lat), lon=float(lon)) if ok else None
 
@@ -263,7 +273,7 @@ def _clock(value: Any, path: str, problems: ProblemCollector) -> time | None:
             return time(int(hours), int(minutes))
         except ValueError:
             pass
-    problems.add(path, value, "a time HH:MM, e.g. 08:00")
+    _add(problems, path, value, "problems.clock.format")
     return None
 
 
@@ -271,23 +281,24 @@ def _schedule(value: Any, path: str, problems: ProblemCollector) -> Schedule | N
     if value is None:
         return None
     if not isinstance(value, dict):
-        problems.add(path, value, 'an object {"days": ["mon", ...], "start": "08:00", "end": "16:00"}')
+        _add(problems, path, value, "problems.schedule.type",
+             example='{"days": ["mon", ...], "start": "08:00", "end": "16:00"}')
         return None
     days = value.get("days", list(DAYS[:5]))
     day_list: list[str] = []
     if not isinstance(days, list) or not days:
-        problems.add(f"{path}.days", days, f"a non-empty list of days from {', '.join(DAYS)}")
+        _add(problems, f"{path}.days", days, "problems.schedule.days_empty", days=", ".join(DAYS))
     else:
         for i, day in enumerate(days):
             if not isinstance(day, str) or day.strip().lower() not in DAYS:
-                problems.add(f"{path}.days[{i}]", day, f"one of {', '.join(DAYS)}")
+                _add(problems, f"{path}.days[{i}]", day, "problems.one_of", options=", ".join(DAYS))
             else:
                 day_list.append(day.strip().lower())
     start = _clock(value.get("start"), f"{path}.start", problems)
     end = _clock(value.get("end"), f"{path}.end", problems)
     if start is not None and end is not None and end <= start:
-        problems.add(f"{path}.end", value.get("end"), f"a time after the start {value.get('start')} "
-                                                      "(shifts over midnight are not supported)")
+        _add(problems, f"{path}.end", value.get("end"), "problems.schedule.end_before_start",
+             start=str(value.get("start")))
         return None
     if start is None or end is None or len(day_list) != len(days if isinstance(days, list) else []):
         return None
@@ -298,11 +309,11 @@ def _id(value: Any, path: str, problems: ProblemCollector, seen: set[str], defau
     if value is None:
         value = default
     if not isinstance(value, (str, int)) or isinstance(value, bool) or not str(value).strip():
-        problems.add(path, value, "a short non-empty id, e.g. 'a' or 'parent1'")
+        _add(problems, path, value, "problems.id.empty")
         return default
     text = str(value).strip()
     if text in seen:
-        problems.add(path, value, "an id not used by another person in the family")
+        _add(problems, path, value, "problems.id.duplicate")
     seen.add(text)
     return text
 
@@ -310,14 +321,14 @@ def _id(value: Any, path: str, problems: ProblemCollector, seen: set[str], defau
 def _adult(data: Any, i: int, problems: ProblemCollector, seen: set[str]) -> Adult | None:
     path = f"adults[{i}]"
     if not isinstance(data, dict):
-        problems.add(path, data, 'an object with at least "gross_monthly_income_eur" (a number or null)')
+        _add(problems, path, data, "problems.adult.type")
         return None
     adult_id = _id(data.get("id"), f"{path}.id", problems, seen, f"adult{i + 1}")
     income = _money(data.get("gross_monthly_income_eur"), f"{path}.gross_monthly_income_eur", problems,
                     nullable=True)
     mode = data.get("commute_mode")
     if mode is not None and mode not in COMMUTE_MODES:
-        problems.add(f"{path}.commute_mode", mode, f"one of {'|'.join(COMMUTE_MODES)}")
+        _add(problems, f"{path}.commute_mode", mode, "problems.one_of", options="|".join(COMMUTE_MODES))
         mode = None
     return Adult(
         id=adult_id, gross_monthly_income_eur=income,
@@ -326,39 +337,38 @@ def _adult(data: Any, i: int, problems: ProblemCollector, seen: set[str]) -> Adu
         commute_mode=mode,
         drops_off=_bool(data.get("drops_off"), f"{path}.drops_off", problems),
         picks_up=_bool(data.get("picks_up"), f"{path}.picks_up", problems),
-        weekly_work_hours=_hours(data.get("weekly_work_hours"), f"{path}.weekly_work_hours", problems,
-                                 "working time"),
+        weekly_work_hours=_hours(data.get("weekly_work_hours"), f"{path}.weekly_work_hours", problems, "work"),
     )
 
 
 def _child(data: Any, i: int, problems: ProblemCollector, seen: set[str], today: date, on: date) -> Child | None:
     path = f"children[{i}]"
     if not isinstance(data, dict):
-        problems.add(path, data, 'an object with "birth_date" and "care"')
+        _add(problems, path, data, "problems.child.type")
         return None
     child_id = _id(data.get("id"), f"{path}.id", problems, seen, f"child{i + 1}")
     birth = _date(data.get("birth_date"), f"{path}.birth_date", problems)
     if birth is not None:
         if birth > today:
-            problems.add(f"{path}.birth_date", data.get("birth_date"),
-                         f"a birth date on or before today ({today.isoformat()}); list a child once born")
+            _add(problems, f"{path}.birth_date", data.get("birth_date"), "problems.child.birth_future",
+                 today=today.isoformat())
             birth = None
         elif Child("x", birth).age_on(on) >= 18:
-            problems.add(f"{path}.birth_date", data.get("birth_date"),
-                         f"a child under 18 on the family's date {on.isoformat()} (adults are listed under adults)")
+            _add(problems, f"{path}.birth_date", data.get("birth_date"), "problems.child.birth_adult",
+                 on=on.isoformat())
             birth = None
     care = data.get("care", "none")
     if care not in CARE_TYPES:
-        problems.add(f"{path}.care", care, f"one of {'|'.join(CARE_TYPES)}")
+        _add(problems, f"{path}.care", care, "problems.one_of", options="|".join(CARE_TYPES))
         care = None
-    hours = _hours(data.get("weekly_hours"), f"{path}.weekly_hours", problems, "ECEC hours")
+    hours = _hours(data.get("weekly_hours"), f"{path}.weekly_hours", problems, "ecec")
     start = data.get("start_date")
     start_date = _date(start, f"{path}.start_date", problems) if start is not None else None
     if start_date is not None and birth is not None and start_date < birth:
-        problems.add(f"{path}.start_date", start, "a date after the birth date")
+        _add(problems, f"{path}.start_date", start, "problems.child.start_before_birth")
     language = data.get("language")
     if language is not None and (not isinstance(language, str) or not language.strip()):
-        problems.add(f"{path}.language", language, "a language code such as fi, sv or en")
+        _add(problems, f"{path}.language", language, "problems.child.language")
         language = None
     shift = _bool(data.get("shift_care"), f"{path}.shift_care", problems)
     support = _bool(data.get("support"), f"{path}.support", problems)
@@ -372,22 +382,23 @@ def parse_family(data: dict, *, today: date | None = None) -> Family:
     today = today or date.today()
     problems = ProblemCollector()
     if not isinstance(data, dict):
-        raise InputError.single("family", data, "a JSON object with municipality, adults and children")
+        raise InputError(_problem("family", data, "problems.family.type"))
 
     raw_municipality = data.get("municipality")
     municipality = canonical_name(raw_municipality) if isinstance(raw_municipality, str) else None
     if municipality is None:
         close = suggest(raw_municipality) if isinstance(raw_municipality, str) else []
-        hint = f" (did you mean {', '.join(close)}?)" if close else ""
-        problems.add("municipality", raw_municipality,
-                     f"the name of a Finnish municipality in Finnish or Swedish, e.g. Espoo or Esbo{hint}")
+        if close:
+            _add(problems, "municipality", raw_municipality, "problems.municipality.suggest",
+                 suggestions=", ".join(close))
+        else:
+            _add(problems, "municipality", raw_municipality, "problems.municipality.unknown")
 
     on = today
     if data.get("date") is not None:
         parsed = _date(data.get("date"), "date", problems)
         if parsed is not None and parsed < EARLIEST_DATE:
-            problems.add("date", data.get("date"),
-                         f"a date on or after {EARLIEST_DATE.isoformat()} (the rule tables start there)")
+            _add(problems, "date", data.get("date"), "problems.date.too_early", earliest=EARLIEST_DATE.isoformat())
         elif parsed is not None:
             on = parsed
 
@@ -398,8 +409,8 @@ def parse_family(data: dict, *, today: date | None = None) -> Family:
     raw_adults = data.get("adults")
     seen: set[str] = set()
     if not isinstance(raw_adults, list) or not 1 <= len(raw_adults) <= MAX_ADULTS:
-        problems.add("adults", raw_adults if not isinstance(raw_adults, list) else f"{len(raw_adults)} adults",
-                     "a list of 1 or 2 adults (the parent and a spouse or partner living in the household)")
+        _add(problems, "adults", raw_adults if not isinstance(raw_adults, list) else f"{len(raw_adults)} adults",
+             "problems.adults.count")
     else:
         for i, item in enumerate(raw_adults):
             adult = _adult(item, i, problems, seen)
@@ -409,7 +420,7 @@ def parse_family(data: dict, *, today: date | None = None) -> Family:
     children: list[Child] = []
     raw_children = data.get("children")
     if not isinstance(raw_children, list) or not raw_children:
-        problems.add("children", raw_children, "a non-empty list of every child under 18 in the household")
+        _add(problems, "children", raw_children, "problems.children.empty")
     else:
         for i, item in enumerate(raw_children):
             child = _child(item, i, problems, seen, today, on)
@@ -417,10 +428,13 @@ def parse_family(data: dict, *, today: date | None = None) -> Family:
                 children.append(child)
 
     private_fee = _money(data.get("private_fee_eur"), "private_fee_eur", problems, nullable=True)
-    part_time = _hours(data.get("part_time_hours"), "part_time_hours", problems, "part-time working hours")
+    part_time = _hours(data.get("part_time_hours"), "part_time_hours", problems, "part_time")
     carer = data.get("carer")
     if carer is not None and carer not in {a.id for a in adults}:
-        problems.add("carer", carer, f"the id of one of the adults ({', '.join(a.id for a in adults) or 'none'})")
+        if adults:
+            _add(problems, "carer", carer, "problems.carer.unknown", ids=", ".join(a.id for a in adults))
+        else:
+            _add(problems, "carer", carer, "problems.carer.no_adults")
         carer = None
 
     problems.raise_if_any()
@@ -436,12 +450,13 @@ def load_family(path: str | Path, *, today: date | None = None) -> Family:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError.single("family", str(path), "an existing family JSON file (file not found)") from None
+        raise InputError(_problem("family", str(path), "problems.file.missing")) from None
     except (OSError, UnicodeDecodeError) as error:
-        raise InputError.single("family", str(path), f"a readable UTF-8 JSON file ({error.__class__.__name__})") from None
+        raise InputError(_problem("family", str(path), "problems.file.unreadable",
+                                  reason=error.__class__.__name__)) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise InputError.single("family", str(path),
-                                f"valid JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
+        raise InputError(_problem("family", str(path), "problems.file.json", line=str(error.lineno),
+                                  column=str(error.colno), message=error.msg)) from None
     return parse_family(data, today=today)

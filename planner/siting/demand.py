@@ -4,8 +4,9 @@ Two sources:
 
 * :func:`load_population_grid` reads polygons (or points) with counts from GeoJSON / GeoPackage /
   shapefile in any CRS — e.g. the 250 m YKR / HSY population grid — and takes each feature's centroid.
-* :func:`estimate_demand_from_buildings` estimates residents from an OSM extract's residential
-  buildings when no grid is available (the default dataset). Everything it returns is an estimate.
+* :func:`estimate_demand_from_buildings` estimates residents from the floor area of an OSM extract's
+  buildings with homes when no grid is available (the default dataset); the rules were calibrated once
+  against the HSY 2020 grid (docs/siting.md). Everything it returns is an estimate.
 
 Both return one frame with the columns :data:`DEMAND_COLUMNS`.
 
@@ -44,8 +45,9 @@ AGE_COLUMNS: tuple[str, ...] = ("age_0_2", "age_3_5", "age_6")
 AGE_SHARES: dict[str, float] = {"age_0_2": 0.025, "age_3_5": 0.029, "age_6": 0.010}
 
 # ASSUMPTION: gross floor area per resident in residential buildings. Living space per resident is
-# ≈ 40 m² in inner Helsinki (≈ 35 m² for the whole city, Helsinki statistics 2020); living space is
-# ≈ 80 % of the gross floor area (walls, stairs, shafts, common rooms), so 40 / 0.8 = 50 m².
+# ≈ 40 m² in inner Helsinki (≈ 35 m² for the whole city; approximate Helsinki statistics, not checked
+# against the source table); living space is ≈ 80 % of the gross floor area (walls, stairs, shafts,
+# common rooms), so 40 / 0.8 = 50 m².
 LIVING_M2_PER_RESIDENT = 40.0
 NET_TO_GROSS = 0.8
 GROSS_FLOOR_M2_PER_RESIDENT = LIVING_M2_PER_RESIDENT / NET_TO_GROSS
