@@ -166,7 +166,7 @@ def _general(problems: dict) -> None:
     if current not in names:
         names = [current, *names]
     by_fi = {m.name_fi: m for m in load_municipalities()}
-    col1, col2, col3 = st.columns([2, 1, 1])
+    col1, col2, col3 = st.columns([3, 2, 3])
     with col1:
         st.selectbox(ui.t("family.municipality"), options=names, key="f.municipality",
                      format_func=_municipality_label(by_fi, ui.lang()))

@@ -442,7 +442,12 @@ def render() -> None:
     with tabs[1]:
         _whatif(inputs, units, mode, minutes, assignment)
     with tabs[2]:
-        _optimiser(inputs, units, mode, minutes)
+        # The optimiser keeps the units of the current what-if (its closures, moves and resizes).
+        try:
+            planned_units = _scenario().apply(units)
+        except InputError:
+            planned_units = units
+        _optimiser(inputs, planned_units, mode, minutes)
 
 
 render()

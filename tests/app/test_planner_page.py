@@ -13,6 +13,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from planner.datasets import load_dataset
+
 from planner.errors import InputError
 from planner.i18n import translate
 
@@ -134,6 +136,19 @@ def test_optimiser_explains_the_choice_and_infeasibility_with_numbers():
     outcome = at.session_state["wb.optimiser"]["ok"]
     assert len(outcome["chosen"]) == 1 and outcome["chosen"][0]["id"].startswith("G")
     assert at.success[0].value == outcome["explanation"]
+    # Close units (largest first) until the remaining seats + one 7-seat site fall short of demand:
+    # the optimiser keeps the what-if's units, so the target becomes impossible.
+    dataset = load_dataset(None)
+    inputs_seats = float(core.siting_inputs(dataset, "walk").seats.sum())
+    units = sorted(dataset.units, key=lambda u: -(u.seats or 0))
+    remaining = sum(u.seats or 0 for u in units)
+    closed = []
+    for unit in units:
+        if remaining + 7 < inputs_seats:
+            break
+        remaining -= unit.seats or 0
+        closed.append({"action": "close", "unit_id": unit.unit_id})
+    at.session_state["wb.scenario"] = {**at.session_state["wb.scenario"], "changes": closed}
     at.radio(key="wb.objective").set_value("p-median")
     at.number_input(key="wb.cand_capacity").set_value(7.0)
     at.button(key="wb.opt_run").click().run()
