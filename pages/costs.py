@@ -142,6 +142,22 @@ def _scenario_inputs() -> None:
     st.session_state[ui.FAMILY_KEY] = updated
 
 
+def _net_chart(usable: list[dict[str, Any]]) -> None:
+    """Horizontal bars of the net € / month per scenario; the scenario names are never cut."""
+    import altair as alt
+
+    net = ui.t("costs.col.net")
+    data = pd.DataFrame({"scenario": [s.get("title") or s.get("name") for s in usable],
+                         "net": [float(s["net_eur"]) for s in usable]})
+    chart = alt.Chart(data).mark_bar().encode(
+        x=alt.X("net:Q", title=net),
+        y=alt.Y("scenario:N", title=None, sort=None, axis=alt.Axis(labelLimit=0)),
+        tooltip=[alt.Tooltip("scenario:N", title=ui.t("costs.col.scenario")),
+                 alt.Tooltip("net:Q", title=net, format=",.2f")],
+    )
+    st.altair_chart(chart, width="stretch", alt=ui.t("costs.compare_chart_alt"))
+
+
 def _compare(result: dict[str, Any]) -> None:
     scenarios = result.get("scenarios", [])
     if not scenarios:
@@ -158,9 +174,7 @@ def _compare(result: dict[str, Any]) -> None:
         ui.t("costs.col.provisional"): ui.t("costs.yes") if s.get("provisional") else ui.t("costs.no"),
     } for s in usable])
     if usable:
-        chart = pd.DataFrame({ui.t("costs.col.net"): [s["net_eur"] for s in usable]},
-                             index=[s.get("title") or s.get("name") for s in usable])
-        st.bar_chart(chart, horizontal=True, x_label=ui.t("costs.col.net"))
+        _net_chart(usable)
         st.caption(ui.t("costs.chart_alt"))
         st.table(table, hide_index=True)
     for s in scenarios:
@@ -193,7 +207,7 @@ def _timeline(result: dict[str, Any]) -> None:
         row[ui.t("costs.col.explanation")] = "; ".join([*month.get("changes", []), *month.get("notes", [])])
         rows.append(row)
     table = pd.DataFrame(rows)
-    st.line_chart(chart, y_label="€", x_label=ui.t("costs.col.month"))
+    st.line_chart(chart, y_label="€", x_label=ui.t("costs.col.month"), alt=ui.t("costs.timeline_chart_alt"))
     st.caption(ui.t("costs.chart_alt"))
     st.table(table, hide_index=True)
     total = result.get("total_fees_eur")

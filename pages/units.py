@@ -111,8 +111,10 @@ def _age_range(row: dict[str, Any]) -> str:
 def _table(rows: list[dict[str, Any]]) -> None:
     table = pd.DataFrame([{
         ui.t("units.col.rank"): row["rank"],
-        ui.t("units.col.name"): row.get("name", row["unit_id"]) + (" (demo)" if row.get("demo") else ""),
+        ui.t("units.col.name"): _display_name(row),
         ui.t("units.col.score"): round(float(row["score"]), 2) if row.get("score") is not None else None,
+        ui.t("units.col.fits"): _yes_no(row.get("fits")) + (
+            ": " + "; ".join(map(str, row.get("mismatches") or [])) if row.get("mismatches") else ""),
         ui.t("units.col.drop_off"): ui.fmt_minutes(row.get("drop_off_s")),
         ui.t("units.col.pick_up"): ui.fmt_minutes(row.get("pick_up_s")),
         ui.t("units.col.extra"): ui.fmt_minutes(row.get("extra_commute_s")),
@@ -126,10 +128,14 @@ def _table(rows: list[dict[str, Any]]) -> None:
         ui.t("units.col.provider"): ui.t(f"provider.{row['provider']}") if row.get("provider") in PROVIDERS
         else row.get("provider", ""),
         ui.t("units.col.free"): _free(row),
-        ui.t("units.col.fits"): _yes_no(row.get("fits")) + (
-            ": " + "; ".join(map(str, row.get("mismatches") or [])) if row.get("mismatches") else ""),
     } for row in rows])
     st.dataframe(table, hide_index=True, width="stretch")
+
+
+def _display_name(row: dict[str, Any]) -> str:
+    """The unit's name, marked "(demo)" when it is a made-up unit and its name does not say so."""
+    name = str(row.get("name", row["unit_id"]))
+    return name + (" (demo)" if row.get("demo") and "demo" not in name.casefold() else "")
 
 
 def _free(row: dict[str, Any]) -> str:
@@ -151,25 +157,32 @@ def _explanations(rows: list[dict[str, Any]]) -> None:
     st.markdown(f"**{ui.t('units.why_title')}**")
     st.caption(ui.t("units.score_explained"))
     for row in rows:
-        demo = " · demo" if row.get("demo") else ""
-        st.markdown(f"{row['rank']}. **{row.get('name', row['unit_id'])}**{demo} — {row.get('why', '')}")
+        st.markdown(f"{row['rank']}. **{_display_name(row)}** — {row.get('why', '')}")
 
 
 def _score_parts(row: dict[str, Any], result: dict[str, Any]) -> None:
     """How the selected unit's score is made: points (0–1) × weight = contribution, per part."""
     parts = row.get("score_parts") or {}
-    st.markdown(f"**{ui.t('units.score_of', name=row.get('name', row['unit_id']), score=row.get('score'))}**")
+    st.markdown(f"**{ui.t('units.score_of', name=_display_name(row), score=_decimal(row.get('score')))}**")
     if parts:
-        st.dataframe(pd.DataFrame([{
+        st.table(pd.DataFrame([{
             ui.t("units.part"): ui.t(f"units.part.{name}") if name in SCORE_PARTS else name,
-            ui.t("units.points"): part.get("points"),
-            ui.t("units.weight"): part.get("weight"),
-            ui.t("units.contribution"): part.get("contribution"),
-        } for name, part in parts.items()]), hide_index=True, width="stretch")
+            ui.t("units.points"): _decimal(part.get("points")),
+            ui.t("units.weight"): _decimal(part.get("weight")),
+            ui.t("units.contribution"): _decimal(part.get("contribution")),
+        } for name, part in parts.items()]), hide_index=True)
     times = ui.t("units.times", drop_off_at=row.get("drop_off_at") or "–", pick_up_at=row.get("pick_up_at") or "–")
     st.caption(times)
     for mismatch in row.get("mismatches") or []:
         st.warning(str(mismatch), icon=":material/warning:")
+
+
+def _decimal(value: Any) -> str:
+    """A 0–1 number with two decimals and the language's decimal mark."""
+    if value is None:
+        return "–"
+    text = f"{float(value):.2f}"
+    return text if ui.lang() == "en" else text.replace(".", ",")
 
 
 SCORE_PARTS = ("extra_commute", "child_day", "catchment", "free_places", "provider")
@@ -237,7 +250,7 @@ def _map(rows: list[dict[str, Any]], all_rows: list[dict[str, Any]], selected: s
     for row in reversed(rows):
         background, colour = maps.rank_style(row["rank"])
         maps.add_point(fmap, row["lat"], row["lon"], str(row["rank"]),
-                       f"{row['rank']}. {row.get('name', row['unit_id'])}" + (" (demo)" if row.get("demo") else ""),
+                       f"{row['rank']}. {_display_name(row)}",
                        background=background, color=colour)
     chosen = next((r for r in all_rows if r["unit_id"] == selected), None)
     if chosen and home:

@@ -28,6 +28,13 @@ class Problem:
     def message(self) -> str:
         return f"{self.field}: got {self.value!r}; {self.expected}"
 
+    @classmethod
+    def keyed(cls, field: str, value: Any, key: str, **params: Any) -> "Problem":
+        """A Problem whose fix text is ``key`` in ``planner/locales``; ``expected`` keeps the English text."""
+        from planner.i18n import translate  # local import: i18n imports this module
+
+        return cls(field, value, translate(key, "en", **params), key, params)
+
     def expected_in(self, lang: str) -> str:
         """The 'expected' text in ``lang`` (falls back to the English text when no key is set)."""
         if not self.key:
@@ -92,6 +99,10 @@ class ProblemCollector:
 
     def add(self, field: str, value: Any, expected: str) -> None:
         self.problems.append(Problem(field, value, expected))
+
+    def add_keyed(self, field: str, value: Any, key: str, **params: Any) -> None:
+        """Add a problem whose fix text is the i18n ``key`` (see :meth:`Problem.keyed`)."""
+        self.problems.append(Problem.keyed(field, value, key, **params))
 
     def extend(self, error: InputError) -> None:
         self.problems.extend(error.problems)

@@ -175,13 +175,11 @@ def _number(value: Decimal | None) -> int | float | None:
 
 # ------------------------------------------------------------------------------------ parsing
 
-def _problem(field_path: str, value: Any, key: str, **params: Any) -> Problem:
-    """A Problem whose fix text is ``key`` in ``planner/locales`` (``expected`` keeps the English text)."""
-    return Problem(field_path, value, translate(key, "en", **params), key, params)
+_problem = Problem.keyed  # a Problem whose fix text is an i18n key (planner/locales)
 
 
 def _add(problems: ProblemCollector, field_path: str, value: Any, key: str, **params: Any) -> None:
-    problems.problems.append(_problem(field_path, value, key, **params))
+    problems.add_keyed(field_path, value, key, **params)
 
 
 def _date(value: Any, path: str, problems: ProblemCollector) -> date | None:

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, NamedTuple
 
-from planner.errors import DataError, InputError
+from planner.errors import DataError, InputError, Problem
+from planner.i18n import translate
 
 # A match is accepted by resolve() only at this street similarity (0..100) with a matching number.
 RESOLVE_MIN_SCORE = 85.0
@@ -28,6 +29,9 @@ _ABBREVIATIONS = ((re.compile(r"(\w)k\.(?=\s|$|,)"), r"\1katu"),
                   (re.compile(r"(\w)g\.(?=\s|$|,)"), r"\1gatan"),
                   (re.compile(r"(\w)v\.(?=\s|$|,)"), r"\1vägen"))
 CSV_COLUMNS = ("address", "street", "housenumber", "postcode", "city", "lat", "lon", "kind")
+
+
+_problem = Problem.keyed  # a Problem whose fix text is an i18n key (planner/locales)
 
 
 def fold(text: str) -> str:
@@ -285,7 +289,7 @@ class AddressIndex:
     def resolve(self, text: str, field: str = "address") -> tuple[float, float]:
         """``(lat, lon)`` of ``text``; :class:`InputError` naming ``field`` when it is not found."""
         if not self.entries:
-            raise InputError.single(field, text, "lat/lon: this dataset has no addresses (no addr:* tags in its map)")
+            raise InputError(_problem(field, text, "problems.address.no_addresses"))
         matches = self.lookup(text, limit=3)
         _, number = self._parse_query(str(text or ""))
         if matches:
@@ -293,9 +297,10 @@ class AddressIndex:
             best_number = normalise_number(best.address.rsplit(" ", 1)[-1])
             if best.score >= RESOLVE_MIN_SCORE and number and _number_fit(number, best_number) >= 0.9:
                 return best.lat, best.lon
-        hint = "; did you mean " + " or ".join(repr(m.address) for m in matches) + "?" if matches else ""
-        raise InputError.single(field, text, f"unknown address in this dataset (give street and number, "
-                                             f"or lat/lon){hint}")
+        if not matches:
+            raise InputError(_problem(field, text, "problems.address.unknown"))
+        names = dict(zip(("first", "second", "third"), (repr(m.address) for m in matches)))
+        raise InputError(_problem(field, text, f"problems.address.suggest_{len(names)}", **names))
 
 
 def _sort_number(number: str) -> tuple[int, str]:

@@ -49,6 +49,9 @@ PROVIDERS_FOR_CARE = {
 STREET_MODES = ("walk", "bike", "car")
 
 
+_problem = Problem.keyed  # a Problem whose fix text is an i18n key (planner/locales)
+
+
 @dataclass(frozen=True)
 class Trip:
     """One adult's role: where they start and end and how they travel."""
@@ -96,12 +99,14 @@ def choose_child(family: Any, child_id: str | None) -> Any:
         for child in family.children:
             if child.id == child_id:
                 return child
-        known = ", ".join(c.id for c in family.children) or "none"
-        raise InputError.single("--child", child_id, f"the id of one of the family's children ({known})")
+        if not family.children:
+            raise InputError(_problem("--child", child_id, "problems.ranking.no_children"))
+        raise InputError(_problem("--child", child_id, "problems.ranking.child_unknown",
+                                  ids=", ".join(c.id for c in family.children)))
     needing = [c for c in family.children if c.care in CARE_NEEDING]
     if not needing:
-        raise InputError.single("children", [c.id for c in family.children],
-                                f"a child with care one of {', '.join(CARE_NEEDING)} (or give --child)")
+        raise InputError(_problem("children", [c.id for c in family.children],
+                                  "problems.ranking.no_child_needing_care", care_types=", ".join(CARE_NEEDING)))
     return max(needing, key=lambda c: c.birth_date)
 
 
@@ -109,7 +114,7 @@ def _trips(family: Any, dataset: Any, home: tuple[float, float], lang: str,
            notes: list[str]) -> tuple[Trip, Trip]:
     """The drop-off and pick-up adults' trips (first adult flagged for each, else the first adult)."""
     if not family.adults:
-        raise InputError.single("adults", [], "at least one adult with a workplace and a schedule")
+        raise InputError(_problem("adults", [], "problems.ranking.no_adults"))
     problems: list[Problem] = []
     trips: dict[str, Trip] = {}
     for i, adult in enumerate(family.adults):
@@ -172,15 +177,15 @@ def _check_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
     problems = []
     for key, value in (weights or {}).items():
         if key not in DEFAULT_WEIGHTS:
-            problems.append(Problem(f"weights.{key}", value, f"one of {', '.join(DEFAULT_WEIGHTS)}"))
+            problems.append(_problem(f"weights.{key}", value, "problems.one_of", options=", ".join(DEFAULT_WEIGHTS)))
         elif isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
-            problems.append(Problem(f"weights.{key}", value, "a number of 0 or more"))
+            problems.append(_problem(f"weights.{key}", value, "problems.ranking.weight_number"))
         else:
             merged[key] = float(value)
     if problems:
         raise InputError(problems)
     if sum(merged.values()) <= 0:
-        raise InputError.single("weights", weights, "at least one weight above 0")
+        raise InputError(_problem("weights", weights, "problems.ranking.weights_all_zero"))
     return merged
 
 
@@ -195,7 +200,8 @@ def rank_units(family: Any, dataset: Any, *, child_id: str | None = None, lang: 
     weights = _check_weights(weights)
     child = choose_child(family, child_id)
     if family.home is None:
-        raise InputError.single("home", None, 'the family\'s home as {"lat", "lon"} or {"address"}')
+        raise InputError(_problem("home", None, "problems.ranking.home_missing", point='{"lat", "lon"}',
+                                  address='{"address"}'))
     home = _location(family.home, "home", dataset)
     notes: list[str] = []
     drop, pick = _trips(family, dataset, home, lang, notes)

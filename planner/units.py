@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from planner.errors import InputError, Problem
+from planner.i18n import translate
 
 if TYPE_CHECKING:  # pragma: no cover
     from planner.geocode import AddressIndex
@@ -98,19 +99,20 @@ class Unit:
         return cls(**values)
 
 
+_problem = Problem.keyed  # a Problem whose fix text is an i18n key (planner/locales)
+
+
 # --------------------------------------------------------------------------- opening hours
 
 _TIME = r"(\d{1,2}):(\d{2})"
 _RANGE_RE = re.compile(rf"^{_TIME}\s*-\s*{_TIME}\+?$")
 _DAY_RANGE_RE = re.compile(r"^(Mo|Tu|We|Th|Fr|Sa|Su)(?:\s*-\s*(Mo|Tu|We|Th|Fr|Sa|Su))?$")
-_OPENING_EXPECTED = ("OSM opening_hours such as 'Mo-Fr 06:30-17:00', '24/7', "
-                     "'Mo-Fr 06:00-18:00; Sa 08:00-16:00' or 'off'")
 
 
 def _parse_time_s(hours: str, minutes: str, text: str, field: str) -> int:
     h, m = int(hours), int(minutes)
     if m >= 60 or h > 24 or (h == 24 and m != 0):
-        raise InputError.single(field, text, f"times are HH:MM between 00:00 and 24:00; {_OPENING_EXPECTED}")
+        raise InputError(_problem(field, text, "problems.opening_hours.time"))
     return h * 3600 + m * 60
 
 
@@ -119,7 +121,7 @@ def _parse_days(selector: str, text: str, field: str) -> list[int]:
     for part in selector.split(","):
         match = _DAY_RANGE_RE.match(part.strip())
         if not match:
-            raise InputError.single(field, text, f"weekdays are Mo Tu We Th Fr Sa Su; {_OPENING_EXPECTED}")
+            raise InputError(_problem(field, text, "problems.opening_hours.days"))
         first = WEEKDAYS.index(match.group(1))
         last = WEEKDAYS.index(match.group(2)) if match.group(2) else first
         day = first
@@ -136,7 +138,7 @@ def _parse_intervals(spec: str, text: str, field: str) -> list[tuple[int, int]]:
     for part in spec.split(","):
         match = _RANGE_RE.match(part.strip())
         if not match:
-            raise InputError.single(field, text, _OPENING_EXPECTED)
+            raise InputError(_problem(field, text, "problems.opening_hours.format"))
         open_s = _parse_time_s(match.group(1), match.group(2), text, field)
         close_s = _parse_time_s(match.group(3), match.group(4), text, field)
         if close_s <= open_s:  # runs past midnight (22:00-06:00, 00:00-00:00)
@@ -153,7 +155,7 @@ def parse_opening_hours(text: str, *, field: str = "opening_hours") -> dict[int,
     Raises :class:`InputError` naming ``field`` for anything else.
     """
     if text is None or not str(text).strip():
-        raise InputError.single(field, text, _OPENING_EXPECTED)
+        raise InputError(_problem(field, text, "problems.opening_hours.format"))
     source = str(text).strip()
     week: dict[int, list[tuple[int, int]]] = {day: [] for day in range(7)}
     for raw_rule in source.split(";"):
@@ -244,8 +246,9 @@ class _RowChecker:
         self.problems = problems
         self.ok = True
 
-    def add(self, column: str, value: Any, expected: str) -> None:
-        self.problems.append(Problem(f"{self.label} {column}", value, expected))
+    def add(self, column: str, value: Any, key: str, **params: Any) -> None:
+        """A problem with ``column`` whose fix text is ``key`` (``problems.*``) in ``planner/locales``."""
+        self.problems.append(_problem(f"{self.label} {column}", value, key, **params))
         self.ok = False
 
     def number(self, row: Mapping[str, Any], column: str, *, minimum: float | None = 0.0,
@@ -256,18 +259,18 @@ class _RowChecker:
         try:
             value = float(raw.replace(",", ".")) if isinstance(row.get(column), str) else float(row[column])
         except (TypeError, ValueError):
-            self.add(column, row.get(column), "a number" + (" (whole)" if integer else ""))
+            self.add(column, row.get(column), "problems.units.number_whole" if integer else "problems.units.number")
             return None
         if not math.isfinite(value):
-            self.add(column, row.get(column), "a finite number")
+            self.add(column, row.get(column), "problems.units.number_finite")
             return None
         if integer:
             if value != int(value):
-                self.add(column, row.get(column), "a whole number of months")
+                self.add(column, row.get(column), "problems.units.months_whole")
                 return None
             value = int(value)
         if minimum is not None and value < minimum:
-            self.add(column, row.get(column), f"a number >= {minimum:g} (negative values are not allowed)")
+            self.add(column, row.get(column), "problems.units.number_min", minimum=f"{minimum:g}")
             return None
         return value
 
@@ -280,7 +283,7 @@ class _RowChecker:
             return True
         if text in _FALSE:
             return False
-        self.add(column, raw, "true or false (also 1/0, yes/no, kyllä/ei)")
+        self.add(column, raw, "problems.units.bool")
         return False
 
 
@@ -289,14 +292,14 @@ def _parse_row(row: Mapping[str, Any], label: str, problems: list[Problem], seen
     check = _RowChecker(label, problems)
     unit_id = _text(row.get("unit_id"))
     if not unit_id:
-        check.add("unit_id", row.get("unit_id"), "a non-empty unit id (unique within the file)")
+        check.add("unit_id", row.get("unit_id"), "problems.units.id_empty")
     elif unit_id in seen:
-        check.add("unit_id", unit_id, f"a unique unit id; {unit_id!r} is already used in {seen[unit_id]}")
+        check.add("unit_id", unit_id, "problems.units.id_duplicate", unit_id=repr(unit_id), where=seen[unit_id])
     else:
         seen[unit_id] = label
     name = _text(row.get("name"))
     if not name:
-        check.add("name", row.get("name"), "the unit's name")
+        check.add("name", row.get("name"), "problems.units.name")
 
     address = _text(row.get("address")) or None
     lat_raw, lon_raw = _text(row.get("lat")), _text(row.get("lon"))
@@ -305,17 +308,17 @@ def _parse_row(row: Mapping[str, Any], label: str, problems: list[Problem], seen
         lat = check.number(row, "lat", minimum=None)
         lon = check.number(row, "lon", minimum=None)
         if lat is not None and not -90 <= lat <= 90:
-            check.add("lat", row.get("lat"), "latitude in WGS84 degrees, -90..90 (60.17 in Helsinki)")
+            check.add("lat", row.get("lat"), "problems.units.lat")
             lat = None
         if lon is not None and not -180 <= lon <= 180:
-            check.add("lon", row.get("lon"), "longitude in WGS84 degrees, -180..180 (24.94 in Helsinki)")
+            check.add("lon", row.get("lon"), "problems.units.lon")
             lon = None
         if check.ok and (lat is None or lon is None):
             missing = "lat" if lat is None else "lon"
-            check.add(missing, row.get(missing), "both lat and lon (WGS84 degrees), or an address")
+            check.add(missing, row.get(missing), "problems.units.lat_lon_pair")
     elif address:
         if addresses is None:
-            check.add("address", address, "lat and lon (addresses are resolved only inside a dataset)")
+            check.add("address", address, "problems.units.no_address_index")
         else:
             try:
                 lat, lon = addresses.resolve(address, field=f"{label} address")
@@ -323,12 +326,12 @@ def _parse_row(row: Mapping[str, Any], label: str, problems: list[Problem], seen
                 check.problems.extend(error.problems)
                 check.ok = False
     else:
-        check.add("lat", row.get("lat"), "the location: lat and lon (WGS84 degrees) or an address")
+        check.add("lat", row.get("lat"), "problems.units.location_missing")
 
     provider_raw = _text(row.get("provider"))
     provider = _PROVIDER_SYNONYMS.get(provider_raw.lower(), None) if provider_raw else "municipal"
     if provider is None:
-        check.add("provider", provider_raw, f"one of {', '.join(PROVIDERS)}")
+        check.add("provider", provider_raw, "problems.one_of", options=", ".join(PROVIDERS))
 
     languages: tuple[str, ...] = ("fi",)
     languages_raw = row.get("languages")
@@ -339,15 +342,14 @@ def _parse_row(row: Mapping[str, Any], label: str, problems: list[Problem], seen
     if codes:
         bad = [code for code in codes if code not in LANGUAGES]
         if bad:
-            check.add("languages", languages_raw, "language codes fi, sv, en separated by ';' (e.g. 'fi;sv')")
+            check.add("languages", languages_raw, "problems.units.languages")
         else:
             languages = tuple(dict.fromkeys(codes))
 
     min_age = check.number(row, "min_age_months", integer=True)
     max_age = check.number(row, "max_age_months", integer=True)
     if min_age is not None and max_age is not None and min_age > max_age:
-        check.add("max_age_months", row.get("max_age_months"),
-                  f"at least min_age_months ({min_age}); the age range is reversed")
+        check.add("max_age_months", row.get("max_age_months"), "problems.units.age_reversed", min_age=str(min_age))
 
     opening_hours = _text(row.get("opening_hours")) or None
     if opening_hours:
@@ -394,7 +396,7 @@ def load_units(path: str | Path, *, addresses: "AddressIndex | None" = None,
     """
     path = Path(path)
     if not path.is_file():
-        return [], [Problem(field, str(path), "an existing units file (CSV or GeoJSON)")]
+        return [], [_problem(field, str(path), "problems.units.file_missing")]
     problems: list[Problem] = []
     seen: dict[str, str] = {}
     units: list[Unit] = []
@@ -402,7 +404,7 @@ def load_units(path: str | Path, *, addresses: "AddressIndex | None" = None,
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        return [], [Problem(field, path.name, "a UTF-8 text file (CSV or GeoJSON)")]
+        return [], [_problem(field, path.name, "problems.units.not_utf8")]
     if path.suffix.lower() in (".geojson", ".json") or text.lstrip().startswith("{"):
         rows = _geojson_rows(text, path.name, field, problems)
         for number, row in enumerate(rows, start=1):
@@ -416,8 +418,7 @@ def load_units(path: str | Path, *, addresses: "AddressIndex | None" = None,
     header, reader = _csv_rows(text)
     missing = [name for name in ("unit_id", "name") if name not in header]
     if missing:
-        return [], [Problem(f"{field} columns", ",".join(header),
-                            f"a header row with the columns unit_id,name,lat,lon (missing: {', '.join(missing)})")]
+        return [], [_problem(f"{field} columns", ",".join(header), "problems.units.header", missing=", ".join(missing))]
     for row in reader:
         number = reader.line_num  # line of the file (the header is line 1), blank lines counted
         if not any(_text(value) for value in row.values() if not isinstance(value, list)):
@@ -426,7 +427,7 @@ def load_units(path: str | Path, *, addresses: "AddressIndex | None" = None,
         if unit is not None:
             units.append(unit)
     if not units and not problems:
-        problems.append(Problem(field, path.name, "at least one unit row below the header"))
+        problems.append(_problem(field, path.name, "problems.units.no_rows"))
     return units, problems
 
 
@@ -434,14 +435,14 @@ def _geojson_rows(text: str, name: str, field: str, problems: list[Problem]) -> 
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        problems.append(Problem(field, name, f"valid GeoJSON ({error.msg} at line {error.lineno})"))
+        problems.append(_problem(field, name, "problems.geojson.invalid", message=error.msg, line=str(error.lineno)))
         return []
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        problems.append(Problem(field, name, "a GeoJSON FeatureCollection of points"))
+        problems.append(_problem(field, name, "problems.geojson.type"))
         return []
     crs_name = str(((data.get("crs") or {}).get("properties") or {}).get("name", ""))
     if crs_name and not re.search(r"(CRS84|4326)$", crs_name):
-        problems.append(Problem(f"{field} crs", crs_name, "WGS84 coordinates (EPSG:4326 / CRS84) for unit points"))
+        problems.append(_problem(f"{field} crs", crs_name, "problems.units.crs"))
         return []
     rows: list[dict[str, Any] | Problem] = []
     for number, feature in enumerate(data.get("features") or [], start=1):
@@ -450,14 +451,14 @@ def _geojson_rows(text: str, name: str, field: str, problems: list[Problem]) -> 
         if geometry:
             coords = geometry.get("coordinates")
             if geometry.get("type") != "Point" or not isinstance(coords, list) or len(coords) < 2:
-                rows.append(Problem(f"{field} feature {number} geometry", geometry.get("type"),
-                                    "a Point geometry [lon, lat]"))
+                rows.append(_problem(f"{field} feature {number} geometry", geometry.get("type"),
+                                     "problems.units.geometry"))
                 continue
             props.setdefault("lon", coords[0])
             props.setdefault("lat", coords[1])
         rows.append({str(k).lower(): v for k, v in props.items()})
     if not rows:
-        problems.append(Problem(field, name, "at least one unit feature"))
+        problems.append(_problem(field, name, "problems.units.no_features"))
     return rows
 
 

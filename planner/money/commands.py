@@ -4,12 +4,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from planner.errors import InputError
 from planner.family import load_family
 from planner.money.allowances import calculate_allowances
 from planner.money.compare import compare_scenarios
 from planner.money.fees import calculate_fees
-from planner.money.timeline import MAX_MONTHS, fee_timeline
+from planner.money.timeline import check_months, fee_timeline
 
 
 def _lang(args: argparse.Namespace) -> str:
@@ -33,7 +32,6 @@ def compare_command(args: argparse.Namespace) -> dict[str, Any]:
 
 def timeline_command(args: argparse.Namespace) -> dict[str, Any]:
     months = getattr(args, "months", 24)
-    if not isinstance(months, int) or not 1 <= months <= MAX_MONTHS:
-        raise InputError.single("--months", months, f"a whole number of months from 1 to {MAX_MONTHS}")
+    check_months(months, "--months")
     family = load_family(args.family)
     return fee_timeline(family, months=months, lang=_lang(args))

@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from planner.errors import InputError, MissingRuleError
+from planner.errors import InputError, MissingRuleError, Problem
 from planner.family import Family
+from planner.i18n import translate
 from planner.money.allowances import calculate_allowances
 from planner.money.common import add_months, text
 from planner.money.fees import calculate_fees
@@ -25,14 +26,21 @@ def month_dates(start: date, months: int) -> list[date]:
     return [start] + [add_months(first, k) for k in range(1, months)]
 
 
+def check_months(months: Any, field: str = "months") -> None:
+    """``InputError`` naming ``field`` unless ``months`` is a whole number from 1 to ``MAX_MONTHS``."""
+    if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= MAX_MONTHS:
+        params = {"max_months": str(MAX_MONTHS)}
+        raise InputError(Problem(field, months, translate("problems.months", "en", **params), "problems.months",
+                                 params))
+
+
 def fee_timeline(family: Family, start: date | None = None, months: int = 24, lang: str = "en") -> dict[str, Any]:
     """Fees and allowances for ``months`` months from ``start`` (default: the family's date).
 
     Raises MissingRuleError when no fee row covers a month; allowance amounts missing for a month are
     reported as ``null`` with a note instead (Kela amounts after 2027 are not known yet).
     """
-    if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= MAX_MONTHS:
-        raise InputError.single("months", months, f"a whole number of months from 1 to {MAX_MONTHS}")
+    check_months(months)
     start = start or family.date
     rows: list[dict[str, Any]] = []
     previous: dict[str, Any] | None = None

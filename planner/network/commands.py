@@ -6,25 +6,27 @@ import math
 from typing import Any
 
 from planner.errors import InputError, Problem
+from planner.i18n import translate
 
 STREET_MODES = ("walk", "bike", "car")
 
 
+_problem = Problem.keyed  # a Problem whose fix text is an i18n key (planner/locales)
+
+
 def parse_point(text: Any, field: str) -> tuple[float, float]:
     """``"LAT,LON"`` (WGS84 degrees) -> ``(lat, lon)``; ``InputError`` naming ``field`` otherwise."""
-    expected = "give the point as LAT,LON in WGS84 degrees, e.g. 60.1699,24.9384"
     if not isinstance(text, str):
-        raise InputError.single(field, text, expected)
+        raise InputError(_problem(field, text, "problems.point.text"))
     parts = [p.strip() for p in text.split(",")]
     if len(parts) != 2:
-        raise InputError.single(field, text, expected)
+        raise InputError(_problem(field, text, "problems.point.text"))
     try:
         lat, lon = float(parts[0]), float(parts[1])
     except ValueError:
-        raise InputError.single(field, text, expected) from None
+        raise InputError(_problem(field, text, "problems.point.text")) from None
     if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
-        raise InputError.single(field, text, "latitude must be within -90..90 and longitude within "
-                                             "-180..180 (LAT comes first), e.g. 60.1699,24.9384")
+        raise InputError(_problem(field, text, "problems.point.text_range"))
     return lat, lon
 
 
@@ -42,7 +44,7 @@ def route_command(args: argparse.Namespace) -> dict[str, Any]:
             problems.extend(error.problems)
     mode = getattr(args, "mode", None)
     if mode not in (*STREET_MODES, "transit"):
-        problems.append(Problem("--mode", mode, "use walk, bike, car or transit"))
+        problems.append(_problem("--mode", mode, "problems.mode.route"))
     if problems:
         raise InputError(problems)
     from planner.datasets import load_dataset

@@ -24,10 +24,15 @@ from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.spatial import cKDTree
 
 from planner.errors import InputError, Problem
+from planner.i18n import translate
 from planner.network.graph import WALK_SPEED_KMH, ModeGraph, from_3067, to_3067
 
 WALK_SPEED_MS = WALK_SPEED_KMH / 3.6
 SAMPLE_SPACING_M = 60.0  # edges are cut into pieces this long at most; one KD-tree sample per piece
+STREET_MODES = ("walk", "bike", "car")
+
+
+_problem = Problem.keyed  # a Problem whose fix text is an i18n key (planner/locales)
 
 
 @dataclass(frozen=True)
@@ -96,9 +101,9 @@ def _check_point(point: Any, field_name: str) -> tuple[float, float] | Problem:
     try:
         lat, lon = (float(v) for v in point)
     except (TypeError, ValueError):
-        return Problem(field_name, point, "give a point as (lat, lon) in WGS84 degrees, e.g. 60.17, 24.94")
+        return _problem(field_name, point, "problems.point.pair")
     if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
-        return Problem(field_name, point, "latitude must be within -90..90 and longitude within -180..180")
+        return _problem(field_name, point, "problems.point.range")
     return lat, lon
 
 
@@ -207,12 +212,10 @@ class TravelTimeEngine:
                   field_name: str) -> dict | Problem:
         if offset_m > self.max_snap_m:
             south, west, north, east = self.bbox
-            return Problem(
-                field_name, f"{lat},{lon}",
-                f"the point is {offset_m:.0f} m from the nearest {self.mode} street, more than "
-                f"{self.max_snap_m:.0f} m: it is outside the dataset's area (lat {south:.4f}..{north:.4f}, "
-                f"lon {west:.4f}..{east:.4f}); choose a point inside that area",
-            )
+            key = f"problems.point.outside.{self.mode if self.mode in STREET_MODES else 'other'}"
+            return _problem(field_name, f"{lat},{lon}", key, mode=str(self.mode), offset_m=f"{offset_m:.0f}",
+                            max_snap_m=f"{self.max_snap_m:.0f}", south=f"{south:.4f}", north=f"{north:.4f}",
+                            west=f"{west:.4f}", east=f"{east:.4f}")
         a, b = int(self._seg_a[seg]), int(self._seg_b[seg])
         t_ab, t_ba, length = float(self._t_ab[seg]), float(self._t_ba[seg]), float(self._seg_len[seg])
         offset_time = offset_m / WALK_SPEED_MS
@@ -251,7 +254,8 @@ class TravelTimeEngine:
         lat = np.array([c[0] for c in checked]); lon = np.array([c[1] for c in checked])
         px, py = to_3067(lat, lon)
         if self._tree is None:
-            raise InputError([Problem(name, p, f"the {self.mode} network is empty") for name, p in zip(names, pts)])
+            raise InputError([_problem(name, p, "problems.network.empty", mode=str(self.mode))
+                              for name, p in zip(names, pts)])
         segs, fracs, dists = self._nearest_edges(px, py)
         found: list[dict | None] = []
         problems: list[Problem] = []

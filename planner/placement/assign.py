@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import coo_array, csr_array, vstack
+from scipy.sparse import coo_array, csr_array
 
 from planner.errors import InfeasibleError
 from planner.placement.rules import PlacementProblem
@@ -96,7 +96,7 @@ def objective_weights(problem: PlacementProblem, levels: np.ndarray, pair_child:
     # largest change of each level: counts of children / groups that can score, summed worst travel
     worst = np.zeros(n)
     np.maximum.at(worst, pair_child, travel)
-    ranges = [float(n), float((levels[1] != 0).any() and np.unique(pair_child[levels[1, : pair_child.size] != 0]).size),
+    ranges = [float(n), float(np.unique(pair_child[levels[1, : pair_child.size] != 0]).size),
               float(len(problem.groups)), float(np.unique(pair_child[levels[3, : pair_child.size] != 0]).size),
               float(np.ceil(worst.sum()))]
     exact = [0.0] * 5
@@ -185,10 +185,6 @@ def solve_optimal(problem: PlacementProblem, *, time_limit_s: float | None = Non
         if lp.x is not None and lp.status == 0:
             bound = float(lp.fun)
             whole = lp.x[:n_x] > 1 - 1e-7
-            split = (lp.x[:n_x] > 1e-7) & ~whole
-            busy = np.zeros(m, dtype=bool)
-            busy[pair_unit[split]] = True
-            whole &= ~busy[pair_unit]  # children in units the LP splits stay free for the MILP
             settled = np.zeros(n, dtype=bool)
             settled[pair_child[whole]] = True
             upper[:n_x][settled[pair_child]] = 0.0

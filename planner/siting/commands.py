@@ -22,7 +22,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from planner.errors import DataError, InputError, ProblemCollector
+from planner.errors import DataError, InputError, Problem, ProblemCollector
 from planner.i18n import translate
 from planner.siting.demand import validate_demand
 from planner.siting.occupancy import demand_seats, is_assumed_participation, parse_participation
@@ -39,15 +39,22 @@ class Candidate:
     capacity_seats: float | None = None
 
 
+_problem = Problem.keyed  # a Problem whose fix text is an i18n key (planner/locales)
+
+
+def _add(problems: ProblemCollector, field_path: str, value: Any, key: str, **params: Any) -> None:
+    problems.add_keyed(field_path, value, key, **params)
+
+
 def load_candidates(path: str | Path, field: str = "candidates") -> list[Candidate]:
     """Read a candidates CSV or GeoJSON; ``InputError`` with one problem per bad row or value."""
     path = Path(path)
     if not path.is_file():
-        raise InputError.single(field, str(path), "an existing CSV (id,lat,lon[,capacity_seats]) or GeoJSON file")
+        raise InputError(_problem(field, str(path), "problems.candidates.file_missing"))
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
-        raise InputError.single(field, path.name, f"a UTF-8 text file ({error.reason})") from error
+        raise InputError(_problem(field, path.name, "problems.candidates.not_utf8", reason=str(error.reason))) from error
     problems = ProblemCollector()
     if path.suffix.lower() in (".geojson", ".json") or text.lstrip().startswith("{"):
         records = _geojson_records(text, path, field, problems)
@@ -60,7 +67,7 @@ def load_candidates(path: str | Path, field: str = "candidates") -> list[Candida
         if candidate is not None:
             candidates.append(candidate)
     if not records and not problems:
-        problems.add(field, path.name, "at least one candidate")
+        _add(problems, field, path.name, "problems.candidates.none")
     problems.raise_if_any()
     return candidates
 
@@ -72,7 +79,7 @@ def _csv_records(text: str, path: Path, field: str, problems: ProblemCollector) 
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in ("id", "lat", "lon") if c not in header]
     if missing:
-        problems.add(field, path.name, f"a header row with id,lat,lon[,capacity_seats] (missing: {', '.join(missing)})")
+        _add(problems, field, path.name, "problems.candidates.header", missing=", ".join(missing))
         return []
     records = []
     for number, row in enumerate(reader, start=2):
@@ -87,10 +94,10 @@ def _geojson_records(text: str, path: Path, field: str, problems: ProblemCollect
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        problems.add(field, path.name, f"valid GeoJSON ({error.msg} at line {error.lineno})")
+        _add(problems, field, path.name, "problems.geojson.invalid", message=error.msg, line=str(error.lineno))
         return []
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        problems.add(field, path.name, "a GeoJSON FeatureCollection of points")
+        _add(problems, field, path.name, "problems.geojson.type")
         return []
     records = []
     for number, feature in enumerate(data.get("features") or [], start=1):
@@ -101,7 +108,7 @@ def _geojson_records(text: str, path: Path, field: str, problems: ProblemCollect
             props["id"] = feature["id"]
         coords = geometry.get("coordinates")
         if geometry.get("type") != "Point" or not isinstance(coords, list) or len(coords) < 2:
-            problems.add(f"{where} geometry", geometry.get("type"), "a Point with [lon, lat] coordinates (WGS84)")
+            _add(problems, f"{where} geometry", geometry.get("type"), "problems.candidates.geometry")
             continue
         props["lon"], props["lat"] = coords[0], coords[1]
         records.append((where, props))
@@ -112,24 +119,23 @@ def _parse_candidate(raw: dict, where: str, problems: ProblemCollector, seen: se
     before = len(problems.problems)
     candidate_id = str(raw.get("id") if raw.get("id") is not None else "").strip()
     if not candidate_id:
-        problems.add(f"{where} id", raw.get("id"), "a non-empty candidate id")
+        _add(problems, f"{where} id", raw.get("id"), "problems.candidates.id_empty")
     elif candidate_id in seen:
-        problems.add(f"{where} id", candidate_id, "an id not used by an earlier candidate")
+        _add(problems, f"{where} id", candidate_id, "problems.candidates.id_duplicate")
     else:
         seen.add(candidate_id)
     values = {}
     for key, low, high in (("lat", -90.0, 90.0), ("lon", -180.0, 180.0)):
         value = _to_float(raw.get(key))
         if value is None or not (low <= value <= high):
-            problems.add(f"{where} {key}", raw.get(key), f"a WGS84 {'latitude' if key == 'lat' else 'longitude'} "
-                                                        f"in decimal degrees ({low:g}..{high:g})")
+            _add(problems, f"{where} {key}", raw.get(key), f"problems.candidates.{key}")
         values[key] = value
     capacity = raw.get("capacity_seats")
     seats = None
     if capacity not in (None, ""):
         seats = _to_float(capacity)
         if seats is None or seats <= 0:
-            problems.add(f"{where} capacity_seats", capacity, "a number of seats above 0 (or leave empty for no limit)")
+            _add(problems, f"{where} capacity_seats", capacity, "problems.candidates.capacity")
     if len(problems.problems) > before:
         return None
     return Candidate(candidate_id, values["lat"], values["lon"], seats)
@@ -151,8 +157,8 @@ def check_candidates_reachable(engine: Any, candidates: Sequence[Candidate], fie
     snaps = engine.snap_many([(c.lat, c.lon) for c in candidates], field=field, on_outside="none")
     for candidate, snap in zip(candidates, snaps):
         if snap is None:
-            problems.add(f"{field} {candidate.candidate_id}", f"{candidate.lat}, {candidate.lon}",
-                         "a point inside the dataset's area (near a street of the chosen mode)")
+            _add(problems, f"{field} {candidate.candidate_id}", f"{candidate.lat}, {candidate.lon}",
+                 "problems.candidates.outside")
     problems.raise_if_any()
 
 
@@ -168,9 +174,9 @@ def site_for_dataset(dataset: Any, candidates: Sequence[Candidate], *, k: int = 
     rates = parse_participation(participation, "--participation" if isinstance(participation, str) else "participation")
     problems = ProblemCollector()
     if isinstance(k, bool) or not isinstance(k, int) or k < 0:
-        problems.add("--add", k, "a whole number of new sites, 0 or more")
+        _add(problems, "--add", k, "problems.siting.add")
     if not isinstance(max_minutes, (int, float)) or not math.isfinite(max_minutes) or max_minutes <= 0:
-        problems.add("--max-minutes", max_minutes, "minutes above 0")
+        _add(problems, "--max-minutes", max_minutes, "problems.siting.minutes")
     problems.raise_if_any()
     demand = dataset.demand
     if demand is None or len(demand) == 0:

@@ -36,7 +36,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from planner.errors import DataError, InputError, ProblemCollector
+from planner.errors import DataError, InputError, Problem, ProblemCollector
 from planner.i18n import translate
 from planner.siting.accessibility import area_metrics, nearest, travel_metrics, two_step_fca
 from planner.siting.demand import AGE_COLUMNS, validate_demand
@@ -49,6 +49,13 @@ ASSIGNMENTS: tuple[str, ...] = ("catchment", "nearest")
 FORMAT = "planner-scenario"
 VERSION = 1
 _FIELDS = ("action", "unit_id", "name", "lat", "lon", "address", "capacity_seats", "caretakers")
+
+
+_problem = Problem.keyed  # a Problem whose fix text is an i18n key (planner/locales)
+
+
+def _add(problems: ProblemCollector, field_path: str, value: Any, key: str, **params: Any) -> None:
+    problems.add_keyed(field_path, value, key, **params)
 
 
 # --------------------------------------------------------------------------- scenario records
@@ -102,20 +109,20 @@ class Scenario:
         """Validate a scenario document; every problem names ``changes[i].field``."""
         problems = ProblemCollector()
         if not isinstance(data, Mapping):
-            raise InputError.single("scenario", type(data).__name__, "a JSON object with a 'changes' list")
+            raise InputError(_problem("scenario", type(data).__name__, "problems.scenario.type"))
         if data.get("format", FORMAT) != FORMAT:
-            problems.add("format", data.get("format"), f"'{FORMAT}'")
+            _add(problems, "format", data.get("format"), "problems.scenario.format", format=FORMAT)
         if data.get("version", VERSION) != VERSION:
-            problems.add("version", data.get("version"), f"{VERSION}")
+            _add(problems, "version", data.get("version"), "problems.scenario.version", version=str(VERSION))
         name = data.get("name", "scenario")
         if not isinstance(name, str) or not name.strip():
-            problems.add("name", name, "a non-empty text")
+            _add(problems, "name", name, "problems.text_nonempty")
         description = data.get("description", "")
         if not isinstance(description, str):
-            problems.add("description", description, "a text")
+            _add(problems, "description", description, "problems.text")
         raw_changes = data.get("changes", [])
         if not isinstance(raw_changes, list):
-            problems.add("changes", type(raw_changes).__name__, "a list of changes")
+            _add(problems, "changes", type(raw_changes).__name__, "problems.scenario.changes")
             raw_changes = []
         changes = []
         for index, raw in enumerate(raw_changes):
@@ -138,7 +145,7 @@ class Scenario:
             lat, lon = change.lat, change.lon
             if change.action in ("add", "move") and (lat is None or lon is None):
                 if resolve is None:
-                    problems.add(f"{where}.address", change.address, "lat and lon (no address index available)")
+                    _add(problems, f"{where}.address", change.address, "problems.scenario.no_address_index")
                     continue
                 try:
                     lat, lon = resolve(change.address or "", f"{where}.address")
@@ -147,7 +154,7 @@ class Scenario:
                     continue
             if change.action == "add":
                 if change.unit_id in current:
-                    problems.add(f"{where}.unit_id", change.unit_id, "a new id (a unit with this id exists)")
+                    _add(problems, f"{where}.unit_id", change.unit_id, "problems.scenario.unit_exists")
                     continue
                 current[change.unit_id] = Unit(
                     unit_id=change.unit_id, name=change.name or change.unit_id, lat=float(lat), lon=float(lon),
@@ -155,8 +162,7 @@ class Scenario:
                     source=f"scenario {self.name}")
                 continue
             if change.unit_id not in current:
-                problems.add(f"{where}.unit_id", change.unit_id,
-                             "the id of an existing unit (closed or never added before this change)")
+                _add(problems, f"{where}.unit_id", change.unit_id, "problems.scenario.unit_unknown")
                 continue
             unit = current[change.unit_id]
             if change.action == "move":
@@ -176,40 +182,39 @@ class Scenario:
 
 def _parse_change(raw: Any, where: str, problems: ProblemCollector) -> Change | None:
     if not isinstance(raw, Mapping):
-        problems.add(where, type(raw).__name__, "an object with action and unit_id")
+        _add(problems, where, type(raw).__name__, "problems.scenario.change_type")
         return None
     before = len(problems.problems)
     unknown = sorted(set(raw) - set(_FIELDS))
     for key in unknown:
-        problems.add(f"{where}.{key}", raw[key], f"one of the fields {', '.join(_FIELDS)}")
+        _add(problems, f"{where}.{key}", raw[key], "problems.scenario.unknown_field", fields=", ".join(_FIELDS))
     action = raw.get("action")
     if action not in ACTIONS:
-        problems.add(f"{where}.action", action, f"one of {', '.join(ACTIONS)}")
+        _add(problems, f"{where}.action", action, "problems.one_of", options=", ".join(ACTIONS))
     unit_id = raw.get("unit_id")
     if not isinstance(unit_id, str) or not unit_id.strip():
-        problems.add(f"{where}.unit_id", unit_id, "a non-empty unit id")
+        _add(problems, f"{where}.unit_id", unit_id, "problems.scenario.unit_id_empty")
     values: dict[str, Any] = {}
     for key, low, high in (("lat", -90, 90), ("lon", -180, 180)):
         value = raw.get(key)
         if value is not None and not (_number(value) and low <= value <= high):
-            problems.add(f"{where}.{key}", value, f"a WGS84 {'latitude' if key == 'lat' else 'longitude'} "
-                                                  f"between {low} and {high}")
+            _add(problems, f"{where}.{key}", value, f"problems.scenario.{key}")
         values[key] = float(value) if _number(value) else None
     for key in ("capacity_seats", "caretakers"):
         value = raw.get(key)
         if value is not None and not (_number(value) and value >= 0):
-            problems.add(f"{where}.{key}", value, "a number, 0 or more")
+            _add(problems, f"{where}.{key}", value, "problems.number_nonnegative")
         values[key] = float(value) if _number(value) else None
     for key in ("name", "address"):
         value = raw.get(key)
         if value is not None and not isinstance(value, str):
-            problems.add(f"{where}.{key}", value, "a text")
+            _add(problems, f"{where}.{key}", value, "problems.text")
         values[key] = value if isinstance(value, str) else None
     has_place = (raw.get("lat") is not None and raw.get("lon") is not None) or bool(values["address"])
     if action in ("add", "move") and not has_place:
-        problems.add(f"{where}.lat", raw.get("lat"), f"lat and lon (or an address) for '{action}'")
+        _add(problems, f"{where}.lat", raw.get("lat"), "problems.scenario.place_missing", action=str(action))
     if action == "resize" and raw.get("capacity_seats") is None and raw.get("caretakers") is None:
-        problems.add(f"{where}.capacity_seats", None, "capacity_seats or caretakers for 'resize'")
+        _add(problems, f"{where}.capacity_seats", None, "problems.scenario.resize_missing")
     if len(problems.problems) > before:
         return None
     return Change(action=action, unit_id=unit_id.strip(), **values)
@@ -230,11 +235,11 @@ def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file (InputError naming ``changes[i].field`` per problem)."""
     path = Path(path)
     if not path.is_file():
-        raise InputError.single("scenario", str(path), "an existing scenario file (.json)")
+        raise InputError(_problem("scenario", str(path), "problems.scenario.file_missing"))
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise InputError.single("scenario", str(path), f"a JSON file ({error})") from error
+        raise InputError(_problem("scenario", str(path), "problems.scenario.file_json", error=str(error))) from error
     return Scenario.from_dict(data)
 
 
@@ -396,7 +401,7 @@ class SitingInputs:
             if mode == "transit":
                 router = dataset.transit()
                 if router is None:
-                    raise InputError.single("mode", mode, f"a mode of dataset {dataset.name} (it has no transit feed)")
+                    raise InputError(_problem("mode", mode, "problems.siting.no_transit", dataset=str(dataset.name)))
                 times[mode] = TravelTimes.from_transit(router, points, arrive_by or default_arrival(router))
             else:
                 times[mode] = TravelTimes.from_engine(dataset.engine(mode), points)
@@ -467,11 +472,11 @@ def evaluate(inputs: "SitingInputs | Any", units: Sequence[Unit], mode: str = "w
     rates = inputs.participation if participation is None else validate_participation(participation, "participation")
     problems = ProblemCollector()
     if assignment not in ASSIGNMENTS:
-        problems.add("assignment", assignment, f"one of {', '.join(ASSIGNMENTS)}")
+        _add(problems, "assignment", assignment, "problems.one_of", options=", ".join(ASSIGNMENTS))
     if mode not in inputs.times:
-        problems.add("mode", mode, f"one of the prepared modes {', '.join(sorted(inputs.times))}")
+        _add(problems, "mode", mode, "problems.siting.mode_prepared", modes=", ".join(sorted(inputs.times)))
     if not _number(max_minutes) or max_minutes <= 0:
-        problems.add("max_minutes", max_minutes, "minutes above 0")
+        _add(problems, "max_minutes", max_minutes, "problems.siting.minutes")
     problems.raise_if_any()
     units = list(units)
     max_s = float(max_minutes) * 60.0

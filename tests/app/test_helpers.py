@@ -78,7 +78,7 @@ def test_printable_summary_is_self_contained_and_carries_every_number():
                                                    "source": "OKM", "status": "provisional"},
             "children": [{"id": "child1", "sibling_rank": 1, "coefficient": 1.0, "monthly_fee_eur": 95,
                           "explanation": "10.7 % of 884 €", "provisional": True}]}
-    units = [{"unit_id": "demo-3", "name": "Demo <Aurinko>", "demo": True, "rank": 1, "drop_off_s": 840,
+    units = [{"unit_id": "demo-3", "name": "Päiväkoti <Aurinko>", "demo": True, "rank": 1, "drop_off_s": 840,
               "pick_up_s": 910, "extra_commute_s": 260, "opening_hours": "Mo-Fr 06:30-17:00",
               "in_catchment": True, "languages": ["fi"], "why": "in your catchment area"}]
     page = build_summary_html(t=lambda key, **p: translate(f"app.{key}", "en", **p), lang="en",
@@ -88,7 +88,7 @@ def test_printable_summary_is_self_contained_and_carries_every_number():
     assert page.startswith("<!DOCTYPE html>") and page.endswith("</html>")
     assert "@media print" in page
     assert not re.search(r"(src|href)\s*=", page) and "<script" not in page  # nothing external, no scripts
-    assert "Demo &lt;Aurinko&gt; (demo)" in page  # escaped, and marked as demo
+    assert "Päiväkoti &lt;Aurinko&gt; (demo)" in page  # escaped, and marked as demo
     for number in ("14 min", "15 min", "4 min", "133 €", "95 €", "10.7 % of 884 €"):
         assert number in page
     assert html.escape(translate("app.summary.privacy", "en")) in page
@@ -120,3 +120,11 @@ def test_every_text_key_the_pages_use_exists(lang):
     assert not missing, missing
     prefixes = [k for k in used if k.endswith(".")]
     assert all(any(key.startswith(f"app.{p}") for key in known) for p in prefixes)
+
+
+def test_a_demo_unit_whose_name_says_demo_is_not_marked_twice():
+    from pages.summary_html import _display_name
+
+    assert _display_name({"unit_id": "d", "name": "Demo: Aurinko", "demo": True}) == "Demo: Aurinko"
+    assert _display_name({"unit_id": "d", "name": "Aurinko", "demo": True}) == "Aurinko (demo)"
+    assert _display_name({"unit_id": "d", "name": "Aurinko", "demo": False}) == "Aurinko"

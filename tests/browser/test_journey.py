@@ -1,8 +1,12 @@
 """Real browser (Debian Chromium + Playwright): walk the whole family journey and save screenshots.
 
-Starts ``streamlit run app.py`` on a free local port, then: switch to English, enter a family
-(home address, income), see the costs, see the ranked units and the offline map, choose a unit and
-download the printable summary and the family file. Screenshots go to tests/browser/screenshots/.
+Starts ``streamlit run app.py`` on a free local port, then: the first request goes straight to a page
+URL (the router's sidebar must still be there), switch to English, enter a family (home address,
+income), see the costs (tables and charts drawn), see the ranked units and the offline map, choose a
+unit and download the printable summary and the family file, look at the planner and staff pages.
+Before every screenshot the test waits until Streamlit has drawn everything (no loading skeletons,
+every chart has its svg/canvas, every data grid its canvas) and asserts content that is visible.
+Screenshots go to tests/browser/screenshots/.
 """
 from __future__ import annotations
 
@@ -73,7 +77,8 @@ def page(server_url):
         context = browser.new_context(viewport={"width": 1400, "height": 4200}, accept_downloads=True)
         tab = context.new_page()
         tab.set_default_timeout(WAIT_MS)
-        tab.goto(server_url)
+        # The very first request of the fresh server goes straight to a page URL (a bookmark).
+        tab.goto(f"{server_url}/summary")
         yield tab
         context.close()
         browser.close()
@@ -92,6 +97,27 @@ def _go(page, label: str) -> None:
     _wait_idle(page)
 
 
+DRAWN_JS = """() => {
+  const all = s => [...document.querySelectorAll(s)];
+  return all("[data-testid='stSkeleton']").length === 0
+    && all("[data-testid='stVegaLiteChart']").every(c => c.querySelector("svg, canvas"))
+    && all("[data-testid='stDataFrame']").every(g => g.querySelector("canvas"))
+    && all("[data-testid='stMetricValue']").every(m => m.innerText.trim() !== "");
+}"""
+
+
+def _drawn(page) -> None:
+    """Wait until every element Streamlit loads lazily is drawn (else screenshots show grey boxes)."""
+    _wait_idle(page)
+    page.wait_for_function(DRAWN_JS, timeout=WAIT_MS)
+    page.wait_for_timeout(300)
+
+
+def _shot(page, name: str) -> None:
+    _drawn(page)
+    page.screenshot(path=str(SHOTS / name), full_page=True)
+
+
 def test_the_whole_family_journey(page):
     try:
         _journey(page)
@@ -102,6 +128,15 @@ def test_the_whole_family_journey(page):
 
 def _journey(page) -> None:
     from playwright.sync_api import expect
+
+    # First request straight to /summary: the router ran, so our sidebar is there (not the legacy
+    # list of every module in pages/).
+    nav = page.locator("[data-testid='stSidebarNav']")
+    expect(page.get_by_role("heading", name="Yhteenveto", exact=True)).to_be_visible()
+    expect(nav.locator("a")).to_have_count(6)
+    expect(nav).to_contain_text("Perhe")
+    expect(nav.get_by_text("ui", exact=True)).to_have_count(0)
+    _go(page, "Perhe")
 
     # Family page, Finnish by default; switch to English from the sidebar.
     expect(page.get_by_role("heading", name="Perheesi")).to_be_visible()
@@ -128,14 +163,32 @@ def _journey(page) -> None:
     expect(page.get_by_text("The family's details are complete.")).to_be_visible()
     frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']").first
     expect(frame.locator(".leaflet-container")).to_have_count(1)
-    page.screenshot(path=str(SHOTS / "1-family.png"), full_page=True)
+    expect(page.get_by_role("spinbutton", name="Gross monthly income (€)").first).to_have_value("4200.00")
+    _shot(page, "1-family.png")
 
     # Costs.
     _go(page, "Costs")
     expect(page.get_by_role("heading", name="Costs", exact=True)).to_be_visible()
     expect(page.get_by_text("Total fees / month")).to_be_visible()
+    expect(page.get_by_test_id("stMetric").filter(has_text="Total fees / month")).to_contain_text("€")
     expect(page.get_by_role("heading", name="Fees and allowances over 24 months")).to_be_visible()
-    page.screenshot(path=str(SHOTS / "2-costs.png"), full_page=True)
+    # every small table is a real HTML table; the timeline has one row per month
+    tables = page.get_by_test_id("stTable")
+    expect(tables.filter(has_text="Sibling rank").locator("tbody tr")).to_have_count(2)
+    expect(tables.filter(has_text="Sibling supplements").locator("tbody tr")).to_have_count(4)
+    expect(tables.filter(has_text="As entered").first).to_be_visible()
+    timeline = tables.filter(has_text="Fee child1 €").locator("tbody tr")
+    expect(timeline).to_have_count(24)
+    expect(timeline.first).to_be_visible()
+    expect(page.get_by_test_id("stDataFrame")).to_have_count(0)
+    # both charts are drawn (svg), have a text alternative and a visible pointer to the table
+    charts = page.get_by_test_id("stVegaLiteChart")
+    expect(charts).to_have_count(2)
+    expect(charts.locator("svg").first).to_be_visible()
+    expect(charts.locator("svg").last).to_be_visible()
+    expect(page.get_by_label("Line chart: fees and allowances per month over 24 months.", exact=False)).not_to_have_count(0)
+    expect(page.get_by_text("The chart shows the same numbers as the table below.")).to_have_count(2)
+    _shot(page, "2-costs.png")
 
     # Units: ranked table, reasons and the offline map with rank labels.
     _go(page, "Daycare units")
@@ -144,8 +197,11 @@ def _journey(page) -> None:
     frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']").first
     expect(frame.locator(".leaflet-container")).to_have_count(1)
     expect(frame.locator(".leaflet-marker-icon").filter(has_text="1").first).to_be_visible()
+    grid = page.get_by_test_id("stDataFrame").first
+    expect(grid.locator("canvas").first).to_be_attached()
+    expect(page.get_by_test_id("stTable").filter(has_text="Contribution").locator("tbody tr")).to_have_count(5)
     page.wait_for_timeout(1500)
-    page.screenshot(path=str(SHOTS / "3-units.png"), full_page=True)
+    _shot(page, "3-units.png")
 
     # Summary: choose the best unit, download the printable page and the family file.
     _go(page, "Summary")
@@ -164,7 +220,20 @@ def _journey(page) -> None:
     family = json.loads(Path(download_info.value.path()).read_text(encoding="utf-8"))
     assert family["home"] == {"address": "Aleksanterinkatu 9"}
     assert family["adults"][0]["gross_monthly_income_eur"] == 4200
-    page.screenshot(path=str(SHOTS / "4-summary.png"), full_page=True)
+    expect(page.get_by_test_id("stTable").filter(has_text="Choice").locator("tbody tr").first).to_be_visible()
+    expect(page.get_by_test_id("stMetric").filter(has_text="Total fees / month")).to_contain_text("€")
+    _shot(page, "4-summary.png")
+
+    # Planner and staff pages: just look (their own tests drive the forms).
+    _go(page, "Planner: new sites")
+    expect(page.get_by_role("heading", name="Planner: units, what-if and new sites")).to_be_visible()
+    expect(page.get_by_role("heading", name="Baseline: today's units")).to_be_visible()
+    expect(page.locator("[data-testid='stDataFrame'], [data-testid='stTable']").first).to_be_visible()
+    _shot(page, "5-planner.png")
+    _go(page, "Staff: placement offers")
+    expect(page.get_by_role("heading", name="Staff: placement offers")).to_be_visible()
+    expect(page.get_by_role("button", name="Run the placement round")).to_be_visible()
+    _shot(page, "6-staff.png")
 
     # Load the family file again later (changed income) on the Family page.
     family["adults"][1]["gross_monthly_income_eur"] = 5100

@@ -1,0 +1,152 @@
+"""Reports of a placement result: offers with reasons (fi/sv/en), unplaced children with the rule that
+stopped them, per-unit occupancy, justified-envy pairs and travel-time distributions; CSV downloads."""
+from __future__ import annotations
+
+import csv
+import io
+import math
+from typing import Any
+
+import numpy as np
+
+from planner.i18n import translate
+from planner.placement.assign import Assignment
+from planner.placement.deferred import justified_envy, preference_lists
+from planner.placement.rules import HARD_RULES, PlacementProblem, age_months_on
+
+
+def _minutes(seconds: float) -> int:
+    return int(math.floor(seconds / 60 + 0.5))
+
+
+def _language_name(code: str, lang: str) -> str:
+    try:
+        return translate(f"placement.language.{code}", lang)
+    except KeyError:
+        return code
+
+
+def unplaced_reason(problem: PlacementProblem, i: int) -> str:
+    """The hard rule that left child i without an offer: language, shift_care, age, distance or capacity.
+
+    Units are filtered rule by rule in that order; the first rule after which no unit remains is the
+    reason; when units remain after all rules, their seats were taken (capacity)."""
+    if not len(problem.units):
+        return "capacity"
+    codes = np.where(problem.first_failed[i] < 0, len(HARD_RULES), problem.first_failed[i])
+    best = int(codes.max())
+    return HARD_RULES[best] if best < len(HARD_RULES) else "capacity"
+
+
+def unplaced_text(problem: PlacementProblem, i: int, reason: str, lang: str) -> str:
+    """One sentence in ``lang`` saying why child i got no offer."""
+    child = problem.children[i]
+    age = age_months_on(child.birth_date, child.start_date)
+    return translate(f"placement.unplaced.{reason}", lang, language=_language_name(child.language, lang),
+                     minutes=_minutes(problem.rules.max_travel_time_s), years=age // 12, months=age % 12)
+
+
+def offer_basis(problem: PlacementProblem, unit_of: np.ndarray, i: int) -> tuple[str, dict]:
+    """Why child i got its unit: preference, catchment, sibling, current or travel (with parameters)."""
+    j = int(unit_of[i])
+    child = problem.children[i]
+    unit_id = problem.units[j].unit_id
+    params: dict[str, Any] = {"minutes": _minutes(float(problem.travel_time_s[i, j])), "unit": unit_id}
+    if unit_id in child.preferences:
+        return "preference", dict(params, rank=child.preferences.index(unit_id) + 1)
+    if problem.catchment_index[i] == j:
+        return "catchment", params
+    group = child.sibling_group
+    if problem.rules.use_siblings and group and (j in problem.sibling_units[i] or any(
+            int(unit_of[k]) == j for g in problem.groups if i in g for k in g if k != i)):
+        return "sibling", params
+    if problem.current_index[i] == j:
+        return "current", params
+    return "travel", params
+
+
+def offer_text(basis: str, params: dict, lang: str, mode: str) -> str:
+    """The short explanation of an offer in ``lang``."""
+    return translate(f"placement.offer.{basis}", lang, mode=translate(f"placement.mode.{mode}", lang), **params)
+
+
+def _stats(values: list[float]) -> dict[str, Any]:
+    if not values:
+        return {"mean_travel_time_s": None, "median_travel_time_s": None, "p90_travel_time_s": None,
+                "max_travel_time_s": None}
+    arr = np.asarray(values, dtype=float)
+    return {"mean_travel_time_s": round(float(arr.mean()), 1),
+            "median_travel_time_s": round(float(np.median(arr)), 1),
+            "p90_travel_time_s": round(float(np.percentile(arr, 90)), 1),
+            "max_travel_time_s": round(float(arr.max()), 1)}
+
+
+def _distribution(groups: dict[str, list[int]], unit_of: np.ndarray, problem: PlacementProblem,
+                  name: str) -> list[dict[str, Any]]:
+    rows = []
+    for key in sorted(groups):
+        members = groups[key]
+        times = [float(problem.travel_time_s[i, unit_of[i]]) for i in members if unit_of[i] >= 0]
+        rows.append({name: key, "children": len(members), "placed": len(times), **_stats(times)})
+    return rows
+
+
+def build_report(problem: PlacementProblem, assignment: Assignment, *, lang: str = "en",
+                 mode: str = "walk") -> dict[str, Any]:
+    """Everything the command and the page show for one result (JSON-ready; ids only, no personal data)."""
+    unit_of = np.asarray(assignment.unit_of, dtype=int)
+    offers, unplaced = [], []
+    for i, child in enumerate(problem.children):
+        if unit_of[i] >= 0:
+            basis, params = offer_basis(problem, unit_of, i)
+            offers.append({"child_id": child.child_id, "unit_id": problem.units[unit_of[i]].unit_id,
+                           "travel_time_s": round(float(problem.travel_time_s[i, unit_of[i]]), 1),
+                           "seat_weight": round(float(problem.weights[i]), 4), "basis": basis,
+                           "reason": offer_text(basis, params, lang, mode)})
+        else:
+            rule = unplaced_reason(problem, i)
+            unplaced.append({"child_id": child.child_id, "rule": rule,
+                             "reason": unplaced_text(problem, i, rule, lang)})
+    occupancy = []
+    for j, unit in enumerate(problem.units):
+        here = unit_of == j
+        occupancy.append({"unit_id": unit.unit_id, "children": int(here.sum()),
+                          "used_seats": round(float(problem.weights[here].sum()), 2),
+                          "capacity_seats": round(float(problem.seats[j]), 2),
+                          "total_seats": unit.capacity_seats})
+    envy = [{"child_id": problem.children[i].child_id, "unit_id": problem.units[j].unit_id,
+             "displaced": [problem.children[k].child_id for k in displaced]}
+            for i, j, displaced in justified_envy(problem, unit_of, preference_lists(problem))]
+    by_area: dict[str, list[int]] = {}
+    by_language: dict[str, list[int]] = {}
+    for i, child in enumerate(problem.children):
+        by_area.setdefault(problem.catchment_units[i] or "-", []).append(i)
+        by_language.setdefault(child.language, []).append(i)
+    return {
+        "method": assignment.method, "status": assignment.status,
+        "offers": offers, "unplaced": unplaced, "occupancy": occupancy,
+        "objective": dict(assignment.objective, weights=list(assignment.weights), regime=assignment.regime)
+        if assignment.weights else dict(assignment.objective),
+        "justified_envy": envy,
+        "travel_time_by_area": _distribution(by_area, unit_of, problem, "area"),
+        "travel_time_by_language": _distribution(by_language, unit_of, problem, "language"),
+    }
+
+
+def offers_to_csv(report: dict[str, Any]) -> str:
+    """Offers and unplaced children as CSV text (child_id,unit_id,travel_time_s,reason) for download."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["child_id", "unit_id", "travel_time_s", "reason"])
+    for offer in report["offers"]:
+        writer.writerow([offer["child_id"], offer["unit_id"], offer["travel_time_s"], offer["reason"]])
+    for row in report["unplaced"]:
+        writer.writerow([row["child_id"], "", "", row["reason"]])
+    return out.getvalue()
+
+
+def evaka_csv(report: dict[str, Any]) -> str:
+    """eVaka-style import file: ``lapsen_id;esiopetusyksikon_id``, one line per offer."""
+    lines = ["lapsen_id;esiopetusyksikon_id"]
+    lines += [f"{offer['child_id']};{offer['unit_id']}" for offer in report["offers"]]
+    return "\n".join(lines) + "\n"

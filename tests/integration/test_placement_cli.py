@@ -1,0 +1,63 @@
+"""``python -m planner offers`` on the embedded default dataset with the example children files."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from planner.cli import main
+
+
+def run(capsys, *argv):
+    code = main(["offers", *argv])
+    captured = capsys.readouterr()
+    return code, captured
+
+
+@pytest.fixture(scope="module")
+def dataset_ready():
+    from planner.datasets import load_dataset
+
+    try:
+        return load_dataset(None)
+    except Exception as error:  # pragma: no cover - building needs the bundled OSM extract
+        pytest.skip(f"default dataset not available: {error}")
+
+
+def test_offers_command_places_children_and_writes_evaka_only_when_asked(dataset_ready, repo_root, tmp_path,
+                                                                          capsys):
+    target = tmp_path / "evaka.csv"
+    code, out = run(capsys, "--children", str(repo_root / "docs/examples/children-small.csv"),
+                    "--evaka-csv", str(target), "--lang", "sv")
+    assert code == 0, out.err
+    result = json.loads(out.out)
+    for key in ("offers", "unplaced", "occupancy", "objective"):
+        assert key in result
+    assert {"child_id", "unit_id", "travel_time_s", "reason"} <= set(result["offers"][0])
+    assert {"unit_id", "used_seats", "capacity_seats"} <= set(result["occupancy"][0])
+    assert len(result["offers"]) + len(result["unplaced"]) == 10
+    for row in result["occupancy"]:
+        assert row["used_seats"] <= row["capacity_seats"] + 1e-9
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "lapsen_id;esiopetusyksikon_id" and len(lines) == 1 + len(result["offers"])
+    assert list(tmp_path.iterdir()) == [target]
+
+
+def test_offers_with_preferences_use_deferred_acceptance(dataset_ready, repo_root, capsys):
+    code, out = run(capsys, "--children", str(repo_root / "docs/examples/children-preferences.csv"))
+    assert code == 0, out.err
+    result = json.loads(out.out)
+    assert result["method"] == "deferred-acceptance" and result["justified_envy"] == []
+
+
+def test_bad_rows_are_reported_and_good_rows_placed(dataset_ready, repo_root, capsys):
+    code, out = run(capsys, "--children", str(repo_root / "docs/examples/children-bad-rows.csv"))
+    assert code == 0, out.err
+    result = json.loads(out.out)
+    assert "children row 3 birth_date" in {p["field"] for p in result["problems"]}
+    assert len(result["offers"]) + len(result["unplaced"]) == 2
+
+
+def test_missing_children_file_exits_2(dataset_ready, capsys, tmp_path):
+    code, out = run(capsys, "--children", str(tmp_path / "none.csv"))
+    assert code == 2 and "children" in out.err
