@@ -142,6 +142,9 @@ def _scenario_inputs() -> None:
     st.session_state[ui.FAMILY_KEY] = updated
 
 
+MISSING_HINTS = ("part_time", "private")  # scenarios that need one of the inputs above
+
+
 def _net_chart(usable: list[dict[str, Any]]) -> None:
     """Horizontal bars of the net € / month per scenario; the scenario names are never cut."""
     import altair as alt
@@ -179,8 +182,9 @@ def _compare(result: dict[str, Any]) -> None:
         st.table(table, hide_index=True)
     for s in scenarios:
         if s not in usable:
-            st.caption(ui.t("costs.scenario_missing", title=s.get("title") or s.get("name"),
-                            reasons="; ".join(s.get("reasons") or [])))
+            reasons = (ui.t(f"costs.missing.{s['name']}") if s.get("name") in MISSING_HINTS
+                       else "; ".join(s.get("reasons") or []))
+            st.caption(ui.t("costs.scenario_missing", title=s.get("title") or s.get("name"), reasons=reasons))
     st.caption(ui.t("costs.compare_note"))
 
 
