@@ -142,7 +142,8 @@ def _scenario_inputs() -> None:
     st.session_state[ui.FAMILY_KEY] = updated
 
 
-MISSING_HINTS = ("part_time", "private")  # scenarios that need one of the inputs above
+# scenario -> the family field it needs from the inputs above (hint shown while it is not given)
+MISSING_HINTS = {"part_time": "part_time_hours", "private": "private_fee_eur"}
 
 
 def _net_chart(usable: list[dict[str, Any]]) -> None:
@@ -182,7 +183,8 @@ def _compare(result: dict[str, Any]) -> None:
         st.table(table, hide_index=True)
     for s in scenarios:
         if s not in usable:
-            reasons = (ui.t(f"costs.missing.{s['name']}") if s.get("name") in MISSING_HINTS
+            missing = MISSING_HINTS.get(s.get("name"))
+            reasons = (ui.t(f"costs.missing.{s['name']}") if missing and not ui.family().get(missing)
                        else "; ".join(s.get("reasons") or []))
             st.caption(ui.t("costs.scenario_missing", title=s.get("title") or s.get("name"), reasons=reasons))
     st.caption(ui.t("costs.compare_note"))
