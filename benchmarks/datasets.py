@@ -1,6 +1,6 @@
 """Timings of the dataset parts (prints figures; never part of the test run).
 
-    .venv/bin/python benchmarks/bench_datasets.py [--tampere]
+    .venv/bin/python benchmarks/datasets.py [--tampere]
 
 Builds into a temporary PLANNER_DATA_DIR: the default dataset, then (with --tampere and the shared
 real data present) the Tampere extract with its GTFS feed.

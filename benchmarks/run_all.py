@@ -1,0 +1,44 @@
+"""Run every benchmark script in turn and print their figures (on demand; never part of the tests).
+
+    .venv/bin/python benchmarks/run_all.py [--quick]
+
+Each script also runs on its own; see its docstring. Figures depend on the machine and its load:
+the README quotes a run on an idle 2-core machine.
+"""
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SCRIPTS = [
+    ("money", ["money.py"]),
+    ("datasets", ["datasets.py"]),
+    ("routing (incl. transit one-to-all and the SYNTHETIC 250,000-node grid)", ["routing.py"]),
+    ("transit", ["transit.py"]),
+    ("app (ranking for a family, page reruns)", ["app.py"]),
+    ("siting (what-if, optimiser 200 candidates x 2,000 demand points)", ["siting.py"]),
+    ("placement (5,000 children x 300 units)", ["placement.py"]),
+]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="pass --quick to routing.py")
+    args = parser.parse_args()
+    failures = 0
+    for title, command in SCRIPTS:
+        extra = ["--quick"] if args.quick and command[0] == "routing.py" else []
+        print(f"\n######## {title}", flush=True)
+        start = time.perf_counter()
+        code = subprocess.call([sys.executable, str(HERE / command[0]), *command[1:], *extra])
+        print(f"######## {title}: exit {code}, {time.perf_counter() - start:.1f} s", flush=True)
+        failures += code != 0
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
