@@ -1,78 +1,23 @@
-"""Glue between the Planner page and ``planner.siting`` (no Streamlit here, so it is unit-testable).
+"""Presentation for the Planner page (no Streamlit here, so it is unit-testable).
 
-Only wiring and display formatting: the metrics come from ``planner.siting.scenario.evaluate`` /
-``run_what_if`` and the site choice from ``planner.siting.optimiser.SiteModel``. Candidate sets
-(a regular grid over the street network, typed points, the demand points standing for residential
-buildings) are built here because the page needs them before any ``site`` command exists in-process.
+Only display formatting (tables with translated headers, labels, the optimiser's result as plain
+values for the session) and the form → scenario change mapping. Everything else is ``planner.siting``:
+inputs and travel times (``scenario.SitingInputs``), metrics (``scenario.evaluate`` / ``run_what_if``),
+candidates (``candidates.candidates_for``) and the site choice (``sites.optimise_sites``).
 Times are seconds, distances metres, seats coefficient-weighted.
 """
 from __future__ import annotations
 
-import csv
-import io
 import math
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
 from typing import Any, Sequence
 
-import numpy as np
 import pandas as pd
 
-from planner.errors import InputError, ProblemCollector
 from planner.i18n import translate
+from planner.siting.candidates import MAX_BUILDING_CANDIDATES, SOURCES as CANDIDATE_SOURCES  # noqa: F401
 from planner.units import Unit
 
 MODES: tuple[str, ...] = ("walk", "bike", "car", "transit")
-CANDIDATE_SOURCES: tuple[str, ...] = ("grid", "points", "buildings")
-METRES_PER_DEGREE_LAT = 111_320.0
-MAX_CANDIDATES = 150
-MAX_BUILDING_CANDIDATES = 40   # p-median solve time grows fast with candidates (about 15 s at 40)
-GRID_SNAP_M = 150.0
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A possible new site: id, WGS84 position, capacity in seats (None = the default capacity)."""
-
-    candidate_id: str
-    lat: float
-    lon: float
-    capacity_seats: float | None = None
-
-
-# --------------------------------------------------------------------------- inputs
-
-
-def next_weekday_at(today: date, clock: time) -> datetime:
-    """The next Tuesday–Thursday (a typical weekday timetable) at ``clock``, from ``today`` on."""
-    day = today
-    while day.weekday() not in (1, 2, 3):
-        day += timedelta(days=1)
-    return datetime.combine(day, clock)
-
-
-def siting_inputs(dataset: Any, mode: str, *, arrive_by: datetime | None = None) -> Any:
-    """``SitingInputs`` of a dataset for one mode. Street modes use the dataset's engine; ``transit``
-    uses its timetable router: door-to-door time arriving by ``arrive_by`` (default the next weekday
-    08:30), one reverse search per unit location. No personal data is involved."""
-    import dataclasses
-
-    from planner.siting.scenario import SitingInputs, TravelTimes
-
-    if mode != "transit":
-        return SitingInputs.from_dataset(dataset, modes=(mode,))
-    router = dataset.transit()
-    if router is None:
-        raise InputError.single("mode", mode, "walk, bike or car: this dataset has no public transport timetable")
-    arrive = arrive_by or next_weekday_at(date.today(), time(8, 30))
-    base = SitingInputs.from_dataset(dataset, modes=("walk",))
-
-    def compute(points: np.ndarray, locations: np.ndarray) -> np.ndarray:
-        columns = [np.asarray(router.many_to_one(points, (float(lat), float(lon)), arrive, on_outside="none"),
-                              dtype=float) for lat, lon in locations]
-        return np.column_stack(columns) if columns else np.zeros((len(points), 0))
-
-    return dataclasses.replace(base, times={"transit": TravelTimes(base.points, compute)})
 
 
 # --------------------------------------------------------------------------- labels and tables
@@ -237,139 +182,25 @@ def resolve_change(change: dict[str, Any], addresses: Any) -> dict[str, Any]:
     return change
 
 
-# --------------------------------------------------------------------------- candidates
-
-
-def parse_points(text: str) -> list[Candidate]:
-    """Candidate points from text: ``lat,lon[,capacity_seats]`` per line, or a CSV with the header
-    ``id,lat,lon[,capacity_seats]``. Every bad line is one problem naming ``points line N``."""
-    lines = [line for line in (text or "").splitlines() if line.strip()]
-    if not lines:
-        raise InputError.single("points", "", "one point per line as lat,lon[,capacity_seats]")
-    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
-    rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
-    header = [h.strip().lower() for h in rows[0]]
-    has_header = "lat" in header and "lon" in header
-    problems = ProblemCollector()
-    points: list[Candidate] = []
-    start = 1 if has_header else 0
-    for number, cells in enumerate(rows[start:], start=start + 1):
-        cells = [c.strip() for c in cells]
-        if has_header:
-            record = dict(zip(header, cells))
-            ident = record.get("id") or f"P{len(points) + 1}"
-            lat_text, lon_text = record.get("lat", ""), record.get("lon", "")
-            cap_text = record.get("capacity_seats", "")
-        else:
-            ident = f"P{len(points) + 1}"
-            lat_text, lon_text = (cells + ["", ""])[:2]
-            cap_text = cells[2] if len(cells) > 2 else ""
-        try:
-            lat, lon = float(lat_text.replace(",", ".")), float(lon_text.replace(",", "."))
-            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-                raise ValueError
-        except ValueError:
-            problems.add(f"points line {number}", delimiter.join(cells),
-                         "lat,lon in WGS84 degrees, e.g. 60.1699,24.9384")
-            continue
-        capacity = None
-        if cap_text:
-            try:
-                capacity = float(cap_text.replace(",", "."))
-                if capacity < 0 or not math.isfinite(capacity):
-                    raise ValueError
-            except ValueError:
-                problems.add(f"points line {number}", cap_text, "capacity in seats, 0 or more")
-                continue
-        points.append(Candidate(str(ident), lat, lon, capacity))
-    problems.raise_if_any()
-    if len(points) > MAX_CANDIDATES:
-        raise InputError.single("points", len(points), f"at most {MAX_CANDIDATES} candidate points")
-    return points
-
-
-def grid_candidates(graph: Any, spacing_m: float) -> list[Candidate]:
-    """A square grid (``spacing_m`` apart) over the street network, keeping points within
-    ``GRID_SNAP_M`` of a street node; ``G1``, ``G2`` … Raises InputError when the grid is too dense."""
-    from scipy.spatial import cKDTree
-
-    if not (spacing_m and spacing_m >= 50):
-        raise InputError.single("grid_spacing_m", spacing_m, "a grid spacing of 50 m or more")
-    lat = np.asarray(graph.lat, dtype=float)
-    lon = np.asarray(graph.lon, dtype=float)
-    lat0 = float(lat.mean())
-    kx = METRES_PER_DEGREE_LAT * math.cos(math.radians(lat0))
-    x, y = (lon - lon.min()) * kx, (lat - lat.min()) * METRES_PER_DEGREE_LAT
-    xs, ys = _centres(float(x.max()), spacing_m), _centres(float(y.max()), spacing_m)
-    gx, gy = np.meshgrid(xs, ys)
-    gx, gy = gx.ravel(), gy.ravel()
-    distance, _ = cKDTree(np.column_stack([x, y])).query(np.column_stack([gx, gy]))
-    keep = distance <= GRID_SNAP_M
-    if int(keep.sum()) > MAX_CANDIDATES:
-        raise InputError.single("grid_spacing_m", spacing_m,
-                                f"a wider spacing: this one gives {int(keep.sum())} points, at most "
-                                f"{MAX_CANDIDATES} are allowed")
-    return [Candidate(f"G{n}", float(lat.min() + py / METRES_PER_DEGREE_LAT), float(lon.min() + px / kx))
-            for n, (px, py) in enumerate(zip(gx[keep], gy[keep]), start=1)]
-
-
-def _centres(extent_m: float, spacing_m: float) -> np.ndarray:
-    """Cell centres ``spacing_m`` apart covering ``[0, extent_m]``, centred on it (at least one)."""
-    count = max(1, math.ceil(extent_m / spacing_m))
-    start = (extent_m - (count - 1) * spacing_m) / 2.0
-    return start + spacing_m * np.arange(count)
-
-
-def building_candidates(demand: pd.DataFrame, limit: int = MAX_BUILDING_CANDIDATES) -> list[Candidate]:
-    """The demand points (cells of residential buildings) as candidates ``B1``, ``B2`` …, the
-    ``limit`` with most children first."""
-    children = demand[["age_0_2", "age_3_5", "age_6"]].sum(axis=1).to_numpy(float)
-    order = np.argsort(-children, kind="stable")[:limit]
-    return [Candidate(f"B{n}", float(demand.at[int(i), "lat"]), float(demand.at[int(i), "lon"]))
-            for n, i in enumerate(sorted(order.tolist()), start=1)]
-
-
 # --------------------------------------------------------------------------- optimiser
 
 
-def run_optimiser(inputs: Any, units: Sequence[Unit], candidates: Sequence[Candidate], *, k: int,
-                  objective: str, mode: str, max_minutes: float, candidate_capacity: float | None,
-                  lang: str) -> dict[str, Any]:
-    """Choose ``k`` of ``candidates`` with the existing ``units`` kept (``planner.siting.optimiser``).
+def optimiser_summary(outcome: Any) -> dict[str, Any]:
+    """The optimiser's outcome (``planner.siting.sites.SiteOutcome``) as plain values for the session:
+    ``chosen`` rows (rank, id, lat, lon, capacity_seats, assigned_seats), ``before``/``after`` metrics,
+    ``explanation``, ``status``, ``model``, ``candidates`` (how many were offered)."""
+    return {"chosen": [dict(row) for row in outcome.chosen], "before": dict(outcome.before),
+            "after": dict(outcome.after), "explanation": outcome.explanation, "status": outcome.status,
+            "model": outcome.model, "candidates": len(outcome.candidates)}
 
-    Returns ``chosen`` (rows with id, lat, lon, capacity, seats served), ``before``/``after`` metrics,
-    ``explanation``, ``status``, ``model``. Capacities in seats; None/0 capacity of a unit = no limit.
-    InfeasibleError and InputError propagate (their messages carry the numbers).
-    """
-    from planner.siting.optimiser import SiteModel
 
-    if not candidates:
-        raise InputError.single("candidates", 0, "at least one candidate site")
-    problems = ProblemCollector()
-    if not isinstance(k, int) or k < 0:
-        problems.add("k", k, "a whole number of new sites, 0 or more")
-    if not (max_minutes and max_minutes > 0):
-        problems.add("max_minutes", max_minutes, "minutes above 0")
-    problems.raise_if_any()
-    sites = [Unit(unit_id=c.candidate_id, name=c.candidate_id, lat=c.lat, lon=c.lon) for c in candidates]
-    cost = inputs.times[mode].matrix(list(units) + sites)
-    existing = np.array([u.seats if u.seats is not None else np.inf for u in units], dtype=float)
-    default = float(candidate_capacity) if candidate_capacity else np.inf
-    cand_cap = np.array([c.capacity_seats if c.capacity_seats is not None else default for c in candidates],
-                        dtype=float)
-    model = SiteModel.from_cost_matrix(cost, inputs.seats, existing, cand_cap, int(k), objective,
-                                       float(max_minutes) * 60.0)
-    result = model.solve(lang=lang)
-    served = np.asarray(result.assignment.sum(axis=0)).ravel()
-    chosen = []
-    for rank, j in enumerate(result.chosen, start=1):
-        c = candidates[j]
-        capacity = cand_cap[j]
-        chosen.append({"rank": rank, "id": c.candidate_id, "lat": c.lat, "lon": c.lon,
-                       "capacity_seats": None if not math.isfinite(capacity) else float(capacity),
-                       "served_seats": float(served[len(units) + j])})
-    return {"chosen": chosen, "before": result.before, "after": result.after, "explanation": result.explanation,
-            "status": result.status, "model": result.details.get("model", ""), "objective": result.objective}
+def chosen_table(result: dict[str, Any], lang: str) -> pd.DataFrame:
+    """The chosen sites (N1, N2 …) with translated headers; capacity None = no limit."""
+    tr = lambda key: translate(f"app_planner.col.{key}", lang)  # noqa: E731
+    return pd.DataFrame([{tr("rank"): f"N{row['rank']}", tr("candidate"): row["id"], tr("lat"): round(row["lat"], 5),
+                          tr("lon"): round(row["lon"], 5), tr("capacity_seats"): row["capacity_seats"],
+                          tr("served_seats"): round(row["assigned_seats"], 1)} for row in result["chosen"]],
+                        columns=[tr(c) for c in ("rank", "candidate", "lat", "lon", "capacity_seats", "served_seats")])
 
 
 def optimiser_metrics_table(result: dict[str, Any], lang: str) -> pd.DataFrame:

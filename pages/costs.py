@@ -54,7 +54,7 @@ def _fees(result: dict[str, Any]) -> None:
     col2.metric(ui.t("costs.family_size"), result.get("family_size"))
     income = result.get("income_eur")
     col3.metric(ui.t("costs.income"), ui.fmt_eur(income) if income is not None else ui.t("costs.not_reported"))
-    st.caption(ui.t("costs.fee_basis", percent=result.get("fee_percent", "–"),
+    st.caption(ui.t("costs.fee_basis", percent=ui.fmt_decimal(result.get("fee_percent")),
                     threshold=ui.fmt_eur(result.get("threshold_eur")),
                     max_fee=ui.fmt_eur(result.get("max_fee_eur")), min_fee=ui.fmt_eur(result.get("min_fee_eur"))))
     rows = []
@@ -64,7 +64,7 @@ def _fees(result: dict[str, Any]) -> None:
             ui.t("costs.col.care"): ui.t(f"care.{child['care']}") if child.get("care") in CARE_KEYS else
             child.get("care"),
             ui.t("costs.col.sibling_rank"): child.get("sibling_rank") if child.get("sibling_rank") else "–",
-            ui.t("costs.col.coefficient"): child.get("coefficient"),
+            ui.t("costs.col.coefficient"): ui.fmt_decimal(child.get("coefficient"), 4),
             ui.t("costs.col.fee"): ui.fmt_eur(child.get("monthly_fee_eur")),
             ui.t("costs.col.provisional"): ui.t("costs.yes") if child.get("provisional") else ui.t("costs.no"),
         })
@@ -154,7 +154,7 @@ def _net_chart(usable: list[dict[str, Any]]) -> None:
     data = pd.DataFrame({"scenario": [s.get("title") or s.get("name") for s in usable],
                          "net": [float(s["net_eur"]) for s in usable]})
     chart = alt.Chart(data).mark_bar().encode(
-        x=alt.X("net:Q", title=net),
+        x=alt.X("net:Q", title=net, axis=alt.Axis(format="d")),  # no English thousands commas
         y=alt.Y("scenario:N", title=None, sort=None, axis=alt.Axis(labelLimit=0)),
         tooltip=[alt.Tooltip("scenario:N", title=ui.t("costs.col.scenario")),
                  alt.Tooltip("net:Q", title=net, format=",.2f")],
@@ -190,6 +190,11 @@ def _compare(result: dict[str, Any]) -> None:
     st.caption(ui.t("costs.compare_note"))
 
 
+def _number(value: Any) -> float:
+    """A euro amount for a chart; unknown (None) becomes NaN so the line has a gap there."""
+    return float("nan") if value is None else float(value)
+
+
 def _timeline(result: dict[str, Any]) -> None:
     st.subheader(ui.t("costs.timeline"))
     months = result.get("rows", [])
@@ -199,8 +204,8 @@ def _timeline(result: dict[str, Any]) -> None:
     rows = []
     fees_col, allowances_col = ui.t("costs.col.fees"), ui.t("costs.col.allowances")
     chart = pd.DataFrame({
-        fees_col: [float(m.get("total_monthly_fee_eur") or 0) for m in months],
-        allowances_col: [float(m.get("allowances_eur") or 0) for m in months],
+        fees_col: [_number(m.get("total_monthly_fee_eur")) for m in months],
+        allowances_col: [_number(m.get("allowances_eur")) for m in months],  # unknown = gap, not 0
     }, index=pd.Index([str(m.get("month", "")) for m in months], name=ui.t("costs.col.month")))
     for month in months:
         row: dict[str, Any] = {ui.t("costs.col.month"): str(month.get("month", ""))}

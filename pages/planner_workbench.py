@@ -1,6 +1,7 @@
 """Planner page (municipality planners): the baseline, what-if scenarios and the site optimiser.
 
-Reads widgets, calls ``planner.siting`` (through ``pages._workbench_core``) and renders. Only the
+Reads widgets, calls ``planner.siting`` (inputs, metrics, candidates, the site optimiser) and renders;
+``pages._workbench_core`` formats tables and maps the form to scenario changes. Only the
 dataset and its travel-time cache are cached (``st.cache_resource``); scenarios and results live in
 ``st.session_state``. Maps are drawn offline (``pages.maps``); every marker carries a text label.
 """
@@ -42,6 +43,13 @@ def _labels(prefix: str, language: str | None = None):
     return lambda code: translate(f"app_planner.{prefix}.{code}", language)
 
 
+def _problem_text(problem: Any) -> str:
+    """A problem in the chosen language (its fix text translated when it names an i18n key)."""
+    import dataclasses
+
+    return ui.problem_text(dataclasses.replace(problem, expected=problem.expected_in(ui.lang())))
+
+
 def _init() -> None:
     ui.init_state()
     defaults = {SCENARIO_KEY: {"format": "planner-scenario", "version": 1, "name": "scenario",
@@ -56,7 +64,9 @@ def _init() -> None:
 @st.cache_resource(show_spinner=False)
 def _inputs(dataset_name: str | None, mode: str, _dataset: Any):
     """Demand points, catchments and the travel-time cache of one dataset and mode (no personal data)."""
-    return core.siting_inputs(_dataset, mode)
+    from planner.siting.scenario import SitingInputs
+
+    return SitingInputs.from_dataset(_dataset, modes=(mode,))
 
 
 def _scenario():
@@ -109,7 +119,7 @@ def _by_short_field(error: InputError) -> dict[str, list[str]]:
         field = problem.field.rsplit(".", 1)[-1] if "." in problem.field else problem.field
         if field.startswith("changes["):
             field = "unit_id"
-        grouped.setdefault(field, []).append(ui.problem_text(problem))
+        grouped.setdefault(field, []).append(_problem_text(problem))
     return grouped
 
 
@@ -145,24 +155,22 @@ def _load_uploaded() -> None:
         st.session_state[SCENARIO_KEY] = Scenario.from_dict(data).to_dict()
         st.session_state[PROBLEMS_KEY] = {}
     except InputError as error:
-        st.session_state[PROBLEMS_KEY] = {"upload": [f"{p.field}: {ui.problem_text(p)}" for p in error.problems]}
+        st.session_state[PROBLEMS_KEY] = {"upload": [f"{p.field}: {_problem_text(p)}" for p in error.problems]}
 
 
 def _run_optimiser(inputs: Any, units: list, mode: str, max_minutes: float) -> None:
+    from planner.siting.candidates import candidates_for
+    from planner.siting.sites import optimise_sites
+
     state = st.session_state
-    source = state["wb.cand_source"]
     try:
-        if source == "grid":
-            graph = ui.dataset().graph("walk" if mode == "transit" else mode)
-            candidates = core.grid_candidates(graph, float(state["wb.grid_m"]))
-        elif source == "points":
-            candidates = core.parse_points(state.get("wb.points", ""))
-        else:
-            candidates = core.building_candidates(inputs.demand)
-        result = core.run_optimiser(inputs, units, candidates, k=int(state["wb.k"]),
-                                    objective=state["wb.objective"], mode=mode, max_minutes=max_minutes,
-                                    candidate_capacity=state.get("wb.cand_capacity") or None, lang=ui.lang())
-        result["candidates"] = len(candidates)
+        candidates = candidates_for(state["wb.cand_source"], ui.dataset(), mode=mode,
+                                    spacing_m=float(state.get("wb.grid_m") or 0.0),
+                                    text=state.get("wb.points", "") or "", demand=inputs.demand)
+        outcome = optimise_sites(inputs, units, candidates, k=int(state["wb.k"]), objective=state["wb.objective"],
+                                 mode=mode, max_minutes=max_minutes,
+                                 candidate_capacity=state.get("wb.cand_capacity") or None, lang=ui.lang())
+        result = core.optimiser_summary(outcome)
         result["settings"] = t("opt.settings", mode=translate(f"app_planner.mode_name.{mode}", ui.lang()),
                                minutes=f"{max_minutes:g}", k=int(state["wb.k"]),
                                objective=translate(f"app_planner.opt.objective_name.{state['wb.objective']}",
@@ -171,7 +179,7 @@ def _run_optimiser(inputs: Any, units: list, mode: str, max_minutes: float) -> N
     except InfeasibleError as error:
         state[OPT_KEY] = {"infeasible": str(error)}
     except InputError as error:
-        state[OPT_KEY] = {"input": [f"{p.field}: {ui.problem_text(p)}" for p in error.problems]}
+        state[OPT_KEY] = {"input": [f"{p.field}: {_problem_text(p)}" for p in error.problems]}
 
 
 # --------------------------------------------------------------------------- rendering helpers
@@ -401,11 +409,7 @@ def _optimiser(inputs: Any, units: list, mode: str, minutes: float) -> None:
     st.success(result["explanation"])
     st.caption(result["settings"] + " " +
                t("opt.status", status=result["status"], model=result["model"], candidates=result["candidates"]))
-    tr = lambda key: translate(f"app_planner.col.{key}", ui.lang())  # noqa: E731
-    st.dataframe([{tr("rank"): f"N{row['rank']}", tr("candidate"): row["id"], tr("lat"): round(row["lat"], 5),
-                   tr("lon"): round(row["lon"], 5), tr("capacity_seats"): row["capacity_seats"],
-                   tr("served_seats"): round(row["served_seats"], 1)} for row in result["chosen"]],
-                 hide_index=True, width="stretch")
+    st.dataframe(core.chosen_table(result, ui.lang()), hide_index=True, width="stretch")
     st.dataframe(core.optimiser_metrics_table(result, ui.lang()), hide_index=True, width="stretch")
     points = _unit_points(units) + [{"lat": row["lat"], "lon": row["lon"], "label": f"N{row['rank']}",
                                      "tooltip": t("opt.new_site", rank=row["rank"], id=row["id"]),

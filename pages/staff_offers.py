@@ -2,7 +2,8 @@
 
 Children's data is processed in memory only: never written to disk, logs or caches. Only the dataset
 (and its routing engines) is cached; the round's result lives in ``st.session_state`` and is dropped
-with the session or with the "forget" button.
+with the session or with the "forget" button. Every reason, table and download comes from
+``planner.placement`` (through ``pages/_staff_core.py``); this page reads widgets and renders.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from planner.i18n import translate  # noqa: E402
 RESULT_KEY = "staff.result"       # the last round's result (children ids, units, times) – memory only
 PROBLEMS_KEY = "staff.problems"   # texts of the problems of the last run, shown under the input
 SOURCES = ("upload", "paste", "example")
+DEFAULT_EXAMPLE = "children-small.csv"
 
 
 def t(key: str, /, **params: Any) -> str:
@@ -59,7 +61,7 @@ def _source_bytes() -> bytes | str | None:
 
 
 def _run() -> None:
-    """Button callback: run the round and keep the result in session state only."""
+    """Button callback: run the round through ``planner.placement``; keep the result in session state only."""
     state = st.session_state
     state[RESULT_KEY] = None
     state[PROBLEMS_KEY] = []
@@ -67,17 +69,11 @@ def _run() -> None:
     if data is None:
         state[PROBLEMS_KEY] = [t("no_file")]
         return
-    language = ui.lang()
     try:
-        dataset = ui.dataset()
-        children = core.read_children_strict(data, addresses=dataset.addresses)
-        mode = state["staff.mode"]
-        units = list(dataset.units)
-        times_s = core.travel_times(dataset, mode, [[c.lat, c.lon] for c in children],
-                                    [[u.lat, u.lon] for u in units])
-        state[RESULT_KEY] = core.run_round(children, units, times_s, dataset.catchments,
-                                           method=state["staff.method"], mode=mode,
-                                           max_minutes=float(state["staff.max_minutes"]), lang=language)
+        state[RESULT_KEY] = core.place_from_dataset(
+            ui.dataset(), data, method=state["staff.method"], mode=state["staff.mode"],
+            max_minutes=float(state["staff.max_minutes"]), seed=int(state.get("staff.seed", 0) or 0),
+            lang=ui.lang())
     except InputError as error:
         state[PROBLEMS_KEY] = [f"{p.field}: {ui.problem_text(p)}" for p in error.problems]
     except (InfeasibleError, PlannerError) as error:
@@ -104,12 +100,13 @@ def _inputs() -> None:
     else:
         names = [p.name for p in core.example_files()]
         if names:
-            st.selectbox(t("example"), names, key="staff.example")
+            default = names.index(DEFAULT_EXAMPLE) if DEFAULT_EXAMPLE in names else 0
+            st.selectbox(t("example"), names, index=default, key="staff.example")
         else:
             st.info(t("no_example"))
     for text in st.session_state[PROBLEMS_KEY]:
         st.error(text, icon=":material/warning:")
-    cols = st.columns(3)
+    cols = st.columns([3, 2, 2, 1])
     with cols[0]:
         st.radio(t("method"), core.METHODS, key="staff.method", format_func=_labels("method_name"),
                  help=t("method_help"))
@@ -118,6 +115,9 @@ def _inputs() -> None:
     with cols[2]:
         st.number_input(t("max_minutes"), min_value=1.0, max_value=240.0, value=60.0, step=5.0,
                         key="staff.max_minutes", help=t("max_minutes_help"))
+    with cols[3]:
+        st.number_input(t("seed"), min_value=0, max_value=2**31 - 1, value=0, step=1, key="staff.seed",
+                        help=t("seed_help"))
     cols = st.columns(2)
     cols[0].button(t("run"), key="staff.run", type="primary", on_click=_run)
     cols[1].button(t("forget"), key="staff.forget", on_click=_forget)
@@ -129,45 +129,77 @@ def _table(rows: list[dict[str, Any]], columns: dict[str, str]) -> None:
                  hide_index=True, width="stretch")
 
 
+def _minutes(seconds: Any) -> float | None:
+    """Seconds shown as minutes with one decimal; None stays None."""
+    return None if seconds is None else round(float(seconds) / 60.0, 1)
+
+
+def _unit_names() -> dict[str, str]:
+    """Unit id -> name shown on the page, demo units marked ``(demo)``."""
+    names = {}
+    for unit in ui.dataset().units:
+        name = getattr(unit, "name", "") or unit.unit_id
+        names[unit.unit_id] = f"{name} ({t('demo')})" if getattr(unit, "demo", False) else name
+    return names
+
+
+def _distribution(rows: list[dict[str, Any]], group: str) -> None:
+    shown = [{"group": row[group], "children": row["children"], "placed": row["placed"],
+              **{f"{k}_min": _minutes(row[f"{k}_travel_time_s"]) for k in ("mean", "median", "p90", "max")}}
+             for row in rows]
+    _table(shown, {"group": "group", "children": "children", "placed": "placed", "mean_min": "mean_min",
+                   "median_min": "median_min", "p90_min": "p90_min", "max_min": "max_min"})
+
+
 def _results(result: dict[str, Any]) -> None:
+    """Render the planner's report as it is: tables, reasons and the two download files."""
     st.subheader(t("results"))
+    names = _unit_names()
     method = translate(f"app_staff.method_name.{result['method']}", ui.lang())
+    try:
+        status = t(f"status_name.{result['status']}")
+    except KeyError:  # a status the planner adds later is shown by its code
+        status = result["status"]
     st.success(t("summary", offers=len(result["offers"]), children=result["children"],
-                 unplaced=len(result["unplaced"]), method=method, status=result["status"]))
+                 unplaced=len(result["unplaced"]), method=method, status=status))
     cols = st.columns(2)
     cols[0].download_button(t("download_offers"), data=result["offers_csv"].encode("utf-8"),
                             file_name="offers.csv", mime="text/csv", key="staff.dl_offers")
     cols[1].download_button(t("download_evaka"), data=result["evaka_csv"].encode("utf-8"),
                             file_name="evaka-placements.csv", mime="text/csv", key="staff.dl_evaka")
     st.markdown("**" + t("offers", count=len(result["offers"])) + "**")
-    _table(result["offers"], {"child_id": "child_id", "unit_id": "unit_id", "unit": "unit",
-                              "travel_min": "travel_min", "seats": "seats", "reason": "reason"})
+    offers = [dict(o, unit=names.get(o["unit_id"], o["unit_id"]), travel_min=_minutes(o["travel_time_s"]))
+              for o in result["offers"]]
+    _table(offers, {"child_id": "child_id", "unit_id": "unit_id", "unit": "unit", "travel_min": "travel_min",
+                    "seat_weight": "seats", "reason": "reason"})
     st.markdown("**" + t("unplaced", count=len(result["unplaced"])) + "**")
     if result["unplaced"]:
-        _table(result["unplaced"], {"child_id": "child_id", "area": "area", "reason": "reason"})
+        _table(result["unplaced"], {"child_id": "child_id", "reason": "reason"})
     else:
         st.caption(t("all_placed"))
     st.markdown("**" + t("occupancy") + "**")
-    _table(result["occupancy"], {"unit_id": "unit_id", "unit": "unit", "children": "children",
-                                 "used_seats": "used_seats", "available_seats": "available_seats",
-                                 "use_percent": "use_percent"})
-    if any(row["capacity_estimated"] for row in result["occupancy"]):
+    occupancy = [dict(row, unit=names.get(row["unit_id"], row["unit_id"])) for row in result["occupancy"]]
+    _table(occupancy, {"unit_id": "unit_id", "unit": "unit", "children": "children", "used_seats": "used_seats",
+                       "capacity_seats": "available_seats", "use_percent": "use_percent"})
+    if any(getattr(u, "capacity_estimated", False) for u in ui.dataset().units):
         st.caption(t("capacity_estimated"))
-    st.markdown("**" + t("envy", count=len(result["envy"])) + "**")
+    envy = result["justified_envy"]
+    st.markdown("**" + t("envy", count=len(envy)) + "**")
     st.caption(t("envy_help"))
-    if result["envy"]:
-        _table(result["envy"], {"child_id": "child_id", "has": "has", "envies": "envies", "displaced": "displaced"})
+    if envy:
+        offered = {o["child_id"]: o["unit_id"] for o in result["offers"]}
+        _table([dict(row, has=offered.get(row["child_id"], "–"), displaced=", ".join(row["displaced"]) or "–")
+                for row in envy],
+               {"child_id": "child_id", "has": "has", "unit_id": "envies", "displaced": "displaced"})
     else:
         st.caption(t("no_envy"))
-    distribution = {"group": "group", "children": "children", "mean_min": "mean_min", "median_min": "median_min",
-                    "p90_min": "p90_min", "max_min": "max_min"}
     cols = st.columns(2)
     with cols[0]:
         st.markdown("**" + t("by_area") + "**")
-        _table(result["by_area"], distribution)
+        _distribution(result["travel_time_by_area"], "area")
     with cols[1]:
         st.markdown("**" + t("by_language") + "**")
-        _table(result["by_language"], distribution)
+        _distribution(result["travel_time_by_language"], "language")
     levels = result["objective"]
     st.caption(t("objective", placed=levels["placed"], catchment=levels["in_catchment"],
                  siblings=levels["siblings_together"], current=levels["current_unit_kept"],

@@ -335,6 +335,19 @@ def fmt_amount(value: Any) -> str:
     return text.replace(",", "\u202f").replace(".", ",")
 
 
+def fmt_decimal(value: Any, digits: int = 2) -> str:
+    """A plain number with at most ``digits`` decimals (trailing zeros dropped) and the language's
+    decimal mark: ``1.0`` -> ``1``, ``10.7`` -> ``10,7`` (fi/sv) or ``10.7`` (en)."""
+    if value is None or value == "":
+        return "–"
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    text = f"{number:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{number:.0f}"
+    return text if lang() == "en" else text.replace(".", ",")
+
+
 def fmt_minutes(seconds: Any) -> str:
     """Seconds as whole minutes for display; unreachable (None / inf) as a dash."""
     if seconds is None:

@@ -114,7 +114,7 @@ def _table(rows: list[dict[str, Any]]) -> None:
         ui.t("units.col.name"): _display_name(row),
         ui.t("units.col.score"): round(float(row["score"]), 2) if row.get("score") is not None else None,
         ui.t("units.col.fits"): _yes_no(row.get("fits")) + (
-            ": " + "; ".join(map(str, row.get("mismatches") or [])) if row.get("mismatches") else ""),
+            ": " + "; ".join(map(_mismatch, row.get("mismatches") or [])) if row.get("mismatches") else ""),
         ui.t("units.col.drop_off"): ui.fmt_minutes(row.get("drop_off_s")),
         ui.t("units.col.pick_up"): ui.fmt_minutes(row.get("pick_up_s")),
         ui.t("units.col.extra"): ui.fmt_minutes(row.get("extra_commute_s")),
@@ -130,6 +130,14 @@ def _table(rows: list[dict[str, Any]]) -> None:
         ui.t("units.col.free"): _free(row),
     } for row in rows])
     st.dataframe(table, hide_index=True, width="stretch")
+
+
+MISMATCHES = ("unreachable", "language", "age", "shift_care", "opening_hours")
+
+
+def _mismatch(code: Any) -> str:
+    """Why a unit does not fit the child, as words (the planner's codes are kept for others)."""
+    return ui.t(f"units.mismatch.{code}") if code in MISMATCHES else str(code)
 
 
 def _display_name(row: dict[str, Any]) -> str:
@@ -174,7 +182,7 @@ def _score_parts(row: dict[str, Any], result: dict[str, Any]) -> None:
     times = ui.t("units.times", drop_off_at=row.get("drop_off_at") or "–", pick_up_at=row.get("pick_up_at") or "–")
     st.caption(times)
     for mismatch in row.get("mismatches") or []:
-        st.warning(str(mismatch), icon=":material/warning:")
+        st.warning(_mismatch(mismatch), icon=":material/warning:")
 
 
 def _decimal(value: Any) -> str:

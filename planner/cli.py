@@ -107,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     offers.add_argument("--units", default=None, metavar="F")
     offers.add_argument("--method", choices=["optimal", "deferred-acceptance"], default=None,
                         help="default: deferred acceptance when preferences are given, else optimal")
-    offers.add_argument("--mode", choices=["walk", "bike", "car"], default="walk")
+    offers.add_argument("--mode", choices=["walk", "bike", "car", "transit"], default="walk")
     offers.add_argument("--max-minutes", type=float, default=60.0, dest="max_minutes",
                         help="longest acceptable trip from home to the unit (default 60)")
     offers.add_argument("--seed", type=int, default=0, help="seed of the random tie-break (default 0)")

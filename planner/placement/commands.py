@@ -6,8 +6,13 @@ The only file written is the eVaka import file, and only when ``--evaka-csv`` as
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
+import os
+import sys
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 
@@ -20,7 +25,8 @@ from planner.placement.rules import PlacementProblem, PlacementRules
 
 METHODS: tuple[str, ...] = ("optimal", "deferred-acceptance")
 
-__all__ = ["METHODS", "offers_command", "offers_to_csv", "evaka_csv", "plan_offers", "choose_method"]
+__all__ = ["METHODS", "offers_command", "offers_to_csv", "evaka_csv", "plan_offers", "choose_method",
+           "travel_inputs", "rules_for", "quiet_native_output", "next_school_morning"]
 
 
 def choose_method(children: Sequence[Child], method: str | None) -> str:
@@ -42,10 +48,88 @@ def plan_offers(children: Sequence[Child], units: Sequence[Any], travel_time_s: 
     return build_report(problem, assignment, lang=lang, mode=mode)
 
 
+def next_school_morning(today: date | None = None) -> datetime:
+    """07:30 on the next Tuesday, Wednesday or Thursday (today included): a typical daycare morning."""
+    day = today or date.today()
+    while day.weekday() not in (1, 2, 3):
+        day += timedelta(days=1)
+    return datetime.combine(day, time(7, 30))
+
+
+def travel_inputs(dataset: Any, children: Sequence[Child], units: Sequence[Any], mode: str = "walk", *,
+                  depart: datetime | None = None) -> tuple[np.ndarray, list[str | None]]:
+    """The (children × units) travel times in seconds (``inf`` unreachable or outside the network) and
+    each child's own catchment unit id, from the dataset.
+
+    ``walk``, ``bike``, ``car`` use the dataset's street engine; ``transit`` its timetable router, leaving
+    home at ``depart`` (default: :func:`next_school_morning`)."""
+    origins = [(c.lat, c.lon) for c in children]
+    destinations = [(u.lat, u.lon) for u in units]
+    if mode == "transit":
+        router = dataset.transit()
+        if router is None:
+            raise InputError.single("mode", mode, "walk, bike or car: this dataset has no public transport timetable")
+        depart = depart or next_school_morning()
+        rows = [np.asarray(router.one_to_many(origin, destinations, depart, on_outside="none"), dtype=float)
+                for origin in origins]
+        travel = np.vstack(rows) if rows else np.zeros((0, len(destinations)))
+    else:
+        engine = dataset.engine(mode)
+        travel = np.asarray(engine.matrix(origins, destinations, origins_field="children",
+                                          destinations_field="units", on_outside="none"), dtype=float)
+    catchments = dataset.catchments
+    catchment_units = [catchments.unit_for(c.lat, c.lon) if catchments is not None else None for c in children]
+    return travel.reshape(len(children), len(destinations)), catchment_units
+
+
+def rules_for(max_minutes: float | None = 60.0, seed: int | None = 0) -> PlacementRules:
+    """The default rules with the longest acceptable trip (minutes) and the tie-break seed set;
+    ``InputError`` naming ``--max-minutes`` when it is not a number of minutes above 0."""
+    minutes = 60.0 if max_minutes is None else max_minutes
+    try:
+        minutes = float(minutes)
+    except (TypeError, ValueError):
+        minutes = float("nan")
+    if not (minutes > 0) or minutes == float("inf"):
+        raise InputError.single("--max-minutes", max_minutes, "minutes above 0, e.g. 60")
+    return PlacementRules(max_travel_time_s=minutes * 60.0, seed=int(seed or 0))
+
+
+@contextlib.contextmanager
+def quiet_native_output() -> Iterator[None]:
+    """Silence what native code (the HiGHS solver's debug ``printf`` lines) writes to stdout and stderr
+    while the block runs; Python's own output before and after is kept. For the single-threaded CLI."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    try:
+        saved = [os.dup(1), os.dup(2)]
+    except OSError:  # no real file descriptors (embedded interpreter): nothing to silence
+        yield
+        return
+    libc = None
+    with contextlib.suppress(Exception):
+        libc = ctypes.CDLL(None)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        if libc is not None:
+            with contextlib.suppress(Exception):
+                libc.fflush(None)
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in (*saved, devnull):
+            os.close(fd)
+
+
 def offers_command(args: argparse.Namespace) -> dict[str, Any]:
     """Read the children (and optional units) file, place with the dataset's travel times, report."""
     from planner.datasets import load_dataset
 
+    rules = rules_for(getattr(args, "max_minutes", 60.0), getattr(args, "seed", 0))
     dataset = load_dataset(getattr(args, "dataset", None))
     lang = getattr(args, "lang", "en") or "en"
     mode = getattr(args, "mode", "walk") or "walk"
@@ -65,17 +149,13 @@ def offers_command(args: argparse.Namespace) -> dict[str, Any]:
         raise InputError(child_problems or [Problem("--children", args.children, "a children CSV with at least one row")])
     problems.extend(check_unit_ids(children, {u.unit_id for u in units}))
 
-    engine = dataset.engine(mode)
-    origins = [(c.lat, c.lon) for c in children]
-    destinations = [(u.lat, u.lon) for u in units]
-    travel = np.asarray(engine.matrix(origins, destinations, origins_field="children",
-                                      destinations_field="units", on_outside="none"), dtype=float)
-    catchments = dataset.catchments
-    catchment_units = [catchments.unit_for(c.lat, c.lon) for c in children]
-    report = plan_offers(children, units, travel, catchment_units, method=getattr(args, "method", None),
-                         lang=lang, mode=mode)
+    travel, catchment_units = travel_inputs(dataset, children, units, mode)
+    with quiet_native_output():
+        report = plan_offers(children, units, travel, catchment_units, method=getattr(args, "method", None),
+                             rules=rules, lang=lang, mode=mode)
     report["dataset"] = dataset.name
     report["mode"] = mode
+    report["rules"] = {"max_minutes": rules.max_travel_time_s / 60.0, "seed": rules.seed}
     report["problems"] = [p.to_dict() for p in problems]
     if getattr(args, "evaka_csv", None):  # the user's explicit export of the offers
         Path(args.evaka_csv).write_text(evaka_csv(report), encoding="utf-8")

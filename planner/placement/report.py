@@ -26,6 +26,10 @@ def _language_name(code: str, lang: str) -> str:
         return code
 
 
+def _mode_name(mode: str, lang: str) -> str:
+    return translate(f"placement.mode.{mode}", lang)
+
+
 def unplaced_reason(problem: PlacementProblem, i: int) -> str:
     """The hard rule that left child i without an offer: language, shift_care, age, distance or capacity.
 
@@ -67,7 +71,7 @@ def offer_basis(problem: PlacementProblem, unit_of: np.ndarray, i: int) -> tuple
 
 def offer_text(basis: str, params: dict, lang: str, mode: str) -> str:
     """The short explanation of an offer in ``lang``."""
-    return translate(f"placement.offer.{basis}", lang, mode=translate(f"placement.mode.{mode}", lang), **params)
+    return translate(f"placement.offer.{basis}", lang, mode=_mode_name(mode, lang), **params)
 
 
 def _stats(values: list[float]) -> dict[str, Any]:
@@ -110,10 +114,11 @@ def build_report(problem: PlacementProblem, assignment: Assignment, *, lang: str
     occupancy = []
     for j, unit in enumerate(problem.units):
         here = unit_of == j
+        used, available = float(problem.weights[here].sum()), float(problem.seats[j])
         occupancy.append({"unit_id": unit.unit_id, "children": int(here.sum()),
-                          "used_seats": round(float(problem.weights[here].sum()), 2),
-                          "capacity_seats": round(float(problem.seats[j]), 2),
-                          "total_seats": unit.capacity_seats})
+                          "used_seats": round(used, 2), "capacity_seats": round(available, 2),
+                          "total_seats": unit.capacity_seats,
+                          "use_percent": round(100.0 * used / available, 1) if available > 0 else None})
     envy = [{"child_id": problem.children[i].child_id, "unit_id": problem.units[j].unit_id,
              "displaced": [problem.children[k].child_id for k in displaced]}
             for i, j, displaced in justified_envy(problem, unit_of, preference_lists(problem))]
@@ -123,8 +128,8 @@ def build_report(problem: PlacementProblem, assignment: Assignment, *, lang: str
         by_area.setdefault(problem.catchment_units[i] or "-", []).append(i)
         by_language.setdefault(child.language, []).append(i)
     return {
-        "method": assignment.method, "status": assignment.status,
-        "offers": offers, "unplaced": unplaced, "occupancy": occupancy,
+        "method": assignment.method, "status": assignment.status, "mode": mode,
+        "children": len(problem.children), "offers": offers, "unplaced": unplaced, "occupancy": occupancy,
         "objective": dict(assignment.objective, weights=list(assignment.weights), regime=assignment.regime)
         if assignment.weights else dict(assignment.objective),
         "justified_envy": envy,

@@ -256,10 +256,19 @@ class TravelTimes:
     keyed by the rounded location, so unchanged units are never routed again.
     """
 
-    def __init__(self, points: np.ndarray, compute: Callable[[np.ndarray, np.ndarray], np.ndarray] | None):
+    def __init__(self, points: np.ndarray, compute: Callable[[np.ndarray, np.ndarray], np.ndarray] | None,
+                 *, locate: Callable[[np.ndarray], Sequence[bool]] | None = None):
         self.points = np.asarray(points, dtype=float).reshape(-1, 2)
         self._compute = compute
+        self._locate = locate          # locations (k, 2) -> True where a location is outside the network
         self._columns: dict[tuple[float, float], np.ndarray] = {}
+
+    def outside(self, locations: Sequence[tuple[float, float]]) -> np.ndarray:
+        """True for each (lat, lon) outside the routing network's area (all False when unknown)."""
+        points = np.asarray(locations, dtype=float).reshape(-1, 2)
+        if self._locate is None or len(points) == 0:
+            return np.zeros(len(points), dtype=bool)
+        return np.asarray(self._locate(points), dtype=bool)
 
     @staticmethod
     def key(lat: float, lon: float) -> tuple[float, float]:
@@ -274,7 +283,7 @@ class TravelTimes:
                 engine.snap_many([tuple(p) for p in locations], field="unit")
                 return np.asarray(engine.matrix(origins, locations, on_outside="none"), dtype=float)
             return np.asarray(engine.matrix(origins, locations), dtype=float)
-        return cls(points, compute)
+        return cls(points, compute, locate=_locator(engine))
 
     @classmethod
     def from_transit(cls, router: Any, points: np.ndarray, arrive_by: datetime) -> "TravelTimes":
@@ -283,7 +292,7 @@ class TravelTimes:
             return np.column_stack([np.asarray(router.many_to_one(origins, (float(a), float(b)), arrive_by,
                                                                   on_outside="none"), dtype=float)
                                     for a, b in locations])
-        return cls(points, compute)
+        return cls(points, compute, locate=_locator(getattr(router, "walk", None)))
 
     @classmethod
     def from_cost_matrix(cls, points: np.ndarray, units: Sequence[Unit], cost_s: np.ndarray,
@@ -311,6 +320,17 @@ class TravelTimes:
         if not keys:
             return np.zeros((self.points.shape[0], 0))
         return np.column_stack([self._columns[k] for k in keys])
+
+
+def _locator(engine: Any) -> Callable[[np.ndarray], list[bool]] | None:
+    """``locations -> outside?`` from an engine's ``snap_many`` (None when the engine cannot tell)."""
+    if engine is None or not hasattr(engine, "snap_many"):
+        return None
+
+    def locate(locations: np.ndarray) -> list[bool]:
+        snaps = engine.snap_many([tuple(p) for p in locations], field="location", on_outside="none")
+        return [snap is None for snap in snaps]
+    return locate
 
 
 def default_arrival(router: Any) -> datetime:

@@ -152,6 +152,12 @@ def test_units_page_lists_every_unit_in_the_ranking_order(app_factory):
     assert names == [u["name"] for u in expected["units"]]
     reasons = " ".join(_texts(at.markdown))
     assert expected["units"][0]["why"] in reasons
+    # a unit that does not fit says why in words, not the planner's code
+    fits = list(table[translate("app.units.col.fits", "en")])
+    for row, text in zip(expected["units"], fits):
+        for code in row["mismatches"]:
+            assert translate(f"app.units.mismatch.{code}", "en") in text and "_" not in text
+    assert "Demo: Demo" not in " ".join(table[translate("app.units.col.name", "en")])
     # the offline map: Leaflet from this app only, a rank label per unit, home and both work places
     spec = json.loads(at.get("component_instance")[0].proto.json_args)
     assert spec["js_links"] == ["/app/static/leaflet/leaflet.js"]

@@ -1,21 +1,16 @@
 """Planner page: baseline, what-if and optimiser through AppTest (every language) plus its glue.
 
 Expected values come from ``planner.siting`` called directly on the same dataset (the page must show
-the backend's numbers) and from small hand-worked inputs for the candidate helpers.
+the backend's numbers). Candidates, inputs and the optimiser are tested in ``tests/unit/siting``.
 """
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
-import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from planner.datasets import load_dataset
-
-from planner.errors import InputError
 from planner.i18n import translate
 
 REPO = Path(__file__).resolve().parents[2]
@@ -129,22 +124,32 @@ def test_adding_and_removing_a_unit(dataset):
     assert at.session_state["wb.scenario"]["changes"] == []
 
 
-def test_optimiser_explains_the_choice_and_infeasibility_with_numbers():
+def test_optimiser_shows_the_backend_choice_and_explains_infeasibility_with_numbers(dataset, inputs):
+    from planner.siting.candidates import candidates_for
+    from planner.siting.sites import optimise_sites
+
     at = _open("en")
     at.number_input(key="wb.grid_m").set_value(500.0)
     at.button(key="wb.opt_run").click().run()
     outcome = at.session_state["wb.optimiser"]["ok"]
     assert len(outcome["chosen"]) == 1 and outcome["chosen"][0]["id"].startswith("G")
     assert at.success[0].value == outcome["explanation"]
+    # the page shows exactly what planner.siting computes (the same call the `site` command makes)
+    expected = optimise_sites(inputs, list(dataset.units), candidates_for("grid", dataset, spacing_m=500.0),
+                              k=1, objective="p-median", mode="walk", max_minutes=10.0, lang="en")
+    assert [row["id"] for row in outcome["chosen"]] == [row["id"] for row in expected.chosen]
+    assert outcome["explanation"] == expected.explanation
+    assert outcome["after"]["mean_travel_s"] == pytest.approx(expected.after["mean_travel_s"])
+    chosen = next(f.value for f in at.dataframe if col("served_seats", "en") in f.value.columns)
+    assert list(chosen[col("rank", "en")]) == ["N1"]
+    assert list(chosen[col("served_seats", "en")]) == [round(expected.chosen[0]["assigned_seats"], 1)]
     # Close units (largest first) until the remaining seats + one 7-seat site fall short of demand:
     # the optimiser keeps the what-if's units, so the target becomes impossible.
-    dataset = load_dataset(None)
-    inputs_seats = float(core.siting_inputs(dataset, "walk").seats.sum())
     units = sorted(dataset.units, key=lambda u: -(u.seats or 0))
     remaining = sum(u.seats or 0 for u in units)
     closed = []
     for unit in units:
-        if remaining + 7 < inputs_seats:
+        if remaining + 7 < float(inputs.seats.sum()):
             break
         remaining -= unit.seats or 0
         closed.append({"action": "close", "unit_id": unit.unit_id})
@@ -157,28 +162,16 @@ def test_optimiser_explains_the_choice_and_infeasibility_with_numbers():
     assert at.error[0].value == translate("app_planner.opt.infeasible", "en", reason=message)
 
 
-def test_parse_points_text_and_csv():
-    points = core.parse_points("60.17,24.94\n60.18;24.95\n\n60.165,24.93,70\n".replace(";", ","))
-    assert [(p.candidate_id, p.lat, p.lon, p.capacity_seats) for p in points] == [
-        ("P1", 60.17, 24.94, None), ("P2", 60.18, 24.95, None), ("P3", 60.165, 24.93, 70.0)]
-    csv_points = core.parse_points("id,lat,lon,capacity_seats\nA,60.1,24.9,42\n")
-    assert csv_points[0].candidate_id == "A" and csv_points[0].capacity_seats == 42.0
-    with pytest.raises(InputError) as error:
-        core.parse_points("60.17,24.94\nabc,24.9\n60.1,24.9,-5\n")
-    assert [p.field for p in error.value.problems] == ["points line 2", "points line 3"]
-
-
-def test_grid_candidates_keep_points_near_streets():
-    # a straight street of nodes 100 m apart along a parallel, 1 km long
-    kx = core.METRES_PER_DEGREE_LAT * np.cos(np.radians(60.0))
-    lon = 24.9 + np.arange(11) * 100.0 / kx
-    graph = SimpleNamespace(lat=np.full(11, 60.0), lon=lon)
-    grid = core.grid_candidates(graph, 200.0)
-    # x: 100, 300, 500, 700, 900 m; y: only one row (the street has no height) → 5 points on the street
-    assert [c.candidate_id for c in grid] == ["G1", "G2", "G3", "G4", "G5"]
-    assert all(abs(c.lat - 60.0) < 1e-9 for c in grid)
-    with pytest.raises(InputError):
-        core.grid_candidates(graph, 10.0)
+def test_typed_points_report_every_bad_line_in_the_language_of_the_page():
+    at = _open("fi")
+    at.radio(key="wb.cand_source").set_value("points").run()
+    at.text_area(key="wb.points").input("60.17,24.94\nabc,24.9\n60.1,24.9,-5\n")
+    at.button(key="wb.opt_run").click().run()
+    assert not at.exception, at.exception
+    shown = at.session_state["wb.optimiser"]["input"]
+    assert [text.split(":")[0] for text in shown] == ["points line 2 lat", "points line 3 capacity_seats"]
+    assert translate("problems.candidates.lat", "fi") in shown[0]
+    assert [e.value for e in at.error] == shown
 
 
 def test_change_from_form_keeps_only_the_fields_of_the_action():
@@ -188,35 +181,6 @@ def test_change_from_form_keeps_only_the_fields_of_the_action():
         {"action": "move", "unit_id": "u1", "address": "Mikonkatu 11"}
     assert core.change_from_form("resize", "u1", capacity_seats=84) == \
         {"action": "resize", "unit_id": "u1", "capacity_seats": 84.0}
-
-
-def test_transit_inputs_route_one_reverse_search_per_unit_location():
-    import pandas as pd
-
-    from planner.siting.scenario import evaluate
-    from planner.units import Unit
-
-    calls = []
-
-    class Router:  # door-to-door minutes = 10 × |row index − unit's lat offset| (hand-made)
-        def many_to_one(self, points, destination, arrive_by, *, on_outside="raise"):
-            calls.append((destination, arrive_by, on_outside))
-            return np.array([600.0 * abs(i - round((destination[0] - 60.0) * 1000)) for i in range(len(points))])
-
-    demand = pd.DataFrame({"lat": [60.0, 60.001, 60.002], "lon": [24.9] * 3, "age_0_2": [1.0, 0.0, 0.0],
-                           "age_3_5": [0.0, 2.0, 0.0], "age_6": [0.0, 0.0, 1.0], "estimated": [True] * 3})
-    dataset = SimpleNamespace(name="fake", demand=demand, engine=lambda mode: None,
-                              catchments=SimpleNamespace(derived=True), transit=lambda: Router())
-    inputs = core.siting_inputs(dataset, "transit")
-    units = [Unit("a", "A", 60.0, 24.9, caretakers=1.0), Unit("b", "B", 60.002, 24.9, caretakers=1.0)]
-    evaluation = evaluate(inputs, units, "transit", 10.0, "nearest")
-    assert list(evaluation.nearest_unit) == ["a", "a", "b"]          # ties go to the first unit
-    assert list(evaluation.nearest_time_s) == [0.0, 600.0, 0.0]
-    assert len(calls) == 2 and all(c[2] == "none" and c[1].hour == 8 and c[1].minute == 30 for c in calls)
-    assert calls[0][1].weekday() in (1, 2, 3)
-    no_transit = SimpleNamespace(**{**vars(dataset), "transit": lambda: None})
-    with pytest.raises(InputError):
-        core.siting_inputs(no_transit, "transit")
 
 
 def test_scenario_file_loads_and_a_bad_one_is_explained_under_the_uploader(after):

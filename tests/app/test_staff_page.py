@@ -7,7 +7,10 @@ English unit), demo-6 1, demo-7 2, demo-8 1, demo-9 0):
 * c3 (sv, 4 y) can only go to demo-4: demo-2 is full and every other unit teaches in Finnish/English;
 * c4 (en) can only go to demo-5, c5 (shift care) only to demo-3;
 * c6 (sv, 15 months) fits nowhere: demo-2 has no free seat, demo-4 takes children from 36 months and
-  the other 7 units teach in another language → 7 of 8 children get an offer.
+  the other 7 units teach in another language → 7 of 8 children get an offer; the planner's reason is
+  "capacity" (a Swedish-language unit for its age exists, demo-2, but has no free seat).
+
+Every reason, table and file shown must be the one ``planner.placement`` returns for the same inputs.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from planner.i18n import translate
+from planner.placement.report import evaka_csv, offers_to_csv
 
 REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:
@@ -61,46 +65,88 @@ def _frames(at: AppTest) -> list:
     return [frame.value for frame in at.dataframe]
 
 
+def _planner_report(lang: str, method: str = "optimal", mode: str = "walk", max_minutes: float = 60.0,
+                    seed: int = 0):
+    """The report ``planner.placement`` itself gives for CHILDREN_CSV on the default dataset."""
+    from planner.datasets import load_dataset
+    from planner.placement.commands import plan_offers, rules_for, travel_inputs
+
+    dataset = load_dataset(None)
+    children = core.read_children_strict(CHILDREN_CSV, addresses=dataset.addresses)
+    units = list(dataset.units)
+    travel, catchment_units = travel_inputs(dataset, children, units, mode)
+    return plan_offers(children, units, travel, catchment_units, method=method,
+                       rules=rules_for(max_minutes, seed), lang=lang, mode=mode)
+
+
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])
-def test_round_shows_offers_reasons_and_downloads_in_every_language(lang):
+def test_round_shows_the_planners_report_and_downloads_in_every_language(lang):
     at = _open(lang)
     assert at.title[0].value == translate("app_staff.title", lang)
     assert translate("app_staff.privacy", lang) in [i.value for i in at.info]
     _run_pasted(at, CHILDREN_CSV)
     assert not at.error, [e.value for e in at.error]
     method = translate("app_staff.method_name.optimal", lang)
+    status = translate("app_staff.status_name.optimal", lang)
     assert at.success[0].value == translate("app_staff.summary", lang, offers=7, children=8, unplaced=1,
-                                            method=method, status="optimal")
+                                            method=method, status=status)
+    expected = _planner_report(lang)
     offers = _frames(at)[0]
     col = lambda key: translate(f"app_staff.col.{key}", lang)  # noqa: E731
     assert len(offers) == 7
     by_child = dict(zip(offers[col("child_id")], offers[col("unit_id")]))
     assert by_child["c3"] == "demo-4" and by_child["c4"] == "demo-5" and by_child["c5"] == "demo-3"
-    assert all(translate("app_staff.reason.rules", lang) in reason for reason in offers[col("reason")])
+    assert list(offers[col("reason")]) == [o["reason"] for o in expected["offers"]]
+    assert translate("placement.offer.catchment", lang, minutes=2, unit="demo-1",
+                     mode=translate("placement.mode.walk", lang)) == offers[col("reason")].iloc[0]
     assert all("(demo)" in name for name in offers[col("unit")])
     unplaced = _frames(at)[1]
     assert list(unplaced[col("child_id")]) == ["c6"]
-    reason = unplaced[col("reason")].iloc[0]
-    assert translate("app_staff.unplaced.rule.language", lang, units=7, minutes="60") in reason
-    assert translate("app_staff.unplaced.rule.age", lang, units=1, minutes="60") in reason
+    assert unplaced[col("reason")].iloc[0] == translate(
+        "placement.unplaced.capacity", lang, language=translate("placement.language.sv", lang), minutes=60)
+    occupancy = _frames(at)[2]
+    assert list(occupancy[col("used_seats")]) == [row["used_seats"] for row in expected["occupancy"]]
     buttons = {b.key: b.label for b in at.get("download_button")}
     assert buttons == {"staff.dl_offers": translate("app_staff.download_offers", lang),
                        "staff.dl_evaka": translate("app_staff.download_evaka", lang)}
     result = at.session_state["staff.result"]
-    assert result["evaka_csv"].splitlines()[0] == "lapsen_id;esiopetusyksikon_id"
-    assert len(result["evaka_csv"].splitlines()) == 8
+    assert result["evaka_csv"] == evaka_csv(expected) and len(result["evaka_csv"].splitlines()) == 8
+    assert result["offers_csv"] == offers_to_csv(expected)
     assert result["offers_csv"].splitlines()[0] == "child_id,unit_id,travel_time_s,reason"
 
 
 def test_deferred_acceptance_is_stable_and_tables_by_area_and_language():
-    at = _run_pasted(_open("en"), CHILDREN_CSV, method="deferred")
+    at = _run_pasted(_open("en"), CHILDREN_CSV, method="deferred-acceptance")
     result = at.session_state["staff.result"]
-    assert result["status"] == "stable" and result["envy"] == []
+    assert result["method"] == "deferred-acceptance"
+    assert result["status"] == "stable" and result["justified_envy"] == []
     assert translate("app_staff.no_envy", "en") in [c.value for c in at.caption]
-    languages = {row["group"]: row["children"] for row in result["by_language"]}
-    assert languages == {"en": 1, "fi": 5, "sv": 1}
+    assert translate("app_staff.status_name.stable", "en") in at.success[0].value
+    languages = {row["language"]: (row["children"], row["placed"]) for row in result["travel_time_by_language"]}
+    assert languages == {"en": (1, 1), "fi": (5, 5), "sv": (2, 1)}
     frames = _frames(at)
-    assert list(frames[-1][translate("app_staff.col.group", "en")]) == ["en", "fi", "sv"]
+    by_language = frames[-1]
+    assert list(by_language[translate("app_staff.col.group", "en")]) == ["en", "fi", "sv"]
+    # c4 (en) walks 19.0 s to demo-5: shown as 0.3 min
+    assert by_language[translate("app_staff.col.mean_min", "en")].iloc[0] == pytest.approx(
+        round(result["travel_time_by_language"][0]["mean_travel_time_s"] / 60, 1))
+
+
+def test_optimal_round_lists_justified_envy_pairs():
+    at = _run_pasted(_open("en"), CHILDREN_CSV)
+    envy = at.session_state["staff.result"]["justified_envy"]
+    assert envy, "the MILP trades envy for catchment placements in this round"
+    table = _frames(at)[3]
+    assert list(table[translate("app_staff.col.child_id", "en")]) == [row["child_id"] for row in envy]
+    assert list(table[translate("app_staff.col.envies", "en")]) == [row["unit_id"] for row in envy]
+
+
+def test_seed_reaches_deferred_acceptance():
+    at = _open("fi")
+    at.number_input(key="staff.seed").set_value(3)
+    at = _run_pasted(at, CHILDREN_CSV, method="deferred-acceptance")
+    expected = _planner_report("fi", method="deferred-acceptance", seed=3)
+    assert at.session_state["staff.result"]["offers"] == expected["offers"]
 
 
 def test_public_transport_round_uses_the_timetable():
@@ -110,14 +156,23 @@ def test_public_transport_round_uses_the_timetable():
     assert not at.error, [e.value for e in at.error]
     result = at.session_state["staff.result"]
     assert result["mode"] == "transit" and len(result["offers"]) == 7
-    mode = translate("app_staff.mode_name.transit", "sv")
-    assert all(f"({mode})" in offer["reason"] for offer in result["offers"])
+
+
+def test_shorter_trip_limit_reaches_the_planner():
+    at = _open("en")
+    at.number_input(key="staff.max_minutes").set_value(5.0)
+    at = _run_pasted(at, CHILDREN_CSV)
+    result = at.session_state["staff.result"]
+    expected = _planner_report("en", max_minutes=5.0)
+    assert [o["child_id"] for o in result["offers"]] == [o["child_id"] for o in expected["offers"]]
+    assert "c3" in {row["child_id"] for row in result["unplaced"]}  # c3 walks 21 min to demo-4
+    assert any("5 min" in row["reason"] for row in result["unplaced"])
 
 
 def test_bad_row_shows_error_under_the_input_and_keeps_the_other_inputs(after):
     at = _open("en")
     at.radio(key="staff.source").set_value("paste").run()
-    at.radio(key="staff.method").set_value("deferred")
+    at.radio(key="staff.method").set_value("deferred-acceptance")
     at.selectbox(key="staff.mode").set_value("bike")
     at.text_area(key="staff.paste").input(HEADER + "\nc1,60.17,24.94,2030-01-01,2026-08-01,40,fi,false,\n")
     at.button(key="staff.run").click().run()
@@ -125,7 +180,7 @@ def test_bad_row_shows_error_under_the_input_and_keeps_the_other_inputs(after):
     assert type(following[0]).__name__ == "Error"
     assert "children row 2 birth_date" in following[0].value
     assert at.session_state["staff.result"] is None
-    assert at.radio(key="staff.method").value == "deferred"
+    assert at.radio(key="staff.method").value == "deferred-acceptance"
     assert at.selectbox(key="staff.mode").value == "bike"
     assert at.text_area(key="staff.paste").value.startswith(HEADER)
 
@@ -149,20 +204,33 @@ def test_forget_removes_the_result():
     assert not at.get("download_button")
 
 
-def test_download_files_are_exact():
-    offers = [{"child_id": "a", "unit_id": "u1", "travel_time_s": 299.6, "reason": "x, y"},
-              {"child_id": "b", "unit_id": "u2", "travel_time_s": 60.0, "reason": "z"}]
-    assert core.offers_to_csv(offers) == 'child_id,unit_id,travel_time_s,reason\na,u1,300,"x, y"\nb,u2,60,z\n'
-    assert core.evaka_csv(offers) == "lapsen_id;esiopetusyksikon_id\na;u1\nb;u2\n"
+def test_page_layer_has_no_reasons_csv_writers_or_distributions_of_its_own():
+    source = (REPO / "pages" / "_staff_core.py").read_text(encoding="utf-8")
+    for name in ("_offer_reason", "_unplaced_reason", "def distribution", "def offers_to_csv", "def evaka_csv",
+                 "def travel_times", "import csv", "solve_optimal", "solve_deferred"):
+        assert name not in source
+    page = (REPO / "pages" / "staff_offers.py").read_text(encoding="utf-8")
+    assert "planner.placement" not in page.replace("``planner.placement``", "")
 
 
-def test_distribution_hand_worked():
-    offers = [{"language": "fi", "travel_min": m} for m in (1.0, 2.0, 3.0, 10.0)] + \
-             [{"language": "sv", "travel_min": 4.0}, {"language": "sv", "travel_min": None}]
-    rows = {r["group"]: r for r in core.distribution(offers, "language")}
-    assert rows["fi"] == {"group": "fi", "children": 4, "mean_min": 4.0, "median_min": 2.5, "p90_min": 7.9,
-                          "max_min": 10.0}
-    assert rows["sv"]["children"] == 1
+def test_run_round_rejects_unknown_method_and_trip_limit():
+    from planner.errors import InputError
+
+    with pytest.raises(InputError) as error:
+        core.run_round([], [], [], None, method="lottery", mode="walk", max_minutes=60, lang="en")
+    assert error.value.problems[0].field == "method"
+    with pytest.raises(InputError) as error:
+        core.run_round([], [], [], None, method="optimal", mode="walk", max_minutes=0, lang="en")
+    assert error.value.problems[0].field == "--max-minutes"
+
+
+def test_small_example_is_the_default_example():
+    at = _open("en")
+    at.radio(key="staff.source").set_value("example").run()
+    assert at.selectbox(key="staff.example").value == "children-small.csv"
+    at.button(key="staff.run").click().run()
+    result = at.session_state["staff.result"]
+    assert len(result["offers"]) + len(result["unplaced"]) == 10
 
 
 def test_children_data_is_never_cached_or_written():

@@ -61,3 +61,35 @@ def test_bad_rows_are_reported_and_good_rows_placed(dataset_ready, repo_root, ca
 def test_missing_children_file_exits_2(dataset_ready, capsys, tmp_path):
     code, out = run(capsys, "--children", str(tmp_path / "none.csv"))
     assert code == 2 and "children" in out.err
+
+
+def test_max_minutes_and_seed_reach_the_rules(dataset_ready, repo_root, capsys):
+    children = str(repo_root / "docs/examples/children-small.csv")
+    code, out = run(capsys, "--children", children)
+    assert code == 0 and out.err == ""  # no solver debug lines: stderr only carries our own messages
+    default = json.loads(out.out)
+    assert default["rules"] == {"max_minutes": 60.0, "seed": 0}
+    code, out = run(capsys, "--children", children, "--max-minutes", "3", "--seed", "5")
+    assert code == 0 and out.err == ""
+    short = json.loads(out.out)
+    assert short["rules"] == {"max_minutes": 3.0, "seed": 5}
+    assert len(short["offers"]) < len(default["offers"])
+    assert all(offer["travel_time_s"] <= 180.0 for offer in short["offers"])
+    distance = [row for row in short["unplaced"] if row["rule"] == "distance"]
+    assert distance and all("3 min" in row["reason"] for row in distance)
+
+
+def test_seed_repeats_deferred_acceptance(dataset_ready, repo_root, capsys):
+    children = str(repo_root / "docs/examples/children-preferences.csv")
+    results = []
+    for _ in range(2):
+        code, out = run(capsys, "--children", children, "--seed", "11")
+        assert code == 0, out.err
+        results.append(json.loads(out.out)["offers"])
+    assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("minutes", ["0", "-10"])
+def test_bad_max_minutes_exits_2_naming_the_flag(minutes, capsys, tmp_path):
+    code, out = run(capsys, "--children", str(tmp_path / "none.csv"), "--max-minutes", minutes)
+    assert code == 2 and "--max-minutes" in out.err

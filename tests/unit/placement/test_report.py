@@ -39,7 +39,7 @@ def test_offers_occupancy_and_objective():
     assert offers["b"]["unit_id"] == "sv-1"
     occupancy = {o["unit_id"]: o for o in report["occupancy"]}
     assert occupancy["sv-1"] == {"unit_id": "sv-1", "children": 1, "used_seats": 1.0, "capacity_seats": 1.0,
-                                 "total_seats": 14.0}
+                                 "total_seats": 14.0, "use_percent": 100.0}
     assert report["objective"]["placed"] == 2
     langs = {row["language"]: row for row in report["travel_time_by_language"]}
     assert langs["sv"]["children"] == 3 and langs["sv"]["placed"] == 1
@@ -71,3 +71,21 @@ def test_every_placement_text_exists_in_three_languages(repo_root):
 def test_method_defaults_to_deferred_acceptance_when_preferences_are_given():
     assert choose_method([child("a")], None) == "optimal"
     assert choose_method([child("a", prefs=("u1",))], None) == "deferred-acceptance"
+
+
+def test_report_names_mode_and_children_and_use_percent_by_hand():
+    units = [PlacementUnit("u1", available_seats=3.0), PlacementUnit("u2", available_seats=0.0)]
+    kids = [child("a", age_years=2, hours=20)]  # 1.75 × 0.54 = 0.945 seats
+    report = plan_offers(kids, units, [[300.0, 60.0]], method="optimal", mode="bike")
+    assert report["mode"] == "bike" and report["children"] == 1
+    occupancy = {row["unit_id"]: row for row in report["occupancy"]}
+    assert occupancy["u1"]["used_seats"] == 0.95 and occupancy["u1"]["use_percent"] == 31.5  # 0.945 of 3 seats
+    assert occupancy["u2"]["use_percent"] is None  # no seats this round
+    assert report["offers"][0]["reason"] == "A suitable unit with a free seat; 5 min by bike"
+
+
+def test_public_transport_offers_name_the_mode_in_every_language():
+    for lang, words in (("en", "by public transport"), ("fi", "joukkoliikenteellä"), ("sv", "med kollektivtrafik")):
+        report = plan_offers([child("a")], [PlacementUnit("u1", available_seats=1.0)], [[600.0]],
+                             method="optimal", mode="transit", lang=lang)
+        assert words in report["offers"][0]["reason"]
