@@ -74,7 +74,7 @@ def parse_candidates_text(text: str, *, field: str = "candidates", source: str |
     if kind == "geojson":
         records = _geojson_records(stripped, field, shown, problems)
     elif kind == "points":
-        records = _line_records(text, delimiter, field, problems)
+        records = _line_records(text, delimiter, field)
     else:
         records = _csv_records(text, delimiter, field, shown, problems)
     candidates: list[Candidate] = []
@@ -101,9 +101,10 @@ def _numeric(line: str, delimiter: str) -> bool:
     return _to_float(cells[0].strip() if cells else "") is not None
 
 
-def _line_records(text: str, delimiter: str, field: str, problems: ProblemCollector) -> list[tuple[str, dict]]:
+def _line_records(text: str, delimiter: str, field: str) -> list[tuple[str, dict]]:
     """Typed points: ``lat,lon[,capacity_seats]`` per non-empty line (line numbers count every line)."""
     records = []
+    points = 0
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -113,8 +114,8 @@ def _line_records(text: str, delimiter: str, field: str, problems: ProblemCollec
             records.append((where, {_SHAPE: line.strip()}))   # reported in line order by the caller
             continue
         cells += [""] * (3 - len(cells))
-        number_ok = sum(1 for _, r in records if _SHAPE not in r) + 1
-        records.append((where, {"id": f"P{number_ok}", "lat": cells[0], "lon": cells[1],
+        points += 1
+        records.append((where, {"id": f"P{points}", "lat": cells[0], "lon": cells[1],
                                 "capacity_seats": cells[2]}))
     return records
 
