@@ -7,6 +7,8 @@ shown under the widget they concern; every other input stays as the user entered
 """
 from __future__ import annotations
 
+import dataclasses
+
 import json
 from datetime import date
 
@@ -63,7 +65,7 @@ def _location_problems(family: dict) -> list[Problem]:
         except InputError as error:
             for problem in error.problems:
                 target = problem.field if problem.field.startswith(field) else field
-                problems.append(Problem(target, problem.value, problem.expected))
+                problems.append(dataclasses.replace(problem, field=target))
     return problems
 
 

@@ -280,7 +280,7 @@ def problems_by_field(error: InputError) -> dict[str, list[Problem]]:
 
 def problem_text(problem: Problem) -> str:
     """A problem as one sentence in the chosen language (field, bad value, what to do)."""
-    return t("error.problem", value=_short(problem.value), expected=problem.expected)
+    return t("error.problem", value=_short(problem.value), expected=problem.expected_in(lang()))
 
 
 def _short(value: Any) -> str:

@@ -184,3 +184,22 @@ def test_later_pages_point_back_to_the_family_when_it_is_invalid(app_factory, pa
     errors = _texts(at.error)
     assert translate("app.error.fix_family", "sv") in errors
     assert any(e.startswith("children[1].birth_date") for e in errors)
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_field_problems_are_shown_in_the_chosen_language(app_factory, after, lang):
+    at = app_factory("family", lang)
+    future = date.today() + timedelta(days=400)
+    at.date_input(key="f.children.0.birth_date").set_value(future)
+    at.run()
+    shown = after(at, "f.children.0.birth_date", 1)[0]
+    assert type(shown).__name__ == "Error"
+    problem = None
+    try:
+        family = dict(at.session_state["family"])
+        parse_family(family)
+    except ValueError as error:  # InputError is a ValueError
+        problem = next(p for p in error.problems if p.field == "children[0].birth_date")
+    assert problem is not None and problem.key, "the birth-date problem must carry an i18n key"
+    assert problem.expected_in(lang) in shown.value
+    assert problem.expected not in shown.value  # not the English text
