@@ -43,13 +43,6 @@ def _labels(prefix: str, language: str | None = None):
     return lambda code: translate(f"app_planner.{prefix}.{code}", language)
 
 
-def _problem_text(problem: Any) -> str:
-    """A problem in the chosen language (its fix text translated when it names an i18n key)."""
-    import dataclasses
-
-    return ui.problem_text(dataclasses.replace(problem, expected=problem.expected_in(ui.lang())))
-
-
 def _init() -> None:
     ui.init_state()
     defaults = {SCENARIO_KEY: {"format": "planner-scenario", "version": 1, "name": "scenario",
@@ -119,7 +112,7 @@ def _by_short_field(error: InputError) -> dict[str, list[str]]:
         field = problem.field.rsplit(".", 1)[-1] if "." in problem.field else problem.field
         if field.startswith("changes["):
             field = "unit_id"
-        grouped.setdefault(field, []).append(_problem_text(problem))
+        grouped.setdefault(field, []).append(ui.problem_text(problem))
     return grouped
 
 
@@ -155,7 +148,7 @@ def _load_uploaded() -> None:
         st.session_state[SCENARIO_KEY] = Scenario.from_dict(data).to_dict()
         st.session_state[PROBLEMS_KEY] = {}
     except InputError as error:
-        st.session_state[PROBLEMS_KEY] = {"upload": [f"{p.field}: {_problem_text(p)}" for p in error.problems]}
+        st.session_state[PROBLEMS_KEY] = {"upload": [f"{p.field}: {ui.problem_text(p)}" for p in error.problems]}
 
 
 def _run_optimiser(inputs: Any, units: list, mode: str, max_minutes: float) -> None:
@@ -179,7 +172,7 @@ def _run_optimiser(inputs: Any, units: list, mode: str, max_minutes: float) -> N
     except InfeasibleError as error:
         state[OPT_KEY] = {"infeasible": str(error)}
     except InputError as error:
-        state[OPT_KEY] = {"input": [f"{p.field}: {_problem_text(p)}" for p in error.problems]}
+        state[OPT_KEY] = {"input": [f"{p.field}: {ui.problem_text(p)}" for p in error.problems]}
 
 
 # --------------------------------------------------------------------------- rendering helpers

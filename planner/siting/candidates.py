@@ -74,14 +74,14 @@ def parse_candidates_text(text: str, *, field: str = "candidates", source: str |
     if kind == "geojson":
         records = _geojson_records(stripped, field, shown, problems)
     elif kind == "points":
-        records = _line_records(text, delimiter, field)
+        records = _line_records(text, field)
     else:
         records = _csv_records(text, delimiter, field, shown, problems)
     candidates: list[Candidate] = []
     seen: set[str] = set()
     for where, raw in records:
         if _SHAPE in raw:
-            _add(problems, where, raw[_SHAPE], "app_planner.problem.point_line")
+            _add(problems, where, raw[_SHAPE], "problems.candidates.point_line")
             continue
         candidate = _parse_candidate(raw, where, problems, seen)
         if candidate is not None:
@@ -90,7 +90,7 @@ def parse_candidates_text(text: str, *, field: str = "candidates", source: str |
         _add(problems, field, shown, "problems.candidates.none")
     problems.raise_if_any()
     if max_count is not None and len(candidates) > max_count:
-        raise InputError(Problem.keyed(field, len(candidates), "app_planner.problem.too_many_candidates",
+        raise InputError(Problem.keyed(field, len(candidates), "problems.candidates.too_many_candidates",
                                        limit=max_count))
     return candidates
 
@@ -101,14 +101,15 @@ def _numeric(line: str, delimiter: str) -> bool:
     return _to_float(cells[0].strip() if cells else "") is not None
 
 
-def _line_records(text: str, delimiter: str, field: str) -> list[tuple[str, dict]]:
+def _line_records(text: str, field: str) -> list[tuple[str, dict]]:
     """Typed points: ``lat,lon[,capacity_seats]`` per non-empty line (line numbers count every line)."""
     records = []
     points = 0
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        cells = [cell.strip() for cell in next(csv.reader([line], delimiter=delimiter), [])]
+        separator = ";" if ";" in line else ","      # each line its own: 60,17;24,94 or 60.17,24.94
+        cells = [cell.strip() for cell in next(csv.reader([line], delimiter=separator), [])]
         where = f"{field} line {number}"
         if len(cells) > 3:
             records.append((where, {_SHAPE: line.strip()}))   # reported in line order by the caller
@@ -214,7 +215,7 @@ def grid_candidates(graph: Any, spacing_m: float, *, max_count: int = MAX_CANDID
 
     spacing = _to_float(spacing_m)
     if spacing is None or spacing < MIN_GRID_SPACING_M:
-        raise InputError(Problem.keyed(field, spacing_m, "app_planner.problem.grid_spacing",
+        raise InputError(Problem.keyed(field, spacing_m, "problems.candidates.grid_spacing",
                                        minimum=f"{MIN_GRID_SPACING_M:g}"))
     lat = np.asarray(graph.lat, dtype=float)
     lon = np.asarray(graph.lon, dtype=float)
@@ -227,7 +228,7 @@ def grid_candidates(graph: Any, spacing_m: float, *, max_count: int = MAX_CANDID
     distance, _ = cKDTree(np.column_stack([x, y])).query(np.column_stack([gx, gy]))
     keep = distance <= snap_m
     if int(keep.sum()) > max_count:
-        raise InputError(Problem.keyed(field, spacing_m, "app_planner.problem.grid_dense",
+        raise InputError(Problem.keyed(field, spacing_m, "problems.candidates.grid_dense",
                                        count=int(keep.sum()), limit=max_count))
     return [Candidate(f"G{n}", float(lat.min() + py / METRES_PER_DEGREE_LAT), float(lon.min() + px / kx))
             for n, (px, py) in enumerate(zip(gx[keep], gy[keep]), start=1)]

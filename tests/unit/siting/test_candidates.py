@@ -30,7 +30,8 @@ def test_typed_points_one_per_line_with_optional_capacity():
     assert rows(parse_candidates_text(text, field="points")) == [
         ("P1", 60.17, 24.94, None), ("P2", 60.18, 24.95, None), ("P3", 60.165, 24.93, 70.0)]
     # semicolons with decimal commas, as a Finnish spreadsheet writes them
-    assert rows(parse_candidates_text("60,17;24,94;42\n", field="points")) == [("P1", 60.17, 24.94, 42.0)]
+    assert rows(parse_candidates_text("60,17;24,94;42\n60.18,24.95\n", field="points")) == [
+        ("P1", 60.17, 24.94, 42.0), ("P2", 60.18, 24.95, None)]
 
 
 def test_every_bad_typed_line_is_reported_by_its_line_number():
