@@ -23,11 +23,12 @@ from typing import Any
 
 from planner.family import Adult, Child, Family
 from planner.money.common import (
-    add_months, cents_to_eur, counted_children, effective_care, fmt_eur, round_half_up, rule_dict, text,
-    under_3, under_school_age, youngest_first,
+    add_months, cents_to_eur, counted_children, effective_care, round_half_up, rule_dict, text, under_3,
+    under_school_age, youngest_first,
 )
 from planner.money.fees import gross_income_cents
 from planner.municipalities import find_municipality
+from planner.numbers import format_eur, format_number, format_percent
 from planner.rules import KelaPeriod, MunicipalSupplement, rule_book
 
 
@@ -90,12 +91,12 @@ def home_care_allowance(family: Family, on: date, kela: KelaPeriod, supplement_r
 
     first, *others = at_home_under_3
     care = kela.care_allowance_cents
-    reasons.append(text("money.hca.care_allowance", lang, id=first.id, amount=fmt_eur(care),
+    reasons.append(text("money.hca.care_allowance", lang, id=first.id, amount=format_eur(care, lang),
                         date=first.birthday(3).isoformat()))
     siblings = 0
     for child in others:
         siblings += kela.sibling_under_3_cents
-        reasons.append(text("money.hca.sibling_under_3", lang, id=child.id, amount=fmt_eur(kela.sibling_under_3_cents)))
+        reasons.append(text("money.hca.sibling_under_3", lang, id=child.id, amount=format_eur(kela.sibling_under_3_cents, lang)))
     for child in children:
         if child in at_home_under_3 or not under_school_age(child, on) or under_3(child, on):
             if under_3(child, on) and child not in at_home_under_3:
@@ -105,7 +106,7 @@ def home_care_allowance(family: Family, on: date, kela: KelaPeriod, supplement_r
         if care_now in ("home", "none", "preschool"):
             siblings += kela.sibling_3_to_school_cents
             reasons.append(text("money.hca.sibling_over_3", lang, id=child.id,
-                                amount=fmt_eur(kela.sibling_3_to_school_cents)))
+                                amount=format_eur(kela.sibling_3_to_school_cents, lang)))
         else:
             reasons.append(text("money.hca.sibling_in_care", lang, id=child.id, care=text(f"money.care.{care_now}", lang)))
 
@@ -115,9 +116,10 @@ def home_care_allowance(family: Family, on: date, kela: KelaPeriod, supplement_r
         reasons.append(text("money.hca.supplement_no_income", lang))
     else:
         index = min(size, 4) - 2
-        reasons.append(text("money.hca.supplement", lang, amount=fmt_eur(supplement), size=size,
-                            income=fmt_eur(income_cents), limit=kela.supplement_limits_eur[index],
-                            rate=f"{kela.supplement_rates_percent[index].normalize():f}"))
+        reasons.append(text("money.hca.supplement", lang, amount=format_eur(supplement, lang), size=size,
+                            income=format_eur(income_cents, lang),
+                            limit=format_eur(kela.supplement_limits_eur[index] * 100, lang),
+                            rate=format_percent(kela.supplement_rates_percent[index], lang)))
 
     municipal, municipal_reason = _municipal_supplement(family, on, supplement_row, children, lang)
     reasons.append(municipal_reason)
@@ -148,12 +150,12 @@ def _municipal_supplement(family: Family, on: date, row: MunicipalSupplement, ch
     youngest = children[0]
     limit = add_months(youngest.birth_date, row.youngest_under_months)
     if not (on < limit and effective_care(youngest, on) == "home"):
-        return 0, text("money.hca.municipal_age", lang, municipality=name, amount=fmt_eur(row.amount_cents),
+        return 0, text("money.hca.municipal_age", lang, municipality=name, amount=format_eur(row.amount_cents, lang),
                        months=row.youngest_under_months, id=youngest.id, date=limit.isoformat())
     if row.siblings_in_ecec_allowed is False and any(
             effective_care(c, on) in ("municipal", "voucher") for c in children if under_school_age(c, on)):
         return 0, text("money.hca.municipal_siblings", lang, municipality=name)
-    reason = text("money.hca.municipal_paid", lang, municipality=name, amount=fmt_eur(row.amount_cents),
+    reason = text("money.hca.municipal_paid", lang, municipality=name, amount=format_eur(row.amount_cents, lang),
                   months=row.youngest_under_months, date=limit.isoformat())
     if row.siblings_in_ecec_allowed is None:
         reason += " " + text("money.hca.municipal_condition_unknown", lang)
@@ -204,11 +206,11 @@ def _per_adult(adults: tuple[Adult, ...], amount, prefix: str, kela: KelaPeriod,
         if adult.weekly_work_hours is None:
             reasons.append(text(f"{prefix}.hours_missing", lang, id=adult.id))
         elif cents == 0:
-            reasons.append(text(f"{prefix}.too_many_hours", lang, id=adult.id, hours=f"{adult.weekly_work_hours:g}",
-                                limit=f"{limit.normalize():f}"))
+            reasons.append(text(f"{prefix}.too_many_hours", lang, id=adult.id,
+                                hours=format_number(adult.weekly_work_hours, lang), limit=format_number(limit, lang)))
         else:
-            reasons.append(text(f"{prefix}.paid", lang, id=adult.id, hours=f"{adult.weekly_work_hours:g}",
-                                amount=fmt_eur(cents)))
+            reasons.append(text(f"{prefix}.paid", lang, id=adult.id, hours=format_number(adult.weekly_work_hours, lang),
+                                amount=format_eur(cents, lang)))
         total += cents
         per_adult.append({"id": adult.id, "amount_eur": cents_to_eur(cents)})
     return {"eligible": total > 0, "care_allowance_eur": cents_to_eur(total), "sibling_supplements_eur": 0,
@@ -234,8 +236,9 @@ def private_care_allowance(family: Family, on: date, kela: KelaPeriod, income_ce
         supplement = care_supplement_cents(kela, kela.private_care_supplement_max_cents, size, income_cents)
         care_total += kela.private_care_allowance_cents
         supplement_total += supplement
-        reasons.append(text("money.private.paid", lang, id=child.id, care=fmt_eur(kela.private_care_allowance_cents),
-                            supplement=fmt_eur(supplement)))
+        reasons.append(text("money.private.paid", lang, id=child.id,
+                            care=format_eur(kela.private_care_allowance_cents, lang),
+                            supplement=format_eur(supplement, lang)))
         per_child.append({"id": child.id, "amount_eur": cents_to_eur(kela.private_care_allowance_cents + supplement)})
     if income_cents is None:
         reasons.append(text("money.hca.supplement_no_income", lang))

@@ -24,9 +24,9 @@ from typing import Any
 from planner.errors import MissingRuleError
 from planner.family import Child, Family
 from planner.money.common import (
-    ECEC_CARE, cents_to_eur, counted_children, effective_care, fmt_eur, round_half_up, rule_dict, text,
-    youngest_first,
+    ECEC_CARE, cents_to_eur, counted_children, effective_care, round_half_up, rule_dict, text, youngest_first,
 )
+from planner.numbers import format_eur, format_number, format_percent
 from planner.rules import FeePeriod, MunicipalSettings, PartTimeBands, rule_book
 
 
@@ -90,22 +90,28 @@ def child_fee_eur(period: FeePeriod, base_eur: int, rank: int, coefficient: Deci
     return after_sibling, after_coefficient, final
 
 
-def _pct(share: Decimal) -> str:
-    return f"{(share * 100).normalize():f}"
+def _share_percent(share: Decimal, lang: str) -> str:
+    """A share (0.4) as a percentage text (``40 %``)."""
+    return format_percent(share * 100, lang)
+
+
+def _eur(euros: int, lang: str) -> str:
+    """Whole euros as a money text (``1 145 €`` in fi/sv)."""
+    return format_eur(euros * 100, lang)
 
 
 def _base_explanation(period: FeePeriod, size: int, income_cents: int | None, base_eur: int, lang: str) -> str:
     threshold = period.threshold_eur(size)
-    percent = f"{period.fee_percent.normalize():f}"
     if income_cents is None:
-        return text("money.fee.income_missing", lang, max_fee=period.max_fee_eur)
+        return text("money.fee.income_missing", lang, max_fee=_eur(period.max_fee_eur, lang))
     excess_cents = income_cents - threshold * 100
     if excess_cents <= 0:
-        return text("money.fee.below_threshold", lang, income=fmt_eur(income_cents), threshold=threshold, size=size)
-    explanation = text("money.fee.base", lang, percent=percent, excess=fmt_eur(excess_cents), threshold=threshold,
-                       size=size)
+        return text("money.fee.below_threshold", lang, income=format_eur(income_cents, lang),
+                    threshold=_eur(threshold, lang), size=size)
+    explanation = text("money.fee.base", lang, percent=format_percent(period.fee_percent, lang),
+                       excess=format_eur(excess_cents, lang), threshold=_eur(threshold, lang), size=size)
     if base_eur == period.max_fee_eur:
-        explanation += "; " + text("money.fee.capped", lang, max_fee=period.max_fee_eur)
+        explanation += "; " + text("money.fee.capped", lang, max_fee=_eur(period.max_fee_eur, lang))
     return explanation
 
 
@@ -187,15 +193,16 @@ def _child_fee(child: Child, on: date, period: FeePeriod, bands: PartTimeBands, 
     if rank == 1:
         parts.append(base_text)
     else:
-        parts.append(text("money.fee.sibling", lang, share=_pct(sibling_share(period, rank)), base=base,
-                          fee=after_sibling))
+        parts.append(text("money.fee.sibling", lang, share=_share_percent(sibling_share(period, rank), lang),
+                          base=_eur(base, lang), fee=_eur(after_sibling, lang)))
     if coefficient != 1:
-        parts.append(text("money.fee.part_time", lang, hours=f"{child.weekly_hours:g}",
-                          share=_pct(coefficient), fee=after_coefficient))
+        parts.append(text("money.fee.part_time", lang, hours=format_number(child.weekly_hours, lang),
+                          share=_share_percent(coefficient, lang), fee=_eur(after_coefficient, lang)))
         if band_provisional:
             parts.append(text("money.fee.band_provisional", lang))
     if final == 0 and after_coefficient > 0:
-        parts.append(text("money.fee.under_min", lang, fee=after_coefficient, min_fee=period.min_fee_eur))
+        parts.append(text("money.fee.under_min", lang, fee=_eur(after_coefficient, lang),
+                          min_fee=_eur(period.min_fee_eur, lang)))
     if care == "voucher":
         parts.append(text("money.fee.voucher", lang))
     return ChildFee(child.id, care, rank, coefficient, final, "; ".join(parts), band_provisional)
