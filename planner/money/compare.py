@@ -31,6 +31,7 @@ from planner.money.common import (
     youngest_first,
 )
 from planner.money.fees import calculate_fees
+from planner.numbers import format_eur, format_number, with_unit
 
 SCENARIOS = ("as_entered", "all_municipal", "youngest_home", "part_time", "private")
 
@@ -158,8 +159,8 @@ def _part_time(family: Family, on: date, lang: str, care_children: list[Child], 
     full = FULL_TIME_WORK_HOURS
     if carer.weekly_work_hours is not None and hours is not None and carer.weekly_work_hours > hours:
         full = carer.weekly_work_hours
-    description = text("money.scenario.part_time.description", lang, carer=carer.id, hours="?" if hours is None else f"{hours:g}",
-                       full=f"{full:g}")
+    description = text("money.scenario.part_time.description", lang, carer=carer.id,
+                       hours="?" if hours is None else format_number(hours, lang), full=format_number(full, lang))
     if hours is None:
         return _not_applicable("part_time", description, text("money.scenario.na.no_hours", lang), lang)
     if not care_children:
@@ -177,7 +178,8 @@ def _part_time(family: Family, on: date, lang: str, care_children: list[Child], 
 
 def _private(family: Family, on: date, lang: str, care_children: list[Child]) -> dict[str, Any]:
     fee = family.private_fee_eur
-    description = text("money.scenario.private.description", lang, fee="?" if fee is None else f"{fee:f}")
+    fee_text = with_unit("?", "€", lang) if fee is None else format_eur(euros_to_cents(fee), lang, decimals=2)
+    description = text("money.scenario.private.description", lang, fee=fee_text)
     if fee is None:
         return _not_applicable("private", description, text("money.scenario.na.no_private_fee", lang), lang)
     if not care_children:

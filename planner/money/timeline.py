@@ -8,14 +8,16 @@ indexation years. Each row lists what changed since the previous month.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from planner.errors import InputError, MissingRuleError, Problem
 from planner.family import Family
 from planner.i18n import translate
 from planner.money.allowances import calculate_allowances
-from planner.money.common import add_months, text
+from planner.money.common import add_months, euros_to_cents, text
 from planner.money.fees import calculate_fees
+from planner.numbers import format_eur
 
 MAX_MONTHS = 120
 
@@ -107,15 +109,25 @@ def _changes(family: Family, on: date, fees: dict[str, Any], allowances: dict[st
     if fees["family_size"] != before_fees["family_size"]:
         changes.append(text("money.timeline.size", lang, old=before_fees["family_size"], new=fees["family_size"]))
     if fees["total_monthly_fee_eur"] != before_fees["total_monthly_fee_eur"]:
-        changes.append(text("money.timeline.fee_change", lang, old=before_fees["total_monthly_fee_eur"],
-                            new=fees["total_monthly_fee_eur"]))
+        changes.append(text("money.timeline.fee_change", lang, old=_eur(before_fees["total_monthly_fee_eur"], lang),
+                            new=_eur(fees["total_monthly_fee_eur"], lang)))
     before_allowances = previous["allowances"]
     if allowances and before_allowances:
         was = before_allowances["home_care_allowance"]["municipal_supplement_eur"]
         now = allowances["home_care_allowance"]["municipal_supplement_eur"]
         if was and not now:
-            changes.append(text("money.timeline.municipal_ends", lang, amount=was))
+            changes.append(text("money.timeline.municipal_ends", lang, amount=_eur(was, lang)))
     if allowances and before_allowances and allowances["total_eur"] != before_allowances["total_eur"]:
-        changes.append(text("money.timeline.allowance_change", lang, old=before_allowances["total_eur"],
-                            new=allowances["total_eur"]))
+        changes.append(text("money.timeline.allowance_change", lang, old=_eur(before_allowances["total_eur"], lang),
+                            new=_eur(allowances["total_eur"], lang)))
     return changes
+
+
+def _eur(euros: int | float, lang: str) -> str:
+    """A euro amount of the JSON output (``377.68``) as a money text (``377,68 €`` in fi/sv).
+
+    English keeps its historical form, the number as JSON writes it (``377.7 €``, not ``377.70 €``).
+    """
+    if lang == "en":
+        return f"{euros} €"
+    return format_eur(euros_to_cents(Decimal(str(euros))), lang)
