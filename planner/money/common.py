@@ -31,12 +31,6 @@ def cents_to_eur(cents: int | None) -> int | float | None:
     return round(cents / 100, 2)
 
 
-def fmt_eur(cents: int) -> str:
-    """Euros for explanations: 165, 377.68."""
-    value = cents_to_eur(cents)
-    return f"{value:.2f}" if isinstance(value, float) else str(value)
-
-
 def add_months(day: date, months: int) -> date:
     """The same day ``months`` later (clamped to the month's last day)."""
     month_index = day.month - 1 + months

@@ -82,11 +82,11 @@ def test_bad_input_exits_2_with_one_line_per_problem(capsys, tmp_path, change, f
 def test_a_missing_file_and_a_missing_rule_exit_2(capsys, tmp_path):
     code, _, err = run(capsys, "fees", str(tmp_path / "nope.json"))
     assert code == 2 and "nope.json" in err
-    data = json.loads((EXAMPLES / "family-espoo.json").read_text(encoding="utf-8")) | {"date": "2020-01-01"}
+    data = json.loads((EXAMPLES / "family-espoo.json").read_text(encoding="utf-8")) | {"date": "2018-07-31"}
     path = tmp_path / "old.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     code, _, err = run(capsys, "allowances", str(path))
-    assert code == 2 and "2020-01-01" in err
+    assert code == 2 and "2018-07-31" in err
     code, _, err = run(capsys, "timeline", str(EXAMPLES / "family-espoo.json"), "--months", "0")
     assert code == 2 and "--months" in err
 

@@ -54,15 +54,15 @@ def test_a_date_before_2018_08_01_is_an_error_naming_the_date():
         rule_book().fee_period_on(date(2018, 7, 31))
 
 
-def test_kela_amounts_cover_2023_03_to_2027_and_name_a_missing_date():
+def test_kela_amounts_cover_2018_08_to_2027_and_name_a_missing_date():
     book = rule_book()
     assert book.kela_period_on(date(2025, 6, 1)).care_allowance_cents == 37768
     assert book.kela_period_on(date(2025, 6, 1)).rule.status == "verified"
     assert book.kela_period_on(date(2026, 6, 1)).rule.status == "provisional"
     with pytest.raises(MissingRuleError, match="2028-01-01"):
         book.kela_period_on(date(2028, 1, 1))
-    with pytest.raises(MissingRuleError, match="2023-02-28"):
-        book.kela_period_on(date(2023, 2, 28))
+    with pytest.raises(MissingRuleError, match="2018-07-31"):
+        book.kela_period_on(date(2018, 7, 31))
 
 
 @pytest.mark.parametrize("municipality, hours, coefficient", [
@@ -173,7 +173,7 @@ def test_thresholds_must_rise_with_family_size(tables):
 
 def test_status_must_be_verified_or_provisional(tables):
     _edit(tables / "kela_allowances.csv", "1.3.2023)\",verified", "1.3.2023)\",maybe")
-    with pytest.raises(RuleTableError, match=r"kela_allowances.csv, line 2: status 'maybe'"):
+    with pytest.raises(RuleTableError, match=r"kela_allowances.csv, line \d+: status 'maybe'"):
         load_rule_book(tables)
 
 
@@ -197,5 +197,5 @@ def test_an_unknown_supplement_must_be_provisional(tables):
 
 def test_a_non_numeric_value_names_file_line_and_column(tables):
     _edit(tables / "kela_allowances.csv", "377.68,113.07", "377.6x,113.07")
-    with pytest.raises(RuleTableError, match=r"kela_allowances.csv, line 2: care_allowance_eur '377.6x'"):
+    with pytest.raises(RuleTableError, match=r"kela_allowances.csv, line \d+: care_allowance_eur '377.6x'"):
         load_rule_book(tables)
