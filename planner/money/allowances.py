@@ -96,7 +96,8 @@ def home_care_allowance(family: Family, on: date, kela: KelaPeriod, supplement_r
     siblings = 0
     for child in others:
         siblings += kela.sibling_under_3_cents
-        reasons.append(text("money.hca.sibling_under_3", lang, id=child.id, amount=format_eur(kela.sibling_under_3_cents, lang)))
+        reasons.append(text("money.hca.sibling_under_3", lang, id=child.id,
+                            amount=format_eur(kela.sibling_under_3_cents, lang)))
     for child in children:
         if child in at_home_under_3 or not under_school_age(child, on) or under_3(child, on):
             if under_3(child, on) and child not in at_home_under_3:
