@@ -124,10 +124,6 @@ def _changes(family: Family, on: date, fees: dict[str, Any], allowances: dict[st
 
 
 def _eur(euros: int | float, lang: str) -> str:
-    """A euro amount of the JSON output (``377.68``) as a money text (``377,68 €`` in fi/sv).
-
-    English keeps its historical form, the number as JSON writes it (``377.7 €``, not ``377.70 €``).
-    """
-    if lang == "en":
-        return f"{euros} €"
+    """A euro amount of the JSON output (``377.68``) as a money text (``377,68 €`` in fi/sv,
+    ``377.68 €`` in English; cents always shown with two digits, whole euros without)."""
     return format_eur(euros_to_cents(Decimal(str(euros))), lang)
