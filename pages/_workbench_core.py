@@ -9,6 +9,7 @@ Times are seconds, distances metres, seats coefficient-weighted.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, Sequence
 
 import pandas as pd
@@ -23,12 +24,22 @@ MODES: tuple[str, ...] = ("walk", "bike", "car", "transit")
 # --------------------------------------------------------------------------- labels and tables
 
 
+_DEMO_PREFIX = re.compile(r"^\s*demo\s*[:\-–]\s*", re.IGNORECASE)
+
+
 def unit_label(unit_id: str, name: str | None, demo: bool, lang: str) -> str:
-    """``name (demo)`` – demo units are always marked as such."""
-    text = name or unit_id
+    """``name (demo)`` – demo units are marked exactly once, in the chosen language (a name that already
+    starts with "Demo:" loses that prefix, so "Demo: X" reads "X (demo)", not "Demo: X (demo)")."""
+    text = (name or "").strip() or unit_id
     if demo:
+        text = _DEMO_PREFIX.sub("", text).strip() or unit_id
         text += " (" + translate("app_planner.demo", lang) + ")"
     return text
+
+
+def coverage_label(minutes: float, lang: str) -> str:
+    """Short metric label "Within 10 min, %" (the long wording goes in the metric's help)."""
+    return translate("app_planner.metric.coverage_within", lang, minutes=f"{minutes:g}")
 
 
 def _minutes(seconds: Any) -> float | None:

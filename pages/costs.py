@@ -229,6 +229,95 @@ def _timeline(result: dict[str, Any]) -> None:
         st.warning(":material/warning: " + ui.t("costs.timeline_provisional"))
 
 
+# ----------------------------------------------------------------- the questions families ask
+
+
+def _first_fee_change(timeline: dict[str, Any] | None) -> tuple[str, Any] | None:
+    """The first month whose family total differs from the month before, with the new total."""
+    months = (timeline or {}).get("rows", [])
+    for before, month in zip(months, months[1:]):
+        if month.get("total_monthly_fee_eur") != before.get("total_monthly_fee_eur"):
+            return str(month.get("month", "")), month.get("total_monthly_fee_eur")
+    return None
+
+
+def _day_answer() -> str:
+    """Question 10 from the ranking of the Units page (best unit's drop-off to pick-up)."""
+    try:
+        ranked = ui.ranking(st.session_state.get(ui.CHILD_KEY))
+    except (ImportError, PlannerError):
+        return ui.t("costs.faq.a10_unknown")
+    units = ranked.get("units") or []
+    if not units or units[0].get("child_day_s") is None:
+        return ui.t("costs.faq.a10_unknown")
+    best = units[0]
+    minutes = int(round(float(best["child_day_s"]) / 60.0))
+    return ui.t("costs.faq.a10", unit=best.get("name", ""), length=f"{minutes // 60} h {minutes % 60:02d} min",
+                drop_off=best.get("drop_off_at") or "–", pick_up=best.get("pick_up_at") or "–",
+                child=ranked.get("child_id") or "")
+
+
+def _answers(fees: dict[str, Any], allowances: dict[str, Any] | None, compare: dict[str, Any] | None,
+             timeline: dict[str, Any] | None) -> list[str]:
+    """Plain-language answers to the ten questions of finnish-rules.md section 4, numbers from planner."""
+    from planner.i18n import translate
+    from planner.rules import rule_book
+
+    on = fees.get("date")
+    book = rule_book()
+    period = book.fee_period_on(on)
+    settings = book.settings_on(fees.get("municipality"), on)
+    if not fees.get("income_reported"):
+        a1 = ui.t("costs.faq.a1_not_reported", max_fee=ui.fmt_eur(fees.get("max_fee_eur")))
+    else:
+        a1 = ui.t("costs.faq.a1_reported", income=ui.fmt_eur(fees.get("income_eur")),
+                  percent=ui.fmt_decimal(fees.get("fee_percent")), threshold=ui.fmt_eur(fees.get("threshold_eur")),
+                  base=ui.fmt_eur(fees.get("base_fee_eur")), max_fee=ui.fmt_eur(fees.get("max_fee_eur")))
+    a2 = ui.t("costs.faq.a2", size=fees.get("family_size"))
+    ranks = "; ".join(ui.t("costs.faq.a3_child", child=c.get("id"), rank=c["sibling_rank"],
+                           fee=ui.fmt_eur(c.get("monthly_fee_eur")))
+                      for c in fees.get("children", []) if c.get("sibling_rank"))
+    a3 = ui.t("costs.faq.a3", second=ui.fmt_decimal(period.sibling_2_share * 100, 0),
+              third=ui.fmt_decimal(period.sibling_3_share * 100, 0), ranks=ranks or "–")
+    coefficients = "; ".join(f"{c.get('id')}: {ui.fmt_decimal(c.get('coefficient'), 2)}"
+                             for c in fees.get("children", []))
+    a4 = ui.t("costs.faq.a4", coefficients=coefficients or "–")
+    a5 = translate("money.fee.july", ui.lang())
+    counts = "counts" if settings.home_care_allowance_counts_as_income else "not_counted"
+    a6 = ui.t(f"costs.faq.a6_{counts}", municipality=fees.get("municipality", ""),
+              counted=ui.fmt_eur(fees.get("counted_benefits_eur") or 0),
+              factor=ui.fmt_decimal(settings.holiday_pay_factor, 4))
+    home = (allowances or {}).get("home_care_allowance") or {}
+    a7 = ui.t("costs.faq.a7_yes" if home.get("eligible") else "costs.faq.a7_no",
+              total=ui.fmt_eur(home.get("total_eur") or 0))
+    usable = [s for s in (compare or {}).get("scenarios", [])
+              if s.get("applicable", True) and s.get("net_eur") is not None]
+    if usable:
+        best = max(usable, key=lambda s: s["net_eur"])
+        a8 = ui.t("costs.faq.a8", best=best.get("title") or best.get("name"), net=ui.fmt_eur(best["net_eur"]),
+                  all="; ".join(f"{s.get('title') or s.get('name')} {ui.fmt_eur(s['net_eur'])}" for s in usable))
+    else:
+        a8 = ui.t("costs.faq.a8_unknown")
+    change = _first_fee_change(timeline)
+    indexed = period.rule.valid_from
+    a9 = ui.t("costs.faq.a9", valid_from=indexed.isoformat(), next=ui.next_fee_indexation(on).isoformat()) + " " + (
+        ui.t("costs.faq.a9_change", month=change[0], total=ui.fmt_eur(change[1])) if change
+        else ui.t("costs.faq.a9_no_change", months=(timeline or {}).get("months", 24)))
+    if period.rule.status == "provisional":
+        a9 += " " + ui.t("costs.faq.a9_provisional")
+    return [a1, a2, a3, a4, a5, a6, a7, a8, a9, _day_answer()]
+
+
+def _questions(fees: dict[str, Any], allowances: dict[str, Any] | None, compare: dict[str, Any] | None,
+               timeline: dict[str, Any] | None) -> None:
+    """The ten questions families ask, each answered for this family (question as a visible heading)."""
+    st.subheader(ui.t("costs.faq.title"))
+    for number, answer in enumerate(_answers(fees, allowances, compare, timeline), start=1):
+        with st.expander(ui.t(f"costs.faq.q{number}"), expanded=False):
+            st.markdown(answer)
+    st.page_link("pages/units.py", label=ui.t("costs.faq.units_link"), icon=":material/schedule:")
+
+
 def render() -> None:
     st.title(ui.t("costs.title"))
     st.caption(ui.t("costs.intro", date=ui.family().get("date", "")))
@@ -247,6 +336,7 @@ def render() -> None:
     timeline = _result("timeline")
     if timeline is not None:
         _timeline(timeline)
+    _questions(fees, allowances, compare, timeline)
     st.page_link("pages/units.py", label=ui.t("costs.next"), icon=":material/arrow_forward:")
 
 

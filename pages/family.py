@@ -255,11 +255,15 @@ def _upload() -> None:
     st.session_state[UPLOAD_SEEN_KEY] = uploaded.file_id
     try:
         data = json.loads(uploaded.getvalue().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        st.error(ui.t("family.upload_bad", error=str(error)))
+    except UnicodeDecodeError:
+        st.error(ui.t("family.upload_bad", error=ui.t("family.upload_not_text")))
+        return
+    except json.JSONDecodeError as error:
+        st.error(ui.t("family.upload_bad", error=ui.t("family.upload_not_json", line=error.lineno,
+                                                           column=error.colno)))
         return
     if not isinstance(data, dict):
-        st.error(ui.t("family.upload_bad", error="not a JSON object"))
+        st.error(ui.t("family.upload_bad", error=ui.t("family.upload_not_object")))
         return
     load_family_dict(data)
     st.rerun()

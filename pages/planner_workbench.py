@@ -55,11 +55,19 @@ def _init() -> None:
 
 
 @st.cache_resource(show_spinner=False)
-def _inputs(dataset_name: str | None, mode: str, _dataset: Any):
-    """Demand points, catchments and the travel-time cache of one dataset and mode (no personal data)."""
+def _cached_inputs(dataset_name: str | None, mode: str, class_id: int, _dataset: Any):
+    """Demand points, catchments and the travel-time cache of one dataset and mode (no personal data).
+    ``class_id`` = id of the ``SitingInputs`` class: when Streamlit re-imports ``planner`` after a source
+    change, the cached object of the old class is not handed to code that checks the new class."""
     from planner.siting.scenario import SitingInputs
 
     return SitingInputs.from_dataset(_dataset, modes=(mode,))
+
+
+def _inputs(dataset_name: str | None, mode: str, dataset: Any):
+    from planner.siting.scenario import SitingInputs
+
+    return _cached_inputs(dataset_name, mode, id(SitingInputs), dataset)
 
 
 def _scenario():
@@ -237,9 +245,11 @@ def _baseline(inputs: Any, units: list, mode: str, minutes: float, assignment: s
     if evaluation.estimated:
         st.info(t("note.demand_estimated_long"), icon=":material/info:")
     overall = evaluation.overall
-    cols = st.columns(4)
-    cols[0].metric(t("metric.coverage_share") + f" ({minutes:g} min)",
-                   f"{core.overall_value('coverage_share', overall['coverage_share'])} %")
+    # two metrics per row: four in a row truncate the longer labels ("Share within the time limit, % (10 m…")
+    cols = st.columns(2) + st.columns(2)
+    cols[0].metric(core.coverage_label(minutes, ui.lang()),
+                   f"{core.overall_value('coverage_share', overall['coverage_share'])} %",
+                   help=t("metric.coverage_share"))
     cols[1].metric(t("metric.mean_travel_s"), f"{core.overall_value('mean_travel_s', overall['mean_travel_s'])} min")
     cols[2].metric(t("metric.p90_travel_s"), f"{core.overall_value('p90_travel_s', overall['p90_travel_s'])} min")
     cols[3].metric(t("metric.access_seats_per_child"),

@@ -138,8 +138,8 @@ def _unit_names() -> dict[str, str]:
     """Unit id -> name shown on the page, demo units marked ``(demo)``."""
     names = {}
     for unit in ui.dataset().units:
-        name = getattr(unit, "name", "") or unit.unit_id
-        names[unit.unit_id] = f"{name} ({t('demo')})" if getattr(unit, "demo", False) else name
+        names[unit.unit_id] = core.unit_name(unit.unit_id, getattr(unit, "name", ""),
+                                             bool(getattr(unit, "demo", False)), ui.lang())
     return names
 
 

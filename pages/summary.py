@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from pages import ui
-from pages.summary_html import build_summary_html
+from pages.summary_html import build_summary_html, day_text
 from planner.errors import InputError, PlannerError
 
 
@@ -84,6 +84,7 @@ def render() -> None:
             ui.t("units.col.drop_off"): ui.fmt_minutes(r.get("drop_off_s")),
             ui.t("units.col.pick_up"): ui.fmt_minutes(r.get("pick_up_s")),
             ui.t("units.col.extra"): ui.fmt_minutes(r.get("extra_commute_s")),
+            ui.t("units.col.child_day"): day_text(r),
             ui.t("units.col.opening_hours"): r.get("opening_hours") or ui.t("units.unknown"),
             ui.t("units.col.catchment"): ui.t("costs.yes") if r.get("in_catchment") else ui.t("costs.no"),
             ui.t("units.col.languages"): ", ".join(r.get("languages") or []),

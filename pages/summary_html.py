@@ -49,6 +49,18 @@ def _family_section(t: Callable[..., str], family: Mapping[str, Any]) -> str:
                       t("family.weekly_hours")], children, numeric={4}))
 
 
+def day_text(unit: Mapping[str, Any]) -> str:
+    """The child's day at a unit (drop-off to pick-up) as ``7 h 38 min (07:56–15:34)``; unknown: ``–``."""
+    seconds = unit.get("child_day_s")
+    if seconds is None:
+        return "–"
+    minutes = int(round(float(seconds) / 60.0))
+    text = f"{minutes // 60} h {minutes % 60:02d} min"
+    if unit.get("drop_off_at") and unit.get("pick_up_at"):
+        text += f" ({unit['drop_off_at']}–{unit['pick_up_at']})"
+    return text
+
+
 def build_summary_html(*, t: Callable[..., str], lang: str, family: Mapping[str, Any],
                        fees: Mapping[str, Any] | None, allowances: Mapping[str, Any] | None,
                        compare: Mapping[str, Any] | None, units: Sequence[Mapping[str, Any]],
@@ -69,13 +81,13 @@ def build_summary_html(*, t: Callable[..., str], lang: str, family: Mapping[str,
             rows.append([
                 position, _display_name(unit),
                 unit.get("rank"), fmt_minutes(unit.get("drop_off_s")), fmt_minutes(unit.get("pick_up_s")),
-                fmt_minutes(unit.get("extra_commute_s")), unit.get("opening_hours") or "–",
+                fmt_minutes(unit.get("extra_commute_s")), day_text(unit), unit.get("opening_hours") or "–",
                 t("costs.yes") if unit.get("in_catchment") else t("costs.no"),
                 ", ".join(unit.get("languages") or []),
             ])
         parts.append(_table([t("summary.col.choice"), t("units.col.name"), t("units.col.rank"),
                              t("units.col.drop_off"), t("units.col.pick_up"), t("units.col.extra"),
-                             t("units.col.opening_hours"), t("units.col.catchment"),
+                             t("units.col.child_day"), t("units.col.opening_hours"), t("units.col.catchment"),
                              t("units.col.languages")], rows, numeric={0, 2, 3, 4, 5}))
         parts.append(f"<p class=\"note\">{_e(t('summary.for_child', child=child_id or '–'))}</p><ul>")
         for unit in units:

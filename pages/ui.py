@@ -348,6 +348,12 @@ def fmt_decimal(value: Any, digits: int = 2) -> str:
     return text if lang() == "en" else text.replace(".", ",")
 
 
+def next_fee_indexation(on: date) -> date:
+    """The next 1 August of an even year after ``on`` (fees are indexed every second year: 2024, 2026, …)."""
+    year = on.year + (on.year % 2)
+    return date(year, 8, 1) if date(year, 8, 1) > on else date(year + 2, 8, 1)
+
+
 def fmt_minutes(seconds: Any) -> str:
     """Seconds as whole minutes for display; unreachable (None / inf) as a dash."""
     if seconds is None:

@@ -112,7 +112,7 @@ def _table(rows: list[dict[str, Any]]) -> None:
     table = pd.DataFrame([{
         ui.t("units.col.rank"): row["rank"],
         ui.t("units.col.name"): _display_name(row),
-        ui.t("units.col.score"): round(float(row["score"]), 2) if row.get("score") is not None else None,
+        ui.t("units.col.score"): _decimal(row.get("score")),  # 0,00–1,00: sorts as text too
         ui.t("units.col.fits"): _yes_no(row.get("fits")) + (
             ": " + "; ".join(map(_mismatch, row.get("mismatches") or [])) if row.get("mismatches") else ""),
         ui.t("units.col.drop_off"): ui.fmt_minutes(row.get("drop_off_s")),

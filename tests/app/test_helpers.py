@@ -80,7 +80,8 @@ def test_printable_summary_is_self_contained_and_carries_every_number():
                           "explanation": "10.7 % of 884 €", "provisional": True}]}
     units = [{"unit_id": "demo-3", "name": "Päiväkoti <Aurinko>", "demo": True, "rank": 1, "drop_off_s": 840,
               "pick_up_s": 910, "extra_commute_s": 260, "opening_hours": "Mo-Fr 06:30-17:00",
-              "in_catchment": True, "languages": ["fi"], "why": "in your catchment area"}]
+              "in_catchment": True, "languages": ["fi"], "why": "in your catchment area",
+              "child_day_s": 27480, "drop_off_at": "07:56", "pick_up_at": "15:34"}]
     page = build_summary_html(t=lambda key, **p: translate(f"app.{key}", "en", **p), lang="en",
                               family=_default_family(date(2026, 11, 27)), fees=fees,
                               allowances={"total_eur": 0}, compare=None, units=units, child_id="child1",
@@ -89,7 +90,8 @@ def test_printable_summary_is_self_contained_and_carries_every_number():
     assert "@media print" in page
     assert not re.search(r"(src|href)\s*=", page) and "<script" not in page  # nothing external, no scripts
     assert "Päiväkoti &lt;Aurinko&gt; (demo)" in page  # escaped, and marked as demo
-    for number in ("14 min", "15 min", "4 min", "133 €", "95 €", "10.7 % of 884 €"):
+    for number in ("14 min", "15 min", "4 min", "133 €", "95 €", "10.7 % of 884 €", "7 h 38 min (07:56–15:34)",
+                   html.escape(translate("app.units.col.child_day", "en"))):
         assert number in page
     assert html.escape(translate("app.summary.privacy", "en")) in page
     assert "PROVISIONAL" in page
@@ -128,3 +130,12 @@ def test_a_demo_unit_whose_name_says_demo_is_not_marked_twice():
     assert _display_name({"unit_id": "d", "name": "Demo: Aurinko", "demo": True}) == "Demo: Aurinko"
     assert _display_name({"unit_id": "d", "name": "Aurinko", "demo": True}) == "Aurinko (demo)"
     assert _display_name({"unit_id": "d", "name": "Aurinko", "demo": False}) == "Aurinko"
+
+
+def test_next_fee_indexation_is_the_next_even_year_first_of_august():
+    from pages.ui import next_fee_indexation as next_indexation
+
+    assert next_indexation(date(2026, 11, 27)) == date(2028, 8, 1)
+    assert next_indexation(date(2026, 7, 31)) == date(2026, 8, 1)
+    assert next_indexation(date(2026, 8, 1)) == date(2028, 8, 1)
+    assert next_indexation(date(2025, 1, 1)) == date(2026, 8, 1)

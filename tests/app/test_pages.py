@@ -6,6 +6,7 @@ from datetime import date, time, timedelta
 
 import pytest
 
+from pages.ui import next_fee_indexation
 from planner.family import parse_family
 from planner.i18n import translate
 from planner.money.fees import calculate_fees
@@ -203,3 +204,101 @@ def test_field_problems_are_shown_in_the_chosen_language(app_factory, after, lan
     assert problem is not None and problem.key, "the birth-date problem must carry an i18n key"
     assert problem.expected_in(lang) in shown.value
     assert problem.expected not in shown.value  # not the English text
+
+
+def _faq(at, lang: str) -> dict[int, str]:
+    """Question number -> the answer text shown under that question's expander."""
+    answers = {}
+    for expander in at.expander:
+        for number in range(1, 11):
+            if expander.label == translate(f"app.costs.faq.q{number}", lang):
+                answers[number] = " ".join(m.value for m in expander.markdown)
+    return answers
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_costs_page_answers_the_ten_questions_families_ask(app_factory, lang):
+    at = app_factory("costs", lang)
+    assert not at.exception, at.exception
+    answers = _faq(at, lang)
+    assert sorted(answers) == list(range(1, 11))
+    assert all(answers.values())
+    assert answers[5] == translate("money.fee.july", lang)
+    if lang == "en":  # the numbers are the money engine's, for this family
+        fees = calculate_fees(parse_family(at.session_state["family"]), lang="en")
+        assert f"Your family size is {fees['family_size']}:" in answers[2]
+        assert f"€{fees['base_fee_eur']}" in answers[1] and "reported income" in answers[1]
+        assert "does not count as income" in answers[6]  # Helsinki's municipal setting
+        assert "40 %" in answers[3] and "20 %" in answers[3] and "child2 sibling rank 2" in answers[3]
+        assert "h " in answers[10] and "drop-off" in answers[10]
+        assert f"valid from {fees['rule']['valid_from']}" in answers[9]
+        assert f"expected on {next_fee_indexation(fees['date']).isoformat()}" in answers[9]
+
+
+def test_maximum_fee_answer_says_income_was_not_reported(app_factory):
+    at = app_factory("family", "en")
+    at.checkbox(key="f.no_income").check().run()
+    at.switch_page("pages/costs.py").run()
+    fees = calculate_fees(parse_family(at.session_state["family"]), lang="en")
+    expected = translate("app.costs.faq.a1_not_reported", "en", max_fee=f"€{fees['max_fee_eur']}")
+    assert _faq(at, "en")[1] == expected
+
+
+@pytest.mark.parametrize(("content", "reason_key", "params"), [
+    (b"[1, 2]", "app.family.upload_not_object", {}),
+    (b'{"adults": ', "app.family.upload_not_json", {"line": 1, "column": 12}),
+    (b"\xff\xfe", "app.family.upload_not_text", {}),
+])
+def test_a_bad_family_file_is_explained_in_the_chosen_language_and_keeps_the_form(app_factory, content,
+                                                                                  reason_key, params):
+    at = app_factory("family", "sv")
+    before = json.loads(json.dumps(at.session_state["family"]))
+    at.file_uploader(key="f_upload").set_value(("familj.json", content, "application/json")).run()
+    expected = translate("app.family.upload_bad", "sv", error=translate(reason_key, "sv", **params))
+    assert expected in [e.value for e in at.error]
+    assert at.session_state["family"] == before
+
+
+def test_units_scores_use_the_languages_decimal_mark(app_factory):
+    at = app_factory("units", "fi")
+    column = translate("app.units.col.score", "fi")
+    table = next(df.value for df in at.dataframe if column in df.value.columns)
+    scores = list(table[column])
+    assert all(len(s) == 4 and s[1] == "," for s in scores), scores  # 0,98 — not 0.98
+
+
+def test_ranking_is_cached_per_input_not_recomputed_on_a_filter_change(app_factory, monkeypatch):
+    import planner.ranking
+    from pages import ui
+
+    calls = []
+    real = planner.ranking.rank_units
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(planner.ranking, "rank_units", counting)
+    ui._ranking.clear()
+    at = app_factory("units", "en")
+    assert len(calls) == 1
+    at.checkbox(key="u.only_catchment").check().run()   # a filter: same family, no new ranking
+    at.selectbox(key="u.sort").set_value("name").run()
+    assert len(calls) == 1
+    at.switch_page("pages/family.py").run()
+    at.number_input(key="f.adults.0.work.lat").set_value(60.1700).run()   # a new input: ranked again
+    at.switch_page("pages/units.py").run()
+    assert len(calls) == 2
+
+
+def test_summary_shows_the_childs_day_for_each_chosen_unit(app_factory):
+    from pages import ui
+
+    at = app_factory("summary", "en")
+    best = ui._ranking(ui.family_json(at.session_state["family"]), at.session_state["dataset_name"],
+                       "child1", "en")["units"][0]
+    at.multiselect(key="s.chosen").set_value([best["unit_id"]]).run()
+    table = next(t.value for t in at.table if translate("app.summary.col.choice", "en") in t.value.columns)
+    minutes = round(best["child_day_s"] / 60)
+    expected = f"{minutes // 60} h {minutes % 60:02d} min ({best['drop_off_at']}–{best['pick_up_at']})"
+    assert list(table[translate("app.units.col.child_day", "en")]) == [expected]

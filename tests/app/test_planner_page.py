@@ -61,6 +61,11 @@ def test_baseline_then_closing_a_unit_changes_the_tables(lang, dataset, inputs):
     assert list(table[col("unit_id", lang)]) == [u.unit_id for u in dataset.units]
     demo = translate("app_planner.demo", lang)
     assert all(f"({demo})" in name for name in table[col("unit", lang)])
+    # marked once: "Demo: X" is shown as "X (demo)", never "Demo: X (demo)"
+    assert not any(name.lower().startswith("demo:") or name.count(f"({demo})") != 1
+                   for name in table[col("unit", lang)])
+    # the coverage metric has a short label that fits its column; the long wording is its help text
+    assert at.metric[0].label == translate("app_planner.metric.coverage_within", lang, minutes="10")
     assert all(translate("app_planner.note.demand_estimated", lang) in n for n in table[col("notes", lang)])
     expected = evaluate(inputs, dataset.units, "walk", 10.0, "catchment")
     assert list(table[col("demand_seats", lang)]) == [round(v, 1) for v in expected.units["demand_seats"]]
@@ -200,3 +205,20 @@ def test_scenario_file_loads_and_a_bad_one_is_explained_under_the_uploader(after
     following = after(at, "wb.upload", 1)
     assert type(following[0]).__name__ == "Error" and "changes[0].action" in following[0].value
     assert len(at.session_state["wb.scenario"]["changes"]) == 1     # the loaded scenario is kept
+
+
+def test_unit_label_marks_demo_units_exactly_once():
+    assert core.unit_label("demo-1", "Demo: Päiväkoti Aurinko", True, "en") == "Päiväkoti Aurinko (demo)"
+    assert core.unit_label("demo-1", "demo - Aurinko", True, "fi") == \
+        "Aurinko (" + translate("app_planner.demo", "fi") + ")"
+    assert core.unit_label("u1", "Päiväkoti Aurinko", True, "sv") == \
+        "Päiväkoti Aurinko (" + translate("app_planner.demo", "sv") + ")"
+    assert core.unit_label("u1", "Demokratia-päiväkoti", False, "en") == "Demokratia-päiväkoti"
+    assert core.unit_label("u1", "Demo:", True, "en") == "u1 (demo)"
+    assert core.unit_label("u1", None, False, "en") == "u1"
+
+
+@pytest.mark.parametrize("lang, expected", [("en", "Within 7.5 min, %"), ("fi", "7.5 min sisällä, %"),
+                                            ("sv", "Inom 7.5 min, %")])
+def test_coverage_metric_label_is_short(lang, expected):
+    assert core.coverage_label(7.5, lang) == expected

@@ -99,7 +99,7 @@ def test_round_shows_the_planners_report_and_downloads_in_every_language(lang):
     assert list(offers[col("reason")]) == [o["reason"] for o in expected["offers"]]
     assert translate("placement.offer.catchment", lang, minutes=2, unit="demo-1",
                      mode=translate("placement.mode.walk", lang)) == offers[col("reason")].iloc[0]
-    assert all("(demo)" in name for name in offers[col("unit")])
+    assert all(name.count("(demo)") == 1 and not name.lower().startswith("demo:") for name in offers[col("unit")])
     unplaced = _frames(at)[1]
     assert list(unplaced[col("child_id")]) == ["c6"]
     assert unplaced[col("reason")].iloc[0] == translate(
@@ -246,3 +246,9 @@ def test_uploaded_file_is_read_in_memory():
     at.button(key="staff.run").click().run()
     assert not at.exception, at.exception
     assert len(at.session_state["staff.result"]["offers"]) == 7
+
+
+def test_unit_name_marks_demo_units_exactly_once():
+    assert core.unit_name("demo-2", "Demo: Daghemmet Måsen", True, "sv") == "Daghemmet Måsen (demo)"
+    assert core.unit_name("u1", "Päiväkoti Aurinko", False, "fi") == "Päiväkoti Aurinko"
+    assert core.unit_name("u1", "", True, "en") == "u1 (demo)"

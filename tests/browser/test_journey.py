@@ -189,6 +189,13 @@ def _journey(page) -> None:
     expect(charts.locator("svg").last).to_be_visible()
     expect(page.get_by_label("Line chart: fees and allowances per month over 24 months.", exact=False)).not_to_have_count(0)
     expect(page.get_by_text("The chart shows the same numbers as the table below.")).to_have_count(2)
+    # the questions families ask: open two with the keyboard-usable expander and read the answers
+    expect(page.get_by_role("heading", name="Questions families ask – answered for your family")).to_be_visible()
+    page.get_by_text("5. Is July free?", exact=True).click()
+    expect(page.get_by_text("Many municipalities charge no fee for July", exact=False).last).to_be_visible()
+    page.get_by_text("10. How long will my child's day be", exact=False).click()
+    expect(page.get_by_text("At the best-ranked unit", exact=False)).to_be_visible()
+    _wait_idle(page)
     _shot(page, "2-costs.png")
 
     # Units: ranked table, reasons and the offline map with rank labels.
