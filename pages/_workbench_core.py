@@ -131,13 +131,16 @@ def overall_table(comparison_overall: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def changed_units_table(comparison: Any, lang: str) -> pd.DataFrame:
-    """Units whose status or metrics change, with the status as text (never colour alone)."""
+def changed_units_table(comparison: Any, lang: str, units: Sequence[Unit] = ()) -> pd.DataFrame:
+    """Units whose status or metrics change, with the status as text (never colour alone); names of the
+    demo units among ``units`` are marked as in the other tables."""
     tr = lambda key: translate(f"app_planner.col.{key}", lang)  # noqa: E731
+    demo_ids = {u.unit_id for u in units if getattr(u, "demo", False)}
     rows = []
     for row in comparison.changed_units.to_dict("records"):
         rows.append({
-            tr("unit_id"): row["unit_id"], tr("unit"): row["name"],
+            tr("unit_id"): row["unit_id"],
+            tr("unit"): unit_label(row["unit_id"], row["name"], row["unit_id"] in demo_ids, lang),
             tr("status"): translate(f"app_planner.status.{row['status']}", lang),
             tr("capacity_before"): _round(row["capacity_seats_before"]),
             tr("capacity_after"): _round(row["capacity_seats_after"]),

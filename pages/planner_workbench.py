@@ -191,6 +191,33 @@ def _errors(field: str) -> None:
         st.error(text, icon=":material/warning:")
 
 
+def _refit_when_shown(bounds: Any):
+    """A map drawn in a tab that is not shown has size 0, so Leaflet fits the bounds at world zoom (and
+    map clicks then give far-away coordinates). This refits the bounds once the map gets its real size."""
+    from branca.element import MacroElement
+    from jinja2 import Template
+
+    class _Refit(MacroElement):
+        _template = Template("""
+            {% macro script(this, kwargs) %}
+            (function (map) {
+                var box = [[{{ this.south }}, {{ this.west }}], [{{ this.north }}, {{ this.east }}]];
+                var wasHidden = map.getContainer().clientWidth === 0;
+                if (typeof ResizeObserver === "undefined") { return; }
+                new ResizeObserver(function () {
+                    var hidden = map.getContainer().clientWidth === 0;
+                    if (wasHidden && !hidden) { map.invalidateSize(); map.fitBounds(box); }
+                    wasHidden = hidden;
+                }).observe(map.getContainer());
+            })({{ this._parent.get_name() }});
+            {% endmacro %}
+        """)
+
+    element = _Refit()
+    (element.south, element.west), (element.north, element.east) = [[float(v) for v in corner] for corner in bounds]
+    return element
+
+
 def _map(points: list[dict[str, Any]], key: str, *, clickable: bool = False) -> dict | None:
     """Streets, catchments and labelled unit markers; returns the last click when ``clickable``.
     Nothing is drawn when the user has switched maps off (the tables carry the same information)."""
@@ -202,6 +229,7 @@ def _map(points: list[dict[str, Any]], key: str, *, clickable: bool = False) -> 
 
     lines, bounds = ui.streets_and_bounds()
     fmap = maps.new_map(bounds, height_px=420)
+    fmap.add_child(_refit_when_shown(bounds))
     maps.add_streets(fmap, lines, t("map.streets"))
     maps.add_catchments(fmap, ui.catchments_geojson(), None, t("map.catchments"), {})
     for point in points:
@@ -355,7 +383,7 @@ def _whatif(inputs: Any, units: list, mode: str, minutes: float, assignment: str
     st.markdown("**" + t("whatif.overall") + "**")
     st.dataframe(core.overall_table(comparison.overall, ui.lang()), hide_index=True, width="stretch")
     st.markdown("**" + t("whatif.changed_units") + "**")
-    st.dataframe(core.changed_units_table(comparison, ui.lang()), hide_index=True, width="stretch")
+    st.dataframe(core.changed_units_table(comparison, ui.lang(), units), hide_index=True, width="stretch")
     st.markdown("**" + t("whatif.changed_points", count=len(comparison.changed_points)) + "**")
     if len(comparison.changed_points):
         st.dataframe(core.changed_points_table(comparison, ui.lang()), hide_index=True, width="stretch")
@@ -452,7 +480,8 @@ def render() -> None:
         # The optimiser keeps the units of the current what-if (its closures, moves and resizes).
         try:
             planned_units = _scenario().apply(units)
-        except InputError:
+        except InputError:  # said on the page, never silently: the what-if tab shows the problems
+            st.warning(t("opt.scenario_invalid"), icon=":material/warning:")
             planned_units = units
         _optimiser(inputs, planned_units, mode, minutes)
 

@@ -88,6 +88,10 @@ def _close_demo_1_and_check(at, lang, dataset, inputs):
     changed_units = next(f for f in frames if col("status", lang) in f.columns)
     status = dict(zip(changed_units[col("unit_id", lang)], changed_units[col("status", lang)]))
     assert status["demo-1"] == translate("app_planner.status.closed", lang)
+    demo = translate("app_planner.demo", lang)
+    names = dict(zip(changed_units[col("unit_id", lang)], changed_units[col("unit", lang)]))
+    assert names["demo-1"] == core.unit_label("demo-1", dataset.units[0].name, True, lang)
+    assert all(n.count(f"({demo})") == 1 and not n.lower().startswith("demo:") for n in names.values())
     _, _, comparison = run_what_if(inputs, dataset.units,
                                    Scenario.from_dict({"changes": [{"action": "close", "unit_id": "demo-1"}]}),
                                    lang=lang)
@@ -222,3 +226,35 @@ def test_unit_label_marks_demo_units_exactly_once():
                                             ("sv", "Inom 7.5 min, %")])
 def test_coverage_metric_label_is_short(lang, expected):
     assert core.coverage_label(7.5, lang) == expected
+
+
+def test_maps_in_tabs_refit_their_bounds_once_shown():
+    """A map in a hidden tab is drawn at size 0 (world zoom, map clicks far away): the page adds a
+    script that refits the dataset's bounds when the map gets its size."""
+    import ast
+
+    import folium
+
+    source = (REPO / "pages" / "planner_workbench.py").read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    func = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "_refit_when_shown")
+    namespace: dict = {"Any": object}
+    exec(compile(ast.Module([func], []), "refit", "exec"), namespace)
+    fmap = folium.Map(tiles=None)
+    fmap.add_child(namespace["_refit_when_shown"]([[60.16, 24.93], [60.18, 24.96]]))
+    html = fmap.get_root().render()
+    assert "ResizeObserver" in html
+    assert "[[60.16, 24.93], [60.18, 24.96]]" in html
+    assert "fitBounds(box)" in html and fmap.get_name() in html
+
+
+def test_optimiser_says_when_it_ignores_a_broken_scenario():
+    """A scenario whose change cannot apply (closing a unit that does not exist) is not dropped silently."""
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.session_state["lang"] = "en"
+    at.session_state["wb.show_maps"] = False
+    at.session_state["wb.scenario"] = {"format": "planner-scenario", "version": 1, "name": "s", "description": "",
+                                       "changes": [{"action": "close", "unit_id": "no-such-unit"}]}
+    at.run()
+    assert not at.exception, at.exception
+    assert translate("app_planner.opt.scenario_invalid", "en") in [w.value for w in at.warning]
