@@ -9,7 +9,7 @@ Rows, side by side in one run:
   every unit -> home for 2 adults = 8 engine queries) against networkx per pair;
 - a 1,000 x 100 walking matrix against networkx per pair (networkx timed on a sample, extrapolated);
 - SYNTHETIC: a generated 500 x 500 street grid (250,000 nodes, 50 m blocks) one-to-all
-  (target < 100 ms), and a hook for the transit helper's one-to-all on the embedded feed.
+  (target < 100 ms), and the transit one-to-all on the embedded feed (from benchmarks/transit.py).
 """
 from __future__ import annotations
 
@@ -258,7 +258,7 @@ def synthetic(quick: bool) -> None:
 
 
 def transit_hook() -> None:
-    """Hook for the transit helper: ``benchmarks/transit.py`` with ``run() -> list[(label, ms)]``."""
+    """Rows from ``benchmarks/transit.py``'s ``run() -> list[(label, ms)]`` (transit one-to-all)."""
     path = Path(__file__).with_name("transit.py")
     if not path.is_file():
         print("transit one-to-all on the embedded feed: measured by benchmarks/transit.py (not present yet)")
