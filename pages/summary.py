@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from pages import ui
-from pages.summary_html import build_summary_html, day_text
+from pages.summary_html import build_summary_html, day_text, display_name
 from planner.errors import InputError, PlannerError
 
 
@@ -50,12 +50,6 @@ def _child_id() -> str | None:
     return chosen if chosen in ids else (ids[0] if ids else None)
 
 
-def _display_name(row: dict[str, Any]) -> str:
-    """The unit's name, marked "(demo)" when it is a made-up unit and its name does not say so."""
-    name = str(row.get("name", row["unit_id"]))
-    return name + (" (demo)" if row.get("demo") and "demo" not in name.casefold() else "")
-
-
 def render() -> None:
     st.title(ui.t("summary.title"))
     st.info(ui.t("summary.privacy"), icon=":material/lock:")
@@ -79,7 +73,7 @@ def render() -> None:
         st.caption(ui.t("summary.for_child", child=child_id or "–"))
         table = pd.DataFrame([{
             ui.t("summary.col.choice"): i,
-            ui.t("units.col.name"): _display_name(r),
+            ui.t("units.col.name"): display_name(r),
             ui.t("units.col.rank"): r["rank"],
             ui.t("units.col.drop_off"): ui.fmt_minutes(r.get("drop_off_s")),
             ui.t("units.col.pick_up"): ui.fmt_minutes(r.get("pick_up_s")),
@@ -91,7 +85,7 @@ def render() -> None:
         } for i, r in enumerate(chosen, start=1)])
         st.table(table, hide_index=True)
         for r in chosen:
-            st.markdown(f"- **{_display_name(r)}**: {r.get('why', '')}")
+            st.markdown(f"- **{display_name(r)}**: {r.get('why', '')}")
 
     fees = _safe(ui.money, "fees")
     allowances = _safe(ui.money, "allowances")

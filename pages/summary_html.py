@@ -79,7 +79,7 @@ def build_summary_html(*, t: Callable[..., str], lang: str, family: Mapping[str,
         rows = []
         for position, unit in enumerate(units, start=1):
             rows.append([
-                position, _display_name(unit),
+                position, display_name(unit),
                 unit.get("rank"), fmt_minutes(unit.get("drop_off_s")), fmt_minutes(unit.get("pick_up_s")),
                 fmt_minutes(unit.get("extra_commute_s")), day_text(unit), unit.get("opening_hours") or "–",
                 t("costs.yes") if unit.get("in_catchment") else t("costs.no"),
@@ -136,7 +136,7 @@ def build_summary_html(*, t: Callable[..., str], lang: str, family: Mapping[str,
     return "".join(parts)
 
 
-def _display_name(unit: dict[str, Any]) -> str:
+def display_name(unit: Mapping[str, Any]) -> str:
     """The unit's name, marked "(demo)" when it is a made-up unit and its name does not say so."""
     name = str(unit.get("name", unit.get("unit_id")))
     return name + (" (demo)" if unit.get("demo") and "demo" not in name.casefold() else "")

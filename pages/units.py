@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from pages import ui
+from pages.summary_html import display_name
 from planner.errors import InputError, PlannerError
 
 SORTS = ("score", "drop_off_s", "pick_up_s", "extra_commute_s", "name")
@@ -111,7 +112,7 @@ def _age_range(row: dict[str, Any]) -> str:
 def _table(rows: list[dict[str, Any]]) -> None:
     table = pd.DataFrame([{
         ui.t("units.col.rank"): row["rank"],
-        ui.t("units.col.name"): _display_name(row),
+        ui.t("units.col.name"): display_name(row),
         ui.t("units.col.score"): _decimal(row.get("score")),  # 0,00–1,00: sorts as text too
         ui.t("units.col.fits"): _yes_no(row.get("fits")) + (
             ": " + "; ".join(map(_mismatch, row.get("mismatches") or [])) if row.get("mismatches") else ""),
@@ -140,12 +141,6 @@ def _mismatch(code: Any) -> str:
     return ui.t(f"units.mismatch.{code}") if code in MISMATCHES else str(code)
 
 
-def _display_name(row: dict[str, Any]) -> str:
-    """The unit's name, marked "(demo)" when it is a made-up unit and its name does not say so."""
-    name = str(row.get("name", row["unit_id"]))
-    return name + (" (demo)" if row.get("demo") and "demo" not in name.casefold() else "")
-
-
 def _free(row: dict[str, Any]) -> str:
     free = row.get("free_seats")
     if free is None:
@@ -165,13 +160,13 @@ def _explanations(rows: list[dict[str, Any]]) -> None:
     st.markdown(f"**{ui.t('units.why_title')}**")
     st.caption(ui.t("units.score_explained"))
     for row in rows:
-        st.markdown(f"{row['rank']}. **{_display_name(row)}** — {row.get('why', '')}")
+        st.markdown(f"{row['rank']}. **{display_name(row)}** — {row.get('why', '')}")
 
 
 def _score_parts(row: dict[str, Any], result: dict[str, Any]) -> None:
     """How the selected unit's score is made: points (0–1) × weight = contribution, per part."""
     parts = row.get("score_parts") or {}
-    st.markdown(f"**{ui.t('units.score_of', name=_display_name(row), score=_decimal(row.get('score')))}**")
+    st.markdown(f"**{ui.t('units.score_of', name=display_name(row), score=_decimal(row.get('score')))}**")
     if parts:
         st.table(pd.DataFrame([{
             ui.t("units.part"): ui.t(f"units.part.{name}") if name in SCORE_PARTS else name,
@@ -258,7 +253,7 @@ def _map(rows: list[dict[str, Any]], all_rows: list[dict[str, Any]], selected: s
     for row in reversed(rows):
         background, colour = maps.rank_style(row["rank"])
         maps.add_point(fmap, row["lat"], row["lon"], str(row["rank"]),
-                       f"{row['rank']}. {_display_name(row)}",
+                       f"{row['rank']}. {display_name(row)}",
                        background=background, color=colour)
     chosen = next((r for r in all_rows if r["unit_id"] == selected), None)
     if chosen and home:

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from planner.errors import InputError, Problem, ProblemCollector
-from planner.i18n import translate
 from planner.municipalities import canonical_name, suggest
 
 EARLIEST_DATE = date(2018, 8, 1)
@@ -178,10 +177,6 @@ def _number(value: Decimal | None) -> int | float | None:
 _problem = Problem.keyed  # a Problem whose fix text is an i18n key (planner/locales)
 
 
-def _add(problems: ProblemCollector, field_path: str, value: Any, key: str, **params: Any) -> None:
-    problems.add_keyed(field_path, value, key, **params)
-
-
 def _date(value: Any, path: str, problems: ProblemCollector) -> date | None:
     if isinstance(value, date):
         return value
@@ -190,31 +185,31 @@ def _date(value: Any, path: str, problems: ProblemCollector) -> date | None:
             return date.fromisoformat(value.strip())
         except ValueError:
             pass
-    _add(problems, path, value, "problems.date.format")
+    problems.add_keyed(path, value, "problems.date.format")
     return None
 
 
 def _money(value: Any, path: str, problems: ProblemCollector, *, nullable: bool) -> Decimal | None:
     if value is None:
         if not nullable:
-            _add(problems, path, value, "problems.money.missing")
+            problems.add_keyed(path, value, "problems.money.missing")
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
-        _add(problems, path, value, "problems.money.type")
+        problems.add_keyed(path, value, "problems.money.type")
         return None
     if isinstance(value, str):  # JSON text such as "3200" is a type mistake: say so rather than guess
-        _add(problems, path, value, "problems.money.quoted")
+        problems.add_keyed(path, value, "problems.money.quoted")
         return None
     try:
         amount = Decimal(str(value).strip())
     except InvalidOperation:
-        _add(problems, path, value, "problems.money.invalid")
+        problems.add_keyed(path, value, "problems.money.invalid")
         return None
     if not amount.is_finite() or amount < 0:
-        _add(problems, path, value, "problems.money.negative")
+        problems.add_keyed(path, value, "problems.money.negative")
         return None
     if amount > Decimal(10_000_000):
-        _add(problems, path, value, "problems.money.too_large", limit="10 000 000")
+        problems.add_keyed(path, value, "problems.money.too_large", limit="10 000 000")
         return None
     return amount.quantize(Decimal("0.01"))
 
@@ -224,10 +219,10 @@ def _hours(value: Any, path: str, problems: ProblemCollector, what: str) -> floa
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        _add(problems, path, value, f"problems.hours.{what}.type", max_hours=f"{MAX_WEEKLY_HOURS:g}")
+        problems.add_keyed(path, value, f"problems.hours.{what}.type", max_hours=f"{MAX_WEEKLY_HOURS:g}")
         return None
     if not 0 < value <= MAX_WEEKLY_HOURS:
-        _add(problems, path, value, f"problems.hours.{what}.range", max_hours=f"{MAX_WEEKLY_HOURS:g}")
+        problems.add_keyed(path, value, f"problems.hours.{what}.range", max_hours=f"{MAX_WEEKLY_HOURS:g}")
         return None
     return float(value)
 
@@ -236,7 +231,7 @@ def _bool(value: Any, path: str, problems: ProblemCollector, default: bool = Fal
     if value is None:
         return default
     if not isinstance(value, bool):
-        _add(problems, path, value, "problems.bool")
+        problems.add_keyed(path, value, "problems.bool")
         return default
     return value
 
@@ -245,13 +240,13 @@ def _location(value: Any, path: str, problems: ProblemCollector) -> Location | N
     if value is None:
         return None
     if not isinstance(value, dict):
-        _add(problems, path, value, "problems.location.type", point='{"lat": 60.17, "lon": 24.94}',
+        problems.add_keyed(path, value, "problems.location.type", point='{"lat": 60.17, "lon": 24.94}',
              address='{"address": "street 1, town"}')
         return None
     if "address" in value and "lat" not in value and "lon" not in value:
         address = value["address"]
         if not isinstance(address, str) or not address.strip():
-            _add(problems, f"{path}.address", address, "problems.location.address_empty")
+            problems.add_keyed(f"{path}.address", address, "problems.location.address_empty")
             return None
         return Location(address=address.strip())
     lat, lon = value.get("lat"), value.get("lon")
@@ -259,7 +254,7 @@ def _location(value: Any, path: str, problems: ProblemCollector) -> Location | N
     for key, number, low, high in (("lat", lat, -90, 90), ("lon", lon, -180, 180)):
         if isinstance(number, bool) or not isinstance(number, (int, float)) or not math.isfinite(number) \
                 or not low <= number <= high:
-            _add(problems, f"{path}.{key}", number, f"problems.location.{key}")
+            problems.add_keyed(f"{path}.{key}", number, f"problems.location.{key}")
             ok = False
     return Location(lat=float(lat), lon=float(lon)) if ok else None
 
@@ -271,7 +266,7 @@ def _clock(value: Any, path: str, problems: ProblemCollector) -> time | None:
             return time(int(hours), int(minutes))
         except ValueError:
             pass
-    _add(problems, path, value, "problems.clock.format")
+    problems.add_keyed(path, value, "problems.clock.format")
     return None
 
 
@@ -279,23 +274,23 @@ def _schedule(value: Any, path: str, problems: ProblemCollector) -> Schedule | N
     if value is None:
         return None
     if not isinstance(value, dict):
-        _add(problems, path, value, "problems.schedule.type",
+        problems.add_keyed(path, value, "problems.schedule.type",
              example='{"days": ["mon", ...], "start": "08:00", "end": "16:00"}')
         return None
     days = value.get("days", list(DAYS[:5]))
     day_list: list[str] = []
     if not isinstance(days, list) or not days:
-        _add(problems, f"{path}.days", days, "problems.schedule.days_empty", days=", ".join(DAYS))
+        problems.add_keyed(f"{path}.days", days, "problems.schedule.days_empty", days=", ".join(DAYS))
     else:
         for i, day in enumerate(days):
             if not isinstance(day, str) or day.strip().lower() not in DAYS:
-                _add(problems, f"{path}.days[{i}]", day, "problems.one_of", options=", ".join(DAYS))
+                problems.add_keyed(f"{path}.days[{i}]", day, "problems.one_of", options=", ".join(DAYS))
             else:
                 day_list.append(day.strip().lower())
     start = _clock(value.get("start"), f"{path}.start", problems)
     end = _clock(value.get("end"), f"{path}.end", problems)
     if start is not None and end is not None and end <= start:
-        _add(problems, f"{path}.end", value.get("end"), "problems.schedule.end_before_start",
+        problems.add_keyed(f"{path}.end", value.get("end"), "problems.schedule.end_before_start",
              start=str(value.get("start")))
         return None
     if start is None or end is None or len(day_list) != len(days if isinstance(days, list) else []):
@@ -307,11 +302,11 @@ def _id(value: Any, path: str, problems: ProblemCollector, seen: set[str], defau
     if value is None:
         value = default
     if not isinstance(value, (str, int)) or isinstance(value, bool) or not str(value).strip():
-        _add(problems, path, value, "problems.id.empty")
+        problems.add_keyed(path, value, "problems.id.empty")
         return default
     text = str(value).strip()
     if text in seen:
-        _add(problems, path, value, "problems.id.duplicate")
+        problems.add_keyed(path, value, "problems.id.duplicate")
     seen.add(text)
     return text
 
@@ -319,14 +314,14 @@ def _id(value: Any, path: str, problems: ProblemCollector, seen: set[str], defau
 def _adult(data: Any, i: int, problems: ProblemCollector, seen: set[str]) -> Adult | None:
     path = f"adults[{i}]"
     if not isinstance(data, dict):
-        _add(problems, path, data, "problems.adult.type")
+        problems.add_keyed(path, data, "problems.adult.type")
         return None
     adult_id = _id(data.get("id"), f"{path}.id", problems, seen, f"adult{i + 1}")
     income = _money(data.get("gross_monthly_income_eur"), f"{path}.gross_monthly_income_eur", problems,
                     nullable=True)
     mode = data.get("commute_mode")
     if mode is not None and mode not in COMMUTE_MODES:
-        _add(problems, f"{path}.commute_mode", mode, "problems.one_of", options="|".join(COMMUTE_MODES))
+        problems.add_keyed(f"{path}.commute_mode", mode, "problems.one_of", options="|".join(COMMUTE_MODES))
         mode = None
     return Adult(
         id=adult_id, gross_monthly_income_eur=income,
@@ -342,31 +337,31 @@ def _adult(data: Any, i: int, problems: ProblemCollector, seen: set[str]) -> Adu
 def _child(data: Any, i: int, problems: ProblemCollector, seen: set[str], today: date, on: date) -> Child | None:
     path = f"children[{i}]"
     if not isinstance(data, dict):
-        _add(problems, path, data, "problems.child.type")
+        problems.add_keyed(path, data, "problems.child.type")
         return None
     child_id = _id(data.get("id"), f"{path}.id", problems, seen, f"child{i + 1}")
     birth = _date(data.get("birth_date"), f"{path}.birth_date", problems)
     if birth is not None:
         if birth > today:
-            _add(problems, f"{path}.birth_date", data.get("birth_date"), "problems.child.birth_future",
+            problems.add_keyed(f"{path}.birth_date", data.get("birth_date"), "problems.child.birth_future",
                  today=today.isoformat())
             birth = None
         elif Child("x", birth).age_on(on) >= 18:
-            _add(problems, f"{path}.birth_date", data.get("birth_date"), "problems.child.birth_adult",
+            problems.add_keyed(f"{path}.birth_date", data.get("birth_date"), "problems.child.birth_adult",
                  on=on.isoformat())
             birth = None
     care = data.get("care", "none")
     if care not in CARE_TYPES:
-        _add(problems, f"{path}.care", care, "problems.one_of", options="|".join(CARE_TYPES))
+        problems.add_keyed(f"{path}.care", care, "problems.one_of", options="|".join(CARE_TYPES))
         care = None
     hours = _hours(data.get("weekly_hours"), f"{path}.weekly_hours", problems, "ecec")
     start = data.get("start_date")
     start_date = _date(start, f"{path}.start_date", problems) if start is not None else None
     if start_date is not None and birth is not None and start_date < birth:
-        _add(problems, f"{path}.start_date", start, "problems.child.start_before_birth")
+        problems.add_keyed(f"{path}.start_date", start, "problems.child.start_before_birth")
     language = data.get("language")
     if language is not None and (not isinstance(language, str) or not language.strip()):
-        _add(problems, f"{path}.language", language, "problems.child.language")
+        problems.add_keyed(f"{path}.language", language, "problems.child.language")
         language = None
     shift = _bool(data.get("shift_care"), f"{path}.shift_care", problems)
     support = _bool(data.get("support"), f"{path}.support", problems)
@@ -387,16 +382,16 @@ def parse_family(data: dict, *, today: date | None = None) -> Family:
     if municipality is None:
         close = suggest(raw_municipality) if isinstance(raw_municipality, str) else []
         if close:
-            _add(problems, "municipality", raw_municipality, "problems.municipality.suggest",
+            problems.add_keyed("municipality", raw_municipality, "problems.municipality.suggest",
                  suggestions=", ".join(close))
         else:
-            _add(problems, "municipality", raw_municipality, "problems.municipality.unknown")
+            problems.add_keyed("municipality", raw_municipality, "problems.municipality.unknown")
 
     on = today
     if data.get("date") is not None:
         parsed = _date(data.get("date"), "date", problems)
         if parsed is not None and parsed < EARLIEST_DATE:
-            _add(problems, "date", data.get("date"), "problems.date.too_early", earliest=EARLIEST_DATE.isoformat())
+            problems.add_keyed("date", data.get("date"), "problems.date.too_early", earliest=EARLIEST_DATE.isoformat())
         elif parsed is not None:
             on = parsed
 
@@ -407,7 +402,7 @@ def parse_family(data: dict, *, today: date | None = None) -> Family:
     raw_adults = data.get("adults")
     seen: set[str] = set()
     if not isinstance(raw_adults, list) or not 1 <= len(raw_adults) <= MAX_ADULTS:
-        _add(problems, "adults", raw_adults if not isinstance(raw_adults, list) else f"{len(raw_adults)} adults",
+        problems.add_keyed("adults", raw_adults if not isinstance(raw_adults, list) else f"{len(raw_adults)} adults",
              "problems.adults.count")
     else:
         for i, item in enumerate(raw_adults):
@@ -418,7 +413,7 @@ def parse_family(data: dict, *, today: date | None = None) -> Family:
     children: list[Child] = []
     raw_children = data.get("children")
     if not isinstance(raw_children, list) or not raw_children:
-        _add(problems, "children", raw_children, "problems.children.empty")
+        problems.add_keyed("children", raw_children, "problems.children.empty")
     else:
         for i, item in enumerate(raw_children):
             child = _child(item, i, problems, seen, today, on)
@@ -430,9 +425,9 @@ def parse_family(data: dict, *, today: date | None = None) -> Family:
     carer = data.get("carer")
     if carer is not None and carer not in {a.id for a in adults}:
         if adults:
-            _add(problems, "carer", carer, "problems.carer.unknown", ids=", ".join(a.id for a in adults))
+            problems.add_keyed("carer", carer, "problems.carer.unknown", ids=", ".join(a.id for a in adults))
         else:
-            _add(problems, "carer", carer, "problems.carer.no_adults")
+            problems.add_keyed("carer", carer, "problems.carer.no_adults")
         carer = None
 
     problems.raise_if_any()

@@ -43,10 +43,6 @@ class Candidate:
     capacity_seats: float | None = None
 
 
-def _add(problems: ProblemCollector, field_path: str, value: Any, key: str, **params: Any) -> None:
-    problems.add_keyed(field_path, value, key, **params)
-
-
 # --------------------------------------------------------------------------- parsing
 
 
@@ -81,13 +77,13 @@ def parse_candidates_text(text: str, *, field: str = "candidates", source: str |
     seen: set[str] = set()
     for where, raw in records:
         if _SHAPE in raw:
-            _add(problems, where, raw[_SHAPE], "problems.candidates.point_line")
+            problems.add_keyed(where, raw[_SHAPE], "problems.candidates.point_line")
             continue
         candidate = _parse_candidate(raw, where, problems, seen)
         if candidate is not None:
             candidates.append(candidate)
     if not records and not problems:
-        _add(problems, field, shown, "problems.candidates.none")
+        problems.add_keyed(field, shown, "problems.candidates.none")
     problems.raise_if_any()
     if max_count is not None and len(candidates) > max_count:
         raise InputError(Problem.keyed(field, len(candidates), "problems.candidates.too_many_candidates",
@@ -127,7 +123,7 @@ def _csv_records(text: str, delimiter: str, field: str, shown: str,
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in ("id", "lat", "lon") if c not in header]
     if missing:
-        _add(problems, field, shown, "problems.candidates.header", missing=", ".join(missing))
+        problems.add_keyed(field, shown, "problems.candidates.header", missing=", ".join(missing))
         return []
     records = []
     for row in reader:
@@ -142,10 +138,10 @@ def _geojson_records(text: str, field: str, shown: str, problems: ProblemCollect
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        _add(problems, field, shown, "problems.geojson.invalid", message=error.msg, line=str(error.lineno))
+        problems.add_keyed(field, shown, "problems.geojson.invalid", message=error.msg, line=str(error.lineno))
         return []
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        _add(problems, field, shown, "problems.geojson.type")
+        problems.add_keyed(field, shown, "problems.geojson.type")
         return []
     records = []
     for number, feature in enumerate(data.get("features") or [], start=1):
@@ -158,7 +154,7 @@ def _geojson_records(text: str, field: str, shown: str, problems: ProblemCollect
         coords = geometry.get("coordinates") if isinstance(geometry, dict) else None
         if not isinstance(geometry, dict) or geometry.get("type") != "Point" or not isinstance(coords, list) \
                 or len(coords) < 2:
-            _add(problems, f"{where} geometry", geometry.get("type") if isinstance(geometry, dict) else geometry,
+            problems.add_keyed(f"{where} geometry", geometry.get("type") if isinstance(geometry, dict) else geometry,
                  "problems.candidates.geometry")
             continue
         props["lon"], props["lat"] = coords[0], coords[1]
@@ -170,23 +166,23 @@ def _parse_candidate(raw: dict, where: str, problems: ProblemCollector, seen: se
     before = len(problems.problems)
     candidate_id = str(raw.get("id") if raw.get("id") is not None else "").strip()
     if not candidate_id:
-        _add(problems, f"{where} id", raw.get("id"), "problems.candidates.id_empty")
+        problems.add_keyed(f"{where} id", raw.get("id"), "problems.candidates.id_empty")
     elif candidate_id in seen:
-        _add(problems, f"{where} id", candidate_id, "problems.candidates.id_duplicate")
+        problems.add_keyed(f"{where} id", candidate_id, "problems.candidates.id_duplicate")
     else:
         seen.add(candidate_id)
     values = {}
     for key, low, high in (("lat", -90.0, 90.0), ("lon", -180.0, 180.0)):
         value = _to_float(raw.get(key))
         if value is None or not (low <= value <= high):
-            _add(problems, f"{where} {key}", raw.get(key), f"problems.candidates.{key}")
+            problems.add_keyed(f"{where} {key}", raw.get(key), f"problems.candidates.{key}")
         values[key] = value
     capacity = raw.get("capacity_seats")
     seats = None
     if capacity not in (None, ""):
         seats = _to_float(capacity)
         if seats is None or seats <= 0:
-            _add(problems, f"{where} capacity_seats", capacity, "problems.candidates.capacity")
+            problems.add_keyed(f"{where} capacity_seats", capacity, "problems.candidates.capacity")
     if len(problems.problems) > before:
         return None
     return Candidate(candidate_id, values["lat"], values["lon"], seats)

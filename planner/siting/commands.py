@@ -28,10 +28,6 @@ __all__ = ["Candidate", "load_candidates", "check_candidates_reachable", "site_f
 _problem = Problem.keyed  # a Problem whose fix text is an i18n key (planner/locales)
 
 
-def _add(problems: ProblemCollector, field_path: str, value: Any, key: str, **params: Any) -> None:
-    problems.add_keyed(field_path, value, key, **params)
-
-
 def load_candidates(path: str | Path, field: str = "candidates") -> list[Candidate]:
     """Read a candidates CSV or GeoJSON (:func:`~planner.siting.candidates.parse_candidates_text`);
     ``InputError`` with one problem per bad row or value."""
@@ -52,7 +48,7 @@ def check_candidates_reachable(engine: Any, candidates: Sequence[Candidate], fie
     snaps = engine.snap_many([(c.lat, c.lon) for c in candidates], field=field, on_outside="none")
     for candidate, snap in zip(candidates, snaps):
         if snap is None:
-            _add(problems, f"{field} {candidate.candidate_id}", f"{candidate.lat}, {candidate.lon}",
+            problems.add_keyed(f"{field} {candidate.candidate_id}", f"{candidate.lat}, {candidate.lon}",
                  "problems.candidates.outside")
     problems.raise_if_any()
 
@@ -71,9 +67,9 @@ def site_for_dataset(dataset: Any, candidates: Sequence[Candidate], *, k: int = 
     rates = parse_participation(participation, "--participation" if isinstance(participation, str) else "participation")
     problems = ProblemCollector()
     if isinstance(k, bool) or not isinstance(k, int) or k < 0:
-        _add(problems, "--add", k, "problems.siting.add")
+        problems.add_keyed("--add", k, "problems.siting.add")
     if not isinstance(max_minutes, (int, float)) or not math.isfinite(max_minutes) or max_minutes <= 0:
-        _add(problems, "--max-minutes", max_minutes, "problems.siting.minutes")
+        problems.add_keyed("--max-minutes", max_minutes, "problems.siting.minutes")
     problems.raise_if_any()
     demand = dataset.demand
     if demand is None or len(demand) == 0:

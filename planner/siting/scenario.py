@@ -54,10 +54,6 @@ _FIELDS = ("action", "unit_id", "name", "lat", "lon", "address", "capacity_seats
 _problem = Problem.keyed  # a Problem whose fix text is an i18n key (planner/locales)
 
 
-def _add(problems: ProblemCollector, field_path: str, value: Any, key: str, **params: Any) -> None:
-    problems.add_keyed(field_path, value, key, **params)
-
-
 # --------------------------------------------------------------------------- scenario records
 @dataclass(frozen=True)
 class Change:
@@ -111,18 +107,18 @@ class Scenario:
         if not isinstance(data, Mapping):
             raise InputError(_problem("scenario", type(data).__name__, "problems.scenario.type"))
         if data.get("format", FORMAT) != FORMAT:
-            _add(problems, "format", data.get("format"), "problems.scenario.format", format=FORMAT)
+            problems.add_keyed("format", data.get("format"), "problems.scenario.format", format=FORMAT)
         if data.get("version", VERSION) != VERSION:
-            _add(problems, "version", data.get("version"), "problems.scenario.version", version=str(VERSION))
+            problems.add_keyed("version", data.get("version"), "problems.scenario.version", version=str(VERSION))
         name = data.get("name", "scenario")
         if not isinstance(name, str) or not name.strip():
-            _add(problems, "name", name, "problems.text_nonempty")
+            problems.add_keyed("name", name, "problems.text_nonempty")
         description = data.get("description", "")
         if not isinstance(description, str):
-            _add(problems, "description", description, "problems.text")
+            problems.add_keyed("description", description, "problems.text")
         raw_changes = data.get("changes", [])
         if not isinstance(raw_changes, list):
-            _add(problems, "changes", type(raw_changes).__name__, "problems.scenario.changes")
+            problems.add_keyed("changes", type(raw_changes).__name__, "problems.scenario.changes")
             raw_changes = []
         changes = []
         for index, raw in enumerate(raw_changes):
@@ -145,7 +141,7 @@ class Scenario:
             lat, lon = change.lat, change.lon
             if change.action in ("add", "move") and (lat is None or lon is None):
                 if resolve is None:
-                    _add(problems, f"{where}.address", change.address, "problems.scenario.no_address_index")
+                    problems.add_keyed(f"{where}.address", change.address, "problems.scenario.no_address_index")
                     continue
                 try:
                     lat, lon = resolve(change.address or "", f"{where}.address")
@@ -154,7 +150,7 @@ class Scenario:
                     continue
             if change.action == "add":
                 if change.unit_id in current:
-                    _add(problems, f"{where}.unit_id", change.unit_id, "problems.scenario.unit_exists")
+                    problems.add_keyed(f"{where}.unit_id", change.unit_id, "problems.scenario.unit_exists")
                     continue
                 current[change.unit_id] = Unit(
                     unit_id=change.unit_id, name=change.name or change.unit_id, lat=float(lat), lon=float(lon),
@@ -162,7 +158,7 @@ class Scenario:
                     source=f"scenario {self.name}")
                 continue
             if change.unit_id not in current:
-                _add(problems, f"{where}.unit_id", change.unit_id, "problems.scenario.unit_unknown")
+                problems.add_keyed(f"{where}.unit_id", change.unit_id, "problems.scenario.unit_unknown")
                 continue
             unit = current[change.unit_id]
             if change.action == "move":
@@ -182,39 +178,39 @@ class Scenario:
 
 def _parse_change(raw: Any, where: str, problems: ProblemCollector) -> Change | None:
     if not isinstance(raw, Mapping):
-        _add(problems, where, type(raw).__name__, "problems.scenario.change_type")
+        problems.add_keyed(where, type(raw).__name__, "problems.scenario.change_type")
         return None
     before = len(problems.problems)
     unknown = sorted(set(raw) - set(_FIELDS))
     for key in unknown:
-        _add(problems, f"{where}.{key}", raw[key], "problems.scenario.unknown_field", fields=", ".join(_FIELDS))
+        problems.add_keyed(f"{where}.{key}", raw[key], "problems.scenario.unknown_field", fields=", ".join(_FIELDS))
     action = raw.get("action")
     if action not in ACTIONS:
-        _add(problems, f"{where}.action", action, "problems.one_of", options=", ".join(ACTIONS))
+        problems.add_keyed(f"{where}.action", action, "problems.one_of", options=", ".join(ACTIONS))
     unit_id = raw.get("unit_id")
     if not isinstance(unit_id, str) or not unit_id.strip():
-        _add(problems, f"{where}.unit_id", unit_id, "problems.scenario.unit_id_empty")
+        problems.add_keyed(f"{where}.unit_id", unit_id, "problems.scenario.unit_id_empty")
     values: dict[str, Any] = {}
     for key, low, high in (("lat", -90, 90), ("lon", -180, 180)):
         value = raw.get(key)
         if value is not None and not (_number(value) and low <= value <= high):
-            _add(problems, f"{where}.{key}", value, f"problems.scenario.{key}")
+            problems.add_keyed(f"{where}.{key}", value, f"problems.scenario.{key}")
         values[key] = float(value) if _number(value) else None
     for key in ("capacity_seats", "caretakers"):
         value = raw.get(key)
         if value is not None and not (_number(value) and value >= 0):
-            _add(problems, f"{where}.{key}", value, "problems.number_nonnegative")
+            problems.add_keyed(f"{where}.{key}", value, "problems.number_nonnegative")
         values[key] = float(value) if _number(value) else None
     for key in ("name", "address"):
         value = raw.get(key)
         if value is not None and not isinstance(value, str):
-            _add(problems, f"{where}.{key}", value, "problems.text")
+            problems.add_keyed(f"{where}.{key}", value, "problems.text")
         values[key] = value if isinstance(value, str) else None
     has_place = (raw.get("lat") is not None and raw.get("lon") is not None) or bool(values["address"])
     if action in ("add", "move") and not has_place:
-        _add(problems, f"{where}.lat", raw.get("lat"), "problems.scenario.place_missing", action=str(action))
+        problems.add_keyed(f"{where}.lat", raw.get("lat"), "problems.scenario.place_missing", action=str(action))
     if action == "resize" and raw.get("capacity_seats") is None and raw.get("caretakers") is None:
-        _add(problems, f"{where}.capacity_seats", None, "problems.scenario.resize_missing")
+        problems.add_keyed(f"{where}.capacity_seats", None, "problems.scenario.resize_missing")
     if len(problems.problems) > before:
         return None
     return Change(action=action, unit_id=unit_id.strip(), **values)
@@ -492,11 +488,11 @@ def evaluate(inputs: "SitingInputs | Any", units: Sequence[Unit], mode: str = "w
     rates = inputs.participation if participation is None else validate_participation(participation, "participation")
     problems = ProblemCollector()
     if assignment not in ASSIGNMENTS:
-        _add(problems, "assignment", assignment, "problems.one_of", options=", ".join(ASSIGNMENTS))
+        problems.add_keyed("assignment", assignment, "problems.one_of", options=", ".join(ASSIGNMENTS))
     if mode not in inputs.times:
-        _add(problems, "mode", mode, "problems.siting.mode_prepared", modes=", ".join(sorted(inputs.times)))
+        problems.add_keyed("mode", mode, "problems.siting.mode_prepared", modes=", ".join(sorted(inputs.times)))
     if not _number(max_minutes) or max_minutes <= 0:
-        _add(problems, "max_minutes", max_minutes, "problems.siting.minutes")
+        problems.add_keyed("max_minutes", max_minutes, "problems.siting.minutes")
     problems.raise_if_any()
     units = list(units)
     max_s = float(max_minutes) * 60.0

@@ -125,11 +125,11 @@ def test_every_text_key_the_pages_use_exists(lang):
 
 
 def test_a_demo_unit_whose_name_says_demo_is_not_marked_twice():
-    from pages.summary_html import _display_name
+    from pages.summary_html import display_name
 
-    assert _display_name({"unit_id": "d", "name": "Demo: Aurinko", "demo": True}) == "Demo: Aurinko"
-    assert _display_name({"unit_id": "d", "name": "Aurinko", "demo": True}) == "Aurinko (demo)"
-    assert _display_name({"unit_id": "d", "name": "Aurinko", "demo": False}) == "Aurinko"
+    assert display_name({"unit_id": "d", "name": "Demo: Aurinko", "demo": True}) == "Demo: Aurinko"
+    assert display_name({"unit_id": "d", "name": "Aurinko", "demo": True}) == "Aurinko (demo)"
+    assert display_name({"unit_id": "d", "name": "Aurinko", "demo": False}) == "Aurinko"
 
 
 def test_next_fee_indexation_is_the_next_even_year_first_of_august():
