@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any, Iterator, NamedTuple
 
 from planner.errors import DataError, InputError, Problem
-from planner.i18n import translate
 
 # A match is accepted by resolve() only at this street similarity (0..100) with a matching number.
 RESOLVE_MIN_SCORE = 85.0

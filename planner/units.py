@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from planner.errors import InputError, Problem
-from planner.i18n import translate
 
 if TYPE_CHECKING:  # pragma: no cover
     from planner.geocode import AddressIndex

@@ -6,7 +6,6 @@ import math
 from typing import Any
 
 from planner.errors import InputError, Problem
-from planner.i18n import translate
 
 STREET_MODES = ("walk", "bike", "car")
 

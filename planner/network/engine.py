@@ -24,7 +24,6 @@ from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.spatial import cKDTree
 
 from planner.errors import InputError, Problem
-from planner.i18n import translate
 from planner.network.graph import WALK_SPEED_KMH, ModeGraph, from_3067, to_3067
 
 WALK_SPEED_MS = WALK_SPEED_KMH / 3.6

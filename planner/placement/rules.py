@@ -21,7 +21,6 @@ the child's current unit ≫ the shortest travel time.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Sequence

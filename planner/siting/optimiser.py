@@ -252,7 +252,7 @@ class SiteModel:
         columns = np.array(list(range(self.n_existing)) + [self.n_existing + j for j in chosen], dtype=int)
         cost = self.cost_s[rows][:, columns]
         i, jj = np.nonzero(np.isfinite(cost))
-        n, m = rows.size, columns.size
+        n = rows.size
         capacity = np.concatenate([self.existing_capacity, self.candidate_capacity])[columns]
         penalty = (self.cost_s.shape[1] + 1) * (float(np.nanmax(np.where(np.isfinite(self.cost_s), self.cost_s,
                                                                             np.nan))) + 1.0)
