@@ -14,6 +14,7 @@ import streamlit as st
 
 from planner.errors import InputError, PlannerError, Problem
 from planner.i18n import LANGUAGE_NAMES, LANGUAGES, translate
+from planner.numbers import format_number, with_unit
 
 LANG_KEY = "lang"
 DATASET_KEY = "dataset_name"
@@ -313,15 +314,15 @@ def backend_missing(name: str) -> None:
 
 
 def fmt_eur(value: Any) -> str:
-    """Euros for display: ``1234.5`` -> ``1 234,50 €`` (fi/sv) or ``€1,234.50`` (en)."""
+    """Euros for display: ``1234.5`` -> ``1 234,50 €`` (fi/sv, as :mod:`planner.numbers` writes them)
+    or ``€1,234.50`` (en)."""
     if value is None:
         return "–"
     number = float(value)
     whole = number == int(number)
-    text = f"{number:,.0f}" if whole else f"{number:,.2f}"
     if lang() == "en":
-        return f"€{text}"
-    return text.replace(",", "\u202f").replace(".", ",") + " €"
+        return f"€{number:,.0f}" if whole else f"€{number:,.2f}"
+    return with_unit(format_number(number, lang(), 0 if whole else 2), "€", lang())
 
 
 def fmt_amount(value: Any) -> str:
@@ -329,10 +330,9 @@ def fmt_amount(value: Any) -> str:
     (fi/sv) or ``1,234.50`` (en); always two decimals so the column lines up."""
     if value is None:
         return "–"
-    text = f"{float(value):,.2f}"
     if lang() == "en":
-        return text
-    return text.replace(",", "\u202f").replace(".", ",")
+        return f"{float(value):,.2f}"
+    return format_number(float(value), lang(), 2)
 
 
 def fmt_decimal(value: Any, digits: int = 2) -> str:
