@@ -8,29 +8,19 @@ result in ``st.session_state`` only.
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any, Sequence
 
+from pages._workbench_core import unit_label as unit_name  # one demo-marking rule for all pages
 from planner.errors import InputError
 from planner.placement.commands import METHODS, plan_offers, rules_for, travel_inputs
 from planner.placement.report import evaka_csv, offers_to_csv
-from planner.i18n import translate
 
 MODES: tuple[str, ...] = ("walk", "bike", "car", "transit")
-_DEMO_PREFIX = re.compile(r"^\s*demo\s*[:\-–]\s*", re.IGNORECASE)  # as in pages/_workbench_core.py
 EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "docs" / "examples"
 
 __all__ = ["EXAMPLES_DIR", "METHODS", "MODES", "example_files", "unit_name", "read_children_strict", "run_round",
            "place_from_dataset"]
-
-
-def unit_name(unit_id: str, name: str | None, demo: bool, lang: str) -> str:
-    """Unit name shown on the page; demo units marked ``(demo)`` once ("Demo: X" → "X (demo)")."""
-    text = (name or "").strip() or unit_id
-    if demo:
-        text = (_DEMO_PREFIX.sub("", text).strip() or unit_id) + " (" + translate("app_staff.demo", lang) + ")"
-    return text
 
 
 def example_files(directory: Path | None = None) -> list[Path]:
