@@ -31,6 +31,7 @@ HANDLERS: dict[str, str] = {
     "route": "planner.network.commands:route_command",
     "rank": "planner.ranking:rank_command",
     "site": "planner.siting.commands:site_command",
+    "whatif": "planner.siting.commands:whatif_command",
     "offers": "planner.placement.commands:offers_command",
 }
 
@@ -100,6 +101,18 @@ def build_parser() -> argparse.ArgumentParser:
     site.add_argument("--mode", choices=["walk", "bike", "car"], default="walk")
     site.add_argument("--participation", default=None, metavar="P0,P1,P2",
                       help="share of children aged 0-2, 3-5 and 6 expected in ECEC (default: assumed national rates)")
+
+    whatif = sub.add_parser("whatif", parents=[common],
+                            help="baseline coverage, occupancy and 2SFCA of the units; with --scenario the what-if")
+    whatif.add_argument("--dataset", default=None)
+    whatif.add_argument("--scenario", default=None, metavar="F.json",
+                        help="scenario file (add / move / resize / close units), as saved by the Planner page")
+    whatif.add_argument("--mode", choices=["walk", "bike", "car", "transit"], default="walk")
+    whatif.add_argument("--max-minutes", type=float, default=10.0, dest="max_minutes")
+    whatif.add_argument("--assignment", choices=["catchment", "nearest"], default="catchment",
+                        help="demand served by its catchment unit or by the nearest unit")
+    whatif.add_argument("--participation", default=None, metavar="P0,P1,P2",
+                        help="share of children aged 0-2, 3-5 and 6 expected in ECEC (default: assumed national rates)")
 
     offers = sub.add_parser("offers", parents=[common], help="proactive placement offers for a children file")
     offers.add_argument("--dataset", default=None)

@@ -111,3 +111,27 @@ def site_command(args: argparse.Namespace) -> dict[str, Any]:
     return site_for_dataset(dataset, candidates, k=args.add, objective=args.objective,
                             max_minutes=args.max_minutes, mode=args.mode, lang=lang, field="--candidates",
                             participation=participation)
+
+
+def whatif_command(args: argparse.Namespace) -> dict[str, Any]:
+    """Handler of ``python -m planner whatif``: the baseline metrics of the dataset's units and, with
+    ``--scenario F.json``, the scenario's metrics and the comparison (the Planner page's What-if tab)."""
+    from planner.datasets import load_dataset
+    from planner.siting.scenario import Scenario, SitingInputs, load_scenario, run_what_if
+
+    lang = getattr(args, "lang", "en") or "en"
+    participation = parse_participation(getattr(args, "participation", None), "--participation")
+    if not (isinstance(args.max_minutes, (int, float)) and math.isfinite(args.max_minutes) and args.max_minutes > 0):
+        raise InputError(Problem.keyed("--max-minutes", args.max_minutes, "problems.siting.minutes"))
+    scenario = load_scenario(args.scenario) if args.scenario else Scenario(name="baseline", changes=())
+    dataset = load_dataset(args.dataset)
+    inputs = SitingInputs.from_dataset(dataset, modes=(args.mode,), participation=participation)
+    baseline, planned, comparison = run_what_if(
+        inputs, list(dataset.units), scenario, mode=args.mode, max_minutes=float(args.max_minutes),
+        assignment=args.assignment, lang=lang, resolve=dataset.addresses.resolve)
+    result: dict[str, Any] = {"dataset": dataset.name, "scenario": scenario.to_dict(),
+                              "baseline": baseline.to_dict()}
+    if scenario.changes:
+        result["after"] = planned.to_dict()
+        result["comparison"] = comparison.to_dict()
+    return result

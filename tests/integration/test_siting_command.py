@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -139,3 +140,32 @@ def test_what_if_on_the_default_dataset(dataset):
     assert len(comparison.changed_points) >= 1
     assert set(comparison.changed_points["nearest_after"]) == {"new-1"}
     assert comparison.units.set_index("unit_id").loc["new-1", "status"] == "added"
+
+
+SCENARIO = Path(__file__).resolve().parents[2] / "docs" / "examples" / "scenario-close-demo-1.json"
+
+
+def test_whatif_command_prints_baseline_and_the_scenario_comparison(capsys):
+    code, out, err = run(capsys, "whatif", "--max-minutes", "5")
+    assert code == 0, err
+    assert set(out) == {"dataset", "scenario", "baseline"}
+    assert {"coverage_share", "mean_travel_s", "p90_travel_s", "demand_seats", "capacity_seats"} <= set(
+        out["baseline"]["overall"])
+    code, out, err = run(capsys, "whatif", "--scenario", str(SCENARIO), "--max-minutes", "5")
+    assert code == 0, err
+    status = {row["unit_id"]: row["status"] for row in out["comparison"]["units"]}
+    assert status["demo-1"] == "closed"
+    # only demo-1 is closed; other units may take over its demand ("changed"), none is added or moved
+    assert [u for u, s in status.items() if s in ("added", "closed", "moved", "resized")] == ["demo-1"]
+    assert out["after"]["overall"]["capacity_seats"] == out["baseline"]["overall"]["capacity_seats"] - 63
+
+
+def test_whatif_bad_input_exits_2_naming_the_field(capsys, tmp_path):
+    code, _, err = run(capsys, "whatif", "--max-minutes", "0")
+    assert code == 2 and "--max-minutes" in err
+    code, _, err = run(capsys, "whatif", "--scenario", str(tmp_path / "missing.json"))
+    assert code == 2 and "scenario" in err
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"changes": [{"action": "close"}]}', encoding="utf-8")
+    code, _, err = run(capsys, "whatif", "--scenario", str(bad))
+    assert code == 2 and "changes[0]" in err and "Traceback" not in err
