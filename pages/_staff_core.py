@@ -14,7 +14,7 @@ from typing import Any, Sequence
 from pages._workbench_core import unit_label as unit_name  # one demo-marking rule for all pages
 from planner.errors import InputError
 from planner.placement.commands import METHODS, plan_offers, rules_for, travel_inputs
-from planner.placement.report import evaka_csv, offers_to_csv
+from planner.placement.report import daycare_offers_csv, evaka_csv, offers_to_csv
 
 MODES: tuple[str, ...] = ("walk", "bike", "car", "transit")
 EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "docs" / "examples"
@@ -55,7 +55,8 @@ def run_round(children: Sequence[Any], units: Sequence[Any], travel_time_s: Any,
         raise InputError.single("mode", mode, f"one of {', '.join(MODES)}")
     report = plan_offers(children, units, travel_time_s, catchment_units, method=method,
                          rules=rules_for(max_minutes, seed), lang=lang, mode=mode)
-    return dict(report, offers_csv=offers_to_csv(report), evaka_csv=evaka_csv(report))
+    return dict(report, offers_csv=offers_to_csv(report), evaka_csv=evaka_csv(report, children)
+                if report.get("kind") == "preschool" else None, daycare_csv=daycare_offers_csv(report))
 
 
 def place_from_dataset(dataset: Any, source: str | bytes, *, method: str, mode: str, max_minutes: float,

@@ -165,8 +165,12 @@ def _results(result: dict[str, Any]) -> None:
     cols = st.columns(2)
     cols[0].download_button(t("download_offers"), data=result["offers_csv"].encode("utf-8"),
                             file_name="offers.csv", mime="text/csv", key="staff.dl_offers")
-    cols[1].download_button(t("download_evaka"), data=result["evaka_csv"].encode("utf-8"),
-                            file_name="evaka-placements.csv", mime="text/csv", key="staff.dl_evaka")
+    if result.get("evaka_csv") is not None:  # preschool rounds only
+        cols[1].download_button(t("download_evaka"), data=result["evaka_csv"].encode("utf-8"),
+                                file_name="evaka-placements.csv", mime="text/csv", key="staff.dl_evaka")
+    else:  # a daycare round exports its own file, never labelled as preschool
+        cols[1].download_button(t("download_daycare"), data=result["daycare_csv"].encode("utf-8"),
+                                file_name="daycare-offers.csv", mime="text/csv", key="staff.dl_daycare")
     st.markdown("**" + t("offers", count=len(result["offers"])) + "**")
     offers = [dict(o, unit=names.get(o["unit_id"], o["unit_id"]), travel_min=_minutes(o["travel_time_s"]))
               for o in result["offers"]]

@@ -115,17 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="share of children aged 0-2, 3-5 and 6 expected in ECEC (default: assumed national rates)")
 
     offers = sub.add_parser("offers", parents=[common], help="proactive placement offers for a children file")
-    offers.add_argument("--dataset", default=None)
-    offers.add_argument("--children", required=True, metavar="F.csv")
-    offers.add_argument("--units", default=None, metavar="F")
-    offers.add_argument("--method", choices=["optimal", "deferred-acceptance"], default=None,
-                        help="default: deferred acceptance when preferences are given, else optimal")
-    offers.add_argument("--mode", choices=["walk", "bike", "car", "transit"], default="walk")
-    offers.add_argument("--max-minutes", type=float, default=60.0, dest="max_minutes",
-                        help="longest acceptable trip from home to the unit (default 60)")
-    offers.add_argument("--seed", type=int, default=0, help="seed of the random tie-break (default 0)")
-    offers.add_argument("--evaka-csv", default=None, metavar="F",
-                        help="also write lapsen_id;esiopetusyksikon_id to this file")
+    from planner.placement.commands import add_offers_arguments
+
+    add_offers_arguments(offers)
     return parser
 
 

@@ -5,6 +5,13 @@ CSV (``,`` or ``;`` separated, UTF-8, optional BOM), one row per child. Required
 may replace ``lat``/``lon``; optional ``current_unit``, ``preferences`` (unit ids best first, separated
 by ``;`` – or by ``|`` in a ``;``-separated file) and ``support_coefficient`` (default 1.0).
 
+``child_id`` is a pseudonymous id, an eVaka child UUID or a personal identity code (henkilötunnus,
+validated with its check character, see :mod:`planner.placement.identity`): a code is kept in memory
+only (``Child.identity_code``) and the child is shown by the masked code (``010120A****``).
+Ids with control characters or beginning with ``=``, ``+``, ``-``, ``@`` are refused. A file holds at
+most ``MAX_ROWS`` rows and ``MAX_FILE_BYTES`` bytes; text that is not UTF-8 or a broken CSV row is one
+problem. Pasted text (a ``str``) is always CSV text, never a path; only a ``Path`` is read from disk.
+
 Every bad value becomes one :class:`~planner.errors.Problem` named ``children row N <column>`` where N is
 the row as a spreadsheet shows it (the header is row 1); good rows are kept. Nothing read here is ever
 written to disk or logged.
@@ -12,20 +19,23 @@ written to disk or logged.
 from __future__ import annotations
 
 import csv
-import io
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from planner.errors import InputError, Problem
+from planner.placement.csvsafe import csv_rows, id_problem
+from planner.placement.identity import hetu_birth_date, hetu_problem, looks_like_hetu, mask_hetu
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("child_id", "birth_date", "start_date", "weekly_hours", "language",
                                      "shift_care", "sibling_group")
 OPTIONAL_COLUMNS: tuple[str, ...] = ("lat", "lon", "address", "current_unit", "preferences",
                                      "support_coefficient")
+MAX_ROWS = 50_000            # children per file (a city-size preschool round is about 6,000)
+MAX_FILE_BYTES = 20_000_000  # 20 MB
 MAX_AGE_MONTHS_AT_START = 96  # ECEC ends when school starts (about 7 years)
 _TRUE = {"true", "1", "yes", "y", "kyllä", "k", "ja", "x"}
 _FALSE = {"false", "0", "no", "n", "ei", "nej", ""}
@@ -50,18 +60,69 @@ class Child:
     preferences: tuple[str, ...] = ()
     support_coefficient: float = 1.0
     row: int = 0
+    identity_code: str | None = field(default=None, repr=False)  # full henkilötunnus, memory only
 
 
-def _text_of(source: str | bytes | Path) -> str:
-    if isinstance(source, bytes):
-        return source.decode("utf-8-sig")
-    if isinstance(source, Path) or (isinstance(source, str) and "\n" not in source and "," not in source
-                                    and ";" not in source):
-        path = Path(source)
-        if not path.is_file():
-            raise InputError.single("children", str(source), "a children CSV file that exists (or its text)")
-        return path.read_text(encoding="utf-8-sig")
+def _text_of(source: str | bytes | Path, field: str = "children") -> str:
+    """The CSV text of ``source``: ``bytes`` (an upload) are decoded as UTF-8, a ``str`` is always CSV
+    text itself (never opened as a path: pasted text on the Staff page must not read server files) and
+    only a :class:`~pathlib.Path` (the command line's ``--children F``) is read from disk."""
+    if isinstance(source, Path):
+        try:
+            if source.stat().st_size > MAX_FILE_BYTES:
+                raise InputError.single(field, str(source), _too_big())
+            source = source.read_bytes()
+        except OSError as error:
+            raise InputError.single(field, str(source),
+                                    f"a CSV file that exists and can be read ({error.strerror or 'unreadable'})")
+    if isinstance(source, (bytes, bytearray)):
+        if len(source) > MAX_FILE_BYTES:
+            raise InputError.single(field, f"{len(source)} bytes", _too_big())
+        try:
+            return bytes(source).decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise InputError.single(field, f"byte {error.start + 1}",
+                                    "a UTF-8 text file (save it as 'CSV UTF-8' in Excel)") from None
+    if not isinstance(source, str):
+        raise InputError.single(field, type(source).__name__, "CSV text, uploaded bytes or a file path")
+    if len(source) > MAX_FILE_BYTES:
+        raise InputError.single(field, f"{len(source)} characters", _too_big())
     return source.lstrip("\ufeff")
+
+
+def _too_big() -> str:
+    return (f"a file of at most {MAX_FILE_BYTES // 1_000_000} MB and {MAX_ROWS} rows; "
+            "split the round by area")
+
+
+def sniff_delimiter(text: str) -> str:
+    """``;`` when the header line has more semicolons than commas, else ``,``."""
+    first_line = text.split("\n", 1)[0]
+    return ";" if first_line.count(";") > first_line.count(",") else ","
+
+
+def table_rows(text: str, field: str) -> tuple[list[str], list[tuple[int, list[str]]], list[Problem]]:
+    """Header (lower case, stripped) and the non-empty rows numbered as a spreadsheet shows them, of CSV
+    text; a CSV error (an unclosed quote, a cell over the size limit) or more than ``MAX_ROWS`` rows ends
+    reading with one problem naming the row."""
+    delimiter = sniff_delimiter(text)
+    rows: list[tuple[int, list[str]]] = []
+    header: list[str] = []
+    number = 0
+    try:
+        for number, cells in enumerate(csv_rows(text, delimiter), start=1):
+            if number == 1:
+                header = [h.strip().lower() for h in cells]
+                continue
+            if not any(c.strip() for c in cells):
+                continue
+            if len(rows) >= MAX_ROWS:
+                return header, [], [Problem(f"{field} row {number}", f"more than {MAX_ROWS} rows", _too_big())]
+            rows.append((number, cells))
+    except csv.Error as error:
+        return header, rows, [Problem(f"{field} row {number + 1}", str(error).split(":")[0][:80],
+                                      "a CSV row with closed quotes and cells under 10,000 characters")]
+    return header, rows, []
 
 
 def _parse_date(text: str) -> date:
@@ -88,32 +149,35 @@ def read_children(source: str | bytes | Path, *, addresses: Any = None,
     """
     text = _text_of(source)
     on = on or date.today()
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
-        return [], [Problem("children", "", "a CSV with a header row and one row per child")]
+    header, rows, read_problems = table_rows(text, "children")
+    delimiter = sniff_delimiter(text)
+    if not header:
+        return [], read_problems or [Problem("children", "", "a CSV with a header row and one row per child")]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if not (("lat" in header and "lon" in header) or "address" in header):
         missing.append("lat,lon (or address)")
     if missing:
-        return [], [Problem("children columns", ",".join(header),
+        return [], [Problem("children columns", ",".join(header)[:200],
                             f"the columns {', '.join(missing)} are missing; required: "
-                            f"{','.join(REQUIRED_COLUMNS)} and lat,lon or address")]
+                            f"{','.join(REQUIRED_COLUMNS)} and lat,lon or address (separated by , or ;)")]
     children: list[Child] = []
     problems: list[Problem] = []
     seen: dict[str, int] = {}
+    shown: set[str] = set()
     pref_split = re.compile(r"[|]" if delimiter == ";" else r"[;|]")
-    for row_number, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        row = {h: (cells[k].strip() if k < len(cells) else "") for k, h in enumerate(header)}
+    for row_number, cells in rows:
+        row = {h: (cells[k].strip(" \u00a0") if k < len(cells) else "") for k, h in enumerate(header)}
         child = _parse_row(row, row_number, addresses, on, seen, pref_split, problems)
         if child is not None:
-            seen[child.child_id] = row_number
+            seen[child.identity_code or child.child_id] = row_number
+            if child.child_id in shown:  # two masked identity codes alike: number the later ones
+                k = 2
+                while f"{child.child_id}#{k}" in shown:
+                    k += 1
+                child = replace(child, child_id=f"{child.child_id}#{k}")
+            shown.add(child.child_id)
             children.append(child)
+    problems.extend(read_problems)
     return children, problems
 
 
@@ -125,10 +189,23 @@ def _parse_row(row: dict[str, str], n: int, addresses: Any, on: date, seen: dict
         problems.append(Problem(f"children row {n} {column}", value, expected))
 
     child_id = row["child_id"]
-    if not _ID_RE.match(child_id):
-        bad("child_id", child_id, "a pseudonymous id of letters, digits, '-', '_', '.' or ':' (max 64)")
+    identity_code = None
+    if looks_like_hetu(child_id):
+        why = hetu_problem(child_id)
+        if why:
+            bad("child_id", mask_hetu(child_id), why)
+        elif child_id in seen:
+            bad("child_id", mask_hetu(child_id), f"a unique child (already on row {seen[child_id]})")
+        else:
+            identity_code, child_id = child_id, mask_hetu(child_id)
+    elif id_problem(child_id) or not _ID_RE.fullmatch(child_id):
+        bad("child_id", child_id[:80], id_problem(child_id) or
+            "a pseudonymous id of letters, digits, '-', '_', '.' or ':' (max 64), or a personal identity code")
     elif child_id in seen:
         bad("child_id", child_id, f"a unique id (already used on row {seen[child_id]})")
+    for column in ("sibling_group", "current_unit"):
+        if row.get(column) and id_problem(row[column]):
+            bad(column, row[column][:80], id_problem(row[column]))
 
     lat = lon = math.nan
     if row.get("lat") or row.get("lon"):
@@ -156,6 +233,8 @@ def _parse_row(row: dict[str, str], n: int, addresses: Any, on: date, seen: dict
             dates[column] = _parse_date(row[column])
         except ValueError:
             bad(column, row[column], "a date as YYYY-MM-DD (e.g. 2024-08-01) or D.M.YYYY")
+    if identity_code and "birth_date" in dates and dates["birth_date"] != hetu_birth_date(identity_code):
+        bad("birth_date", row["birth_date"], "the birth date the personal identity code holds")
     if "birth_date" in dates and dates["birth_date"] > on:
         bad("birth_date", row["birth_date"], f"a birth date on or before {on.isoformat()}")
     elif len(dates) == 2:
@@ -196,7 +275,9 @@ def _parse_row(row: dict[str, str], n: int, addresses: Any, on: date, seen: dict
 
     current = row.get("current_unit") or None
     preferences = tuple(p.strip() for p in pref_split.split(row.get("preferences", "")) if p.strip())
-    if len(set(preferences)) != len(preferences):
+    if any(id_problem(p) for p in preferences):
+        bad("preferences", row.get("preferences", "")[:80], "unit ids without control characters, best first")
+    elif len(set(preferences)) != len(preferences):
         bad("preferences", row.get("preferences"), "each unit id at most once, best first")
 
     if len(problems) > before:
@@ -204,7 +285,7 @@ def _parse_row(row: dict[str, str], n: int, addresses: Any, on: date, seen: dict
     return Child(child_id=child_id, lat=lat, lon=lon, birth_date=dates["birth_date"],
                  start_date=dates["start_date"], weekly_hours=weekly_hours, language=language,
                  shift_care=shift in _TRUE, sibling_group=row["sibling_group"] or None, current_unit=current,
-                 preferences=preferences, support_coefficient=support, row=n)
+                 preferences=preferences, support_coefficient=support, row=n, identity_code=identity_code)
 
 
 def check_unit_ids(children: list[Child], unit_ids: set[str]) -> list[Problem]:

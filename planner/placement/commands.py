@@ -20,13 +20,34 @@ from planner.errors import InputError, Problem
 from planner.placement.assign import solve_optimal
 from planner.placement.children import Child, check_unit_ids, read_children
 from planner.placement.deferred import solve_deferred
-from planner.placement.report import build_report, evaka_csv, offers_to_csv
+from planner.placement.report import build_report, daycare_offers_csv, evaka_csv, evaka_export, offers_to_csv
 from planner.placement.rules import PlacementProblem, PlacementRules
 
 METHODS: tuple[str, ...] = ("optimal", "deferred-acceptance")
+KINDS: tuple[str, ...] = ("daycare", "preschool")
 
 __all__ = ["METHODS", "offers_command", "offers_to_csv", "evaka_csv", "plan_offers", "choose_method",
            "travel_inputs", "rules_for", "quiet_native_output", "next_school_morning"]
+
+
+def add_offers_arguments(parser: argparse.ArgumentParser) -> None:
+    """The flags of ``python -m planner offers`` (kept here, beside the command, by topic)."""
+    parser.add_argument("--dataset", default=None)
+    parser.add_argument("--children", default=None, metavar="F.csv",
+                        help="the project's children CSV (child ids may be personal identity codes)")
+    parser.add_argument("--units", default=None, metavar="F")
+    parser.add_argument("--kind", choices=list(KINDS), default="daycare",
+                        help="daycare (default) or preschool: only a preschool round writes the eVaka file")
+    parser.add_argument("--method", choices=list(METHODS), default=None,
+                        help="default: deferred acceptance when preferences are given, else optimal")
+    parser.add_argument("--mode", choices=["walk", "bike", "car", "transit"], default="walk")
+    parser.add_argument("--max-minutes", type=float, default=60.0, dest="max_minutes",
+                        help="longest acceptable trip from home to the unit (default 60)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the random tie-break (default 0)")
+    parser.add_argument("--evaka-csv", default=None, metavar="F",
+                        help="preschool rounds: also write eVaka's lapsen_id;esiopetusyksikon_id import file")
+    parser.add_argument("--daycare-csv", default=None, metavar="F",
+                        help="also write the round's offers file (lapsen_id;varhaiskasvatusyksikon_id;...)")
 
 
 def choose_method(children: Sequence[Child], method: str | None) -> str:
@@ -40,12 +61,13 @@ def choose_method(children: Sequence[Child], method: str | None) -> str:
 
 def plan_offers(children: Sequence[Child], units: Sequence[Any], travel_time_s: Any,
                 catchment_units: Sequence[str | None] | None = None, *, method: str | None = None,
-                rules: PlacementRules | None = None, lang: str = "en", mode: str = "walk") -> dict[str, Any]:
+                rules: PlacementRules | None = None, lang: str = "en", mode: str = "walk",
+                kind: str = "daycare") -> dict[str, Any]:
     """Place the children on plain inputs and return the full report (see ``build_report``)."""
     problem = PlacementProblem.from_cost_matrix(children, units, travel_time_s, catchment_units, rules)
     method = choose_method(children, method)
     assignment = solve_deferred(problem) if method == "deferred-acceptance" else solve_optimal(problem)
-    return build_report(problem, assignment, lang=lang, mode=mode)
+    return build_report(problem, assignment, lang=lang, mode=mode, kind=kind)
 
 
 def next_school_morning(today: date | None = None) -> datetime:
@@ -143,6 +165,14 @@ def offers_command(args: argparse.Namespace) -> dict[str, Any]:
             raise InputError(unit_problems or [Problem("--units", args.units, "a units file with at least one unit")])
     else:
         units = list(dataset.units)
+    if not getattr(args, "children", None):
+        raise InputError.single("--children", "", "a children CSV file (--children F.csv)")
+    kind = getattr(args, "kind", "daycare") or "daycare"
+    if kind not in KINDS:
+        raise InputError.single("--kind", kind, "daycare or preschool")
+    if getattr(args, "evaka_csv", None) and kind != "preschool":
+        raise InputError.single("--evaka-csv", args.evaka_csv, "--kind preschool: eVaka's import file is for "
+                                "preschool places; a daycare round writes --daycare-csv")
     children, child_problems = read_children(Path(args.children), addresses=dataset.addresses)
     problems.extend(child_problems)
     if not children:
@@ -152,12 +182,25 @@ def offers_command(args: argparse.Namespace) -> dict[str, Any]:
     travel, catchment_units = travel_inputs(dataset, children, units, mode)
     with quiet_native_output():
         report = plan_offers(children, units, travel, catchment_units, method=getattr(args, "method", None),
-                             rules=rules, lang=lang, mode=mode)
+                             rules=rules, lang=lang, mode=mode, kind=kind)
     report["dataset"] = dataset.name
     report["mode"] = mode
     report["rules"] = {"max_minutes": rules.max_travel_time_s / 60.0, "seed": rules.seed}
     report["problems"] = [p.to_dict() for p in problems]
     if getattr(args, "evaka_csv", None):  # the user's explicit export of the offers
-        Path(args.evaka_csv).write_text(evaka_csv(report), encoding="utf-8")
+        text, skipped = evaka_export(report, children)
+        _write(args.evaka_csv, text, "--evaka-csv")
         report["evaka_csv"] = str(args.evaka_csv)
+        report["problems"].extend(p.to_dict() for p in skipped)
+    if getattr(args, "daycare_csv", None):
+        _write(args.daycare_csv, daycare_offers_csv(report), "--daycare-csv")
+        report["daycare_csv"] = str(args.daycare_csv)
     return report
+
+
+def _write(path: str, text: str, flag: str) -> None:
+    """Write an export the user asked for; an OS error is an input problem naming the flag."""
+    try:
+        Path(path).write_text(text, encoding="utf-8", newline="")
+    except OSError as error:
+        raise InputError.single(flag, path, f"a file path that can be written ({error.strerror})") from None

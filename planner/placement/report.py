@@ -2,14 +2,15 @@
 stopped them, per-unit occupancy, justified-envy pairs and travel-time distributions; CSV downloads."""
 from __future__ import annotations
 
-import csv
-import io
 import math
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
+from planner.errors import InputError, Problem
 from planner.i18n import translate
+from planner.placement.csvsafe import write_csv
+from planner.placement.identity import is_uuid
 from planner.placement.assign import Assignment
 from planner.placement.deferred import justified_envy, preference_lists
 from planner.placement.rules import HARD_RULES, PlacementProblem, age_months_on
@@ -96,7 +97,7 @@ def _distribution(groups: dict[str, list[int]], unit_of: np.ndarray, problem: Pl
 
 
 def build_report(problem: PlacementProblem, assignment: Assignment, *, lang: str = "en",
-                 mode: str = "walk") -> dict[str, Any]:
+                 mode: str = "walk", kind: str = "daycare") -> dict[str, Any]:
     """Everything the command and the page show for one result (JSON-ready; ids only, no personal data)."""
     unit_of = np.asarray(assignment.unit_of, dtype=int)
     offers, unplaced = [], []
@@ -128,7 +129,7 @@ def build_report(problem: PlacementProblem, assignment: Assignment, *, lang: str
         by_area.setdefault(problem.catchment_units[i] or "-", []).append(i)
         by_language.setdefault(child.language, []).append(i)
     return {
-        "method": assignment.method, "status": assignment.status, "mode": mode,
+        "method": assignment.method, "status": assignment.status, "mode": mode, "kind": kind,
         "children": len(problem.children), "offers": offers, "unplaced": unplaced, "occupancy": occupancy,
         "objective": dict(assignment.objective, weights=list(assignment.weights), regime=assignment.regime)
         if assignment.weights else dict(assignment.objective),
@@ -139,19 +140,53 @@ def build_report(problem: PlacementProblem, assignment: Assignment, *, lang: str
 
 
 def offers_to_csv(report: dict[str, Any]) -> str:
-    """Offers and unplaced children as CSV text (child_id,unit_id,travel_time_s,reason) for download."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["child_id", "unit_id", "travel_time_s", "reason"])
+    """Offers and unplaced children as CSV text (child_id,unit_id,travel_time_s,reason) for download;
+    written by the csv module with formula cells neutralised (see ``planner.placement.csvsafe``)."""
+    rows = [[o["child_id"], o["unit_id"], o["travel_time_s"], o["reason"]] for o in report["offers"]]
+    rows += [[row["child_id"], "", "", row["reason"]] for row in report["unplaced"]]
+    return write_csv(["child_id", "unit_id", "travel_time_s", "reason"], rows)
+
+
+EVAKA_HEADER: tuple[str, str] = ("lapsen_id", "esiopetusyksikon_id")
+
+
+def evaka_export(report: dict[str, Any], children: Sequence[Any] = ()) -> tuple[str, list[Problem]]:
+    """eVaka's placement-tool import file for a **preschool** round and the offers left out of it.
+
+    eVaka reads ``lapsen_id;esiopetusyksikon_id`` (``;``, header row, optional BOM, quotes allowed) and
+    takes a child as a personal identity code or an eVaka child UUID and the unit as an eVaka unit UUID
+    (espoon-voltti/evaka, PlacementToolService). So the child's full identity code (held in memory by
+    ``children``) is written here and nowhere else; an offer whose child or unit id eVaka cannot read is
+    left out and named in the problems. A daycare round has no eVaka file: ``InputError`` naming ``kind``.
+    """
+    if report.get("kind", "daycare") != "preschool":
+        raise InputError.single("kind", report.get("kind", "daycare"),
+                                "a preschool round: eVaka's import is for preschool places; a daycare "
+                                "round downloads its own offers file")
+    codes = {c.child_id: c.identity_code for c in children if getattr(c, "identity_code", None)}
+    rows, problems = [], []
     for offer in report["offers"]:
-        writer.writerow([offer["child_id"], offer["unit_id"], offer["travel_time_s"], offer["reason"]])
-    for row in report["unplaced"]:
-        writer.writerow([row["child_id"], "", "", row["reason"]])
-    return out.getvalue()
+        child = codes.get(offer["child_id"]) or offer["child_id"]
+        unit = offer["unit_id"]
+        if not (offer["child_id"] in codes or is_uuid(child)):
+            problems.append(Problem("evaka lapsen_id", offer["child_id"],
+                                    "a personal identity code or an eVaka child UUID (this offer is left out)"))
+        elif not is_uuid(unit):
+            problems.append(Problem("evaka esiopetusyksikon_id", unit,
+                                    "an eVaka unit UUID: import the units from eVaka's unit list (left out)"))
+        else:
+            rows.append([child, unit])
+    return write_csv(EVAKA_HEADER, rows, delimiter=";"), problems
 
 
-def evaka_csv(report: dict[str, Any]) -> str:
-    """eVaka-style import file: ``lapsen_id;esiopetusyksikon_id``, one line per offer."""
-    lines = ["lapsen_id;esiopetusyksikon_id"]
-    lines += [f"{offer['child_id']};{offer['unit_id']}" for offer in report["offers"]]
-    return "\n".join(lines) + "\n"
+def evaka_csv(report: dict[str, Any], children: Sequence[Any] = ()) -> str:
+    """The text of :func:`evaka_export` (offers eVaka cannot read are left out)."""
+    return evaka_export(report, children)[0]
+
+
+def daycare_offers_csv(report: dict[str, Any]) -> str:
+    """A daycare round's own offers file (``;``, Finnish headers, UTF-8 with BOM for Excel):
+    ``lapsen_id;varhaiskasvatusyksikon_id;matka_min;peruste``. Never labelled as preschool."""
+    rows = [[o["child_id"], o["unit_id"], _minutes(o["travel_time_s"]), o["reason"]] for o in report["offers"]]
+    return write_csv(("lapsen_id", "varhaiskasvatusyksikon_id", "matka_min", "peruste"), rows, delimiter=";",
+                     bom=True)

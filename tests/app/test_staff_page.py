@@ -21,7 +21,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from planner.i18n import translate
-from planner.placement.report import evaka_csv, offers_to_csv
+from planner.placement.report import daycare_offers_csv, offers_to_csv
 
 REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:
@@ -108,9 +108,11 @@ def test_round_shows_the_planners_report_and_downloads_in_every_language(lang):
     assert list(occupancy[col("used_seats")]) == [row["used_seats"] for row in expected["occupancy"]]
     buttons = {b.key: b.label for b in at.get("download_button")}
     assert buttons == {"staff.dl_offers": translate("app_staff.download_offers", lang),
-                       "staff.dl_evaka": translate("app_staff.download_evaka", lang)}
+                       "staff.dl_daycare": translate("app_staff.download_daycare", lang)}
     result = at.session_state["staff.result"]
-    assert result["evaka_csv"] == evaka_csv(expected) and len(result["evaka_csv"].splitlines()) == 8
+    assert result["evaka_csv"] is None  # a daycare round: no eVaka preschool file
+    assert result["daycare_csv"] == daycare_offers_csv(expected)
+    assert result["daycare_csv"].splitlines()[0] == "\ufefflapsen_id;varhaiskasvatusyksikon_id;matka_min;peruste"
     assert result["offers_csv"] == offers_to_csv(expected)
     assert result["offers_csv"].splitlines()[0] == "child_id,unit_id,travel_time_s,reason"
 

@@ -24,11 +24,14 @@ def dataset_ready():
         pytest.skip(f"default dataset not available: {error}")
 
 
-def test_offers_command_places_children_and_writes_evaka_only_when_asked(dataset_ready, repo_root, tmp_path,
-                                                                          capsys):
-    target = tmp_path / "evaka.csv"
+def test_offers_command_places_children_and_writes_its_file_only_when_asked(dataset_ready, repo_root, tmp_path,
+                                                                             capsys):
+    target = tmp_path / "daycare.csv"
     code, out = run(capsys, "--children", str(repo_root / "docs/examples/children-small.csv"),
                     "--evaka-csv", str(target), "--lang", "sv")
+    assert code == 2 and "--evaka-csv" in out.err and not target.exists()  # a daycare round: no eVaka file
+    code, out = run(capsys, "--children", str(repo_root / "docs/examples/children-small.csv"),
+                    "--daycare-csv", str(target), "--lang", "sv")
     assert code == 0, out.err
     result = json.loads(out.out)
     for key in ("offers", "unplaced", "occupancy", "objective"):
@@ -39,7 +42,8 @@ def test_offers_command_places_children_and_writes_evaka_only_when_asked(dataset
     for row in result["occupancy"]:
         assert row["used_seats"] <= row["capacity_seats"] + 1e-9
     lines = target.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "lapsen_id;esiopetusyksikon_id" and len(lines) == 1 + len(result["offers"])
+    assert lines[0] == "\ufefflapsen_id;varhaiskasvatusyksikon_id;matka_min;peruste"
+    assert len(lines) == 1 + len(result["offers"])
     assert list(tmp_path.iterdir()) == [target]
 
 

@@ -11,6 +11,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from placement_helpers import child  # noqa: E402
 
 from planner.placement.commands import choose_method, plan_offers  # noqa: E402
+from planner.errors import InputError  # noqa: E402
 from planner.placement.report import evaka_csv, offers_to_csv  # noqa: E402
 from planner.placement.rules import PlacementUnit  # noqa: E402
 
@@ -55,7 +56,9 @@ def test_explanations_in_finnish_and_swedish(lang, text):
 
 def test_csv_downloads():
     report = small_report()
-    assert evaka_csv(report) == "lapsen_id;esiopetusyksikon_id\na;fi-1\nb;sv-1\n"
+    with pytest.raises(InputError) as error:  # a daycare round has no eVaka preschool file
+        evaka_csv(report)
+    assert error.value.problems[0].field == "kind"
     lines = offers_to_csv(report).splitlines()
     assert lines[0] == "child_id,unit_id,travel_time_s,reason"
     assert len(lines) == 1 + 5
