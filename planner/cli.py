@@ -33,6 +33,8 @@ HANDLERS: dict[str, str] = {
     "site": "planner.siting.commands:site_command",
     "whatif": "planner.siting.commands:whatif_command",
     "offers": "planner.placement.commands:offers_command",
+    "data plan": "planner.plans.commands:plan_data_command",
+    "plan compare": "planner.plans.commands:compare_command",
 }
 
 
@@ -77,6 +79,34 @@ def build_parser() -> argparse.ArgumentParser:
     derive.add_argument("--osm", required=True, metavar="F.pbf")
     derive.add_argument("--out", required=True, metavar="F.zip")
 
+    plan = data_sub.add_parser("plan", parents=[common],
+                               help="import, list or remove a dated plan layer (planned units, lines, housing)")
+    plan.add_argument("--dataset", default=None, help="dataset name (default: the embedded default)")
+    plan.add_argument("--name", default=None, help="name of the plan layer (letters, digits, '-')")
+    plan.add_argument("--units", default=None, metavar="F", help="planned units (CSV/GeoJSON with opens[,closes])")
+    plan.add_argument("--changes", default=None, metavar="F.csv", help="closures and moves (action,date,unit_id|lat,lon[,to_lat,to_lon])")
+    plan.add_argument("--line", action="append", default=None, metavar="F.json",
+                      help="a new or changed line (the simple line file); repeat for more lines")
+    plan.add_argument("--gtfs-version", dest="gtfs_version", default=None, metavar="F.zip",
+                      help="a whole GTFS version, in force from --gtfs-from")
+    plan.add_argument("--gtfs-from", dest="gtfs_from", default=None, metavar="YYYY-MM-DD")
+    plan.add_argument("--housing", default=None, metavar="F.csv", help="new dwellings (housing_id,lat,lon,dwellings,completes)")
+    plan.add_argument("--example", action="store_true", help="mark the layer as an EXAMPLE (not a real decision)")
+    plan.add_argument("--description", default=None)
+    plan.add_argument("--list", action="store_true", help="list the dataset's plan layers and their dated events")
+    plan.add_argument("--remove", default=None, metavar="NAME", help="remove a plan layer")
+
+    plan_cmd = sub.add_parser("plan", help="the municipality's plans: compare today with a plan date")
+    plan_sub = plan_cmd.add_subparsers(dest="plan_command", required=True, metavar="ACTION")
+    compare = plan_sub.add_parser("compare", parents=[common],
+                                  help="accessibility and occupancy today and on a plan date, side by side")
+    compare.add_argument("--dataset", default=None)
+    compare.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="the plan date")
+    compare.add_argument("--today", default=None, metavar="YYYY-MM-DD", help="the date to compare with (default today)")
+    compare.add_argument("--mode", choices=["walk", "bike", "car", "transit"], default="walk")
+    compare.add_argument("--max-minutes", type=float, default=10.0, dest="max_minutes")
+    compare.add_argument("--assignment", choices=["catchment", "nearest"], default="nearest")
+
     route = sub.add_parser("route", help="travel time between two points", parents=[common])
     route.add_argument("--dataset", default=None, help="dataset name (default: the embedded default)")
     route.add_argument("--from", dest="origin", required=True, metavar="LAT,LON")
@@ -91,6 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     rank.add_argument("family", metavar="FAMILY.json")
     rank.add_argument("--dataset", default=None)
     rank.add_argument("--child", default=None, help="child id (default: the youngest child needing care)")
+    rank.add_argument("--date", default=None, metavar="YYYY-MM-DD",
+                      help="rank with the units and network in force that day (default: the child's start date)")
 
     site = sub.add_parser("site", parents=[common], help="propose new daycare sites (p-median or maximal coverage)")
     site.add_argument("--dataset", default=None)
@@ -113,6 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="demand served by its catchment unit or by the nearest unit")
     whatif.add_argument("--participation", default=None, metavar="P0,P1,P2",
                         help="share of children aged 0-2, 3-5 and 6 expected in ECEC (default: assumed national rates)")
+    whatif.add_argument("--date", default=None, metavar="YYYY-MM-DD",
+                        help="start from the units and network in force that day under the dataset's plans")
 
     offers = sub.add_parser("offers", parents=[common], help="proactive placement offers for a children file")
     from planner.placement.commands import add_offers_arguments
@@ -171,7 +205,11 @@ def print_problems(error: PlannerError, stream=None) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    command = args.command if args.command != "data" else f"data {args.data_command}"
+    command = args.command
+    if command == "data":
+        command = f"data {args.data_command}"
+    elif command == "plan":
+        command = f"plan {args.plan_command}"
     try:
         handler = _resolve(command)
         result = handler(args)

@@ -190,15 +190,22 @@ def _check_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
 
 
 def rank_units(family: Any, dataset: Any, *, child_id: str | None = None, lang: str = "en",
-               weights: Mapping[str, float] | None = None) -> dict[str, Any]:
+               weights: Mapping[str, float] | None = None, on_date: date | None = None,
+               plans: bool = True) -> dict[str, Any]:
     """Every unit of ``dataset`` ranked for ``family`` (best first), each with its score explained.
 
-    Times in seconds; ``None`` (JSON null) where a unit cannot be reached.
+    The day is ``on_date``, else the child's start date, else the family's date; with ``plans`` the
+    units and the transit network are those in force that day under the dataset's plan layers
+    (planner/plans). Times in seconds; ``None`` (JSON null) where a unit cannot be reached.
     """
     from planner.units import is_open_between
 
     weights = _check_weights(weights)
     child = choose_child(family, child_id)
+    if plans:
+        from planner.plans.store import dataset_on
+
+        dataset = dataset_on(dataset, on_date or child.start_date or family.date)
     if family.home is None:
         raise InputError(_problem("home", None, "problems.ranking.home_missing", point='{"lat", "lon"}',
                                   address='{"address"}'))
@@ -206,7 +213,7 @@ def rank_units(family: Any, dataset: Any, *, child_id: str | None = None, lang: 
     notes: list[str] = []
     drop, pick = _trips(family, dataset, home, lang, notes)
     units = list(dataset.units)
-    on = child.start_date or family.date
+    on = on_date or child.start_date or family.date
     age_months = _months_between(child.birth_date, on)
     try:
         catchment_unit = dataset.catchments.unit_for(*home)
@@ -304,13 +311,23 @@ def rank_units(family: Any, dataset: Any, *, child_id: str | None = None, lang: 
         rows.append(row)
     rows.sort(key=lambda r: (bool(r["mismatches"]), -r["score"], r["unit_id"]))
     return {
-        "dataset": dataset.name, "child_id": child.id, "child_age_months": age_months,
+        "dataset": dataset.name, "child_id": child.id, "child_age_months": age_months, "date": on.isoformat(),
+        "plans": _plans_note(dataset),
         "home": list(home), "catchment_unit_id": catchment_unit,
         "drop_off_adult": drop.adult_id, "pick_up_adult": pick.adult_id,
         "modes": {drop.adult_id: drop.mode, pick.adult_id: pick.mode},
         "direct_commute_s": {"drop_off": _finite(direct_drop), "pick_up": _finite(direct_pick)},
         "weights": weights, "notes": notes, "units": rows,
     }
+
+
+def _plans_note(dataset: Any) -> dict[str, Any] | None:
+    """Which plan layers shaped this ranking (None without plans); ``example`` marks an EXAMPLE plan."""
+    plans = getattr(dataset, "plans", None)
+    if not plans:
+        return None
+    return {"layers": [layer.name for layer in plans.layers], "example": plans.example,
+            "day": dataset.day.isoformat()}
 
 
 def explain(row: Mapping[str, Any], unreachable_mode: str | None, lang: str, *,
@@ -354,4 +371,11 @@ def rank_command(args: argparse.Namespace) -> dict[str, Any]:
 
     family = load_family(args.family)
     dataset = load_dataset(getattr(args, "dataset", None))
-    return rank_units(family, dataset, child_id=getattr(args, "child", None), lang=getattr(args, "lang", "en"))
+    on_date = None
+    if getattr(args, "date", None):
+        try:
+            on_date = date.fromisoformat(str(args.date).strip())
+        except ValueError:
+            raise InputError.single("--date", args.date, "a date YYYY-MM-DD, e.g. 2028-08-01") from None
+    return rank_units(family, dataset, child_id=getattr(args, "child", None), lang=getattr(args, "lang", "en"),
+                      on_date=on_date)

@@ -50,9 +50,12 @@ def route_command(args: argparse.Namespace) -> dict[str, Any]:
 
     dataset = load_dataset(getattr(args, "dataset", None))
     if mode == "transit":
-        from planner.network.transit import route_command_transit
+        from planner.network.transit import parse_depart, route_command_transit
+        from planner.plans.store import dataset_on
 
-        return route_command_transit(args, dataset)
+        # the network in force on the service date, with the dataset's plans (planner/plans)
+        day = parse_depart(getattr(args, "depart", None), getattr(args, "date", None)).date()
+        return route_command_transit(args, dataset_on(dataset, day))
     route = dataset.engine(mode).route(points[0], points[1], origin_field="--from", destination_field="--to")
     result = {"dataset": getattr(dataset, "name", None), "from": list(points[0]), "to": list(points[1])}
     result.update(route.to_dict())

@@ -125,12 +125,26 @@ def whatif_command(args: argparse.Namespace) -> dict[str, Any]:
         raise InputError(Problem.keyed("--max-minutes", args.max_minutes, "problems.siting.minutes"))
     scenario = load_scenario(args.scenario) if args.scenario else Scenario(name="baseline", changes=())
     dataset = load_dataset(args.dataset)
-    inputs = SitingInputs.from_dataset(dataset, modes=(args.mode,), participation=participation)
+    arrive_by = None
+    if getattr(args, "date", None):  # the units and network in force that day (planner/plans)
+        from datetime import datetime, time
+
+        from planner.plans.commands import parse_day, working_day
+        from planner.plans.store import dataset_on
+
+        day = parse_day(args.date, "--date")
+        dataset = dataset_on(dataset, day)
+        arrive_by = datetime.combine(working_day(day), time(8, 0))
+    inputs = SitingInputs.from_dataset(dataset, modes=(args.mode,), participation=participation,
+                                       arrive_by=arrive_by)
     baseline, planned, comparison = run_what_if(
         inputs, list(dataset.units), scenario, mode=args.mode, max_minutes=float(args.max_minutes),
         assignment=args.assignment, lang=lang, resolve=dataset.addresses.resolve)
     result: dict[str, Any] = {"dataset": dataset.name, "scenario": scenario.to_dict(),
                               "baseline": baseline.to_dict()}
+    if getattr(args, "date", None):
+        result["date"] = args.date
+        result["plans_example"] = bool(getattr(getattr(dataset, "plans", None), "example", False))
     if scenario.changes:
         result["after"] = planned.to_dict()
         result["comparison"] = comparison.to_dict()

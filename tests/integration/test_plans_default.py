@@ -1,0 +1,175 @@
+"""The EXAMPLE plan (docs/examples/plan-example) on the default dataset: import, time travel, transit.
+
+The dataset is copied into a temporary data folder so the plan never touches the real one. No unit id
+of the default dataset is hard-coded: the planned unit and line are the sample plan's own.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from datetime import date, datetime, time
+from pathlib import Path
+
+import pytest
+
+from planner.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLE = REPO / "docs" / "examples" / "plan-example"
+PLANNED_ID = "example-kaisaniemi"          # the sample plan's own unit
+OPENS = date(2027, 8, 1)
+LINE_START = date(2028, 3, 1)               # a Wednesday
+FIRST_STOP = (60.16478, 24.93830)
+LAST_STOP = (60.17400, 24.95000)
+
+
+@pytest.fixture(scope="module")
+def planned(tmp_path_factory):
+    """The default dataset in a temporary data folder, with the EXAMPLE plan imported."""
+    from planner.datasets import load_dataset
+    from planner.datasets.store import data_dir
+
+    source = load_dataset(None)
+    folder = tmp_path_factory.mktemp("plans-data")
+    shutil.copytree(source.path, folder / source.name)
+    old = os.environ.get("PLANNER_DATA_DIR")
+    os.environ["PLANNER_DATA_DIR"] = str(folder)
+    try:
+        assert data_dir() == folder.resolve()
+        code = main(["data", "plan", "--name", "example", "--example", "--description", "EXAMPLE",
+                     "--units", str(SAMPLE / "planned-units.csv"),
+                     "--line", str(SAMPLE / "line-tram-15-example.json"),
+                     "--housing", str(SAMPLE / "housing.csv")])
+        assert code == 0
+        yield load_dataset(None)
+    finally:
+        if old is None:
+            os.environ.pop("PLANNER_DATA_DIR", None)
+        else:
+            os.environ["PLANNER_DATA_DIR"] = old
+
+
+def _family(start: str, mode: str = "walk") -> dict:
+    return {
+        "municipality": "Helsinki", "date": "2026-12-01",
+        "home": {"lat": 60.1740, "lon": 24.9462},
+        "adults": [{"id": "a1", "work": {"lat": LAST_STOP[0], "lon": LAST_STOP[1]},
+                    "schedule": {"days": ["mon", "tue", "wed", "thu", "fri"], "start": "08:30", "end": "16:00"},
+                    "commute_mode": mode, "drops_off": True, "picks_up": True}],
+        "children": [{"id": "kid", "birth_date": "2024-05-01", "care": "municipal", "weekly_hours": 40,
+                      "language": "fi", "start_date": start}],
+    }
+
+
+def test_import_lists_the_example_layer_and_its_dated_events(planned, capsys):
+    capsys.readouterr()
+    assert main(["data", "plan", "--list"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["example"] is True
+    [layer] = out["layers"]
+    assert (layer["units"], layer["lines"], layer["housing"]) == (1, 1, 2)
+    assert {p["role"] for p in layer["provenance"]} == {"units", "line", "housing"}
+    assert all(len(p["sha256"]) == 64 for p in layer["provenance"])
+    kinds = [(e["date"], e["kind"]) for e in out["events"]]
+    assert ("2027-08-01", "unit_opens") in kinds and ("2028-03-01", "line_starts") in kinds
+
+
+def test_units_in_force_before_and_after_the_opening(planned):
+    from planner.plans import dataset_on
+
+    before = dataset_on(planned, date(2027, 7, 31))
+    after = dataset_on(planned, OPENS)
+    assert PLANNED_ID not in before.units_by_id
+    assert PLANNED_ID in after.units_by_id
+    assert len(after.units) == len(planned.units) + 1
+    assert after.units_by_id[PLANNED_ID].demo is True          # an EXAMPLE unit is never shown as real
+    assert after.units_by_id[PLANNED_ID].seats == 84
+
+
+def test_ranking_before_and_after_the_opening_date(planned, tmp_path, capsys):
+    path = tmp_path / "family.json"
+    path.write_text(json.dumps(_family("2027-07-01")), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["rank", str(path)]) == 0
+    before = json.loads(capsys.readouterr().out)
+    assert PLANNED_ID not in [u["unit_id"] for u in before["units"]]
+    assert before["date"] == "2027-07-01" and before["plans"]["example"] is True
+    assert main(["rank", str(path), "--date", "2027-09-01"]) == 0
+    after = json.loads(capsys.readouterr().out)
+    ids = [u["unit_id"] for u in after["units"]]
+    assert PLANNED_ID in ids
+    # the planned unit is ~40 m from home on the way to work: it ranks first once open
+    assert ids[0] == PLANNED_ID
+    # the family's start date alone drives the time travel
+    path.write_text(json.dumps(_family("2027-09-01")), encoding="utf-8")
+    assert main(["rank", str(path)]) == 0
+    assert json.loads(capsys.readouterr().out)["units"][0]["unit_id"] == PLANNED_ID
+
+
+def test_transit_times_change_on_the_line_start_date(planned):
+    from planner.plans import dataset_on
+
+    week_before = date(2028, 2, 23)     # the same weekday one week earlier
+    times, routes = {}, {}
+    for day in (week_before, date(2028, 2, 29), LINE_START):
+        router = dataset_on(planned, day).transit()
+        trip = router.route(FIRST_STOP, LAST_STOP, datetime.combine(day, time(8, 0)))
+        times[day] = trip.travel_time_s
+        routes[day] = {leg.get("route") for leg in trip.legs if leg["kind"] == "ride"}
+    assert "15X" not in routes[week_before] and "15X" not in routes[date(2028, 2, 29)]
+    assert "15X" in routes[LINE_START]
+    # 4 stops of 7 min in all, a wait of at most 5 min, short walks: clearly faster than before
+    assert times[LINE_START] < times[week_before] - 60
+    assert times[LINE_START] <= (7 + 5 + 3) * 60
+
+
+def test_route_command_uses_the_network_of_its_date(planned, capsys):
+    args = ["route", "--mode", "transit", "--from", "60.16478,24.93830", "--to", "60.17400,24.95000",
+            "--depart", "08:00"]
+    capsys.readouterr()
+    assert main([*args, "--date", "2028-02-23"]) == 0
+    before = json.loads(capsys.readouterr().out)
+    assert main([*args, "--date", "2028-03-01"]) == 0
+    after = json.loads(capsys.readouterr().out)
+    assert after["travel_time_s"] < before["travel_time_s"]
+    assert any(leg.get("route") == "15X" for leg in after["legs"])
+
+
+def test_plan_compare_shows_the_added_unit(planned, capsys):
+    capsys.readouterr()
+    assert main(["plan", "compare", "--date", "2028-09-01", "--today", "2026-12-01"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["example"] is True
+    status = {u["unit_id"]: u["status"] for u in out["comparison"]["units"]}
+    assert status[PLANNED_ID] == "added"
+    overall = {row["metric"]: row for row in out["comparison"]["overall"]}
+    assert overall["capacity_seats"]["change"] == pytest.approx(84)
+    assert overall["mean_travel_s"]["after"] <= overall["mean_travel_s"]["before"]
+
+
+def test_bad_plan_files_name_every_bad_row_and_exit_2(planned, tmp_path, capsys):
+    units = tmp_path / "units.csv"
+    units.write_text("unit_id,name,lat,lon,opens,caretakers\n"
+                     "ok-1,Fine,60.1700,24.9450,2027-08-01,10\n"
+                     "bad-1,Bad date,60.1700,24.9450,2027-13-01,10\n"
+                     "bad-2,Far away,61.5000,23.7600,2027-08-01,10\n"
+                     "bad-3,Bad number,60.1700,24.9450,2027-08-01,many\n", encoding="utf-8")
+    line = json.loads((SAMPLE / "line-tram-15-example.json").read_text(encoding="utf-8"))
+    line["stops"][2]["lat"] = 61.5
+    line["headways"][0]["minutes"] = 0
+    line["mode"] = "zeppelin"
+    bad_line = tmp_path / "line.json"
+    bad_line.write_text(json.dumps(line), encoding="utf-8")
+    capsys.readouterr()
+    code = main(["data", "plan", "--name", "bad", "--units", str(units), "--line", str(bad_line)])
+    assert code == 2
+    err = capsys.readouterr().err.splitlines()
+    joined = "\n".join(err)
+    assert "--units row 3 opens" in joined
+    assert "--units row 4 lat,lon" in joined
+    assert "--units row 5 caretakers" in joined
+    assert "stops[2]" in joined and "headways[0].minutes" in joined and "mode" in joined
+    assert all(line.startswith("error: ") for line in err)
+    assert main(["data", "plan", "--list"]) == 0          # nothing of the bad import was stored
+    assert [layer["name"] for layer in json.loads(capsys.readouterr().out)["layers"]] == ["example"]
