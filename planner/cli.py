@@ -35,6 +35,7 @@ HANDLERS: dict[str, str] = {
     "offers": "planner.placement.commands:offers_command",
     "data plan": "planner.plans.commands:plan_data_command",
     "plan compare": "planner.plans.commands:compare_command",
+    "changes": "planner.life.commands:changes_command",
 }
 
 
@@ -152,6 +153,13 @@ def build_parser() -> argparse.ArgumentParser:
     from planner.placement.commands import add_offers_arguments
 
     add_offers_arguments(offers)
+    changes = sub.add_parser("changes", parents=[common],
+                             help="life changes in the family file (move, new sibling, separation, work, unit) "
+                                  "side by side with today, and the dates to act")
+    changes.add_argument("family", metavar="FAMILY.json")
+    changes.add_argument("--dataset", default=None)
+    changes.add_argument("--no-units", action="store_true", dest="no_units",
+                         help="money and dates only (no unit ranking, no dataset needed)")
     return parser
 
 

@@ -377,5 +377,10 @@ def rank_command(args: argparse.Namespace) -> dict[str, Any]:
             on_date = date.fromisoformat(str(args.date).strip())
         except ValueError:
             raise InputError.single("--date", args.date, "a date YYYY-MM-DD, e.g. 2028-08-01") from None
-    return rank_units(family, dataset, child_id=getattr(args, "child", None), lang=getattr(args, "lang", "en"),
-                      on_date=on_date)
+    lang = getattr(args, "lang", "en")
+    result = rank_units(family, dataset, child_id=getattr(args, "child", None), lang=lang, on_date=on_date)
+    if family.extra.get("changes"):  # life changes side by side (planner/life, docs/life.md)
+        from planner.life.commands import changes_section
+
+        result["changes"] = changes_section(family, dataset=dataset, lang=lang)
+    return result

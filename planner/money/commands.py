@@ -27,7 +27,12 @@ def allowances_command(args: argparse.Namespace) -> dict[str, Any]:
 
 def compare_command(args: argparse.Namespace) -> dict[str, Any]:
     family = load_family(args.family)
-    return compare_scenarios(family, lang=_lang(args))
+    result = compare_scenarios(family, lang=_lang(args))
+    if family.extra.get("changes"):  # life changes side by side (planner/life, docs/life.md)
+        from planner.life.commands import changes_section
+
+        result["changes"] = changes_section(family, lang=_lang(args))
+    return result
 
 
 def timeline_command(args: argparse.Namespace) -> dict[str, Any]:
