@@ -39,4 +39,8 @@ def timeline_command(args: argparse.Namespace) -> dict[str, Any]:
     months = getattr(args, "months", 24)
     check_months(months, "--months")
     family = load_family(args.family)
-    return fee_timeline(family, months=months, lang=_lang(args))
+    result = fee_timeline(family, months=months, lang=_lang(args))
+    from planner.life.timing import dates_to_act  # the dates to act belong next to the months (docs/life.md)
+
+    result["dates_to_act"] = dates_to_act(family, lang=_lang(args))
+    return result

@@ -85,3 +85,19 @@ def test_overlapping_and_negative_rows_are_refused(tmp_path: Path):
     unsourced.write_text(header + "k,*,4,months,2020-01-01,,,verified\n")
     with pytest.raises(RuleTableError, match="source"):
         read_rules(unsourced)
+
+
+def test_timeline_command_lists_the_dates_to_act(capsys):
+    # family-espoo.json (1.3.2025): child a born 1.5.2021 → preschool registration January 2027,
+    # preschool 1.8.2027, school 1.8.2028; child b born 1.2.2019 → school 1.8.2026.
+    from planner.cli import main
+
+    example = Path(__file__).resolve().parents[3] / "docs" / "examples" / "family-espoo.json"
+    assert main(["timeline", str(example), "--months", "3"]) == 0
+    import json
+
+    out = json.loads(capsys.readouterr().out)
+    dates = {(i["child_id"], i["what"]): i["date"] for i in out["dates_to_act"]}
+    assert dates[("a", "preschool_application")] == "2027-01-01"
+    assert dates[("a", "school_start")] == "2028-08-01"
+    assert dates[("b", "school_start")] == "2026-08-01"
