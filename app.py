@@ -38,4 +38,7 @@ for path, key, icon, url in EXTRA_PAGES:
 
 ui.render_sidebar()
 navigation = st.navigation(PAGES)
-navigation.run()
+try:
+    navigation.run()
+except Exception as error:  # noqa: BLE001 - the page-level error boundary: never a traceback on a page
+    ui.show_page_failure(error)

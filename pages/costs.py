@@ -26,7 +26,7 @@ def _result(kind: str) -> dict[str, Any] | None:
         ui.backend_missing(ui.t(f"costs.part.{kind}"))
     except InputError as error:
         st.error(ui.t("error.fix_family"))
-        ui.show_error(error)
+        ui.show_error(error, family=True)
         st.page_link("pages/family.py", label=ui.t("nav.family"), icon=":material/family_restroom:")
     except PlannerError as error:
         ui.show_error(error)

@@ -10,11 +10,15 @@ from __future__ import annotations
 from datetime import date, time
 from typing import Any, Mapping
 
+from planner.errors import InputError, Problem
+from planner.parse import format_date, format_money_input, parse_date, parse_money_eur, question_income
+
 DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CARE_OPTIONS: tuple[str, ...] = ("municipal", "voucher", "private", "home", "preschool", "none")
 MODES: tuple[str, ...] = ("walk", "bike", "car", "transit")
 CHILD_LANGUAGES: tuple[str, ...] = ("fi", "sv", "en")
-LOCATION_MODES: tuple[str, ...] = ("coordinates", "address")
+LOCATION_MODES: tuple[str, ...] = ("address", "coordinates")
+SITUATIONS: tuple[str, ...] = ("work", "home", "parental_leave")   # an adult's day: at work or at home
 MAX_ADULTS = 2
 MAX_CHILDREN = 6
 
@@ -34,11 +38,22 @@ def default_child(index: int, today: date) -> dict[str, Any]:
             "start_date": today.isoformat()}
 
 
-def _date(text: Any, fallback: date) -> date:
+def _date_text(value: Any, lang: str) -> str:
+    """An ISO date from the family dict as the user types it (``1.8.2026``); other text as it is."""
     try:
-        return date.fromisoformat(str(text))
+        return format_date(date.fromisoformat(str(value)), lang)
     except ValueError:
-        return fallback
+        return "" if value is None else str(value)
+
+
+def _date_from_text(text: Any) -> str:
+    """A typed date as ISO text for the family dict; text that is no date stays as typed (the page
+    then shows why, next to the field)."""
+    try:
+        parsed = parse_date(str(text or ""))
+    except InputError:
+        return str(text)
+    return parsed.isoformat() if parsed else ""
 
 
 def _time(text: Any, fallback: time) -> time:
@@ -48,68 +63,99 @@ def _time(text: Any, fallback: time) -> time:
         return fallback
 
 
+def _money_text(value: Any, lang: str) -> str:
+    if value is None or isinstance(value, bool):
+        return ""
+    if isinstance(value, (int, float)):
+        return format_money_input(value, lang)
+    return str(value)
+
+
+def _money_from_text(text: Any) -> Any:
+    """Typed euros as a JSON number (int when whole); text that is no amount stays as typed."""
+    try:
+        amount = parse_money_eur(str(text or ""))
+    except InputError:
+        return str(text)
+    if amount is None:
+        return None
+    return int(amount) if amount == amount.to_integral_value() else float(amount)
+
+
 def _location_values(prefix: str, location: Mapping[str, Any] | None) -> dict[str, Any]:
     location = location or {}
-    has_address = bool(location.get("address")) and location.get("lat") is None
+    has_point = location.get("lat") is not None or location.get("lon") is not None
     return {
-        f"{prefix}.mode": "address" if has_address else "coordinates",
+        f"{prefix}.mode": "coordinates" if has_point or not location else "address",
         f"{prefix}.address": str(location.get("address") or ""),
-        f"{prefix}.lat": float(location.get("lat") if location.get("lat") is not None else 60.17),
-        f"{prefix}.lon": float(location.get("lon") if location.get("lon") is not None else 24.945),
+        f"{prefix}.lat": _float(location.get("lat"), 60.17, -90.0, 90.0),
+        f"{prefix}.lon": _float(location.get("lon"), 24.945, -180.0, 180.0),
     }
 
 
-def widget_values(family: Mapping[str, Any], today: date | None = None) -> dict[str, Any]:
-    """Value of every Family-page widget for ``family`` (keys ``f.<path>``)."""
+def _float(value: Any, fallback: float, low: float, high: float) -> float:
+    """A number for a number box (which refuses anything else): the fallback for a wrong type or range;
+    the problem itself is shown from the family dict, which keeps the value as given."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= float(value) <= high:
+        return fallback
+    return float(value)
+
+
+def widget_values(family: Mapping[str, Any], today: date | None = None, lang: str = "fi") -> dict[str, Any]:
+    """Value of every Family-page widget for ``family`` (keys ``f.<path>``), texts as ``lang`` writes them."""
     today = today or date.today()
-    adults = list(family.get("adults") or [])[:MAX_ADULTS] or [default_adult(0)]
-    children = list(family.get("children") or [])[:MAX_CHILDREN] or [default_child(0, today)]
+    adults = [a for a in list(family.get("adults") or [])[:MAX_ADULTS] if isinstance(a, Mapping)] \
+        or [default_adult(0)]
+    children = [c for c in list(family.get("children") or [])[:MAX_CHILDREN] if isinstance(c, Mapping)] \
+        or [default_child(0, today)]
     values: dict[str, Any] = {
         "f.municipality": str(family.get("municipality") or "Helsinki"),
-        "f.date": _date(family.get("date"), today),
+        "f.date": _date_text(family.get("date") or today.isoformat(), lang),
         "f.holiday_pay": bool(family.get("holiday_pay", False)),
-        "f.no_income": all(a.get("gross_monthly_income_eur") is None for a in adults),
+        "f.no_income": all(a.get("gross_monthly_income_eur", 0) is None for a in adults),
         "f.n_adults": len(adults),
         "f.n_children": len(children),
     }
     values.update(_location_values("f.home", family.get("home")))
     for i, adult in enumerate(adults):
-        values.update(adult_values(i, adult))
+        values.update(adult_values(i, adult, lang))
     for i, child in enumerate(children):
-        values.update(child_values(i, child, today))
+        values.update(child_values(i, child, today, lang))
     return values
 
 
-def adult_values(i: int, adult: Mapping[str, Any]) -> dict[str, Any]:
+def adult_values(i: int, adult: Mapping[str, Any], lang: str = "fi") -> dict[str, Any]:
     """Widget values of adult ``i``."""
-    schedule = adult.get("schedule") or {}
+    schedule = adult.get("schedule") if isinstance(adult.get("schedule"), Mapping) else {}
     p = f"f.adults.{i}"
-    income = adult.get("gross_monthly_income_eur")
+    situation = adult.get("situation") if adult.get("situation") in SITUATIONS else "work"
+    days = schedule.get("days", DAYS[:5]) if isinstance(schedule.get("days", []), list) else []
     values = {
         f"{p}.id": str(adult.get("id") or f"parent{i + 1}"),
-        f"{p}.income": float(income) if income is not None else 0.0,
-        f"{p}.days": [d for d in schedule.get("days", DAYS[:5]) if d in DAYS],
+        f"{p}.situation": situation,
+        f"{p}.income": _money_text(adult.get("gross_monthly_income_eur"), lang),
+        f"{p}.days": [d for d in DAYS if d in days],
         f"{p}.start": _time(schedule.get("start"), time(8, 0)),
         f"{p}.end": _time(schedule.get("end"), time(16, 0)),
         f"{p}.commute_mode": adult.get("commute_mode") if adult.get("commute_mode") in MODES else "walk",
         f"{p}.drops_off": bool(adult.get("drops_off", False)),
         f"{p}.picks_up": bool(adult.get("picks_up", False)),
-        f"{p}.weekly_work_hours": float(adult.get("weekly_work_hours") or 0.0),
+        f"{p}.weekly_work_hours": _float(adult.get("weekly_work_hours") or 0.0, 0.0, 0.0, 60.0),
     }
     values.update(_location_values(f"{p}.work", adult.get("work")))
     return values
 
 
-def child_values(i: int, child: Mapping[str, Any], today: date) -> dict[str, Any]:
+def child_values(i: int, child: Mapping[str, Any], today: date, lang: str = "fi") -> dict[str, Any]:
     """Widget values of child ``i``."""
     p = f"f.children.{i}"
     hours = child.get("weekly_hours")
     return {
         f"{p}.id": str(child.get("id") or f"child{i + 1}"),
-        f"{p}.birth_date": _date(child.get("birth_date"), today),
+        f"{p}.birth_date": _date_text(child.get("birth_date") or today.isoformat(), lang),
         f"{p}.care": child.get("care") if child.get("care") in CARE_OPTIONS else "municipal",
-        f"{p}.start_date": _date(child.get("start_date"), today),
-        f"{p}.weekly_hours": float(hours) if hours is not None else 40.0,
+        f"{p}.start_date": _date_text(child.get("start_date") or today.isoformat(), lang),
+        f"{p}.weekly_hours": _float(hours if hours is not None else 40.0, 40.0, 0.0, 80.0),
         f"{p}.language": child.get("language") if child.get("language") in CHILD_LANGUAGES else "fi",
         f"{p}.shift_care": bool(child.get("shift_care", False)),
     }
@@ -131,32 +177,40 @@ KEPT_KEYS: tuple[str, ...] = ("private_fee_eur", "part_time_hours", "carer")
 def family_from_values(values: Mapping[str, Any], previous: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The family dict (family-file format) from the widget values; keeps invalid values as given.
 
-    Keys the form does not edit (``private_fee_eur``, ``part_time_hours``, ``carer``: set on the Costs
-    page) are kept from ``previous``.
+    Typed euros and dates are read the Finnish way (:mod:`planner.parse`); text that cannot be read
+    stays in the dict as typed, so :func:`input_problems` and the planner can name it. Keys the form
+    does not edit (``private_fee_eur``, ``part_time_hours``, ``carer``: set on the Costs page, and any
+    unknown key) are kept from ``previous``.
     """
     no_income = bool(values.get("f.no_income"))
     adults = []
     for i in range(int(values["f.n_adults"])):
         p = f"f.adults.{i}"
-        adults.append({
-            "id": values[f"{p}.id"],
-            "gross_monthly_income_eur": None if no_income else values[f"{p}.income"],
-            "work": _location_from(values, f"{p}.work"),
-            "schedule": {"days": [d for d in DAYS if d in values[f"{p}.days"]],
-                         "start": _hhmm(values[f"{p}.start"]), "end": _hhmm(values[f"{p}.end"])},
-            "commute_mode": values[f"{p}.commute_mode"],
-            "drops_off": bool(values[f"{p}.drops_off"]),
-            "picks_up": bool(values[f"{p}.picks_up"]),
-        })
+        situation = values.get(f"{p}.situation", "work")
+        income = None if no_income else _money_from_text(values[f"{p}.income"])
+        adult: dict[str, Any] = {"id": values[f"{p}.id"], "gross_monthly_income_eur": "" if income is None
+                                 and not no_income else income}
+        if situation != "work":
+            adult["situation"] = situation
+        else:
+            adult.update({
+                "work": _location_from(values, f"{p}.work"),
+                "schedule": {"days": [d for d in DAYS if d in values[f"{p}.days"]],
+                             "start": _hhmm(values[f"{p}.start"]), "end": _hhmm(values[f"{p}.end"])},
+                "commute_mode": values[f"{p}.commute_mode"],
+            })
+        adult["drops_off"] = bool(values[f"{p}.drops_off"])
+        adult["picks_up"] = bool(values[f"{p}.picks_up"])
         work_hours = float(values.get(f"{p}.weekly_work_hours") or 0.0)
-        if work_hours > 0:
-            adults[-1]["weekly_work_hours"] = work_hours
+        if work_hours > 0 and situation == "work":
+            adult["weekly_work_hours"] = work_hours
+        adults.append(adult)
     children = []
     for i in range(int(values["f.n_children"])):
         p = f"f.children.{i}"
         child: dict[str, Any] = {
             "id": values[f"{p}.id"],
-            "birth_date": values[f"{p}.birth_date"].isoformat(),
+            "birth_date": _date_from_text(values[f"{p}.birth_date"]),
             "care": values[f"{p}.care"],
             "language": values[f"{p}.language"],
             "shift_care": bool(values[f"{p}.shift_care"]),
@@ -164,13 +218,14 @@ def family_from_values(values: Mapping[str, Any], previous: Mapping[str, Any] | 
         if child["care"] in ("municipal", "voucher", "private", "preschool"):
             hours = float(values[f"{p}.weekly_hours"])
             child["weekly_hours"] = int(hours) if hours == int(hours) else hours
-            child["start_date"] = values[f"{p}.start_date"].isoformat()
+            child["start_date"] = _date_from_text(values[f"{p}.start_date"])
         children.append(child)
-    kept = {k: previous[k] for k in KEPT_KEYS if previous and previous.get(k) is not None}
+    kept = {k: v for k, v in (previous or {}).items()
+            if k not in ("municipality", "date", "holiday_pay", "home", "adults", "children") and v is not None}
     return {
         **kept,
         "municipality": str(values["f.municipality"]),
-        "date": values["f.date"].isoformat(),
+        "date": _date_from_text(values["f.date"]),
         "holiday_pay": bool(values["f.holiday_pay"]),
         "home": _location_from(values, "f.home"),
         "adults": adults,
@@ -178,20 +233,64 @@ def family_from_values(values: Mapping[str, Any], previous: Mapping[str, Any] | 
     }
 
 
+def _typed_problems(field: str, text: Any, kind: str) -> list[Problem]:
+    try:
+        if kind == "money":
+            amount = parse_money_eur(str(text or ""), field=field)
+            if amount is None:
+                return [Problem.keyed(field, "", "app.family.income_missing")]
+            return []
+        if parse_date(str(text or ""), field=field) is None:
+            return [Problem.keyed(field, "", "parse.date.format")]
+    except InputError as error:
+        return list(error.problems)
+    return []
+
+
+def input_problems(values: Mapping[str, Any]) -> list[Problem]:
+    """Problems with what was typed (euros, dates) that the family dict cannot carry as numbers or
+    ISO dates; field paths as in the family file, texts keyed for every language."""
+    problems = _typed_problems("date", values.get("f.date"), "date")
+    for i in range(int(values["f.n_adults"])):
+        if not values.get("f.no_income"):
+            problems += _typed_problems(f"adults[{i}].gross_monthly_income_eur",
+                                        values.get(f"f.adults.{i}.income"), "money")
+    for i in range(int(values["f.n_children"])):
+        p = f"f.children.{i}"
+        problems += _typed_problems(f"children[{i}].birth_date", values.get(f"{p}.birth_date"), "date")
+        if values.get(f"{p}.care") in ("municipal", "voucher", "private", "preschool"):
+            problems += _typed_problems(f"children[{i}].start_date", values.get(f"{p}.start_date"), "date")
+    return problems
+
+
+def questions(family: Mapping[str, Any]) -> list[Problem]:
+    """Values that are valid but look implausible (asked next to the field, not refused)."""
+    found = []
+    for i, adult in enumerate(family.get("adults") or []):
+        income = adult.get("gross_monthly_income_eur") if isinstance(adult, Mapping) else None
+        if isinstance(income, (int, float)) and not isinstance(income, bool):
+            from decimal import Decimal
+
+            question = question_income(Decimal(str(income)), field=f"adults[{i}].gross_monthly_income_eur")
+            if question:
+                found.append(question)
+    return found
+
+
 def missing_values(values: Mapping[str, Any], family: Mapping[str, Any],
-                   today: date | None = None) -> dict[str, Any]:
+                   today: date | None = None, lang: str = "fi") -> dict[str, Any]:
     """Values for widgets that have no value yet: from ``family`` where it has the row, else from
     the new-row defaults (when the user raised the number of adults or children)."""
     today = today or date.today()
-    wanted = dict(widget_values(family, today))
+    wanted = dict(widget_values(family, today, lang))
     n_adults = int(values.get("f.n_adults", wanted["f.n_adults"]))
     n_children = int(values.get("f.n_children", wanted["f.n_children"]))
     adults = list(family.get("adults") or [])
     children = list(family.get("children") or [])
     for i in range(n_adults):
         if i >= len(adults):
-            wanted.update(adult_values(i, default_adult(i)))
+            wanted.update(adult_values(i, default_adult(i), lang))
     for i in range(n_children):
         if i >= len(children):
-            wanted.update(child_values(i, default_child(i, today), today))
+            wanted.update(child_values(i, default_child(i, today), today, lang))
     return {key: value for key, value in wanted.items() if key not in values}

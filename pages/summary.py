@@ -20,7 +20,7 @@ def _safe(call, *args) -> Any:
         return None
     except InputError as error:
         st.error(ui.t("error.fix_family"))
-        ui.show_error(error)
+        ui.show_error(error, family=True)
         st.page_link("pages/family.py", label=ui.t("nav.family"), icon=":material/family_restroom:")
         st.stop()
     except PlannerError as error:

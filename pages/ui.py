@@ -42,7 +42,7 @@ def default_family(today: date | None = None) -> dict[str, Any]:
     return {
         "municipality": "Helsinki",
         "date": today.isoformat(),
-        "holiday_pay": False,
+        "holiday_pay": holiday_pay_default("Helsinki", today),
         "home": {"lat": 60.1740, "lon": 24.9470},
         "adults": [
             {"id": "parent1", "gross_monthly_income_eur": 3900,
@@ -62,6 +62,18 @@ def default_family(today: date | None = None) -> dict[str, Any]:
              "start_date": _add_months(first_of_month, -12).isoformat()},
         ],
     }
+
+
+def holiday_pay_default(municipality: str, on: date | None = None) -> bool:
+    """Whether the municipality's own fee calculator counts holiday pay by default: yes where its
+    setting (planner's municipal_settings table) adds a holiday-pay share above 1.0 (Helsinki and
+    Tampere add about 5 %); no when no setting covers the day."""
+    from planner.rules import settings_on
+
+    try:
+        return settings_on(municipality, on or date.today()).holiday_pay_factor > 1
+    except (PlannerError, LookupError, ValueError):
+        return False
 
 
 def _add_months(day: date, months: int) -> date:
@@ -268,6 +280,93 @@ def ranking(child_id: str | None = None) -> dict[str, Any]:
     return _ranking(family_json(), st.session_state.get(DATASET_KEY), child_id, lang())
 
 
+# --------------------------------------------------------------------------- people, fields, plurals
+
+
+def adult_label(family_dict: dict | None, index: int) -> str:
+    """An adult as the family calls them (their ``name``), else "Aikuinen 1" in the chosen language."""
+    adults = (family_dict or {}).get("adults") or []
+    name = adults[index].get("name") if index < len(adults) and isinstance(adults[index], dict) else None
+    return str(name) if isinstance(name, str) and name.strip() else t("family.adult", number=index + 1)
+
+
+def child_label(family_dict: dict | None, index: int) -> str:
+    """A child as the family calls them (their ``name``), else "Lapsi 1" in the chosen language."""
+    children = (family_dict or {}).get("children") or []
+    name = children[index].get("name") if index < len(children) and isinstance(children[index], dict) else None
+    return str(name) if isinstance(name, str) and name.strip() else t("family.child", number=index + 1)
+
+
+def person_label(person_id: Any, family_dict: dict | None = None) -> str:
+    """The label of the adult or child whose id is ``person_id`` (never the internal id on a page)."""
+    family_dict = family_dict if family_dict is not None else family()
+    for index, child in enumerate(family_dict.get("children") or []):
+        if isinstance(child, dict) and str(child.get("id")) == str(person_id):
+            return child_label(family_dict, index)
+    for index, adult in enumerate(family_dict.get("adults") or []):
+        if isinstance(adult, dict) and str(adult.get("id")) == str(person_id):
+            return adult_label(family_dict, index)
+    return str(person_id)
+
+
+FIELD_KEYS = {
+    "municipality": "family.municipality", "date": "family.rules_date", "holiday_pay": "family.holiday_pay",
+    "home": "family.home", "work": "family.work", "address": "family.address", "lat": "family.lat",
+    "lon": "family.lon", "gross_monthly_income_eur": "family.income", "commute_mode": "family.commute_mode",
+    "schedule": "family.days", "days": "family.days", "start": "family.start", "end": "family.end",
+    "drops_off": "family.drops_off", "picks_up": "family.picks_up", "weekly_work_hours": "family.weekly_work_hours",
+    "birth_date": "family.birth_date", "care": "family.care", "start_date": "family.start_date",
+    "weekly_hours": "family.weekly_hours", "language": "family.language", "shift_care": "family.shift_care",
+    "adults": "family.adults", "children": "family.children", "id": "family.person_id",
+}
+
+
+def field_label(field: str, family_dict: dict | None = None) -> str:
+    """A family-file field path as the form names it: ``adults[0].gross_monthly_income_eur`` ->
+    "Aikuinen 1 · Bruttotulot kuukaudessa (€)"; unknown parts stay as they are."""
+    import re
+
+    parts: list[str] = []
+    for piece in field.split("."):
+        match = re.fullmatch(r"(adults|children)\[(\d+)\]", piece)
+        if match:
+            index = int(match.group(2))
+            parts.append(adult_label(family_dict, index) if match.group(1) == "adults"
+                         else child_label(family_dict, index))
+            continue
+        match = re.fullmatch(r"(\w+)\[(\d+)\]", piece)
+        name = match.group(1) if match else piece
+        key = FIELD_KEYS.get(name)
+        text = t(key) if key else name
+        parts.append(f"{text} {int(match.group(2)) + 1}" if match and key else text)
+    return " · ".join(parts) if parts else field
+
+
+def plural(key: str, count: int, **params: Any) -> str:
+    """``app.<key>.one`` for 1, ``app.<key>.many`` otherwise (fi, sv and en pluralise alike)."""
+    return t(f"{key}.{'one' if count == 1 else 'many'}", count=count, **params)
+
+
+def area_name() -> str:
+    """The area the chosen dataset covers, named for people (shown when an address is outside it)."""
+    try:
+        data = dataset()
+        graph = data.graph("walk")
+        box = (f"{fmt_decimal(float(graph.lat.min()), 3)}–{fmt_decimal(float(graph.lat.max()), 3)} N, "
+               f"{fmt_decimal(float(graph.lon.min()), 3)}–{fmt_decimal(float(graph.lon.max()), 3)} E")
+    except (ImportError, PlannerError, AttributeError):
+        box = ""
+    name = str(st.session_state.get(DATASET_KEY) or "")
+    described = t(f"area.{name}") if f"app.area.{name}" in _texts() else name
+    return f"{described} ({box})" if box else described
+
+
+def _texts() -> dict:
+    from planner.i18n import load_texts
+
+    return load_texts(lang())
+
+
 # --------------------------------------------------------------------------- errors next to fields
 
 
@@ -299,13 +398,35 @@ def show_field_problems(problems: dict[str, list[Problem]], *fields: str, exact:
                 st.error(problem_text(problem), icon=":material/warning:")
 
 
-def show_error(error: PlannerError) -> None:
-    """Show any planner error; input errors one problem per line with the field named."""
+def show_error(error: PlannerError, family: bool = False) -> None:
+    """Show any planner error; input errors one problem per line with the field named (``family``:
+    the field as the Family page names it, never the file's internal path)."""
     if isinstance(error, InputError):
         for problem in error.problems:
-            st.error(f"{problem.field}: {problem_text(problem)}", icon=":material/warning:")
+            name = field_label(problem.field, globals()["family"]()) if family else problem.field
+            st.error(f"{name}: {problem_text(problem)}", icon=":material/warning:")
     else:
         st.error(str(error), icon=":material/warning:")
+
+
+def show_page_failure(error: BaseException) -> None:
+    """The page-level error boundary (``app.py``): a friendly message and a way back instead of a
+    traceback. Logs only the error's type and the page's place in the code, never values (which
+    could hold what the family typed)."""
+    import logging
+    import traceback
+
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f"{frames[-1].name}:{frames[-1].lineno}" if frames else "?"
+    logging.getLogger("planner.app").error("page failed: %s at %s", type(error).__name__, where)
+    st.error(t("error.page"), icon=":material/error:")
+    st.button(t("error.page_reset"), key="_page_reset", on_click=_reset_family, type="primary")
+    st.page_link("pages/family.py", label=t("error.page_back"), icon=":material/arrow_back:")
+
+
+def _reset_family() -> None:
+    st.session_state[FAMILY_KEY] = default_family()
+    st.session_state[CHOSEN_KEY] = []
 
 
 def backend_missing(name: str) -> None:

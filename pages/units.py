@@ -291,7 +291,7 @@ def render() -> None:
         return
     except InputError as error:
         st.error(ui.t("error.fix_family"))
-        ui.show_error(error)
+        ui.show_error(error, family=True)
         st.page_link("pages/family.py", label=ui.t("nav.family"), icon=":material/family_restroom:")
         return
     except PlannerError as error:

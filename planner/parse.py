@@ -1,0 +1,140 @@
+"""Numbers and dates as Finnish (and Swedish and English) users type them.
+
+``parse_money_eur("3 100,50 €")`` -> ``Decimal("3100.50")``; ``parse_date("1.8.2026")`` ->
+``date(2026, 8, 1)``. Each function raises :class:`~planner.errors.InputError` with one keyed
+:class:`~planner.errors.Problem` (texts in ``planner/locales/*/parse.json``) naming the field, the
+text as typed and what to type instead. :func:`question_income` returns a question (not an error)
+for values that parse but look implausible as a gross monthly income. No Streamlit, no I/O.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from planner.errors import InputError, Problem
+
+# Spaces people and programs put between thousands: space, no-break space, narrow no-break space,
+# thin space; an apostrophe is the Swiss habit, seen in pasted figures.
+_GROUP_SPACES = re.compile(r"[\s\u00a0\u202f\u2009']+")
+_CURRENCY = re.compile(r"(€|eur(?:oa|o|os)?|e)\s*$|^\s*€", re.IGNORECASE)
+_MONEY_LIMIT_EUR = Decimal(10_000_000)
+# Below or above these a gross monthly income is possible but worth a question next to the field.
+INCOME_LOW_EUR = Decimal(300)
+INCOME_HIGH_EUR = Decimal(20_000)
+
+
+def parse_money_eur(text: str | int | float | Decimal | None, field: str = "amount") -> Decimal | None:
+    """Euros typed as ``3100``, ``3 100,50``, ``3100.50``, ``3.100,50``, ``3,100.50``, ``3 100 €``.
+
+    Returns the amount rounded half up to cents, or ``None`` for an empty text. With both a comma
+    and a dot, the later one is the decimal mark. A single comma or dot followed by exactly three
+    digits (``3,100``, ``3.100``) could be thousands or decimals: refused with a question, never
+    guessed. Negative amounts are refused.
+    """
+    if text is None:
+        return None
+    if isinstance(text, bool):
+        raise InputError(Problem.keyed(field, text, "parse.money.invalid"))
+    raw = str(text)
+    cleaned = _CURRENCY.sub("", raw.strip()).strip()
+    if not cleaned:
+        return None
+    cleaned = _GROUP_SPACES.sub("", cleaned)
+    if cleaned.startswith("-") or cleaned.startswith("\u2212"):
+        raise InputError(Problem.keyed(field, text, "parse.money.negative"))
+    if not re.fullmatch(r"[0-9.,]+", cleaned) or not re.search(r"[0-9]", cleaned):
+        raise InputError(Problem.keyed(field, text, "parse.money.invalid"))
+    commas, dots = cleaned.count(","), cleaned.count(".")
+    if commas and dots:
+        # the later mark is the decimal mark, the other one groups thousands
+        decimal_mark = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
+        group_mark = "." if decimal_mark == "," else ","
+        whole, _, fraction = cleaned.rpartition(decimal_mark)
+        groups = whole.split(group_mark)
+        if decimal_mark in whole or len(fraction) > 2 or not 1 <= len(groups[0]) <= 3 \
+                or any(len(g) != 3 for g in groups[1:]):
+            raise InputError(Problem.keyed(field, text, "parse.money.invalid"))
+        cleaned = cleaned.replace(group_mark, "").replace(decimal_mark, ".")
+    elif commas + dots > 1:
+        mark = "," if commas else "."
+        groups = cleaned.split(mark)
+        if all(len(g) == 3 for g in groups[1:]) and 1 <= len(groups[0]) <= 3:
+            cleaned = "".join(groups)  # 1.234.567 or 1,234,567
+        else:
+            raise InputError(Problem.keyed(field, text, "parse.money.invalid"))
+    elif commas + dots == 1:
+        mark = "," if commas else "."
+        whole, fraction = cleaned.split(mark)
+        if len(fraction) == 3 and whole and whole != "0":
+            raise InputError(Problem.keyed(field, text, "parse.money.ambiguous", whole=whole, fraction=fraction))
+        if len(fraction) > 2 or not whole and not fraction:
+            raise InputError(Problem.keyed(field, text, "parse.money.invalid"))
+        cleaned = f"{whole or '0'}.{fraction or '0'}"
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        raise InputError(Problem.keyed(field, text, "parse.money.invalid")) from None
+    if amount > _MONEY_LIMIT_EUR:
+        raise InputError(Problem.keyed(field, text, "parse.money.too_large", limit="10 000 000"))
+    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def question_income(amount: Decimal | None, field: str = "gross_monthly_income_eur") -> Problem | None:
+    """A question (shown as a warning, not an error) when a monthly gross income looks implausible:
+    above 20 000 € (a yearly sum? a decimal comma lost?) or between 0 and 300 € (an hourly wage?)."""
+    if amount is None or amount == 0:
+        return None
+    if amount > INCOME_HIGH_EUR:
+        return Problem.keyed(field, amount, "parse.income.high", limit="20 000")
+    if amount < INCOME_LOW_EUR:
+        return Problem.keyed(field, amount, "parse.income.low", limit="300")
+    return None
+
+
+_DATE_DOTS = re.compile(r"(\d{1,2})\s*\.\s*(\d{1,2})\s*\.\s*(\d{4})\.?")
+_DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_DATE_SLASH = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+def parse_date(text: str | date | None, field: str = "date") -> date | None:
+    """A date typed the Finnish way ``1.8.2026`` / ``01.08.2026``, or ``2026-08-01`` (ISO), or
+    ``1/8/2026`` (day first, as in Finland and Sweden). ``None`` for an empty text."""
+    if text is None:
+        return None
+    if isinstance(text, date):
+        return text
+    raw = str(text).strip()
+    if not raw:
+        return None
+    for pattern, order in ((_DATE_DOTS, "dmy"), (_DATE_ISO, "ymd"), (_DATE_SLASH, "dmy")):
+        match = pattern.fullmatch(raw)
+        if match:
+            parts = dict(zip(order, (int(g) for g in match.groups())))
+            try:
+                return date(parts["y"], parts["m"], parts["d"])
+            except ValueError:
+                raise InputError(Problem.keyed(field, text, "parse.date.no_such_day")) from None
+    raise InputError(Problem.keyed(field, text, "parse.date.format"))
+
+
+def format_date(value: date | None, lang: str) -> str:
+    """A date as people of ``lang`` write it: ``1.8.2026`` (fi, sv) or ``2026-08-01`` (en)."""
+    if value is None:
+        return ""
+    if lang == "en":
+        return value.isoformat()
+    return f"{value.day}.{value.month}.{value.year}"
+
+
+def format_money_input(amount: Decimal | int | float | None, lang: str) -> str:
+    """An amount for an input box: ``3 100,50`` (fi, sv) or ``3100.50`` (en); whole euros without
+    decimals. The inverse of :func:`parse_money_eur`."""
+    if amount is None:
+        return ""
+    value = Decimal(str(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    whole = value == value.to_integral_value()
+    if lang == "en":  # no thousands comma: "3,900" alone is ambiguous to a Finnish reader
+        return f"{value:.0f}" if whole else f"{value:.2f}"
+    text = f"{value:,.0f}" if whole else f"{value:,.2f}"
+    return text.replace(",", "\u00a0").replace(".", ",")
