@@ -123,11 +123,26 @@ def solve_optimal(problem: PlacementProblem, *, time_limit_s: float | None = Non
     rows: list[int] = []
     cols: list[int] = []
     cand_of: list[set[int]] = []
+    all_cand = [set(problem.candidates(i).tolist()) for i in range(n)]
+    if problem.rules.sibling_rule == "hard":  # a group's children may only get units open to all of them
+        for group in problem.groups:
+            free = [i for i in group if problem.fixed_index[i] < 0]
+            fixed_units = {int(problem.fixed_index[i]) for i in group if problem.fixed_index[i] >= 0}
+            ok = np.logical_and.reduce([problem.feasible[i] for i in free]) if free else np.zeros(m, bool)
+            common_arr = np.flatnonzero(ok)
+            if common_arr.size > problem.rules.k_nearest:  # the k units nearest for the group as a whole
+                total = problem.travel_time_s[np.ix_(free, common_arr)].sum(axis=0)
+                common_arr = common_arr[np.argsort(total, kind="stable")[: problem.rules.k_nearest]]
+            common = set(common_arr.tolist())
+            if fixed_units:
+                common = {j for j in fixed_units if ok[j]}
+            for i in free:
+                all_cand[i] = common
     for i in range(n):
-        cand = problem.candidates(i)
-        cand_of.append(set(cand.tolist()))
-        rows.extend([i] * cand.size)
-        cols.extend(cand.tolist())
+        cand = sorted(all_cand[i])
+        cand_of.append(set(cand))
+        rows.extend([i] * len(cand))
+        cols.extend(cand)
     pair_child = np.array(rows, dtype=int)
     pair_unit = np.array(cols, dtype=int)
     n_x = pair_child.size
@@ -151,6 +166,25 @@ def solve_optimal(problem: PlacementProblem, *, time_limit_s: float | None = Non
     # seats per unit
     a_unit = csr_array((problem.weights[pair_child], (pair_unit, np.arange(n_x))), shape=(m, n_var))
     constraints.append(LinearConstraint(a_unit, -np.inf, problem.seats + 1e-9))
+    for places, members in ((problem.places_u3, problem.under3), (problem.places_3p, ~problem.under3)):
+        limited = np.isfinite(places)
+        if limited.any():  # children per age group within the unit's places for that group
+            take = members[pair_child] & limited[pair_unit]
+            a_age = csr_array((np.ones(int(take.sum())), (pair_unit[take], np.flatnonzero(take))), shape=(m, n_var))
+            constraints.append(LinearConstraint(a_age, -np.inf, np.where(limited, places, n) + 1e-9))
+    if problem.rules.sibling_rule == "hard":  # x_aj = x_bj for the free children a, b of a group
+        r, c, v = [], [], []
+        row = 0
+        for group in problem.groups:
+            free = [i for i in group if problem.fixed_index[i] < 0]
+            for a, b in zip(free, free[1:]):
+                for j in sorted(cand_of[a]):
+                    r += [row, row]
+                    c += [pair_of[(a, j)], pair_of[(b, j)]]
+                    v += [1.0, -1.0]
+                    row += 1
+        if row:
+            constraints.append(LinearConstraint(coo_array((v, (r, c)), shape=(row, n_var)).tocsr(), 0.0, 0.0))
     if n_z:
         r, c, v = [], [], []
         row = 0
@@ -173,6 +207,7 @@ def solve_optimal(problem: PlacementProblem, *, time_limit_s: float | None = Non
     cost = weights @ levels
     integrality = np.concatenate([np.ones(n_x), np.zeros(n_z)])
     lower, upper = np.zeros(n_var), np.ones(n_var)
+    lower[:n_x][problem.fixed_index[pair_child] == pair_unit] = 1.0  # accepted offers are kept
     options: dict = {"presolve": True}
     if time_limit_s is not None:
         options["time_limit"] = time_limit_s

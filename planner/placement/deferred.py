@@ -57,12 +57,16 @@ def _choose(pool: list[int], j: int, problem: PlacementProblem, key) -> tuple[li
     kept: list[int] = []
     rejected: list[int] = []
     used = 0.0
+    young = old = 0
     cap = problem.seats[j] + 1e-9
     for i in sorted(pool, key=lambda c: key(c, j)):
         w = problem.weights[i]
-        if used + w <= cap:
+        is_young = bool(problem.under3[i])
+        if used + w <= cap and (young + 1 <= problem.places_u3[j] + 1e-9 if is_young
+                                else old + 1 <= problem.places_3p[j] + 1e-9):
             kept.append(i)
             used += w
+            young, old = young + is_young, old + (not is_young)
         else:
             rejected.append(i)
     return kept, rejected
@@ -80,7 +84,6 @@ def justified_envy(problem: PlacementProblem, unit_of, lists: list[list[int]] | 
     for i, j in enumerate(unit_of):
         if j >= 0:
             members.setdefault(int(j), []).append(i)
-    used = {j: float(problem.weights[ks].sum()) for j, ks in members.items()}
     pairs: list[tuple[int, int, tuple[int, ...]]] = []
     for i, prefs in enumerate(lists):
         own = int(unit_of[i])
@@ -89,9 +92,8 @@ def justified_envy(problem: PlacementProblem, unit_of, lists: list[list[int]] | 
                 break
             mine = key(i, j)
             higher = [k for k in members.get(j, []) if key(k, j) < mine]
-            if float(problem.weights[higher].sum()) + problem.weights[i] <= problem.seats[j] + 1e-9:
-                free = problem.seats[j] - used.get(j, 0.0)
-                displaced = () if problem.weights[i] <= free + 1e-9 else tuple(
+            if problem.fits(j, higher + [i]):
+                displaced = () if problem.fits(j, members.get(j, []) + [i]) else tuple(
                     sorted((k for k in members.get(j, []) if key(k, j) > mine), key=lambda k: key(k, j)))
                 pairs.append((i, j, displaced))
     return pairs
@@ -146,7 +148,7 @@ def solve_deferred(problem: PlacementProblem, *, max_rounds: int = 50) -> Assign
         for i, j in best.items():
             mine = key(i, j)
             higher = [k for k in held.get(j, []) if key(k, j) < mine]
-            if float(problem.weights[higher].sum()) + problem.weights[i] > problem.seats[j] + 1e-9:
+            if not problem.fits(j, higher + [i]):
                 continue  # no longer envies j after earlier moves of this round
             if unit_of[i] >= 0 and position[i][j] < position[i].get(int(unit_of[i]), len(lists[i])):
                 old = int(unit_of[i])

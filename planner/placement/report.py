@@ -62,7 +62,7 @@ def offer_basis(problem: PlacementProblem, unit_of: np.ndarray, i: int) -> tuple
     if problem.catchment_index[i] == j:
         return "catchment", params
     group = child.sibling_group
-    if problem.rules.use_siblings and group and (j in problem.sibling_units[i] or any(
+    if problem.rules.siblings_on and group and (j in problem.sibling_units[i] or any(
             int(unit_of[k]) == j for g in problem.groups if i in g for k in g if k != i)):
         return "sibling", params
     if problem.current_index[i] == j:

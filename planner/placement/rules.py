@@ -9,8 +9,17 @@ Hard rules (a child is never offered a unit that breaks one):
 * **age** – the child's age in whole months on the start date lies in the unit's
   ``[min_age_months, max_age_months]`` (bounds inclusive; a missing bound does not restrict);
 * **distance** – travel time at most ``max_travel_time_s`` (default 60 min) for the family's mode;
+* **transport** – (preschool rule sets, e.g. Oulu) a unit that needs municipal transport only if no unit
+  reachable without it passes the other rules (:mod:`planner.placement.preschool`);
+* **rejected** – staff rejected this offer in the review (:mod:`planner.placement.review`);
 * **capacity** – the seat weights of the children placed in a unit add up to at most its available
-  seats: ``free_seats`` when known, else its capacity seats (caretakers × 7, else ``capacity_seats``).
+  seats: ``free_seats`` when known, else its capacity seats (caretakers × 7, else ``capacity_seats``);
+  and, per age group, at most ``places_under_3`` children under 3 and ``places_3_plus`` children 3 or
+  older on the start date (one child, one place; a missing value does not restrict).
+
+Siblings (``sibling_rule``): ``soft`` – a priority (below the own area); ``hard`` – the children of a
+sibling group are offered one unit together or none of them is; ``off`` – ignored.
+Accepted offers (``fixed``) are kept as they are: the child's only candidate is the accepted unit.
 
 Seat weight of a child (eVaka occupancy coefficient, same rule as ``planner.siting.occupancy``):
 1.75 under 3 years on the start date, else 1.0; × 0.54 when weekly hours ≤ 25 (part-time);
@@ -33,7 +42,9 @@ from planner.siting.occupancy import PART_TIME_FACTOR, PART_TIME_MAX_WEEKLY_HOUR
 if TYPE_CHECKING:  # pragma: no cover
     from planner.placement.children import Child
 
-HARD_RULES: tuple[str, ...] = ("language", "shift_care", "age", "distance", "capacity")
+HARD_RULES: tuple[str, ...] = ("language", "shift_care", "age", "distance", "transport", "rejected", "capacity")
+SIBLING_RULES: tuple[str, ...] = ("soft", "hard", "off")
+UNDER_3_MONTHS = 36
 
 
 @dataclass(frozen=True)
@@ -52,9 +63,17 @@ class PlacementRules:
     use_current_unit: bool = True
     fallback_after_preferences: bool = True   # deferred acceptance: nearest units after the listed ones
     seed: int = 0                             # tie-break of equal priorities (deferred acceptance)
+    sibling_rule: str = "soft"                # soft | hard | off (see module docstring)
+
+    @property
+    def siblings_on(self) -> bool:
+        """True when sibling groups count at all (``use_siblings`` and the rule not ``off``)."""
+        return self.use_siblings and self.sibling_rule != "off"
 
     def __post_init__(self) -> None:
         problems: list[Problem] = []
+        if self.sibling_rule not in SIBLING_RULES:
+            problems.append(Problem("siblings", self.sibling_rule, "soft, hard or off"))
         if not (self.max_travel_time_s > 0):
             problems.append(Problem("max_travel_time_s", self.max_travel_time_s, "seconds, more than 0"))
         if self.k_nearest < 1:
@@ -77,6 +96,8 @@ class PlacementUnit:
     capacity_seats: float | None = None
     lat: float | None = None
     lon: float | None = None
+    places_under_3: float | None = None  # children under 3 this round (None: only the seat total limits)
+    places_3_plus: float | None = None   # children 3 or older this round
 
 
 def to_placement_unit(unit: Any) -> PlacementUnit:
@@ -96,6 +117,7 @@ def to_placement_unit(unit: Any) -> PlacementUnit:
         available_seats=float(max(available, 0.0)) if available is not None else 0.0,
         capacity_seats=float(seats) if seats is not None else None,
         lat=getattr(unit, "lat", None), lon=getattr(unit, "lon", None),
+        places_under_3=getattr(unit, "places_under_3", None), places_3_plus=getattr(unit, "places_3_plus", None),
     )
 
 
@@ -146,12 +168,35 @@ class PlacementProblem:
     sibling_units: tuple[frozenset[int], ...]  # units where a sibling currently is (per child)
     groups: tuple[tuple[int, ...], ...]  # sibling groups of 2+ children in this round
     unit_index: dict = field(default_factory=dict)
+    under3: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # per child, on the start date
+    places_u3: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per unit, inf = no own limit
+    places_3p: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    fixed_index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))  # accepted unit, -1 none
+
+    def fits(self, j: int, members) -> bool:
+        """True when the children ``members`` together fit in unit j (seat weights and age-group places)."""
+        members = list(members)
+        if not members:
+            return True
+        if float(self.weights[members].sum()) > self.seats[j] + 1e-9:
+            return False
+        young = int(self.under3[members].sum())
+        return young <= self.places_u3[j] + 1e-9 and len(members) - young <= self.places_3p[j] + 1e-9
+
+    def group_of(self, i: int) -> tuple[int, ...] | None:
+        """The sibling group (2+ children of this round) child i belongs to, or None."""
+        return self._group_of.get(i) if hasattr(self, "_group_of") else None
 
     @classmethod
     def from_cost_matrix(cls, children: Sequence["Child"], units: Sequence[Any], travel_time_s: Any,
                          catchment_units: Sequence[str | None] | None = None,
-                         rules: PlacementRules | None = None) -> "PlacementProblem":
-        """Check shapes and evaluate the hard rules for every child–unit pair."""
+                         rules: PlacementRules | None = None, *,
+                         forbidden: dict[str, Any] | None = None,
+                         fixed: Sequence[str | None] | None = None) -> "PlacementProblem":
+        """Check shapes and evaluate the hard rules for every child–unit pair.
+
+        ``forbidden``: boolean (children × units) masks of pairs a rule set or the review forbids, keyed
+        ``transport`` or ``rejected``; ``fixed``: per child the unit id of an accepted offer (or None)."""
         rules = rules or PlacementRules()
         units_p = tuple(to_placement_unit(u) for u in units)
         n, m = len(children), len(units_p)
@@ -181,9 +226,27 @@ class PlacementProblem:
         ok_shift = ~needs_shift[:, None] | unit_shift[None, :]
         ok_age = (ages[:, None] >= min_age[None, :]) & (ages[:, None] <= max_age[None, :])
         ok_dist = times <= rules.max_travel_time_s
-        ok_cap = weights[:, None] <= seats[None, :] + 1e-9
-        for code, ok in reversed(list(enumerate((ok_lang, ok_shift, ok_age, ok_dist, ok_cap)))):
+        under3 = ages < UNDER_3_MONTHS
+        places_u3 = np.array([np.inf if u.places_under_3 is None else float(u.places_under_3) for u in units_p])
+        places_3p = np.array([np.inf if u.places_3_plus is None else float(u.places_3_plus) for u in units_p])
+        group_places = np.where(under3[:, None], places_u3[None, :], places_3p[None, :])
+        ok_cap = (weights[:, None] <= seats[None, :] + 1e-9) & (group_places >= 1 - 1e-9)
+        forbidden = forbidden or {}
+        extra = {}
+        for name in ("transport", "rejected"):
+            mask = forbidden.get(name)
+            extra[name] = np.ones((n, m), dtype=bool) if mask is None else ~np.asarray(mask, dtype=bool).reshape(n, m)
+        checks = (ok_lang, ok_shift, ok_age, ok_dist, extra["transport"], extra["rejected"], ok_cap)
+        for code, ok in reversed(list(enumerate(checks))):
             failed[~ok] = code
+        fixed_index = np.full(n, -1, dtype=int)
+        for i, unit_id in enumerate(fixed or [None] * n):
+            if unit_id is not None:
+                if unit_id not in index:
+                    raise InputError.single("accepted unit_id", unit_id, "a unit of this round")
+                fixed_index[i] = index[unit_id]
+                failed[i, :] = HARD_RULES.index("rejected")  # an accepted child keeps its unit
+                failed[i, fixed_index[i]] = -1
 
         catchment_index = np.array([index.get(u, -1) if (u and rules.use_catchment) else -1
                                     for u in catchment_units], dtype=int)
@@ -196,16 +259,21 @@ class PlacementProblem:
         sibling_units: list[frozenset[int]] = []
         for i, c in enumerate(children):
             units_here = set()
-            if rules.use_siblings and c.sibling_group:
+            if rules.siblings_on and c.sibling_group:
                 for k in members[c.sibling_group]:
                     if k != i and children[k].current_unit in index:
                         units_here.add(index[children[k].current_unit])
+                    if k != i and fixed_index[k] >= 0:  # a sibling's accepted offer counts as its unit
+                        units_here.add(int(fixed_index[k]))
             sibling_units.append(frozenset(units_here))
-        groups = tuple(tuple(g) for g in members.values() if len(g) > 1) if rules.use_siblings else ()
-        return cls(children=tuple(children), units=units_p, travel_time_s=times,
-                   catchment_units=tuple(catchment_units), rules=rules, weights=weights, seats=seats,
-                   first_failed=failed, catchment_index=catchment_index, current_index=current_index,
-                   sibling_units=tuple(sibling_units), groups=groups, unit_index=index)
+        groups = tuple(tuple(g) for g in members.values() if len(g) > 1) if rules.siblings_on else ()
+        problem = cls(children=tuple(children), units=units_p, travel_time_s=times,
+                      catchment_units=tuple(catchment_units), rules=rules, weights=weights, seats=seats,
+                      first_failed=failed, catchment_index=catchment_index, current_index=current_index,
+                      sibling_units=tuple(sibling_units), groups=groups, unit_index=index, under3=under3,
+                      places_u3=places_u3, places_3p=places_3p, fixed_index=fixed_index)
+        object.__setattr__(problem, "_group_of", {i: g for g in groups for i in g})
+        return problem
 
     @property
     def feasible(self) -> np.ndarray:
@@ -215,6 +283,8 @@ class PlacementProblem:
     def candidates(self, i: int) -> np.ndarray:
         """Unit indices child i may be offered: the ``k_nearest`` feasible units by travel time, plus the
         child's own catchment unit, current unit, sibling units and listed preferences when feasible."""
+        if self.fixed_index.size and self.fixed_index[i] >= 0:
+            return np.array([int(self.fixed_index[i])], dtype=int)
         feasible = np.flatnonzero(self.feasible[i])
         if feasible.size > self.rules.k_nearest:
             order = np.argsort(self.travel_time_s[i, feasible], kind="stable")
@@ -226,9 +296,10 @@ class PlacementProblem:
         return feasible
 
     def priority_key(self, i: int, j: int) -> tuple:
-        """Unit j's priority of child i, smaller is better: own catchment, sibling in the unit, current
-        unit, travel time (the random tie-break is added by deferred acceptance)."""
-        return (0 if self.catchment_index[i] == j else 1,
+        """Unit j's priority of child i, smaller is better: an accepted offer there, own catchment, sibling
+        in the unit, current unit, travel time (the random tie-break is added by deferred acceptance)."""
+        return (0 if self.fixed_index.size and self.fixed_index[i] == j else 1,
+                0 if self.catchment_index[i] == j else 1,
                 0 if j in self.sibling_units[i] else 1,
                 0 if self.current_index[i] == j else 1,
                 float(self.travel_time_s[i, j]))
