@@ -36,6 +36,7 @@ HANDLERS: dict[str, str] = {
     "data plan": "planner.plans.commands:plan_data_command",
     "plan compare": "planner.plans.commands:compare_command",
     "changes": "planner.life.commands:changes_command",
+    "matrix": "planner.matrix.commands:matrix_command",
 }
 
 
@@ -132,6 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
     site.add_argument("--objective", choices=["p-median", "coverage"], default="p-median")
     site.add_argument("--max-minutes", type=float, default=10.0, dest="max_minutes")
     site.add_argument("--mode", choices=["walk", "bike", "car"], default="walk")
+    site.add_argument("--matrix", default=None, metavar="DIR",
+                        help="travel times from a folder written by `matrix --origins demand` (others are routed)")
     site.add_argument("--participation", default=None, metavar="P0,P1,P2",
                       help="share of children aged 0-2, 3-5 and 6 expected in ECEC (default: assumed national rates)")
 
@@ -144,6 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
     whatif.add_argument("--max-minutes", type=float, default=10.0, dest="max_minutes")
     whatif.add_argument("--assignment", choices=["catchment", "nearest"], default="catchment",
                         help="demand served by its catchment unit or by the nearest unit")
+    whatif.add_argument("--matrix", default=None, metavar="DIR",
+                        help="travel times from a folder written by `matrix --origins demand` (others are routed)")
     whatif.add_argument("--participation", default=None, metavar="P0,P1,P2",
                         help="share of children aged 0-2, 3-5 and 6 expected in ECEC (default: assumed national rates)")
     whatif.add_argument("--date", default=None, metavar="YYYY-MM-DD",
@@ -160,6 +165,12 @@ def build_parser() -> argparse.ArgumentParser:
     changes.add_argument("--dataset", default=None)
     changes.add_argument("--no-units", action="store_true", dest="no_units",
                          help="money and dates only (no unit ranking, no dataset needed)")
+
+    from planner.matrix.options import add_arguments as add_matrix_arguments
+
+    matrix = sub.add_parser("matrix", parents=[common],
+                            help="travel-time matrix origins x destinations as Parquet (single process or Dask)")
+    add_matrix_arguments(matrix)
     return parser
 
 

@@ -27,7 +27,7 @@ METHODS: tuple[str, ...] = ("optimal", "deferred-acceptance")
 KINDS: tuple[str, ...] = ("daycare", "preschool")
 
 __all__ = ["METHODS", "offers_command", "offers_to_csv", "evaka_csv", "plan_offers", "choose_method",
-           "travel_inputs", "rules_for", "quiet_native_output", "next_school_morning"]
+           "travel_inputs", "matrix_travel_inputs", "rules_for", "quiet_native_output", "next_school_morning"]
 
 
 def add_offers_arguments(parser: argparse.ArgumentParser) -> None:
@@ -44,6 +44,10 @@ def add_offers_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-minutes", type=float, default=60.0, dest="max_minutes",
                         help="longest acceptable trip from home to the unit (default 60)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the random tie-break (default 0)")
+    parser.add_argument("--matrix", default=None, metavar="DIR",
+                        help="travel times from a folder written by `python -m planner matrix` (others are routed)")
+    parser.add_argument("--matrix-max-offset-m", type=float, default=0.0, dest="matrix_max_offset_m", metavar="M",
+                        help="a home may take the nearest matrix origin within M metres (default 0: exact)")
     parser.add_argument("--evaka-csv", default=None, metavar="F",
                         help="preschool rounds: also write eVaka's lapsen_id;esiopetusyksikon_id import file")
     parser.add_argument("--daycare-csv", default=None, metavar="F",
@@ -102,6 +106,42 @@ def travel_inputs(dataset: Any, children: Sequence[Child], units: Sequence[Any],
     catchments = dataset.catchments
     catchment_units = [catchments.unit_for(c.lat, c.lon) if catchments is not None else None for c in children]
     return travel.reshape(len(children), len(destinations)), catchment_units
+
+
+def matrix_travel_inputs(dataset: Any, children: Sequence[Child], units: Sequence[Any], mode: str,
+                         matrix: str | Path, max_offset_m: float = 0.0
+                         ) -> tuple[np.ndarray, list[str | None], dict[str, Any]]:
+    """:func:`travel_inputs` with times read from a matrix folder (``python -m planner matrix``).
+
+    A child takes the row of the matrix origin at the home's coordinates, or with ``max_offset_m`` > 0
+    the nearest origin within that many metres (e.g. the 250 m grid cell of the home: an approximation
+    the output states); units are matched by coordinates. Children and units not in the matrix are routed
+    as without it. The children's data is only read, never written."""
+    from planner.matrix.store import MatrixStore, matrix_times
+
+    if not (isinstance(max_offset_m, (int, float)) and 0 <= max_offset_m <= 5000):
+        raise InputError.single("--matrix-max-offset-m", max_offset_m, "metres from 0 to 5000 (0 = exact match)")
+    store = MatrixStore.open(matrix)
+    store.check(dataset.name, mode)
+
+    def compute(origins: np.ndarray, destinations: np.ndarray) -> np.ndarray:
+        fake = [_Point(float(a), float(b)) for a, b in origins]
+        return travel_inputs(dataset, fake, [_Point(float(a), float(b)) for a, b in destinations], mode)[0]
+
+    origins = np.array([(c.lat, c.lon) for c in children], dtype=float).reshape(-1, 2)
+    destinations = np.array([(u.lat, u.lon) for u in units], dtype=float).reshape(-1, 2)
+    travel, info = matrix_times(store, mode, origins, destinations, compute=compute, max_offset_m=float(max_offset_m))
+    catchments = dataset.catchments
+    catchment_units = [catchments.unit_for(c.lat, c.lon) if catchments is not None else None for c in children]
+    info["source"] = "matrix"
+    return travel, catchment_units, info
+
+
+class _Point:
+    """A bare location for :func:`travel_inputs` (it reads ``lat`` and ``lon`` only)."""
+
+    def __init__(self, lat: float, lon: float):
+        self.lat, self.lon = lat, lon
 
 
 def rules_for(max_minutes: float | None = 60.0, seed: int | None = 0) -> PlacementRules:
@@ -179,7 +219,13 @@ def offers_command(args: argparse.Namespace) -> dict[str, Any]:
         raise InputError(child_problems or [Problem("--children", args.children, "a children CSV with at least one row")])
     problems.extend(check_unit_ids(children, {u.unit_id for u in units}))
 
-    travel, catchment_units = travel_inputs(dataset, children, units, mode)
+    matrix_dir = getattr(args, "matrix", None)
+    matrix_info = None
+    if matrix_dir:
+        travel, catchment_units, matrix_info = matrix_travel_inputs(
+            dataset, children, units, mode, matrix_dir, getattr(args, "matrix_max_offset_m", 0.0) or 0.0)
+    else:
+        travel, catchment_units = travel_inputs(dataset, children, units, mode)
     with quiet_native_output():
         report = plan_offers(children, units, travel, catchment_units, method=getattr(args, "method", None),
                              rules=rules, lang=lang, mode=mode, kind=kind)
@@ -187,6 +233,8 @@ def offers_command(args: argparse.Namespace) -> dict[str, Any]:
     report["mode"] = mode
     report["rules"] = {"max_minutes": rules.max_travel_time_s / 60.0, "seed": rules.seed}
     report["problems"] = [p.to_dict() for p in problems]
+    if matrix_info:
+        report["travel_times"] = matrix_info
     if getattr(args, "evaka_csv", None):  # the user's explicit export of the offers
         text, skipped = evaka_export(report, children)
         _write(args.evaka_csv, text, "--evaka-csv")

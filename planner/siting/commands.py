@@ -55,12 +55,14 @@ def check_candidates_reachable(engine: Any, candidates: Sequence[Candidate], fie
 
 def site_for_dataset(dataset: Any, candidates: Sequence[Candidate], *, k: int = 1, objective: str = "p-median",
                      max_minutes: float = 10.0, mode: str = "walk", lang: str = "en",
-                     field: str = "candidates", participation: Sequence[float] | str | None = None
-                     ) -> dict[str, Any]:
+                     field: str = "candidates", participation: Sequence[float] | str | None = None,
+                     matrix: str | Path | None = None) -> dict[str, Any]:
     """Run the optimiser on a dataset's demand and units plus ``candidates``; the ``site`` output dict.
 
     ``participation``: shares 0..1 of children aged 0–2, 3–5, 6 expected in ECEC (a sequence or the text
     ``"P0,P1,P2"``); None = the assumed national shares (``participation_assumed`` in the output).
+    ``matrix``: a folder written by ``python -m planner matrix`` whose times replace routing (see
+    :func:`use_matrix`).
     """
     from planner.siting.scenario import SitingInputs
 
@@ -75,6 +77,7 @@ def site_for_dataset(dataset: Any, candidates: Sequence[Candidate], *, k: int = 
     if demand is None or len(demand) == 0:
         raise DataError(translate("siting.infeasible.no_demand", lang) + f" ({dataset.name})")
     inputs = SitingInputs.from_dataset(dataset, modes=(mode,), participation=rates)
+    matrix_info = use_matrix(inputs, dataset, matrix, mode) if matrix else None
     units = list(dataset.units)
     outcome = optimise_sites(inputs, units, candidates, k=k, objective=objective, mode=mode,
                              max_minutes=max_minutes, lang=lang, field=field, k_field="--add",
@@ -95,6 +98,7 @@ def site_for_dataset(dataset: Any, candidates: Sequence[Candidate], *, k: int = 
         "unreachable_seats": result.unreachable_seats, "demand_estimated": outcome.demand_estimated,
         "participation": list(outcome.participation), "participation_assumed": outcome.participation_assumed,
         "model": result.details.get("model"),
+        **({"travel_times": matrix_info} if matrix_info else {}),
     }
 
 
@@ -110,7 +114,7 @@ def site_command(args: argparse.Namespace) -> dict[str, Any]:
     dataset = load_dataset(args.dataset)
     return site_for_dataset(dataset, candidates, k=args.add, objective=args.objective,
                             max_minutes=args.max_minutes, mode=args.mode, lang=lang, field="--candidates",
-                            participation=participation)
+                            participation=participation, matrix=getattr(args, "matrix", None))
 
 
 def whatif_command(args: argparse.Namespace) -> dict[str, Any]:
@@ -137,6 +141,8 @@ def whatif_command(args: argparse.Namespace) -> dict[str, Any]:
         arrive_by = datetime.combine(working_day(day), time(8, 0))
     inputs = SitingInputs.from_dataset(dataset, modes=(args.mode,), participation=participation,
                                        arrive_by=arrive_by)
+    matrix_dir = getattr(args, "matrix", None)
+    matrix_info = use_matrix(inputs, dataset, matrix_dir, args.mode) if matrix_dir else None
     baseline, planned, comparison = run_what_if(
         inputs, list(dataset.units), scenario, mode=args.mode, max_minutes=float(args.max_minutes),
         assignment=args.assignment, lang=lang, resolve=dataset.addresses.resolve)
@@ -148,4 +154,30 @@ def whatif_command(args: argparse.Namespace) -> dict[str, Any]:
     if scenario.changes:
         result["after"] = planned.to_dict()
         result["comparison"] = comparison.to_dict()
+    if matrix_info:
+        result["travel_times"] = matrix_info
     return result
+
+
+def use_matrix(inputs: Any, dataset: Any, matrix: str | Path, mode: str) -> dict[str, Any]:
+    """Fill ``inputs.times[mode]`` from a matrix folder (``python -m planner matrix --origins demand``):
+    every destination of the matrix becomes a known column, so units and candidates found there are not
+    routed again; other locations (a unit added in a scenario) are still routed. InputError naming
+    ``--matrix`` when it is of another dataset, lacks the mode or misses demand points. Transit: the
+    matrix's times leave at its (first) departure time, whereas without a matrix transit arrives by
+    08:00; the output says which."""
+    from planner.matrix.store import MatrixStore
+
+    store = MatrixStore.open(matrix)
+    store.check(dataset.name, mode)
+    rows = store.match(inputs.points, "origins")
+    missing = int((rows < 0).sum())
+    if missing:
+        raise InputError.single("--matrix", str(matrix), f"a matrix whose origins are the dataset's demand points "
+                                                         f"({missing} of {len(rows)} are not in it): compute it with "
+                                                         "--origins demand")
+    dense = store.dense(mode)
+    inputs.times[mode].add_columns(store.destination_xy, dense[rows])
+    return {"source": "matrix", "dir": str(matrix), "mode": mode,
+            "depart": store.departs[0] if mode == "transit" and store.departs else None,
+            "destinations_in_matrix": len(store.destination_ids)}

@@ -303,6 +303,17 @@ class TravelTimes:
             times._columns[cls.key(unit.lat, unit.lon)] = cost[:, j]
         return times
 
+    def add_columns(self, locations: np.ndarray, cost_s: np.ndarray) -> None:
+        """Precomputed columns (points × locations, seconds), e.g. read from a matrix folder
+        (``--matrix DIR``); later :meth:`matrix` calls use them instead of routing."""
+        locations = np.asarray(locations, dtype=float).reshape(-1, 2)
+        cost = np.asarray(cost_s, dtype=float)
+        if cost.shape != (self.points.shape[0], len(locations)):
+            raise InputError.single("cost_s", f"shape {cost.shape}",
+                                    f"shape ({self.points.shape[0]}, {len(locations)}) = points × locations")
+        for j, (lat, lon) in enumerate(locations):
+            self._columns[self.key(lat, lon)] = cost[:, j]
+
     def matrix(self, units: Sequence[Unit]) -> np.ndarray:
         """(points × units) seconds, inf unreachable; routes only locations not seen before."""
         keys = [self.key(u.lat, u.lon) for u in units]
