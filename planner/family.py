@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field, replace
-from datetime import date, time
+from datetime import date, time, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -60,6 +60,7 @@ class Adult:
     drops_off: bool = False
     picks_up: bool = False
     weekly_work_hours: float | None = None
+    church_tax_percent: Decimal | None = None   # optional: the parish's church tax rate (tax module)
 
     @property
     def income_cents(self) -> int | None:
@@ -79,7 +80,25 @@ class Adult:
         out["picks_up"] = self.picks_up
         if self.weekly_work_hours is not None:
             out["weekly_work_hours"] = self.weekly_work_hours
+        if self.church_tax_percent is not None:
+            out["church_tax_percent"] = _number(self.church_tax_percent)
         return out
+
+
+@dataclass(frozen=True)
+class ParentalLeave:
+    """A period when ``adult`` receives Kela parental allowance for ``child`` (both ids), both days included."""
+
+    adult: str
+    child: str
+    start: date
+    end: date
+
+    def covers(self, on: date) -> bool:
+        return self.start <= on <= self.end
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"adult": self.adult, "child": self.child, "from": self.start.isoformat(), "to": self.end.isoformat()}
 
 
 @dataclass(frozen=True)
@@ -92,6 +111,9 @@ class Child:
     shift_care: bool = False
     start_date: date | None = None        # first day in the care given (None: already there)
     support: bool = False
+    daily_hours: float | None = None      # agreed ECEC hours per day (municipalities with daily bands)
+    private_fee_eur: Decimal | None = None   # monthly fee of the child's private day care provider
+    own_income_eur: Decimal | None = None    # child's own monthly income (maintenance support, child's pension)
 
     def age_on(self, on: date) -> int:
         """Completed years on ``on``."""
@@ -122,6 +144,12 @@ class Child:
             out["start_date"] = self.start_date.isoformat()
         if self.support:
             out["support"] = True
+        if self.daily_hours is not None:
+            out["daily_hours"] = self.daily_hours
+        if self.private_fee_eur is not None:
+            out["private_fee_eur"] = _number(self.private_fee_eur)
+        if self.own_income_eur is not None:
+            out["own_income_eur"] = _number(self.own_income_eur)
         return out
 
 
@@ -136,6 +164,8 @@ class Family:
     private_fee_eur: Decimal | None = None   # monthly private day care fee per child (compare)
     part_time_hours: float | None = None     # weekly work hours of the carer in the part-time scenario
     carer: str | None = None                 # adult id who stays home / works part-time (compare)
+    # parental allowance periods; None: not given (the default period is assumed, see planner/money)
+    parental_leave: tuple[ParentalLeave, ...] | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def with_date(self, on: date) -> "Family":
@@ -157,13 +187,17 @@ class Family:
             out["part_time_hours"] = self.part_time_hours
         if self.carer is not None:
             out["carer"] = self.carer
+        if self.parental_leave is not None:
+            out["parental_leave"] = [p.to_dict() for p in self.parental_leave]
         for key, value in self.extra.items():
             out.setdefault(key, value)
         return out
 
 
 KNOWN_KEYS = {"municipality", "date", "holiday_pay", "home", "adults", "children", "private_fee_eur",
-              "part_time_hours", "carer"}
+              "part_time_hours", "carer", "parental_leave"}
+MAX_DAILY_HOURS = 24.0
+MAX_CHURCH_TAX_PERCENT = Decimal(3)
 
 
 def _number(value: Decimal | None) -> int | float | None:
@@ -331,7 +365,79 @@ def _adult(data: Any, i: int, problems: ProblemCollector, seen: set[str]) -> Adu
         drops_off=_bool(data.get("drops_off"), f"{path}.drops_off", problems),
         picks_up=_bool(data.get("picks_up"), f"{path}.picks_up", problems),
         weekly_work_hours=_hours(data.get("weekly_work_hours"), f"{path}.weekly_work_hours", problems, "work"),
+        church_tax_percent=_church(data.get("church_tax_percent"), f"{path}.church_tax_percent", problems),
     )
+
+
+def _church(value: Any, path: str, problems: ProblemCollector) -> Decimal | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+            or not 0 <= value <= MAX_CHURCH_TAX_PERCENT:
+        problems.add_keyed(path, value, "problems.church_tax", max_percent=f"{MAX_CHURCH_TAX_PERCENT}")
+        return None
+    return Decimal(str(value))
+
+
+def _daily_hours(value: Any, path: str, problems: ProblemCollector) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+            or not 0 < value <= MAX_DAILY_HOURS:
+        problems.add_keyed(path, value, "problems.hours.daily", max_hours=f"{MAX_DAILY_HOURS:g}")
+        return None
+    return float(value)
+
+
+def _parental_leave(value: Any, problems: ProblemCollector, adults: list[Adult], children: list[Child]
+                    ) -> tuple[ParentalLeave, ...] | None:
+    """``parental_leave``: a list of {"adult", "child", "from", "to"}; dates must fit the child's birth:
+    from at most 60 days before the birth (pregnancy allowance), to not before the birth and not after
+    the child's 2nd birthday (the 2022 reform's days are used by then), from <= to."""
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        problems.add_keyed("parental_leave", value, "problems.leave.type")
+        return None
+    adult_ids = {a.id for a in adults}
+    by_id = {c.id: c for c in children}
+    periods = []
+    for i, item in enumerate(value):
+        path = f"parental_leave[{i}]"
+        if not isinstance(item, dict):
+            problems.add_keyed(path, item, "problems.leave.type")
+            continue
+        adult_id, child_id = item.get("adult"), item.get("child")
+        ok = True
+        if adult_id not in adult_ids:
+            problems.add_keyed(f"{path}.adult", adult_id, "problems.leave.adult", ids=", ".join(sorted(adult_ids)))
+            ok = False
+        if child_id not in by_id:
+            problems.add_keyed(f"{path}.child", child_id, "problems.leave.child", ids=", ".join(sorted(by_id)))
+            ok = False
+        start = _date(item.get("from"), f"{path}.from", problems)
+        end = _date(item.get("to"), f"{path}.to", problems)
+        if start is None or end is None or not ok:
+            continue
+        if end < start:
+            problems.add_keyed(f"{path}.to", item.get("to"), "problems.leave.order", start=start.isoformat())
+            continue
+        child = by_id[child_id]
+        earliest = child.birth_date - timedelta(days=60)
+        if start < earliest:
+            problems.add_keyed(f"{path}.from", item.get("from"), "problems.leave.before_birth",
+                               birth=child.birth_date.isoformat(), earliest=earliest.isoformat())
+            continue
+        if end < child.birth_date:
+            problems.add_keyed(f"{path}.to", item.get("to"), "problems.leave.ends_before_birth",
+                               birth=child.birth_date.isoformat())
+            continue
+        if end > child.birthday(2):
+            problems.add_keyed(f"{path}.to", item.get("to"), "problems.leave.after_2",
+                               limit=child.birthday(2).isoformat())
+            continue
+        periods.append(ParentalLeave(adult_id, child_id, start, end))
+    return tuple(periods)
 
 
 def _child(data: Any, i: int, problems: ProblemCollector, seen: set[str], today: date, on: date) -> Child | None:
@@ -365,9 +471,12 @@ def _child(data: Any, i: int, problems: ProblemCollector, seen: set[str], today:
         language = None
     shift = _bool(data.get("shift_care"), f"{path}.shift_care", problems)
     support = _bool(data.get("support"), f"{path}.support", problems)
+    daily = _daily_hours(data.get("daily_hours"), f"{path}.daily_hours", problems)
+    private_fee = _money(data.get("private_fee_eur"), f"{path}.private_fee_eur", problems, nullable=True)
+    own_income = _money(data.get("own_income_eur"), f"{path}.own_income_eur", problems, nullable=True)
     if birth is None or care is None:
         return None
-    return Child(child_id, birth, care, hours, language, shift, start_date, support)
+    return Child(child_id, birth, care, hours, language, shift, start_date, support, daily, private_fee, own_income)
 
 
 def parse_family(data: dict, *, today: date | None = None) -> Family:
@@ -430,11 +539,13 @@ def parse_family(data: dict, *, today: date | None = None) -> Family:
             problems.add_keyed("carer", carer, "problems.carer.no_adults")
         carer = None
 
+    leave = _parental_leave(data.get("parental_leave"), problems, adults, children)
+
     problems.raise_if_any()
     extra = {k: v for k, v in data.items() if k not in KNOWN_KEYS}
     return Family(municipality=municipality or "", date=on, adults=tuple(adults), children=tuple(children),
                   holiday_pay=holiday_pay, home=home, private_fee_eur=private_fee, part_time_hours=part_time,
-                  carer=carer, extra=extra)
+                  carer=carer, parental_leave=leave, extra=extra)
 
 
 def load_family(path: str | Path, *, today: date | None = None) -> Family:

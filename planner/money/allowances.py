@@ -17,7 +17,7 @@ Amounts in cents; results in euros with cents. Rules (see docs/money.md):
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -30,6 +30,34 @@ from planner.money.fees import gross_income_cents
 from planner.municipalities import find_municipality
 from planner.numbers import format_eur, format_number, format_percent
 from planner.rules import KelaPeriod, MunicipalSupplement, rule_book
+
+
+PARENTAL_ALLOWANCE_DAYS = 320   # Kela parental allowance days of both parents (2022 reform), paid Mon-Sat
+
+
+def default_parental_end(child: Child) -> date:
+    """Last day of the default parental allowance period: 320 weekdays (Monday-Saturday) from the birth."""
+    day, counted = child.birth_date, 0
+    while True:
+        if day.weekday() != 6:
+            counted += 1
+            if counted == PARENTAL_ALLOWANCE_DAYS:
+                return day
+        day += timedelta(days=1)
+
+
+def parental_allowance_until(family: Family, child: Child, on: date) -> tuple[date | None, bool]:
+    """(last day of the parental allowance period covering ``on`` for ``child``, assumed?).
+
+    ``family.parental_leave`` given: the periods there (an empty list: none). Not given: the default,
+    parental allowance for the first 320 weekdays (Mon–Sat) after the birth (assumed = True)."""
+    if family.parental_leave is None:
+        end = default_parental_end(child)
+        return (end if child.birth_date <= on <= end else None), True
+    for period in family.parental_leave:
+        if period.child == child.id and period.covers(on):
+            return period.end, False
+    return None, False
 
 
 def supplement_family_size(family: Family, on: date) -> int:
@@ -74,12 +102,22 @@ def home_care_allowance(family: Family, on: date, kela: KelaPeriod, supplement_r
                         income_cents: int | None, lang: str) -> dict[str, Any]:
     """Home care allowance on ``on`` (see the module docstring); amounts in euros, reasons translated."""
     children = youngest_first(counted_children(family, on))
-    at_home_under_3 = [c for c in children if under_3(c, on) and effective_care(c, on) == "home"]
     reasons: list[str] = []
+    at_home_under_3 = []
+    for c in children:
+        if not (under_3(c, on) and effective_care(c, on) == "home"):
+            continue
+        until, assumed = parental_allowance_until(family, c, on)
+        if until is not None:
+            reasons.append(text("money.hca.parental_default" if assumed else "money.hca.parental", lang,
+                                id=c.id, date=until.isoformat()))
+            continue
+        at_home_under_3.append(c)
     if not at_home_under_3:
         under3 = [c for c in children if under_3(c, on)]
         for child in under3:
-            reasons.append(_not_home_reason(child, on, lang))
+            if effective_care(child, on) != "home":
+                reasons.append(_not_home_reason(child, on, lang))
         if not under3:
             if children:
                 youngest = children[0]
@@ -100,7 +138,7 @@ def home_care_allowance(family: Family, on: date, kela: KelaPeriod, supplement_r
                             amount=format_eur(kela.sibling_under_3_cents, lang)))
     for child in children:
         if child in at_home_under_3 or not under_school_age(child, on) or under_3(child, on):
-            if under_3(child, on) and child not in at_home_under_3:
+            if under_3(child, on) and child not in at_home_under_3 and effective_care(child, on) != "home":
                 reasons.append(_not_home_reason(child, on, lang))
             continue
         care_now = effective_care(child, on)
@@ -122,7 +160,7 @@ def home_care_allowance(family: Family, on: date, kela: KelaPeriod, supplement_r
                             limit=format_eur(kela.supplement_limits_eur[index] * 100, lang),
                             rate=format_percent(kela.supplement_rates_percent[index], lang)))
 
-    municipal, municipal_reason = _municipal_supplement(family, on, supplement_row, children, lang)
+    municipal, municipal_reason = _municipal_supplement(family, on, supplement_row, children, first, lang)
     reasons.append(municipal_reason)
     total = care + siblings + supplement + municipal
     return {"eligible": True, "care_allowance_eur": cents_to_eur(care), "sibling_supplements_eur": cents_to_eur(siblings),
@@ -140,27 +178,39 @@ def _not_home_reason(child: Child, on: date, lang: str) -> str:
     return text("money.hca.not_home", lang, id=child.id, care=text(f"money.care.{care}", lang))
 
 
+def age_in_months(child: Child, on: date) -> int:
+    """Completed months of age on ``on``."""
+    months = (on.year - child.birth_date.year) * 12 + on.month - child.birth_date.month
+    if on < add_months(child.birth_date, months):
+        months -= 1
+    return months
+
+
 def _municipal_supplement(family: Family, on: date, row: MunicipalSupplement, children: list[Child],
-                          lang: str) -> tuple[int, str]:
+                          youngest: Child, lang: str) -> tuple[int, str]:
+    """The municipal supplement for ``youngest``, the youngest child on home care allowance."""
     found = find_municipality(family.municipality)
     name = found.name(lang) if found else family.municipality
-    if row.amount_cents is None:
+    if row.tiers is None:
         return 0, text("money.hca.municipal_unknown", lang, municipality=name)
-    if row.amount_cents == 0 or not row.youngest_under_months:
+    if not row.tiers:
         return 0, text("money.hca.municipal_none", lang, municipality=name)
-    youngest = children[0]
-    limit = add_months(youngest.birth_date, row.youngest_under_months)
-    if not (on < limit and effective_care(youngest, on) == "home"):
-        return 0, text("money.hca.municipal_age", lang, municipality=name, amount=format_eur(row.amount_cents, lang),
-                       months=row.youngest_under_months, id=youngest.id, date=limit.isoformat())
+    tier = row.tier_for(age_in_months(youngest, on))
+    if tier is None or youngest is not children[0]:
+        last_months, last_amount = row.tiers[-1]
+        limit = add_months(youngest.birth_date, last_months)
+        return 0, text("money.hca.municipal_age", lang, municipality=name, amount=format_eur(last_amount, lang),
+                       months=last_months, id=youngest.id, date=limit.isoformat())
+    months, amount = tier
+    limit = add_months(youngest.birth_date, months)
     if row.siblings_in_ecec_allowed is False and any(
             effective_care(c, on) in ("municipal", "voucher") for c in children if under_school_age(c, on)):
         return 0, text("money.hca.municipal_siblings", lang, municipality=name)
-    reason = text("money.hca.municipal_paid", lang, municipality=name, amount=format_eur(row.amount_cents, lang),
-                  months=row.youngest_under_months, date=limit.isoformat())
+    reason = text("money.hca.municipal_paid", lang, municipality=name, amount=format_eur(amount, lang),
+                  months=months, date=limit.isoformat())
     if row.siblings_in_ecec_allowed is None:
         reason += " " + text("money.hca.municipal_condition_unknown", lang)
-    return row.amount_cents, reason
+    return amount, reason
 
 
 def flexible_care_allowance(family: Family, on: date, kela: KelaPeriod, lang: str) -> dict[str, Any]:
@@ -235,12 +285,22 @@ def private_care_allowance(family: Family, on: date, kela: KelaPeriod, income_ce
             per_child.append({"id": child.id, "amount_eur": None})
             continue
         supplement = care_supplement_cents(kela, kela.private_care_supplement_max_cents, size, income_cents)
-        care_total += kela.private_care_allowance_cents
-        supplement_total += supplement
-        reasons.append(text("money.private.paid", lang, id=child.id,
-                            care=format_eur(kela.private_care_allowance_cents, lang),
+        care = kela.private_care_allowance_cents
+        reasons.append(text("money.private.paid", lang, id=child.id, care=format_eur(care, lang),
                             supplement=format_eur(supplement, lang)))
-        per_child.append({"id": child.id, "amount_eur": cents_to_eur(kela.private_care_allowance_cents + supplement)})
+        fee = child.private_fee_eur if child.private_fee_eur is not None else family.private_fee_eur
+        if fee is None:
+            reasons.append(text("money.private.fee_unknown", lang, id=child.id))
+        else:
+            fee_cents = int(fee * 100)
+            if care + supplement > fee_cents:
+                supplement = max(0, fee_cents - care)
+                care = min(care, fee_cents)
+                reasons.append(text("money.private.capped", lang, id=child.id, fee=format_eur(fee_cents, lang),
+                                    amount=format_eur(care + supplement, lang)))
+        care_total += care
+        supplement_total += supplement
+        per_child.append({"id": child.id, "amount_eur": cents_to_eur(care + supplement)})
     if income_cents is None:
         reasons.append(text("money.hca.supplement_no_income", lang))
     reasons.append(text("money.private.to_provider", lang))

@@ -16,8 +16,8 @@ from planner.family import Family
 from planner.i18n import translate
 from planner.money.allowances import calculate_allowances
 from planner.money.common import add_months, euros_to_cents, text
-from planner.money.fees import calculate_fees
-from planner.numbers import format_eur
+from planner.money.fees import calculate_fees, five_year_start
+from planner.numbers import format_eur, format_number
 
 MAX_MONTHS = 120
 
@@ -56,8 +56,11 @@ def fee_timeline(family: Family, start: date | None = None, months: int = 24, la
         rows.append(row)
         previous = {"fees": fees, "allowances": allowances, "row": row}
     total_fees = sum(r["total_monthly_fee_eur"] for r in rows)
+    low_total = sum((r["fee_range_eur"] or [r["total_monthly_fee_eur"]] * 2)[0] for r in rows)
     return {"municipality": family.municipality, "start": start, "months": months, "rows": rows,
             "total_fees_eur": total_fees,
+            "total_fees_range_eur": [low_total, total_fees] if low_total != total_fees else None,
+            "thresholds_published": all(r["thresholds_published"] for r in rows),
             "provisional": any(r["provisional"] for r in rows)}
 
 
@@ -81,6 +84,8 @@ def _row(family: Family, on: date, fees: dict[str, Any], allowances: dict[str, A
         "home_care_allowance_eur": home,
         "allowances_eur": allowances["total_eur"] if allowances else None,
         "rule": {"valid_from": fees["rule"]["valid_from"], "status": fees["rule"]["status"]},
+        "thresholds_published": fees.get("thresholds_published", True),
+        "fee_range_eur": fees.get("total_monthly_fee_range_eur"),
         "provisional": bool(fees["provisional"] or (allowances and allowances["provisional"])),
         "changes": changes, "notes": notes,
     }
@@ -94,6 +99,9 @@ def _changes(family: Family, on: date, fees: dict[str, Any], allowances: dict[st
     if fees["rule"]["valid_from"] != before_fees["rule"]["valid_from"]:
         changes.append(text("money.timeline.rule_period", lang, valid_from=fees["rule"]["valid_from"].isoformat(),
                             status=fees["rule"]["status"]))
+        if not fees.get("thresholds_published", True):
+            changes.append(text("money.timeline.not_published", lang))
+    free_before = {c["id"]: c.get("free_hours_per_day", 0) for c in before_fees["children"]}
     for child in family.children:
         if before_day < child.birthday(3) <= on:
             changes.append(text("money.timeline.turned_3", lang, id=child.id))
@@ -101,6 +109,13 @@ def _changes(family: Family, on: date, fees: dict[str, Any], allowances: dict[st
             changes.append(text("money.timeline.school", lang, id=child.id))
         if child.start_date is not None and before_day < child.start_date <= on:
             changes.append(text("money.timeline.started", lang, id=child.id))
+        if before_day < five_year_start(child) <= on and child.care in ("municipal", "voucher"):
+            now_free = next((c.get("free_hours_per_day", 0) for c in fees["children"] if c["id"] == child.id), 0)
+            if now_free and not free_before.get(child.id):
+                changes.append(text("money.timeline.five_free", lang, id=child.id,
+                                    hours=format_number(now_free, lang)))
+        if before_day < child.preschool_start() <= on and child.care != "none":
+            changes.append(text("money.timeline.preschool", lang, id=child.id))
     old_ranks = {c["id"]: c["sibling_rank"] for c in before_fees["children"]}
     for child in fees["children"]:
         old = old_ranks.get(child["id"])

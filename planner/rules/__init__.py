@@ -15,15 +15,15 @@ from typing import Sequence, TypeVar
 from planner.errors import MissingRuleError, RuleTableError
 from planner.municipalities import canonical_name
 from planner.rules.tables import (
-    COVERAGE_START, DEFAULT_KEY, TABLES_DIR, FeePeriod, KelaPeriod, MunicipalSettings, MunicipalSupplement,
+    COVERAGE_START, DEFAULT_KEY, TABLES_DIR, FeePeriod, FreeHours, KelaPeriod, MunicipalSettings, MunicipalSupplement,
     PartTimeBand, PartTimeBands, RuleRow, check_keyed_periods, check_periods, parse_band_rows,
-    parse_fee_row, parse_kela_row, parse_settings_row, parse_supplement_row, read_rows,
+    parse_fee_row, parse_free_hours_row, parse_kela_row, parse_settings_row, parse_supplement_row, read_rows,
 )
 
 __all__ = [
-    "COVERAGE_START", "FeePeriod", "KelaPeriod", "MunicipalSettings", "MunicipalSupplement", "PartTimeBand",
+    "COVERAGE_START", "FeePeriod", "FreeHours", "KelaPeriod", "MunicipalSettings", "MunicipalSupplement", "PartTimeBand",
     "PartTimeBands", "RuleBook", "RuleRow", "load_rule_book", "rule_book", "fee_period_on", "kela_period_on",
-    "settings_on", "supplement_on", "part_time_bands_on",
+    "settings_on", "supplement_on", "part_time_bands_on", "free_hours_on",
 ]
 
 T = TypeVar("T")
@@ -38,6 +38,11 @@ class RuleBook:
     settings: tuple[MunicipalSettings, ...]
     supplements: tuple[MunicipalSupplement, ...]
     part_time: tuple[PartTimeBands, ...]
+    free_hours: tuple[FreeHours, ...] = ()
+
+    def free_hours_on(self, municipality: str, on: date) -> FreeHours:
+        return _covering(_for_municipality(self.free_hours, municipality), on,
+                         f"free hours for 5-year-olds of {municipality} (free_hours.csv)")
 
     def fee_period_on(self, on: date) -> FeePeriod:
         return _covering(self.fees, on, "ECEC fee (fee_periods.csv)")
@@ -91,7 +96,9 @@ def load_rule_book(directory: Path = TABLES_DIR) -> RuleBook:
     check_keyed_periods("municipal_supplements.csv", supplements)
     part_time = tuple(parse_band_rows(read_rows(directory / "part_time_bands.csv"), known))
     check_keyed_periods("part_time_bands.csv", part_time)
-    return RuleBook(fees, kela, settings, supplements, part_time)
+    free = tuple(parse_free_hours_row(row, known) for row in read_rows(directory / "free_hours.csv"))
+    check_keyed_periods("free_hours.csv", free)
+    return RuleBook(fees, kela, settings, supplements, part_time, free)
 
 
 def kela_start(kela: Sequence[KelaPeriod]) -> date:
@@ -125,3 +132,7 @@ def supplement_on(municipality: str, on: date) -> MunicipalSupplement:
 
 def part_time_bands_on(municipality: str, on: date) -> PartTimeBands:
     return rule_book().part_time_bands_on(municipality, on)
+
+
+def free_hours_on(municipality: str, on: date) -> FreeHours:
+    return rule_book().free_hours_on(municipality, on)

@@ -22,9 +22,9 @@ Validation (run once at first use):
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
@@ -68,6 +68,23 @@ class FeePeriod:
     sibling_2_share: Decimal
     sibling_3_share: Decimal
     max_fee_incomes_eur: tuple[int, ...]   # published, sizes 2.. (may be empty)
+    # thresholds not published: (low, high) % rise applied to ``thresholds_eur`` (the last published ones)
+    threshold_rise_percent: tuple[Decimal, Decimal] | None = None
+
+    @property
+    def thresholds_published(self) -> bool:
+        return self.threshold_rise_percent is None
+
+    def with_rise(self, percent: Decimal) -> "FeePeriod":
+        """This period with every threshold and the increment raised by ``percent`` % (whole euros, half up);
+        used to show a range while the thresholds are not published."""
+        factor = 1 + percent / 100
+
+        def up(value: int) -> int:
+            return int((Decimal(value) * factor).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+        return replace(self, thresholds_eur=tuple(up(t) for t in self.thresholds_eur),
+                       threshold_increment_eur=up(self.threshold_increment_eur), threshold_rise_percent=None)
 
     def threshold_eur(self, family_size: int) -> int:
         """Income threshold for a family of ``family_size`` persons (>= 2; grows above 6)."""
@@ -110,25 +127,64 @@ class MunicipalSettings:
 
 @dataclass(frozen=True)
 class MunicipalSupplement:
-    """Municipal home care supplement; ``amount_cents`` None means unknown (say so)."""
+    """Municipal home care supplement by the youngest child's age.
+
+    ``tiers``: ((under_months, amount_cents), ...) youngest age limit first; None means the rule is
+    unknown (say so); an empty tuple means the municipality pays none.
+    """
 
     rule: RuleRow
     municipality: str
-    amount_cents: int | None
-    youngest_under_months: int | None
+    tiers: tuple[tuple[int, int], ...] | None
     siblings_in_ecec_allowed: bool | None   # None: condition not known
+
+    @property
+    def amount_cents(self) -> int | None:
+        """The first (youngest-age) tier's amount; 0 when none is paid, None when unknown."""
+        if self.tiers is None:
+            return None
+        return self.tiers[0][1] if self.tiers else 0
+
+    @property
+    def youngest_under_months(self) -> int | None:
+        """The oldest age limit (months) up to which any tier is paid."""
+        if not self.tiers:
+            return None
+        return self.tiers[-1][0]
+
+    def tier_for(self, age_months: int) -> tuple[int, int] | None:
+        """(under_months, amount_cents) of the tier for a youngest child of ``age_months`` completed
+        months, or None when no tier applies."""
+        for under, amount in self.tiers or ():
+            if age_months < under:
+                return under, amount
+        return None
+
+
+@dataclass(frozen=True)
+class FreeHours:
+    """Free ECEC hours a day for 5-year-olds (the year before preschool) in one municipality."""
+
+    rule: RuleRow
+    municipality: str
+    free_hours_per_day: Decimal
+    born_from_year: int | None      # only children born this year or later (None: every child)
 
 
 @dataclass(frozen=True)
 class PartTimeBand:
-    max_weekly_hours: Decimal | None   # None: no upper bound
+    max_hours: Decimal | None   # None: no upper bound; hours a week or a day (PartTimeBands.per)
     inclusive: bool
     coefficient: Decimal
 
+    @property
+    def max_weekly_hours(self) -> Decimal | None:   # kept for callers of the week-based tables
+        return self.max_hours
+
     def contains(self, hours: Decimal) -> bool:
-        if self.max_weekly_hours is None:
+        if self.max_hours is None:
             return True
-        return hours <= self.max_weekly_hours if self.inclusive else hours < self.max_weekly_hours
+        return hours <= self.max_hours if self.inclusive else hours < self.max_hours
 
 
 @dataclass(frozen=True)
@@ -139,25 +195,39 @@ class PartTimeBands:
     municipality: str
     bands: tuple[PartTimeBand, ...]
     statuses: tuple[str, ...]
+    per: str = "week"      # "week": bands by weekly hours; "day": by daily hours (Helsinki)
 
-    def coefficient(self, weekly_hours: float | Decimal | None) -> Decimal:
-        """Share of the full-time fee for ``weekly_hours`` (None = full time)."""
-        if weekly_hours is None:
+    def hours_for(self, weekly_hours: float | Decimal | None, daily_hours: float | Decimal | None = None
+                  ) -> Decimal | None:
+        """The hours the bands are read with: weekly hours, or daily hours (given, else weekly / 5)."""
+        if self.per == "day":
+            if daily_hours is not None:
+                return Decimal(str(daily_hours))
+            if weekly_hours is None:
+                return None
+            return Decimal(str(weekly_hours)) / 5
+        return None if weekly_hours is None else Decimal(str(weekly_hours))
+
+    def _band_index(self, weekly_hours: float | Decimal | None, daily_hours: float | Decimal | None) -> int:
+        hours = self.hours_for(weekly_hours, daily_hours)
+        if hours is None:
+            return len(self.bands) - 1
+        for index, band in enumerate(self.bands):
+            if band.contains(hours):
+                return index
+        return len(self.bands) - 1  # unreachable: last band is open
+
+    def coefficient(self, weekly_hours: float | Decimal | None, daily_hours: float | Decimal | None = None
+                    ) -> Decimal:
+        """Share of the full-time fee for ``weekly_hours`` / ``daily_hours`` (both None = full time)."""
+        if weekly_hours is None and daily_hours is None:
             return Decimal(1)
-        hours = Decimal(str(weekly_hours))
-        for band in self.bands:
-            if band.contains(hours):
-                return band.coefficient
-        return self.bands[-1].coefficient  # unreachable: last band is open
+        return self.bands[self._band_index(weekly_hours, daily_hours)].coefficient
 
-    def band_status(self, weekly_hours: float | Decimal | None) -> str:
-        if weekly_hours is None:
+    def band_status(self, weekly_hours: float | Decimal | None, daily_hours: float | Decimal | None = None) -> str:
+        if weekly_hours is None and daily_hours is None:
             return self.statuses[-1]
-        hours = Decimal(str(weekly_hours))
-        for band, status in zip(self.bands, self.statuses):
-            if band.contains(hours):
-                return status
-        return self.statuses[-1]
+        return self.statuses[self._band_index(weekly_hours, daily_hours)]
 
 
 # --------------------------------------------------------------------------------------- reading
@@ -285,11 +355,30 @@ def parse_fee_row(row: _Row) -> FeePeriod:
         incomes = tuple(int(part) for part in incomes_raw.split(";") if part.strip())
     except ValueError:
         raise row.fail(f"max_fee_incomes_eur {incomes_raw!r} must be whole euros separated by ';'") from None
+    rise = _rise_range(row)
     period = FeePeriod(rule, percent, thresholds, row.integer("threshold_increment_eur"),
                        row.integer("max_fee_eur"), row.integer("min_fee_eur"),
-                       row.decimal("sibling_2_share"), row.decimal("sibling_3_share"), incomes)
+                       row.decimal("sibling_2_share"), row.decimal("sibling_3_share"), incomes, rise)
     check_fee_period(period, row)
     return period
+
+
+def _rise_range(row: _Row) -> tuple[Decimal, Decimal] | None:
+    """``threshold_rise_percent`` "low;high" (thresholds not published) or empty."""
+    raw = row.values.get("threshold_rise_percent", "") or ""
+    if not raw.strip():
+        return None
+    try:
+        low, high = (Decimal(part.strip()) for part in raw.split(";"))
+    except (ValueError, InvalidOperation):
+        raise row.fail(f"threshold_rise_percent {raw!r} must be two percentages 'low;high'") from None
+    if not Decimal(0) <= low <= high <= Decimal(50):
+        raise row.fail(f"threshold_rise_percent {raw!r}: need 0 <= low <= high <= 50")
+    if row.text("status") != "provisional":
+        raise row.fail("a row whose thresholds are not published (threshold_rise_percent) must be provisional")
+    if row.text("max_fee_incomes_eur"):
+        raise row.fail("max_fee_incomes_eur cannot be given while the thresholds are not published")
+    return low, high
 
 
 def check_fee_period(period: FeePeriod, row: _Row) -> None:
@@ -373,32 +462,66 @@ def parse_settings_row(row: _Row, known: Callable[[str], str | None]) -> Municip
 
 
 def parse_supplement_row(row: _Row, known: Callable[[str], str | None]) -> MunicipalSupplement:
-    supplement = MunicipalSupplement(row.rule(), _municipality(row, known), row.cents("amount_eur", optional=True),
-                                     row.integer("youngest_under_months", optional=True),
-                                     row.boolean("siblings_in_ecec_allowed", optional=True))
-    if supplement.amount_cents is not None and supplement.amount_cents < 0:
-        raise row.fail("amount_eur must not be negative")
-    if supplement.amount_cents and not supplement.youngest_under_months:
-        raise row.fail("a positive supplement needs youngest_under_months")
-    if supplement.amount_cents is None and supplement.rule.status != "provisional":
-        raise row.fail("an unknown amount (empty amount_eur) must have status provisional")
-    return supplement
+    """``tiers``: empty = unknown, ``none`` = no supplement, else ``months:amount;...`` (rising months)."""
+    rule = row.rule()
+    raw = row.text("tiers")
+    tiers: tuple[tuple[int, int], ...] | None
+    if not raw:
+        tiers = None
+        if rule.status != "provisional":
+            raise row.fail("an unknown supplement (empty tiers) must have status provisional")
+    elif raw.lower() == "none":
+        tiers = ()
+    else:
+        parsed = []
+        for part in raw.split(";"):
+            try:
+                months_text, amount_text = part.split(":")
+                months, amount = int(months_text), Decimal(amount_text)
+            except (ValueError, InvalidOperation):
+                raise row.fail(f"tiers {raw!r} must be 'months:amount' separated by ';' (e.g. 18:264;24:218.64)") from None
+            cents = amount * 100
+            if months <= 0 or amount <= 0 or cents != cents.to_integral_value():
+                raise row.fail(f"tier {part!r}: months and amount must be positive, amount in whole cents")
+            parsed.append((months, int(cents)))
+        if [m for m, _ in parsed] != sorted({m for m, _ in parsed}):
+            raise row.fail(f"tiers {raw!r}: the age limits must rise")
+        tiers = tuple(parsed)
+    return MunicipalSupplement(rule, _municipality(row, known), tiers,
+                               row.boolean("siblings_in_ecec_allowed", optional=True))
+
+
+def parse_free_hours_row(row: _Row, known: Callable[[str], str | None]) -> FreeHours:
+    free = FreeHours(row.rule(), _municipality(row, known), row.decimal("free_hours_per_day"),
+                     row.integer("born_from_year", optional=True))
+    if not Decimal(0) <= free.free_hours_per_day <= Decimal(12):
+        raise row.fail(f"free_hours_per_day {free.free_hours_per_day} must be between 0 and 12")
+    return free
 
 
 def parse_band_rows(rows: Iterable[_Row], known: Callable[[str], str | None]) -> list[PartTimeBands]:
     """Group band rows by (municipality, period) and validate each group."""
     groups: dict[tuple[str, date, date | None], list[tuple[_Row, RuleRow, PartTimeBand]]] = {}
+    pers: dict[tuple[str, date, date | None], set[str]] = {}
     for row in rows:
         rule = row.rule()
-        band = PartTimeBand(row.decimal("max_weekly_hours", optional=True),
+        per = row.text("per").lower()
+        if per not in ("week", "day"):
+            raise row.fail(f"per {per!r} must be week or day")
+        band = PartTimeBand(row.decimal("max_hours", optional=True),
                             bool(row.boolean("inclusive", optional=True)), row.decimal("coefficient"))
-        groups.setdefault((_municipality(row, known), rule.valid_from, rule.valid_to), []).append((row, rule, band))
+        key = (_municipality(row, known), rule.valid_from, rule.valid_to)
+        groups.setdefault(key, []).append((row, rule, band))
+        pers.setdefault(key, set()).add(per)
     result = []
-    for (municipality, _from, _to), members in groups.items():
+    for key, members in groups.items():
+        municipality = key[0]
         bands = [band for _, _, band in members]
         first_row = members[0][0]
-        bounds = [b.max_weekly_hours for b in bands[:-1]]
-        if bands[-1].max_weekly_hours is not None or any(b is None for b in bounds):
+        if len(pers[key]) != 1:
+            raise first_row.fail(f"{municipality}: the bands of one period must all be per week or all per day")
+        bounds = [b.max_hours for b in bands[:-1]]
+        if bands[-1].max_hours is not None or any(b is None for b in bounds):
             raise first_row.fail(f"{municipality}: only the last band (and exactly it) must have no upper bound")
         if bounds != sorted(set(bounds)) or any(b <= 0 for b in bounds):
             raise first_row.fail(f"{municipality}: band upper bounds must be positive and rise")
@@ -412,7 +535,7 @@ def parse_band_rows(rows: Iterable[_Row], known: Callable[[str], str | None]) ->
         overall = "verified" if all(s == "verified" for s in statuses) else "provisional"
         rule = RuleRow(rule.table, rule.line, rule.valid_from, rule.valid_to,
                        "; ".join(dict.fromkeys(r.source for _, r, _ in members)), overall)
-        result.append(PartTimeBands(rule, municipality, tuple(bands), statuses))
+        result.append(PartTimeBands(rule, municipality, tuple(bands), statuses, pers[key].pop()))
     return result
 
 

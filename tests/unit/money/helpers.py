@@ -22,5 +22,10 @@ def child(child_id: str, birth: str, care: str = "municipal", **extra: Any) -> d
 
 def family(on: str, adults: list[dict[str, Any]], children: list[dict[str, Any]], municipality: str = "Kuopio",
            **extra: Any) -> Family:
+    """A parsed family. ``parental_leave`` defaults to [] (no parental allowance: the hand-worked cases
+    below assume none); pass ``parental_leave=None`` to leave the key out (the engine's default period)."""
+    extra.setdefault("parental_leave", [])
+    if extra["parental_leave"] is None:
+        del extra["parental_leave"]
     data = {"municipality": municipality, "date": on, "adults": adults, "children": children, **extra}
     return parse_family(data, today=TODAY)

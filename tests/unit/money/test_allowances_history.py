@@ -15,17 +15,17 @@ from tests.unit.money.helpers import adult, child, family
 
 
 def test_2020_baby_at_home_with_a_4_year_old_sibling_at_home():
-    # 2020 row (amounts of 2018-2019 carried forward): care allowance 338.34 + sibling 3-to-school 65.09
-    # + supplement, 4 persons (2 adults + 2 under school age), limit 1700, 7.9 %:
+    # 2020 row (hel.fi EN 20.1.2021, esbo.fi): care allowance 341.69 + sibling 3-to-school 65.73
+    # + supplement (max 181.07 carried from 2018-2019), 4 persons, limit 1700, 7.9 %:
     #   181.07 - 0.079 x (3000 - 1700) = 181.07 - 102.70 = 78.37
-    # Turku pays no municipal supplement: total 338.34 + 65.09 + 78.37 = 481.80
+    # Turku pays no municipal supplement: total 341.69 + 65.73 + 78.37 = 485.79
     fam = family("2020-06-01", [adult(3000, "mother"), adult(0, "father")],
                  [child("baby", "2019-10-01", "home"), child("big", "2016-03-01", "home")], "Turku")
     result = calculate_allowances(fam)
     home = result["home_care_allowance"]
     assert home["eligible"] is True
     assert (home["care_allowance_eur"], home["sibling_supplements_eur"], home["care_supplement_eur"],
-            home["municipal_supplement_eur"], home["total_eur"]) == (338.34, 65.09, 78.37, 0, 481.80)
+            home["municipal_supplement_eur"], home["total_eur"]) == (341.69, 65.73, 78.37, 0, 485.79)
     assert result["supplement_family_size"] == 4
     assert result["provisional"] is True
     assert result["rule"]["status"] == "provisional" and result["rule"]["valid_from"] == date(2020, 1, 1)
@@ -64,9 +64,11 @@ def test_2021_care_supplement_uses_the_2021_maximum():
 
 
 @pytest.mark.parametrize("on, care, supplement, total", [
-    # 2021 row: private 184.61 / 155.24 (carried back from 2022); 3 persons, limit 1430, 9.4 %:
-    #   155.24 - 0.094 x (2000 - 1430) = 155.24 - 53.58 = 101.66; total 286.27
-    ("2021-06-01", 184.61, 101.66, 286.27),
+    # 2021 row: private 173.95 / 146.29 (hyvinkaa.fi 2020, carried to 2021); 3 persons, limit 1430, 9.4 %:
+    #   146.29 - 0.094 x (2000 - 1430) = 146.29 - 53.58 = 92.71; total 266.66
+    ("2021-06-01", 173.95, 92.71, 266.66),
+    # 2022 (tuusula.fi "1.1.2022 alkaen"): 178.32 + supplement up to 149.96: 149.96 - 53.58 = 96.38; total 274.70
+    ("2022-06-01", 178.32, 96.38, 274.70),
     # Jan-Feb 2023: 192.28 and supplement max 265.85 - 100 = 165.85: 165.85 - 53.58 = 112.27; total 304.55
     ("2023-02-01", 192.28, 112.27, 304.55),
     # from 1.3.2023 (+100 EUR): 265.85 - 53.58 = 212.27; total 404.55

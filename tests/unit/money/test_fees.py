@@ -35,8 +35,6 @@ def two_children(on: str, income: float | None, municipality: str = "Kuopio"):
     ("2023-03-01", 6000, 35, 0),
     # 2024-08-01: threshold 5956; 10.7 % x 1544 = 165.208 -> 165; 40 % -> 66 (interfaces.md example)
     ("2025-03-01", 7500, 165, 66),
-    # 2026-08-01 (provisional threshold 6416): 10.7 % x 1584 = 169.488 -> 169; 40 % -> 67.6 -> 68
-    ("2026-08-01", 8000, 169, 68),
 ])
 def test_fee_for_two_children_in_every_rule_period(on, income, first, second):
     result = calculate_fees(two_children(on, income))
@@ -57,11 +55,20 @@ def test_income_not_reported_gives_the_maximum_fee_of_the_period(on, max_fee):
     assert "not reported" in result["children"][0]["explanation"]
 
 
-def test_the_2026_period_is_shown_as_provisional():
+def test_the_2026_thresholds_are_not_published_and_shown_as_a_range():
+    # finnish-rules.md 1a: the 2026-08-01 thresholds follow the earnings index and are not published; the
+    # range is the 2024 size-4 threshold 5956 raised by 4 % and 8 %:
+    #   5956 x 1.04 = 6194.24 -> 6194: 10.7 % x (8000 - 6194) = 193.242 -> 193; 40 % -> 77.2 -> 77; total 270
+    #   5956 x 1.08 = 6432.48 -> 6432: 10.7 % x (8000 - 6432) = 167.776 -> 168; 40 % -> 67.2 -> 67; total 235
     result = calculate_fees(two_children("2026-09-01", 8000))
-    assert result["provisional"] is True
+    assert result["provisional"] is True and result["estimate"] is True
+    assert result["thresholds_published"] is False
     assert result["rule"]["status"] == "provisional" and result["rule"]["valid_from"] == date(2026, 8, 1)
-    assert any("PROVISIONAL" in note for note in result["notes"])
+    assert result["threshold_range_eur"] == [6194, 6432]
+    assert result["total_monthly_fee_range_eur"] == [235, 270]
+    assert result["total_monthly_fee_eur"] == 270
+    assert [c["monthly_fee_range_eur"] for c in result["children"]] == [[168, 193], [67, 77]]
+    assert result["notes"][0].startswith("NOT PUBLISHED")
     assert calculate_fees(two_children("2025-09-01", 8000), lang="en")["provisional"] is False
 
 

@@ -18,21 +18,23 @@ def test_month_dates_start_on_the_start_day_then_first_days():
 
 def test_timeline_over_the_2026_indexation_and_a_school_start():
     # Turku, 3 persons + ..., 2 adults 9000 + 0, children little (2024-01-01) and big (2019-05-01).
-    # Until July 2026: 4 persons, threshold 5956 -> 10.7 % x 3044 = 325.7 -> max 311; big 40 % = 124.4 -> 124
-    # From 1.8.2026: big starts school; little alone, rank 1; provisional threshold 6416: 10.7 % x 2584
-    # = 276.488 -> 276
+    # Until July 2026: 4 persons, threshold 5956 -> 10.7 % x 3044 = 325.7 -> max 311; big 40 % = 124.4 -> 124,
+    # but big is in the preschool year (from 1.8.2025): preschool 4 h/day free, 40 - 20 = 20 h/week of connected
+    # ECEC charged by Turku's band (<= 20 h 50 %): 124 x 50 % = 62 -> 311 + 62 = 373
+    # From 1.8.2026: big starts school (still counts in the 4 persons); little alone, rank 1; thresholds NOT
+    # PUBLISHED: the higher end of the range, 5956 x 1.04 = 6194.24 -> 6194: 10.7 % x 2806 = 300.24 -> 300
     fam = family("2026-06-01", [adult(9000, "p1"), adult(0, "p2")],
                  [child("little", "2024-01-01"), child("big", "2019-05-01")], "Turku")
     result = fee_timeline(fam, months=4)
     rows = result["rows"]
     assert [r["month"] for r in rows] == ["2026-06", "2026-07", "2026-08", "2026-09"]
-    assert [r["total_monthly_fee_eur"] for r in rows] == [435, 435, 276, 276]
+    assert [r["total_monthly_fee_eur"] for r in rows] == [373, 373, 300, 300]
     assert rows[2]["rule"]["status"] == "provisional" and rows[0]["rule"]["status"] == "verified"
     changes = " | ".join(rows[2]["changes"])
     assert "new fee rule period from 2026-08-01" in changes
     assert "child big starts school" in changes
     assert any("July" in n for n in rows[1]["notes"])
-    assert result["total_fees_eur"] == 435 * 2 + 276 * 2
+    assert result["total_fees_eur"] == 373 * 2 + 300 * 2
     assert result["provisional"] is True
 
 

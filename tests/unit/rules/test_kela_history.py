@@ -41,10 +41,10 @@ def test_rows_are_contiguous_without_gaps_or_overlaps():
     # sjundea.fi / hs.fi 2018; 2019 by the KEL-index freeze
     (date(2018, 8, 1), 33834, 10129, 6509, 18107),
     (date(2019, 12, 31), 33834, 10129, 6509, 18107),
-    # 2020 not found: carried forward from 2018-2019
-    (date(2020, 6, 1), 33834, 10129, 6509, 18107),
-    # esbo.fi sv (from 1.3.2021): 342.95 and supplement 183.53; sibling rates carried
-    (date(2021, 6, 1), 34295, 10129, 6509, 18353),
+    # 2020: hel.fi EN 20.1.2021 / esbo.fi: 341.69, siblings 102.30 / 65.73 (supplement max carried)
+    (date(2020, 6, 1), 34169, 10230, 6573, 18107),
+    # esbo.fi sv (from 1.3.2021): 342.95 and supplement 183.53; kela.fi/web/en 2021 + hel.fi 1.6.2021: 102.67 / 65.97
+    (date(2021, 6, 1), 34295, 10267, 6597, 18353),
     # kela.fi (2022): 350.27, 104.86, 67.38, 187.45
     (date(2022, 6, 1), 35027, 10486, 6738, 18745),
     # 1.1.2023 index amounts = the 2023-03-01 row (only the private supplement changed on 1.3.2023)

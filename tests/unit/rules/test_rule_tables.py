@@ -21,7 +21,8 @@ FEE_PERIODS = [
     (date(2023, 2, 28), date(2022, 8, 1), 295, 28, 2913, Decimal("0.40")),
     (date(2023, 3, 1), date(2023, 3, 1), 295, 28, 3874, Decimal("0.40")),
     (date(2026, 7, 31), date(2024, 8, 1), 311, 30, 4066, Decimal("0.40")),
-    (date(2026, 8, 1), date(2026, 8, 1), 335, 32, 4380, Decimal("0.40")),
+    # 2026-08-01: max/min verified; thresholds not published: the 2024 ones + a 4-8 % rise range
+    (date(2026, 8, 1), date(2026, 8, 1), 335, 32, 4066, Decimal("0.40")),
 ]
 
 
@@ -71,7 +72,8 @@ def test_kela_amounts_cover_2018_08_to_2027_and_name_a_missing_date():
     ("Oulu", 24.9, "0.60"), ("Oulu", 25, "0.75"), ("Oulu", 35, "1.00"),
     ("Tampere", 20, "0.50"), ("Tampere", 25, "0.60"), ("Tampere", 30, "1.00"),
     ("Vantaa", 20, "0.50"), ("Vantaa", 25, "0.60"), ("Vantaa", 30, "0.80"),
-    ("Helsinki", 20, "0.60"), ("Kuopio", 20, "0.60"), ("Kuopio", 30, "0.80"), ("Kuopio", 40, "1.00"),
+    ("Helsinki", 20, "0.60"), ("Helsinki", 25, "0.60"), ("Helsinki", 25.5, "0.80"), ("Helsinki", 35, "0.80"),
+    ("Helsinki", 35.5, "1.00"), ("Turku", 27.5, "0.65"), ("Turku", 27.6, "0.85"), ("Kuopio", 20, "0.60"), ("Kuopio", 30, "0.80"), ("Kuopio", 40, "1.00"),
     ("Kuopio", None, "1"),
 ])
 def test_part_time_coefficient_by_municipality(municipality, hours, coefficient):
@@ -79,17 +81,38 @@ def test_part_time_coefficient_by_municipality(municipality, hours, coefficient)
     assert bands.coefficient(hours) == Decimal(coefficient)
 
 
-def test_helsinki_and_vantaa_bands_are_provisional_espoo_verified_from_2024_08():
+def test_band_statuses_helsinki_by_day_espoo_verified_both_periods_vantaa_provisional():
     book = rule_book()
-    assert book.part_time_bands_on("Helsinki", date(2025, 1, 1)).rule.status == "provisional"
+    assert book.part_time_bands_on("Helsinki", date(2025, 1, 1)).rule.status == "verified"
+    assert book.part_time_bands_on("Helsinki", date(2025, 1, 1)).per == "day"
     assert book.part_time_bands_on("Espoo", date(2025, 1, 1)).rule.status == "verified"
-    assert book.part_time_bands_on("Espoo", date(2024, 7, 31)).rule.status == "provisional"
+    assert book.part_time_bands_on("Espoo", date(2024, 7, 31)).rule.status == "verified"
+    assert book.part_time_bands_on("Vantaa", date(2025, 1, 1)).rule.status == "provisional"
+
+
+@pytest.mark.parametrize("weekly, daily, coefficient", [
+    # hel.fi: over 7 h/day 100 %, 5-7 h/day 80 %, at most 5 h/day 60 % (by daily hours, not weekly)
+    (24, 8, "1.00"), (24, 6, "0.80"), (30, 5, "0.60"), (35, None, "0.80"), (40, None, "1.00"),
+])
+def test_helsinki_reads_its_bands_by_daily_hours(weekly, daily, coefficient):
+    bands = rule_book().part_time_bands_on("Helsinki", date(2025, 1, 1))
+    assert bands.coefficient(weekly, daily) == Decimal(coefficient)
+
+
+@pytest.mark.parametrize("hours, coefficient", [(22, "0.60"), (25, "0.60"), (25.5, "0.80"), (34.9, "0.80"),
+                                                (35, "1.00")])
+def test_espoo_bands_before_2024_08_01(hours, coefficient):
+    # eVaka Espoo service need options valid to 2024-07-31: <= 25 h 60 %, > 25 - < 35 h 80 %, >= 35 h 100 %
+    assert rule_book().part_time_bands_on("Espoo", date(2023, 5, 1)).coefficient(hours) == Decimal(coefficient)
 
 
 def test_municipal_supplements_and_unknowns():
     book = rule_book()
     assert book.supplement_on("Helsinki", date(2025, 1, 1)).amount_cents == 26400
-    assert book.supplement_on("Helsinki", date(2021, 5, 31)).amount_cents is None
+    assert book.supplement_on("Helsinki", date(2021, 5, 31)).tiers == ((18, 26400), (24, 21864))
+    assert book.supplement_on("Helsinki", date(2019, 5, 31)).tiers == ((18, 26400), (24, 21864), (36, 13455))
+    assert book.supplement_on("Espoo", date(2022, 1, 1)).tiers == ((30, 16000),)
+    assert book.supplement_on("Espoo", date(2022, 1, 1)).siblings_in_ecec_allowed is False
     assert book.supplement_on("Espoo", date(2023, 3, 1)).amount_cents == 16000
     assert book.supplement_on("Oulu", date(2025, 1, 1)).amount_cents == 0
     assert book.supplement_on("Vantaa", date(2025, 1, 1)).amount_cents is None
@@ -156,8 +179,10 @@ def test_a_wrong_threshold_contradicting_the_max_fee_income_is_refused(tables):
 
 
 def test_provisional_rows_get_a_tolerance_of_five_percent_of_the_max_fee(tables):
-    # estimated income at max fee 7520 for size 2: 10.7 % x (7520 - 4380) = 335.98, within 5 % of 335
-    _edit(tables / "fee_periods.csv", ",296,335,32,0.40,0.20,,", ",296,335,32,0.40,0.20,7520,")
+    # a provisional row with thresholds (estimated income at max fee 7520 for size 2):
+    # 10.7 % x (7520 - 4380) = 335.98, within 5 % of 335
+    _edit(tables / "fee_periods.csv", "2026-08-01,,10.7,4066,5245,5956,6667,7376,275,335,32,0.40,0.20,,4;8,",
+          "2026-08-01,,10.7,4380,5650,6416,7181,7945,296,335,32,0.40,0.20,7520,,")
     assert load_rule_book(tables).fee_period_on(date(2026, 8, 1)).max_fee_incomes_eur == (7520,)
     # ... but the same difference on a verified row is refused
     _edit(tables / "fee_periods.csv", "6973;8152;8863;9574", "6980;8152;8863;9574")
@@ -184,14 +209,14 @@ def test_a_municipality_not_in_the_list_is_refused(tables):
 
 
 def test_part_time_bands_must_end_with_an_open_full_fee_band(tables):
-    _edit(tables / "part_time_bands.csv", "Oulu,2018-08-01,,,,1.00", "Oulu,2018-08-01,,,,0.90")
+    _edit(tables / "part_time_bands.csv", "Oulu,2018-08-01,,week,,,1.00", "Oulu,2018-08-01,,week,,,0.90")
     with pytest.raises(RuleTableError, match="Oulu"):
         load_rule_book(tables)
 
 
 def test_an_unknown_supplement_must_be_provisional(tables):
     _edit(tables / "municipal_supplements.csv", "(unknown),provisional\nTampere", "(unknown),verified\nTampere")
-    with pytest.raises(RuleTableError, match="unknown amount"):
+    with pytest.raises(RuleTableError, match="unknown supplement"):
         load_rule_book(tables)
 
 
