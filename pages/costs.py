@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from pages import ui
+from pages.safe import md
 from planner.errors import InputError, PlannerError
 
 ALLOWANCES = ("home_care_allowance", "flexible_care_allowance", "partial_care_allowance",
@@ -42,7 +43,7 @@ def _rule_caption(rule: dict[str, Any] | None) -> None:
                 source=rule.get("source") or "–", status=ui.t(f"costs.status.{status}")
                 if status in ("verified", "provisional") else status)
     if status == "provisional":
-        st.warning(":material/warning: " + text)
+        st.warning(":material/warning: " + text)  # rule rows are project data (sources are links)
     else:
         st.caption(text)
 
@@ -71,11 +72,11 @@ def _fees(result: dict[str, Any]) -> None:
     st.table(pd.DataFrame(rows), hide_index=True)
     for child in result.get("children", []):
         marker = " :material/warning: " + ui.t("costs.provisional") if child.get("provisional") else ""
-        st.markdown(f"- **{child.get('id')}** — {ui.fmt_eur(child.get('monthly_fee_eur'))}: "
-                    f"{child.get('explanation', '')}{marker}")
+        st.markdown(f"- **{md(child.get('id'))}** — {md(ui.fmt_eur(child.get('monthly_fee_eur')))}: "
+                    f"{md(child.get('explanation', ''))}{marker}")
     _rule_caption(result.get("rule"))
     for note in result.get("notes", []):
-        st.caption(":material/info: " + note)
+        st.caption(":material/info: " + md(note))
 
 
 CARE_KEYS = ("municipal", "voucher", "private", "home", "preschool", "none")
@@ -104,7 +105,7 @@ def _allowances(result: dict[str, Any]) -> None:
         if part and part.get("reasons"):
             with st.expander(ui.t("costs.why", what=ui.t(f"costs.allowance.{name}"))):
                 for reason in part["reasons"]:
-                    st.markdown(f"- {reason}")
+                    st.markdown(f"- {md(reason)}")
     _rule_caption(result.get("rule"))
 
 
@@ -186,7 +187,7 @@ def _compare(result: dict[str, Any]) -> None:
             missing = MISSING_HINTS.get(s.get("name"))
             reasons = (ui.t(f"costs.missing.{s['name']}") if missing and not ui.family().get(missing)
                        else "; ".join(s.get("reasons") or []))
-            st.caption(ui.t("costs.scenario_missing", title=s.get("title") or s.get("name"), reasons=reasons))
+            st.caption(md(ui.t("costs.scenario_missing", title=s.get("title") or s.get("name"), reasons=reasons)))
     st.caption(ui.t("costs.compare_note"))
 
 
@@ -314,13 +315,13 @@ def _questions(fees: dict[str, Any], allowances: dict[str, Any] | None, compare:
     st.subheader(ui.t("costs.faq.title"))
     for number, answer in enumerate(_answers(fees, allowances, compare, timeline), start=1):
         with st.expander(ui.t(f"costs.faq.q{number}"), expanded=False):
-            st.markdown(answer)
+            st.markdown(md(answer))
     st.page_link("pages/units.py", label=ui.t("costs.faq.units_link"), icon=":material/schedule:")
 
 
 def render() -> None:
     st.title(ui.t("costs.title"))
-    st.caption(ui.t("costs.intro", date=ui.family().get("date", "")))
+    st.caption(md(ui.t("costs.intro", date=ui.family().get("date", ""))))
     fees = _result("fees")
     if fees is None:
         return

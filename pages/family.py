@@ -16,6 +16,7 @@ import streamlit as st
 
 from pages import family_form as form
 from pages import ui
+from pages.safe import md
 from planner.errors import InputError, PlannerError, Problem
 from planner.family import parse_family
 from planner.municipalities import find_municipality, load_municipalities
@@ -140,16 +141,16 @@ def _address_suggestions(prefix: str, text: str, field: str, problems: dict) -> 
     if not any(f.startswith(field) for f in problems):
         point = ui.point_of({"address": text})
         if point and matches:
-            st.caption(ui.t("family.found", address=matches[0].address, lat=ui.fmt_decimal(point[0], 5),
-                            lon=ui.fmt_decimal(point[1], 5)))
+            st.caption(md(ui.t("family.found", address=matches[0].address, lat=ui.fmt_decimal(point[0], 5),
+                               lon=ui.fmt_decimal(point[1], 5))))
         return
     if matches:
         st.caption(ui.t("family.did_you_mean_pick"))
         columns = st.columns(len(matches))
         for i, (column, match) in enumerate(zip(columns, matches)):
-            column.button(match.address, key=f"{prefix}.suggest.{i}", on_click=_use_address,
+            column.button(md(match.address), key=f"{prefix}.suggest.{i}", on_click=_use_address,
                           args=(prefix, match.address))
-    st.caption(ui.t("family.covered_area", area=ui.area_name()))
+    st.caption(md(ui.t("family.covered_area", area=ui.area_name())))
 
 
 def _home_map(family: dict) -> None:
@@ -418,7 +419,7 @@ def render() -> None:
     other = {f: v for f, v in problems.items() if not f.startswith(shown)}
     for items in other.values():
         for problem in items:
-            st.error(f"{ui.field_label(problem.field, family)}: {ui.problem_text(problem)}")
+            st.error(f"{md(ui.field_label(problem.field, family), max_chars=80)}: {ui.problem_text(problem)}")
     st.page_link("pages/costs.py", label=ui.t("family.next"), icon=":material/arrow_forward:")
 
 

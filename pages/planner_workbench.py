@@ -20,6 +20,7 @@ import streamlit as st  # noqa: E402
 
 from pages import _workbench_core as core  # noqa: E402
 from pages import ui  # noqa: E402
+from pages.safe import md  # noqa: E402
 from planner.errors import InfeasibleError, InputError, PlannerError  # noqa: E402
 from planner.i18n import translate  # noqa: E402
 
@@ -156,7 +157,7 @@ def _load_uploaded() -> None:
         st.session_state[SCENARIO_KEY] = Scenario.from_dict(data).to_dict()
         st.session_state[PROBLEMS_KEY] = {}
     except InputError as error:
-        st.session_state[PROBLEMS_KEY] = {"upload": [f"{p.field}: {ui.problem_text(p)}" for p in error.problems]}
+        st.session_state[PROBLEMS_KEY] = {"upload": [ui.problem_line(p) for p in error.problems]}
 
 
 def _run_optimiser(inputs: Any, units: list, mode: str, max_minutes: float) -> None:
@@ -178,9 +179,9 @@ def _run_optimiser(inputs: Any, units: list, mode: str, max_minutes: float) -> N
                                                    ui.lang()))
         state[OPT_KEY] = {"ok": result}
     except InfeasibleError as error:
-        state[OPT_KEY] = {"infeasible": str(error)}
+        state[OPT_KEY] = {"infeasible": md(error)}
     except InputError as error:
-        state[OPT_KEY] = {"input": [f"{p.field}: {ui.problem_text(p)}" for p in error.problems]}
+        state[OPT_KEY] = {"input": [ui.problem_line(p) for p in error.problems]}
 
 
 # --------------------------------------------------------------------------- rendering helpers
@@ -363,7 +364,7 @@ def _whatif(inputs: Any, units: list, mode: str, minutes: float, assignment: str
         st.info(t("whatif.no_changes"))
     for index, change in enumerate(scenario.changes):
         cols = st.columns([6, 1])
-        cols[0].markdown(f"{index + 1}. {change.describe(ui.lang())}")
+        cols[0].markdown(f"{index + 1}. {md(change.describe(ui.lang()))}")
         cols[1].button(t("whatif.remove", number=index + 1), key=f"wb.remove.{index}", on_click=_remove_change,
                        args=(index,))
     if scenario.changes:
@@ -437,9 +438,9 @@ def _optimiser(inputs: Any, units: list, mode: str, minutes: float) -> None:
             st.error(text, icon=":material/warning:")
         return
     result = outcome["ok"]
-    st.success(result["explanation"])
-    st.caption(result["settings"] + " " +
-               t("opt.status", status=result["status"], model=result["model"], candidates=result["candidates"]))
+    st.success(md(result["explanation"]))
+    st.caption(md(result["settings"] + " " +
+                  t("opt.status", status=result["status"], model=result["model"], candidates=result["candidates"])))
     st.dataframe(core.chosen_table(result, ui.lang()), hide_index=True, width="stretch")
     st.dataframe(core.optimiser_metrics_table(result, ui.lang()), hide_index=True, width="stretch")
     points = _unit_points(units) + [{"lat": row["lat"], "lon": row["lon"], "label": f"N{row['rank']}",
@@ -457,7 +458,7 @@ def render() -> None:
     try:
         data = ui.dataset()
     except (PlannerError, ImportError) as error:
-        st.error(t("no_dataset", reason=str(error)))
+        st.error(md(t("no_dataset", reason=str(error))))
         return
     units = list(data.units)
     if any(u.demo for u in units):
@@ -469,7 +470,7 @@ def render() -> None:
         ui.show_error(error)
         return
     except PlannerError as error:
-        st.error(t("no_demand", reason=str(error)))
+        st.error(md(t("no_demand", reason=str(error))))
         return
     tabs = st.tabs([t("tab.baseline"), t("tab.whatif"), t("tab.optimiser")])
     with tabs[0]:

@@ -19,6 +19,7 @@ import streamlit as st  # noqa: E402
 
 from pages import _staff_core as core  # noqa: E402
 from pages import ui  # noqa: E402
+from pages.safe import md  # noqa: E402
 from planner.errors import InfeasibleError, InputError, PlannerError  # noqa: E402
 from planner.i18n import translate  # noqa: E402
 
@@ -75,9 +76,9 @@ def _run() -> None:
             max_minutes=float(state["staff.max_minutes"]), seed=int(state.get("staff.seed", 0) or 0),
             lang=ui.lang())
     except InputError as error:
-        state[PROBLEMS_KEY] = [f"{p.field}: {ui.problem_text(p)}" for p in error.problems]
+        state[PROBLEMS_KEY] = [ui.problem_line(p) for p in error.problems]
     except (InfeasibleError, PlannerError) as error:
-        state[PROBLEMS_KEY] = [str(error)]
+        state[PROBLEMS_KEY] = [md(error)]
 
 
 def _forget() -> None:
@@ -219,7 +220,7 @@ def render() -> None:
     try:
         units = ui.dataset().units
     except (PlannerError, ImportError) as error:
-        st.error(t("no_dataset", reason=str(error)))
+        st.error(md(t("no_dataset", reason=str(error))))
         return
     if any(getattr(u, "demo", False) for u in units):
         st.warning(t("demo_units"), icon=":material/info:")

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from pages import ui
+from pages.safe import md
 from pages.summary_html import build_summary_html, day_text, display_name
 from planner.errors import InputError, PlannerError
 
@@ -70,7 +71,7 @@ def render() -> None:
     if not chosen:
         st.warning(ui.t("summary.no_units"))
     else:
-        st.caption(ui.t("summary.for_child", child=child_id or "–"))
+        st.caption(md(ui.t("summary.for_child", child=child_id or "–")))
         table = pd.DataFrame([{
             ui.t("summary.col.choice"): i,
             ui.t("units.col.name"): display_name(r),
@@ -85,7 +86,7 @@ def render() -> None:
         } for i, r in enumerate(chosen, start=1)])
         st.table(table, hide_index=True)
         for r in chosen:
-            st.markdown(f"- **{display_name(r)}**: {r.get('why', '')}")
+            st.markdown(f"- **{md(display_name(r))}**: {md(r.get('why', ''))}")
 
     fees = _safe(ui.money, "fees")
     allowances = _safe(ui.money, "allowances")

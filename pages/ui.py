@@ -12,6 +12,7 @@ from typing import Any
 
 import streamlit as st
 
+from pages.safe import md, plain
 from planner.errors import InputError, PlannerError, Problem
 from planner.i18n import LANGUAGE_NAMES, LANGUAGES, translate
 from planner.numbers import format_number, with_unit
@@ -379,13 +380,18 @@ def problems_by_field(error: InputError) -> dict[str, list[Problem]]:
 
 
 def problem_text(problem: Problem) -> str:
-    """A problem as one sentence in the chosen language (field, bad value, what to do)."""
-    return t("error.problem", value=_short(problem.value), expected=problem.expected_in(lang()))
+    """A problem as one sentence in the chosen language (bad value, what to do), escaped for
+    markdown (:func:`pages.safe.md`): values and ids quoted in it come from the user's files."""
+    return md(t("error.problem", value=_short(problem.value), expected=problem.expected_in(lang())))
+
+
+def problem_line(problem: Problem) -> str:
+    """``field: problem text`` for ``st.error`` (markdown-escaped, see :func:`problem_text`)."""
+    return f"{md(problem.field, max_chars=80)}: {problem_text(problem)}"
 
 
 def _short(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return text if len(text) <= 60 else text[:57] + "…"
+    return plain(value, max_chars=60)
 
 
 def show_field_problems(problems: dict[str, list[Problem]], *fields: str, exact: bool = False) -> None:
@@ -404,9 +410,9 @@ def show_error(error: PlannerError, family: bool = False) -> None:
     if isinstance(error, InputError):
         for problem in error.problems:
             name = field_label(problem.field, globals()["family"]()) if family else problem.field
-            st.error(f"{name}: {problem_text(problem)}", icon=":material/warning:")
+            st.error(f"{md(name, max_chars=80)}: {problem_text(problem)}", icon=":material/warning:")
     else:
-        st.error(str(error), icon=":material/warning:")
+        st.error(md(error), icon=":material/warning:")
 
 
 def show_page_failure(error: BaseException) -> None:

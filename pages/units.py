@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from pages import ui
+from pages.safe import md
 from pages.summary_html import display_name
 from planner.errors import InputError, PlannerError
 
@@ -160,13 +161,13 @@ def _explanations(rows: list[dict[str, Any]]) -> None:
     st.markdown(f"**{ui.t('units.why_title')}**")
     st.caption(ui.t("units.score_explained"))
     for row in rows:
-        st.markdown(f"{row['rank']}. **{display_name(row)}** — {row.get('why', '')}")
+        st.markdown(f"{row['rank']}. **{md(display_name(row))}** — {md(row.get('why', ''))}")
 
 
 def _score_parts(row: dict[str, Any], result: dict[str, Any]) -> None:
     """How the selected unit's score is made: points (0–1) × weight = contribution, per part."""
     parts = row.get("score_parts") or {}
-    st.markdown(f"**{ui.t('units.score_of', name=display_name(row), score=_decimal(row.get('score')))}**")
+    st.markdown(f"**{md(ui.t('units.score_of', name=display_name(row), score=_decimal(row.get('score'))))}**")
     if parts:
         st.table(pd.DataFrame([{
             ui.t("units.part"): ui.t(f"units.part.{name}") if name in SCORE_PARTS else name,
@@ -175,9 +176,9 @@ def _score_parts(row: dict[str, Any], result: dict[str, Any]) -> None:
             ui.t("units.contribution"): _decimal(part.get("contribution")),
         } for name, part in parts.items()]), hide_index=True)
     times = ui.t("units.times", drop_off_at=row.get("drop_off_at") or "–", pick_up_at=row.get("pick_up_at") or "–")
-    st.caption(times)
+    st.caption(md(times))
     for mismatch in row.get("mismatches") or []:
-        st.warning(_mismatch(mismatch), icon=":material/warning:")
+        st.warning(md(_mismatch(mismatch)), icon=":material/warning:")
 
 
 def _decimal(value: Any) -> str:
@@ -298,7 +299,7 @@ def render() -> None:
         ui.show_error(error)
         return
     all_rows = _rows(result)
-    st.caption(ui.t("units.count", count=len(all_rows), dataset=result.get("dataset", "")))
+    st.caption(md(ui.t("units.count", count=len(all_rows), dataset=result.get("dataset", ""))))
     if any(r.get("demo") for r in all_rows):
         st.info(ui.t("units.demo_note"), icon=":material/info:")
     rows = _filters(all_rows)
@@ -315,7 +316,7 @@ def render() -> None:
     if rows:
         _explanations(rows)
     for note in result.get("notes") or []:
-        st.caption(":material/info: " + str(note))
+        st.caption(":material/info: " + md(note))
     st.page_link("pages/summary.py", label=ui.t("units.next"), icon=":material/arrow_forward:")
 
 
