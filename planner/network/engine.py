@@ -8,9 +8,11 @@ weak-component snapping left 24 % of random bike pairs and 14 % of car pairs unr
 (``WALK_SPEED_KMH``, whatever the mode: you walk to your bike or car) plus the partial edge to its
 end node at the mode's speed. Unreachable is ``inf`` (``null`` in JSON), never 0.
 
-Queries run ``scipy.sparse.csgraph.dijkstra`` from one *virtual* node linked to the snapped
-edge's end nodes with their access times, so a query is exactly one Dijkstra run. Many-to-one
-queries run on the transposed graph (computed once).
+Queries run one compiled Dijkstra (:mod:`planner.network.kernels`) seeded at the snapped edge's
+end nodes with their access times, so a query is exactly one Dijkstra run and no graph is rebuilt
+per query. A search stops at a cut-off when the caller has one (``limit_s``) and as soon as every
+destination is settled. Many-to-one queries run on the transposed graph (computed once).
+Successful snaps are cached per engine (units are snapped again and again by the pages).
 """
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ from planner.network.graph import WALK_SPEED_KMH, ModeGraph, from_3067, to_3067
 WALK_SPEED_MS = WALK_SPEED_KMH / 3.6
 SAMPLE_SPACING_M = 60.0  # edges are cut into pieces this long at most; one KD-tree sample per piece
 STREET_MODES = ("walk", "bike", "car")
+SNAP_CACHE_SIZE = 50_000  # points whose snap an engine keeps (cleared when full)
 
 
 _problem = Problem.keyed  # a Problem whose fix text is an i18n key (planner/locales)
@@ -55,6 +58,7 @@ class Snap:
     edge_length_m: float
     exits: tuple[tuple[int, float, float], ...]
     entries: tuple[tuple[int, float, float], ...]
+    segment: int = -1           # the engine's segment index of ``edge`` (-1 unknown)
 
     @property
     def node(self) -> int:
@@ -135,6 +139,7 @@ class TravelTimeEngine:
         counts = np.bincount(labels)
         self.component = labels
         self.largest_component = int(np.argmax(counts)) if len(counts) else 0
+        self._snap_cache: dict[tuple[float, float], Snap] = {}
         self._build_snap_index(snap_component != "any")
 
     # ------------------------------------------------------------------------------------ snapping
@@ -229,7 +234,7 @@ class TravelTimeEngine:
         sx, sy = x[a] + t * (x[b] - x[a]), y[a] + t * (y[b] - y[a])
         return dict(lat=lat, lon=lon, snapped_x=float(sx), snapped_y=float(sy),
                     offset_m=offset_m, offset_time_s=offset_time, edge=(a, b), fraction=t,
-                    edge_length_m=length, exits=tuple(exits), entries=tuple(entries))
+                    edge_length_m=length, exits=tuple(exits), entries=tuple(entries), segment=int(seg))
 
     def snap(self, lat: float, lon: float, *, field: str = "point") -> Snap:
         """Snap one WGS84 point; ``InputError`` naming ``field`` when it is invalid or outside the area."""
@@ -250,15 +255,26 @@ class TravelTimeEngine:
             raise InputError(bad)
         if not pts:
             return []
+        keys = [(c[0], c[1]) for c in checked]
+        cache = self._snap_cache
+        found = {key: cache[key] for key in keys if key in cache}
+        todo = [i for i, key in enumerate(keys) if key not in found]
+        if todo:
+            found.update(self._snap_uncached([checked[i] for i in todo], [names[i] for i in todo], on_outside))
+        return [found.get(key) for key in keys]
+
+    def _snap_uncached(self, checked: list[tuple[float, float]], names: list[str],
+                       on_outside: str) -> dict[tuple[float, float], Snap]:
+        """Snap points missing from the cache; store and return the successful snaps (outside: neither)."""
         lat = np.array([c[0] for c in checked]); lon = np.array([c[1] for c in checked])
         px, py = to_3067(lat, lon)
         if self._tree is None:
             raise InputError([_problem(name, p, "problems.network.empty", mode=str(self.mode))
-                              for name, p in zip(names, pts)])
+                              for name, p in zip(names, checked)])
         segs, fracs, dists = self._nearest_edges(px, py)
         found: list[dict | None] = []
         problems: list[Problem] = []
-        for i in range(len(pts)):
+        for i in range(len(checked)):
             result = self._snap_one(float(lat[i]), float(lon[i]), int(segs[i]), float(fracs[i]),
                                     float(dists[i]), names[i])
             if isinstance(result, Problem):
@@ -270,60 +286,70 @@ class TravelTimeEngine:
         if problems:
             raise InputError(problems)
         ok = [f for f in found if f is not None]
+        if not ok:
+            return {}
         slat, slon = from_3067(np.array([f["snapped_x"] for f in ok]), np.array([f["snapped_y"] for f in ok]))
-        snaps: list[Snap | None] = []
-        k = 0
-        for f in found:
-            if f is None:
-                snaps.append(None)
-                continue
+        if len(self._snap_cache) + len(ok) > SNAP_CACHE_SIZE:
+            self._snap_cache.clear()
+        new: dict[tuple[float, float], Snap] = {}
+        for k, f in enumerate(ok):
             f.pop("snapped_x"); f.pop("snapped_y")
-            snaps.append(Snap(snapped_lat=float(slat[k]), snapped_lon=float(slon[k]), **f))
-            k += 1
-        return snaps
+            new[(f["lat"], f["lon"])] = Snap(snapped_lat=float(slat[k]), snapped_lon=float(slon[k]), **f)
+        if len(new) <= SNAP_CACHE_SIZE:
+            self._snap_cache.update(new)
+        return new
 
     # ------------------------------------------------------------------------------------- queries
-    def _augmented(self, csr: sp.csr_array, nodes: Sequence[int], weights: Sequence[float]) -> sp.csr_array:
-        """``csr`` plus a virtual node ``n`` with edges to ``nodes`` (weights = access times)."""
-        nodes = np.asarray(nodes, dtype=np.int32)
-        weights = np.maximum(np.asarray(weights, dtype=np.float64), 0.0) + 1e-9  # csgraph: weights > 0
-        indptr = np.concatenate([csr.indptr, [csr.indptr[-1] + len(nodes)]])
-        indices = np.concatenate([csr.indices, nodes])
-        data = np.concatenate([csr.data, weights])
-        return sp.csr_array((data, indices, indptr), shape=(self.n + 1, self.n + 1))
+    def _search(self, nodes: Sequence[int], offsets_s: Sequence[float], *, reverse: bool = False,
+                limit_s: float = np.inf, targets: np.ndarray | None = None, settle_s: float = 0.0) -> np.ndarray:
+        """One compiled Dijkstra from ``nodes`` (start offsets, seconds); see :func:`kernels.dijkstra`."""
+        from planner.network.kernels import dijkstra as run
+
+        csr = self._rev if reverse else self._fwd
+        targets = np.zeros(0, dtype=np.int64) if targets is None else np.asarray(targets, dtype=np.int64)
+        return run(csr.indptr, csr.indices, csr.data, np.asarray(nodes, dtype=np.int64),
+                   np.asarray(offsets_s, dtype=np.float64), float(limit_s), targets, float(settle_s))
 
     def times_from_sources(self, nodes: Sequence[int], offsets_s: Sequence[float], *,
                            reverse: bool = False, limit_s: float = np.inf) -> np.ndarray:
         """Seconds to every node from several source nodes with start offsets (one Dijkstra run).
 
         ``reverse=True``: seconds *from* every node *to* the nearest source (transposed graph).
+        ``limit_s``: nodes farther than that stay ``inf`` (the search stops there).
         """
         if len(nodes) == 0:
             return np.full(self.n, np.inf)
-        graph = self._augmented(self._rev if reverse else self._fwd, nodes, offsets_s)
-        dist = dijkstra(graph, directed=True, indices=self.n, limit=limit_s)
-        return dist[: self.n] - 1e-9
+        return self._search(nodes, offsets_s, reverse=reverse, limit_s=limit_s)
 
     def times_from_node(self, node: int, *, limit_s: float = np.inf) -> np.ndarray:
         """Seconds from one node to every node (no snapping)."""
-        return dijkstra(self._fwd, directed=True, indices=int(node), limit=limit_s)
+        return self._search([int(node)], [0.0], limit_s=limit_s)
 
     def times_to_node(self, node: int, *, limit_s: float = np.inf) -> np.ndarray:
         """Seconds from every node to one node (reverse graph)."""
-        return dijkstra(self._rev, directed=True, indices=int(node), limit=limit_s)
+        return self._search([int(node)], [0.0], reverse=True, limit_s=limit_s)
+
+    def times_from_snap(self, snap: Snap, *, reverse: bool = False, limit_s: float = np.inf,
+                        targets: np.ndarray | None = None, settle_s: float = 0.0) -> np.ndarray:
+        """Seconds from a snapped point to every node (to it from every node when ``reverse``).
+
+        ``targets``: node indices whose values must be exact; the search stops once they and every
+        node within ``settle_s`` are settled (other nodes may then hold upper bounds or inf).
+        """
+        ends = snap.entries if reverse else snap.exits
+        return self._search([e[0] for e in ends], [e[1] for e in ends], reverse=reverse, limit_s=limit_s,
+                            targets=targets, settle_s=settle_s)
 
     def _times_from_snap(self, snap: Snap, reverse: bool = False) -> np.ndarray:
-        ends = snap.entries if reverse else snap.exits
-        out = self.times_from_sources([e[0] for e in ends], [e[1] for e in ends], reverse=reverse)
-        return np.maximum(out, 0.0)
+        return self.times_from_snap(snap, reverse=reverse)
 
-    def times_from(self, lat: float, lon: float, *, field: str = "origin") -> np.ndarray:
-        """Seconds from a point to every node, access leg included; ``inf`` unreachable."""
-        return self._times_from_snap(self.snap(lat, lon, field=field))
+    def times_from(self, lat: float, lon: float, *, field: str = "origin", limit_s: float = np.inf) -> np.ndarray:
+        """Seconds from a point to every node, access leg included; ``inf`` unreachable (or beyond ``limit_s``)."""
+        return self.times_from_snap(self.snap(lat, lon, field=field), limit_s=limit_s)
 
-    def times_to(self, lat: float, lon: float, *, field: str = "destination") -> np.ndarray:
+    def times_to(self, lat: float, lon: float, *, field: str = "destination", limit_s: float = np.inf) -> np.ndarray:
         """Seconds from every node to a point (egress included), computed on the reverse graph."""
-        return self._times_from_snap(self.snap(lat, lon, field=field), reverse=True)
+        return self.times_from_snap(self.snap(lat, lon, field=field), reverse=True, limit_s=limit_s)
 
     @staticmethod
     def _same_edge(o: Snap, d: Snap, t_ab: float, t_ba: float) -> float:
@@ -342,6 +368,42 @@ class TravelTimeEngine:
         t_ab = self._edge_values(self._fwd, np.array([a]), np.array([b]))[0]
         t_ba = self._edge_values(self._fwd, np.array([b]), np.array([a]))[0]
         return float(t_ab), float(t_ba)
+
+    def _snap_arrays(self, snaps: Sequence[Snap | None]) -> tuple[np.ndarray, ...]:
+        """(index, edge key, fraction, offset seconds, t_ab, t_ba) of the snaps that are not None."""
+        idx = np.array([i for i, s in enumerate(snaps) if s is not None], dtype=np.int64)
+        ok = [snaps[i] for i in idx]
+        key = np.array([s.edge[0] * self.n + s.edge[1] for s in ok], dtype=np.int64)
+        frac = np.array([s.fraction for s in ok], dtype=float)
+        off = np.array([s.offset_time_s for s in ok], dtype=float)
+        edge_t = np.array([self._edge_times(s) if s.segment < 0 else
+                           (self._t_ab[s.segment], self._t_ba[s.segment]) for s in ok], dtype=float).reshape(-1, 2)
+        return idx, key, frac, off, edge_t[:, 0], edge_t[:, 1]
+
+    def _same_edge_min(self, origs: Sequence[Snap | None], dests: Sequence[Snap | None], out: np.ndarray) -> np.ndarray:
+        """``out[i, j] = min(out[i, j], along-the-edge time)`` for every pair snapped onto one edge
+        (vectorised: sort the destinations by edge, look every origin's edge up in them)."""
+        oi, okey, ofrac, ooff, t_ab, t_ba = self._snap_arrays(origs)
+        di, dkey, dfrac, doff, _, _ = self._snap_arrays(dests)
+        if len(oi) == 0 or len(di) == 0:
+            return out
+        order = np.argsort(dkey, kind="stable")
+        lo = np.searchsorted(dkey[order], okey, side="left")
+        hi = np.searchsorted(dkey[order], okey, side="right")
+        counts = hi - lo
+        if counts.sum() == 0:
+            return out
+        po = np.repeat(np.arange(len(oi)), counts)
+        pd_ = order[np.repeat(lo, counts) + np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)]
+        forward = (dfrac[pd_] >= ofrac[po]) & np.isfinite(t_ab[po])
+        backward = ~forward & (dfrac[pd_] <= ofrac[po]) & np.isfinite(t_ba[po])
+        with np.errstate(invalid="ignore"):
+            along = np.where(forward, (dfrac[pd_] - ofrac[po]) * t_ab[po],
+                             np.where(backward, (ofrac[po] - dfrac[pd_]) * t_ba[po], np.inf))
+        total = ooff[po] + along + doff[pd_]
+        rows, cols = oi[po], di[pd_]
+        np.minimum.at(out, (rows, cols), total)
+        return out
 
     @staticmethod
     def _end_arrays(snaps: list[Snap | None], reverse: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -363,59 +425,81 @@ class TravelTimeEngine:
             return np.zeros(0)
         return np.min(node_times[nodes] + times, axis=1)
 
+    def gather_snaps(self, source: Snap, node_times: np.ndarray, others: list[Snap | None], *,
+                     reverse: bool = False) -> np.ndarray:
+        """Door-to-door seconds between ``source`` and each of ``others`` from a finished search
+        ``node_times`` (from ``source``; to it when ``reverse``), the along-one-edge case included."""
+        ends = self._end_arrays(others, reverse)
+        result = self._gather(node_times, ends, reverse=reverse)
+        if reverse:
+            return self._same_edge_min(others, [source], result.reshape(-1, 1)).ravel()
+        return self._same_edge_min([source], others, result.reshape(1, -1)).ravel()
+
+    @staticmethod
+    def _targets(ends: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        nodes, times = ends
+        return np.unique(nodes[np.isfinite(times)])
+
     def one_to_many(self, origin: Sequence[float], destinations: Iterable[Sequence[float]], *,
                     origin_field: str = "origin", destinations_field: str = "destinations",
-                    on_outside: str = "raise") -> np.ndarray:
-        """Seconds from ``origin`` (lat, lon) to each destination; ``inf`` unreachable."""
+                    on_outside: str = "raise", limit_s: float = np.inf) -> np.ndarray:
+        """Seconds from ``origin`` (lat, lon) to each destination; ``inf`` unreachable (or beyond ``limit_s``).
+
+        The search stops once every destination is settled."""
         o = self.snap_many([origin], field=origin_field, index_fields=False)[0]
         dests = self.snap_many(destinations, field=destinations_field, on_outside=on_outside)
-        result = self._gather(self._times_from_snap(o), dests, reverse=False)
-        t_ab, t_ba = self._edge_times(o)
-        for i, d in enumerate(dests):
-            if d is not None:
-                result[i] = min(result[i], self._same_edge(o, d, t_ab, t_ba))
-        return result
+        ends = self._end_arrays(dests, reverse=False)
+        node_times = self.times_from_snap(o, limit_s=limit_s, targets=self._targets(ends))
+        return self._limited(self.gather_snaps(o, node_times, dests), limit_s)
 
     def many_to_one(self, origins: Iterable[Sequence[float]], destination: Sequence[float], *,
                     origins_field: str = "origins", destination_field: str = "destination",
-                    on_outside: str = "raise") -> np.ndarray:
-        """Seconds from each origin to ``destination`` (one reverse-graph Dijkstra)."""
+                    on_outside: str = "raise", limit_s: float = np.inf) -> np.ndarray:
+        """Seconds from each origin to ``destination`` (one reverse-graph Dijkstra, stopped once every
+        origin is settled)."""
         d = self.snap_many([destination], field=destination_field, index_fields=False)[0]
         origs = self.snap_many(origins, field=origins_field, on_outside=on_outside)
-        result = self._gather(self._times_from_snap(d, reverse=True), origs, reverse=True)
-        t_ab, t_ba = self._edge_times(d)
-        for i, o in enumerate(origs):
-            if o is not None:
-                result[i] = min(result[i], self._same_edge(o, d, t_ab, t_ba))
-        return result
+        ends = self._end_arrays(origs, reverse=True)
+        node_times = self.times_from_snap(d, reverse=True, limit_s=limit_s, targets=self._targets(ends))
+        return self._limited(self.gather_snaps(d, node_times, origs, reverse=True), limit_s)
+
+    @staticmethod
+    def _limited(values: np.ndarray, limit_s: float) -> np.ndarray:
+        if math.isfinite(limit_s):
+            values[values > limit_s] = np.inf
+        return values
 
     def matrix(self, origins: Iterable[Sequence[float]], destinations: Iterable[Sequence[float]], *,
                origins_field: str = "origins", destinations_field: str = "destinations",
-               on_outside: str = "raise") -> np.ndarray:
-        """``(n_origins, n_destinations)`` seconds; runs from the smaller side (reverse if destinations)."""
+               on_outside: str = "raise", limit_s: float = np.inf) -> np.ndarray:
+        """``(n_origins, n_destinations)`` seconds; runs from the smaller side (reverse if destinations).
+
+        One compiled loop of Dijkstras, each stopped once the other side is settled (or at
+        ``limit_s``: pairs farther apart are ``inf``)."""
+        from planner.network.kernels import dijkstra_gather
+
         origs = self.snap_many(origins, field=origins_field, on_outside=on_outside)
         dests = self.snap_many(destinations, field=destinations_field, on_outside=on_outside)
         out = np.full((len(origs), len(dests)), np.inf)
-        if len(origs) <= len(dests):
-            ends = self._end_arrays(dests, reverse=False)
-            for i, o in enumerate(origs):
-                if o is not None:
-                    out[i] = self._gather(self._times_from_snap(o), ends, reverse=False)
-        else:
-            ends = self._end_arrays(origs, reverse=True)
-            for j, d in enumerate(dests):
-                if d is not None:
-                    out[:, j] = self._gather(self._times_from_snap(d, reverse=True), ends, reverse=True)
-        for i, o in enumerate(origs):
-            if o is None:
-                continue
-            t_ab = t_ba = None
-            for j, d in enumerate(dests):
-                if d is not None and d.edge == o.edge:
-                    if t_ab is None:
-                        t_ab, t_ba = self._edge_times(o)
-                    out[i, j] = min(out[i, j], self._same_edge(o, d, t_ab, t_ba))
-        return out
+        reverse = len(origs) > len(dests)
+        sources, others = (dests, origs) if reverse else (origs, dests)
+        present = [i for i, s in enumerate(sources) if s is not None]
+        if present and any(o is not None for o in others):
+            ends = self._end_arrays(others, reverse=reverse)
+            starts = [sources[i].entries if reverse else sources[i].exits for i in present]
+            ptr = np.zeros(len(present) + 1, dtype=np.int64)
+            ptr[1:] = np.cumsum([len(e) for e in starts])
+            src_nodes = np.array([e[0] for es in starts for e in es], dtype=np.int64)
+            src_offsets = np.array([e[1] for es in starts for e in es], dtype=np.float64)
+            csr = self._rev if reverse else self._fwd
+            block = dijkstra_gather(csr.indptr, csr.indices, csr.data, src_nodes, src_offsets, ptr,
+                                    float(limit_s), ends[0], ends[1])
+            if reverse:
+                out[:, present] = block.T
+            else:
+                out[present] = block
+        self._same_edge_min(origs, dests, out)
+        return self._limited(out, limit_s)
 
     # --------------------------------------------------------------------------------------- route
     @staticmethod
@@ -443,12 +527,15 @@ class TravelTimeEngine:
             raise InputError(problems)
         o, d = snaps
         assert o is not None and d is not None
-        ends = o.exits
-        graph = self._augmented(self._fwd, [e[0] for e in ends], [e[1] for e in ends])
-        dist, pred = dijkstra(graph, directed=True, indices=self.n, return_predecessors=True)
+        from planner.network.kernels import dijkstra_pred
+
+        targets = np.array([e[0] for e in d.entries], dtype=np.int64)
+        dist, pred = dijkstra_pred(self._fwd.indptr, self._fwd.indices, self._fwd.data,
+                                   np.array([e[0] for e in o.exits], dtype=np.int64),
+                                   np.array([e[1] for e in o.exits], dtype=np.float64), targets)
         best_t, best_entry = math.inf, None
         for node, t, dist_m in d.entries:
-            total = dist[node] - 1e-9 + t
+            total = dist[node] + t
             if total < best_t:
                 best_t, best_entry = total, (node, t, dist_m)
         t_ab, t_ba = self._edge_times(o)
@@ -461,7 +548,7 @@ class TravelTimeEngine:
             return Route(mode=self.mode, reachable=False, travel_time_s=math.inf, distance_m=math.inf,
                          legs=[], path=[])
         nodes = [best_entry[0]]
-        while pred[nodes[-1]] != self.n and pred[nodes[-1]] >= 0:
+        while pred[nodes[-1]] >= 0:
             nodes.append(int(pred[nodes[-1]]))
         nodes.reverse()
         exit_node = nodes[0]

@@ -1,4 +1,4 @@
-"""RAPTOR (Delling, Pajor & Werneck 2012, "Round-Based Public Transit Routing") on numpy arrays.
+"""RAPTOR (Delling, Pajor & Werneck 2012, "Round-Based Public Transit Routing"), compiled rounds over flat arrays.
 
 A :class:`Timetable` holds the trips of one service date grouped into *patterns*: trips of one route
 with the identical stop sequence (and boarding/alighting rules), split further so that no trip
@@ -59,12 +59,23 @@ class Footpaths:
 
 @dataclass
 class Timetable:
-    """Patterns of one date plus, per stop, the patterns that serve it."""
+    """Patterns of one date plus, per stop, the patterns that serve it, and the same as flat arrays.
+
+    Flat layout (what the compiled rounds read): pattern ``p`` has positions
+    ``pat_ptr[p]:pat_ptr[p+1]`` in ``pat_stops``/``pat_pickup``/``pat_dropoff``, ``n_trips[p]`` trips
+    and its times at ``times_ptr[p] + position * n_trips[p] + trip`` in ``dep``/``arr``; stop ``s`` is
+    served at ``stop_pat_ptr[s]:stop_pat_ptr[s+1]`` by (``stop_pat``, ``stop_pat_pos``).
+    """
 
     n_stops: int
     patterns: list[Pattern]
     stop_patterns: list[np.ndarray]     # per stop: indices of patterns serving it
     footpaths: Footpaths
+    flat: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.flat:
+            self.flat = _flatten(self.n_stops, self.patterns)
 
     @classmethod
     def from_trips(cls, trips: TripsOfDay, n_stops: int, footpaths: Footpaths | None = None) -> "Timetable":
@@ -111,23 +122,51 @@ class Timetable:
         return cls(n_stops, patterns, stop_patterns, footpaths or Footpaths.empty(n_stops))
 
 
-@dataclass
-class _Round:
-    best_s: np.ndarray          # best arrival with at most this many vehicles (after footpaths)
-    ride_s: np.ndarray          # arrival by a ride in this round (inf where not improved)
-    # stop -> (pattern, trip, board position, alight position)
-    ride: dict[int, tuple[int, int, int, int]] = field(default_factory=dict)
-    walk_s: np.ndarray | None = None
-    walk_from: dict[int, int] = field(default_factory=dict)                   # stop -> stop walked from
+def _flatten(n_stops: int, patterns: list[Pattern]) -> dict[str, np.ndarray]:
+    """The flat arrays of :class:`Timetable` (see there)."""
+    n_pos = np.array([len(p.stops) for p in patterns], dtype=np.int64)
+    n_trips = np.array([p.departure_s.shape[1] for p in patterns], dtype=np.int64)
+    pat_ptr = np.zeros(len(patterns) + 1, dtype=np.int64)
+    pat_ptr[1:] = np.cumsum(n_pos)
+    times_ptr = np.zeros(len(patterns) + 1, dtype=np.int64)
+    times_ptr[1:] = np.cumsum(n_pos * n_trips)
+    cat = (lambda parts, dtype: np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype))
+    pat_stops = cat([p.stops for p in patterns], np.int64)
+    owner = np.repeat(np.arange(len(patterns), dtype=np.int64), n_pos)
+    position = np.arange(len(pat_stops), dtype=np.int64) - pat_ptr[owner]
+    order = np.lexsort((position, owner, pat_stops))
+    stop_pat_ptr = np.zeros(n_stops + 1, dtype=np.int64)
+    stop_pat_ptr[1:] = np.cumsum(np.bincount(pat_stops, minlength=n_stops))
+    return {
+        "pat_ptr": pat_ptr, "pat_stops": pat_stops,
+        "pat_pickup": cat([p.pickup for p in patterns], np.bool_),
+        "pat_dropoff": cat([p.dropoff for p in patterns], np.bool_),
+        "n_trips": n_trips, "times_ptr": times_ptr,
+        "dep": cat([p.departure_s.ravel() for p in patterns], np.float64),
+        "arr": cat([p.arrival_s.ravel() for p in patterns], np.float64),
+        "stop_pat_ptr": stop_pat_ptr, "stop_pat": owner[order], "stop_pat_pos": position[order],
+    }
 
 
 @dataclass
 class RaptorResult:
-    """Earliest arrivals per stop plus what is needed to rebuild each journey."""
+    """Earliest arrivals per stop plus, per round, what is needed to rebuild each journey.
+
+    Row ``k`` of the per-round arrays is round ``k`` (0 = the walk from the origin): ``best_s`` the best
+    arrival using at most ``k`` vehicles (after footpaths), ``ride_s`` the arrival by the ``k``-th ride,
+    ``walk_s`` by the footpath walked after it (``walk_from`` its start stop, -1 none) and
+    ``ride_pattern``/``ride_trip``/``ride_board`` the ride taken (-1 none).
+    """
 
     arrival_s: np.ndarray        # best arrival per stop over all rounds (inf unreachable)
-    rounds: list[_Round]
     timetable: Timetable
+    best_s: np.ndarray
+    ride_s: np.ndarray
+    walk_s: np.ndarray
+    ride_pattern: np.ndarray
+    ride_trip: np.ndarray
+    ride_board: np.ndarray
+    walk_from: np.ndarray
 
     def journey(self, stop: int) -> list[dict[str, Any]]:
         """Legs to reach ``stop``: ``access`` (walk from the origin), ``ride`` and ``transfer`` dicts."""
@@ -135,31 +174,39 @@ class RaptorResult:
         if not math.isfinite(target):
             return []
         legs: list[dict[str, Any]] = []
-        k = len(self.rounds) - 1
+        k = len(self.best_s) - 1
         s = stop
         while True:
-            value = self.rounds[k].best_s[s]
-            while k > 0 and self.rounds[k - 1].best_s[s] == value:
+            value = self.best_s[k, s]
+            while k > 0 and self.best_s[k - 1, s] == value:
                 k -= 1
-            rnd = self.rounds[k]
-            if rnd.walk_s is not None and rnd.walk_s[s] == value and s in rnd.walk_from:
-                frm = rnd.walk_from[s]
+            if self.walk_s[k, s] == value and self.walk_from[k, s] >= 0:
+                frm = int(self.walk_from[k, s])
                 legs.append({"kind": "transfer", "from_stop": frm, "to_stop": s,
-                             "depart_s": rnd.ride_s[frm], "arrive_s": value})
+                             "depart_s": float(self.ride_s[k, frm]), "arrive_s": float(value)})
                 s = frm
             if k == 0:
-                legs.append({"kind": "access", "to_stop": s, "arrive_s": rnd.ride_s[s]})
+                legs.append({"kind": "access", "to_stop": s, "arrive_s": float(self.ride_s[0, s])})
                 break
-            p, trip, board, alight = rnd.ride[s]
+            p, trip, board = int(self.ride_pattern[k, s]), int(self.ride_trip[k, s]), int(self.ride_board[k, s])
             pattern = self.timetable.patterns[p]
+            alight = _alight_position(pattern, board, s, self.ride_s[k, s], trip)
             legs.append({"kind": "ride", "pattern": p, "route_index": pattern.route_index,
                          "trip": pattern.labels[trip], "from_stop": int(pattern.stops[board]),
-                         "to_stop": s, "depart_s": pattern.departure_s[board, trip],
-                         "arrive_s": pattern.arrival_s[alight, trip]})
+                         "to_stop": s, "depart_s": float(pattern.departure_s[board, trip]),
+                         "arrive_s": float(pattern.arrival_s[alight, trip])})
             s = int(pattern.stops[board])
             k -= 1
         legs.reverse()
         return legs
+
+
+def _alight_position(pattern: Pattern, board: int, stop: int, arrive_s: float, trip: int) -> int:
+    """The position after ``board`` where ``trip`` reaches ``stop`` at ``arrive_s`` (first such)."""
+    for i in range(board + 1, len(pattern.stops)):
+        if int(pattern.stops[i]) == stop and pattern.arrival_s[i, trip] == arrive_s:
+            return i
+    raise AssertionError("ride does not reach its stop")  # pragma: no cover - internal consistency
 
 
 def earliest_arrival(timetable: Timetable, access_s: np.ndarray, *, max_transfers: int = 4,
@@ -167,102 +214,19 @@ def earliest_arrival(timetable: Timetable, access_s: np.ndarray, *, max_transfer
     """RAPTOR from an origin whose walk arrival time at each stop is ``access_s`` (inf = not reached).
 
     After arriving at a stop on foot from the origin or by a vehicle, one footpath may be walked.
-    ``max_transfers`` limits vehicles to ``max_transfers + 1``; trips departing later than
-    ``horizon_s`` after the earliest access arrival are ignored.
+    ``max_transfers`` limits vehicles to ``max_transfers + 1``; trips departing (from their first
+    stop) later than ``horizon_s`` after the earliest access arrival are ignored. The rounds run
+    compiled (:func:`planner.network.kernels.raptor_rounds`) over the timetable's flat arrays.
     """
-    n = timetable.n_stops
-    access_s = np.asarray(access_s, dtype=float)
-    best = access_s.copy()
-    walkable = access_s.copy()     # best arrival from which a footpath may start (access or ride)
-    sources = np.flatnonzero(np.isfinite(best))
-    if len(sources) == 0:
-        return RaptorResult(best, [_Round(best.copy(), access_s.copy())], timetable)
-    walk_s, walk_from, marks = _relax_footpaths(timetable.footpaths, sources.tolist(), access_s, best)
-    rounds = [_Round(best_s=best.copy(), ride_s=access_s.copy(), walk_s=walk_s, walk_from=walk_from)]
-    marked = np.array(sorted(set(sources.tolist()) | marks), dtype=np.int64)
-    latest_dep = float(best[sources].min()) + horizon_s
-    patterns = timetable.patterns
-    for _k in range(1, max_transfers + 2):
-        prev = rounds[-1].best_s
-        queue: set[int] = set()
-        for s in marked:
-            queue.update(timetable.stop_patterns[s].tolist())
-        ride_s = np.full(n, INF)
-        ride: dict[int, tuple[int, int, int, int]] = {}
-        improved: set[int] = set()
-        new_marks: set[int] = set()
-        for p in sorted(queue):
-            pat = patterns[p]
-            stops = pat.stops
-            t_prev = prev[stops]
-            earliest = float(t_prev.min())
-            hi = int(np.searchsorted(pat.departure_s[0], latest_dep, side="right"))
-            lo = int(np.searchsorted(pat.arrival_s[-1], earliest, side="left"))
-            if hi <= lo:
-                continue
-            dep = pat.departure_s[:, lo:hi]
-            n_trips = hi - lo
-            # earliest catchable trip at each position (n_trips when none or boarding not allowed)
-            catch = (dep < t_prev[:, None]).sum(axis=1)
-            catch[~pat.pickup | ~np.isfinite(t_prev)] = n_trips
-            cum = np.minimum.accumulate(catch)
-            if cum[-1] >= n_trips:
-                continue
-            idx = np.arange(len(stops))
-            changed = np.ones(len(stops), dtype=bool)
-            changed[1:] = cum[1:] < cum[:-1]
-            board = np.maximum.accumulate(np.where(changed, idx, 0))
-            trip_at = np.empty(len(stops), dtype=np.int64)
-            trip_at[0] = n_trips
-            trip_at[1:] = cum[:-1]
-            ok = (trip_at < n_trips) & pat.dropoff
-            if not ok.any():
-                continue
-            pos = np.flatnonzero(ok)
-            arr = pat.arrival_s[pos, trip_at[pos] + lo]
-            better = arr < walkable[stops[pos]]
-            for i, a in zip(pos[better].tolist(), arr[better].tolist()):
-                s = int(stops[i])
-                if a < walkable[s]:
-                    walkable[s] = a
-                    ride_s[s] = a
-                    ride[s] = (p, int(trip_at[i]) + lo, int(board[i - 1]), i)
-                    improved.add(s)
-                    if a < best[s]:
-                        best[s] = a
-                        new_marks.add(s)
-        walk_s, walk_from, marks = _relax_footpaths(timetable.footpaths, sorted(improved), ride_s, best)
-        new_marks |= marks
-        rounds.append(_Round(best_s=best.copy(), ride_s=ride_s, ride=ride, walk_s=walk_s, walk_from=walk_from))
-        if not new_marks:
-            break
-        marked = np.array(sorted(new_marks), dtype=np.int64)
-    return RaptorResult(best, rounds, timetable)
+    from planner.network.kernels import raptor_rounds
 
-
-def _relax_footpaths(fp: Footpaths, sources: list[int], from_s: np.ndarray, best: np.ndarray
-                     ) -> tuple[np.ndarray, dict[int, int], set[int]]:
-    """Walk one footpath from each source stop (at ``from_s``); updates ``best`` in place."""
-    walk_s = np.full(len(best), INF)
-    src = np.asarray(sources, dtype=np.int64)
-    if len(src) == 0:
-        return walk_s, {}, set()
-    starts = fp.indptr[src]
-    counts = fp.indptr[src + 1] - starts
-    total = int(counts.sum())
-    if total == 0:
-        return walk_s, {}, set()
-    owner = np.repeat(np.arange(len(src)), counts)
-    idx = starts[owner] + np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-    to = fp.to[idx]
-    t = from_s[src[owner]] + fp.time_s[idx]
-    order = np.lexsort((t, to))
-    to, t, frm = to[order], t[order], src[owner][order]
-    first = np.ones(len(to), dtype=bool)
-    first[1:] = to[1:] != to[:-1]
-    to, t, frm = to[first], t[first], frm[first]
-    better = t < best[to]
-    to, t, frm = to[better], t[better], frm[better]
-    best[to] = t
-    walk_s[to] = t
-    return walk_s, dict(zip(to.tolist(), frm.tolist())), set(to.tolist())
+    access_s = np.ascontiguousarray(access_s, dtype=np.float64)
+    finite = access_s[np.isfinite(access_s)]
+    latest_dep = float(finite.min()) + horizon_s if len(finite) else -INF
+    f, fp = timetable.flat, timetable.footpaths
+    best, best_s, ride_s, walk_s, ride_pat, ride_trip, ride_board, walk_from = raptor_rounds(
+        timetable.n_stops, f["pat_ptr"], f["pat_stops"], f["pat_pickup"], f["pat_dropoff"], f["n_trips"],
+        f["times_ptr"], f["dep"], f["arr"], f["stop_pat_ptr"], f["stop_pat"], f["stop_pat_pos"],
+        np.asarray(fp.indptr, dtype=np.int64), np.asarray(fp.to, dtype=np.int64),
+        np.asarray(fp.time_s, dtype=np.float64), access_s, int(max_transfers) + 1, latest_dep)
+    return RaptorResult(best, timetable, best_s, ride_s, walk_s, ride_pat, ride_trip, ride_board, walk_from)

@@ -124,22 +124,12 @@ class TransitRouter:
                                   self.cache_parameters())
         self.walk_cache_used = cached is not None
         if cached is not None:
-            self.egress, self.footpaths, self._to_stop = cached
+            self.egress, self.footpaths = cached
         else:
-            self.egress = self._walk_matrix(graph.time_s, self.max_egress_s)   # csr stops x nodes, seconds
-            self.footpaths = self._footpaths(transfer_radius_m)
+            stop_major = self._walk_matrix(self._walk_csr(), self.max_egress_s)   # csr stops x nodes, seconds
+            self.footpaths = self._footpaths(transfer_radius_m, stop_major)
+            self.egress = _node_major(stop_major)
         self._timetables: dict[Any, Timetable] = {}
-        coo = self.egress.tocoo()
-        order = np.lexsort((coo.row, coo.col))
-        self._eg_rows = coo.row[order].astype(np.int64)
-        self._eg_cols = coo.col[order].astype(np.int64)
-        self._eg_vals = coo.data[order]
-        if len(self._eg_cols):
-            starts = np.flatnonzero(np.r_[True, self._eg_cols[1:] != self._eg_cols[:-1]])
-        else:
-            starts = np.zeros(0, dtype=np.int64)
-        self._eg_starts = starts
-        self._eg_nodes = self._eg_cols[starts] if len(starts) else starts
 
     @classmethod
     def from_feed(cls, feed: GtfsFeed, walk: Any, **options: Any) -> "TransitRouter":
@@ -153,48 +143,50 @@ class TransitRouter:
                 "walk_speed_mps": WALK_SPEED_MPS, "version": WALK_CACHE_VERSION}
 
     def save_walk_cache(self, path: str | Path, key: str) -> Path:
-        """Write the egress, access and footpath arrays to ``path`` (.npz) under ``key``."""
-        egress = sp.csr_array(self.egress)
-        access = sp.csc_array(self._access_matrix())
+        """Write the egress walks (node-major, float32 seconds) and footpaths to ``path`` (.npz,
+        compressed) under ``key``. The node -> stop access matrix is not stored: only
+        :meth:`many_to_one` needs it and it is computed on first use (bounded searches, well under a second)."""
+        egress = self.egress
         fp = self.footpaths
+        rows = egress.indices.astype(np.uint16 if egress.shape[0] < 65536 else np.int32)
         path = Path(path)
         with path.open("wb") as handle:
-            np.savez(handle, key=np.array(key), shape=np.array(egress.shape, dtype=np.int64),
-                     parameters=np.array(json.dumps(self.cache_parameters(), sort_keys=True)),
-                     egress_data=egress.data, egress_indices=egress.indices, egress_indptr=egress.indptr,
-                     access_data=access.data, access_indices=access.indices, access_indptr=access.indptr,
-                     fp_indptr=fp.indptr, fp_to=fp.to, fp_time_s=fp.time_s)
+            np.savez_compressed(handle, key=np.array(key), shape=np.array(egress.shape, dtype=np.int64),
+                                parameters=np.array(json.dumps(self.cache_parameters(), sort_keys=True)),
+                                egress_data=egress.data, egress_rows=rows,
+                                egress_counts=np.diff(egress.indptr).astype(np.int32),
+                                fp_indptr=fp.indptr, fp_to=fp.to, fp_time_s=fp.time_s)
         return path
 
     # -- preprocessing ---------------------------------------------------------------------------
+    def _walk_csr(self, reverse: bool = False) -> sp.csr_array:
+        """The walk graph (its transpose when ``reverse``) as the engine holds it (sorted CSR)."""
+        engine_csr = getattr(self.walk, "_rev" if reverse else "_fwd", None)
+        if engine_csr is not None:
+            return engine_csr
+        csr = sp.csr_array(self.graph.time_s.T if reverse else self.graph.time_s, dtype=np.float64)
+        csr.sort_indices()
+        return csr
+
     def _walk_matrix(self, time_s: sp.csr_array, limit_s: float) -> sp.csr_array:
-        """Stops x nodes walking seconds (stop snap included) on ``time_s`` within ``limit_s``."""
+        """Stops x nodes walking seconds (stop snap included) on ``time_s`` within ``limit_s``.
+
+        One compiled search per usable stop, seeded with the stop's snap walk and stopped at the
+        limit, so the work is the nodes within reach, not the whole graph per stop."""
+        from planner.network.kernels import bounded_rows
+
         n_stops, n_nodes = len(self.stop_node), time_s.shape[0]
         ok = np.flatnonzero(self.stop_ok)
-        nodes, inverse = np.unique(self.stop_node[ok], return_inverse=True)
-        rows, cols, vals = [], [], []
-        chunk = max(1, int(2_000_000 // max(n_nodes, 1)))
-        for start in range(0, len(nodes), chunk):
-            part = nodes[start:start + chunk]
-            dist = dijkstra(time_s, directed=True, indices=part, limit=limit_s)
-            r, c = np.nonzero(np.isfinite(dist))
-            rows.append(r + start)
-            cols.append(c)
-            vals.append(dist[r, c])
-        if not rows:
-            return sp.csr_array((n_stops, n_nodes))
-        node_rows = sp.csr_array((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-                                 shape=(len(nodes), n_nodes))
-        # expand node rows to stop rows, adding each stop's snap walk; keep within the limit
-        per_stop = node_rows[inverse].tocoo()
-        data = per_stop.data + self.stop_snap_s[ok][per_stop.row]
-        keep = data <= limit_s
-        out = sp.coo_array((data[keep] + 1e-9, (ok[per_stop.row[keep]], per_stop.col[keep])),
-                           shape=(n_stops, n_nodes)).tocsr()
-        out.data -= 1e-9
-        return out
+        row_ptr, cols, vals = bounded_rows(time_s.indptr, time_s.indices, time_s.data, self.stop_node[ok],
+                                           np.ascontiguousarray(self.stop_snap_s[ok], dtype=np.float64),
+                                           float(limit_s))
+        counts = np.zeros(n_stops, dtype=np.int64)
+        counts[ok] = np.diff(row_ptr)
+        indptr = np.zeros(n_stops + 1, dtype=np.int64)
+        indptr[1:] = np.cumsum(counts)
+        return sp.csr_array((vals, cols.astype(np.int32), indptr), shape=(n_stops, n_nodes))
 
-    def _footpaths(self, radius_m: float) -> Footpaths:
+    def _footpaths(self, radius_m: float, stop_major: sp.csr_array | None = None) -> Footpaths:
         """Walking transfers between stops within ``radius_m`` (straight line), in whole seconds.
 
         Vectorised form of :meth:`_stop_to_stop_s` over every pair (one sparse look-up for all
@@ -208,7 +200,8 @@ class TransitRouter:
         a = np.concatenate([ok[pairs_ij[:, 0]], ok[pairs_ij[:, 1]]]).astype(np.int64)
         b = np.concatenate([ok[pairs_ij[:, 1]], ok[pairs_ij[:, 0]]]).astype(np.int64)
         node_b = self.stop_node[b]
-        value = np.asarray(self.egress[a, node_b], dtype=float).ravel()
+        egress = stop_major if stop_major is not None else sp.csr_array(self.egress)
+        value = np.asarray(egress[a, node_b], dtype=float).ravel()
         no_walk = (value == 0.0) & (self.stop_node[a] != node_b)
         t = np.where(no_walk, math.inf, np.round(value + self.stop_snap_s[b]))
         keep = np.isfinite(t)
@@ -238,11 +231,30 @@ class TransitRouter:
         return self._timetables[day]
 
     # -- queries ---------------------------------------------------------------------------------
+    def _origin_search(self, origin: tuple[float, float], dests: list | None = None
+                       ) -> tuple[Any, np.ndarray, np.ndarray]:
+        """(origin snap, walk seconds origin -> nodes, walk seconds origin -> stops within max_access_s).
+
+        One walk search serves both the stops' access times and walking all the way: with
+        ``dests`` (snaps) it stops once they and every node within ``max_access_s`` are settled,
+        without them it covers the whole graph (one-to-all)."""
+        o = self.walk.snap(float(origin[0]), float(origin[1]), field="origin")
+        if dests is None:
+            node_s = self.walk.times_from_snap(o)
+        else:
+            nodes, times = self.walk._end_arrays(dests, reverse=False)
+            node_s = self.walk.times_from_snap(o, targets=np.unique(nodes[np.isfinite(times)]),
+                                               settle_s=self.max_access_s + 1.0)
+        return o, node_s, self._stop_times(node_s, self.max_access_s)
+
+    def _stop_times(self, node_s: np.ndarray, limit_s: float) -> np.ndarray:
+        stop_s = np.round(node_s[self.stop_node] + self.stop_snap_s)   # whole seconds, like GTFS times
+        stop_s[stop_s > limit_s] = math.inf
+        return stop_s
+
     def access_s(self, origin: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
         """(walk seconds origin -> every node, walk seconds origin -> every stop within max_access_s)."""
-        node_s = np.asarray(self.walk.times_from(float(origin[0]), float(origin[1])), dtype=float)
-        stop_s = np.round(node_s[self.stop_node] + self.stop_snap_s)   # whole seconds, like GTFS times
-        stop_s[stop_s > self.max_access_s] = math.inf
+        _o, node_s, stop_s = self._origin_search(origin)
         return node_s, stop_s
 
     def _raptor(self, stop_access_s: np.ndarray, depart: datetime) -> tuple[RaptorResult, float]:
@@ -252,43 +264,33 @@ class TransitRouter:
 
     def transit_node_s(self, result: RaptorResult, t0: float) -> np.ndarray:
         """Seconds from the departure to every node via transit (best stop arrival + egress walk)."""
-        total = np.full(self.graph.time_s.shape[0], math.inf)
-        if len(self._eg_vals):
-            cand = result.arrival_s[self._eg_rows] + self._eg_vals - t0
-            total[self._eg_nodes] = np.minimum.reduceat(cand, self._eg_starts)
-        return total
+        from planner.network.kernels import gather_min
 
-    def _entries(self, points, on_outside: str = "raise") -> list[list[tuple[int, float]]]:
-        """For each destination: (node, walk seconds node -> point) pairs of its snap ([] when outside
-        the area and ``on_outside="none"``)."""
-        points = [(float(lat), float(lon)) for lat, lon in np.asarray(points, dtype=float).reshape(-1, 2)]
-        if hasattr(self.walk, "snap_many"):
-            snaps = self.walk.snap_many(points, field="destinations", on_outside=on_outside)
-        else:
-            snaps = [self.walk.snap(lat, lon) for lat, lon in points]
-        out = []
-        for snap in snaps:
-            entries = getattr(snap, "entries", None) if snap is not None else None
-            if entries:
-                out.append([(int(e[0]), float(e[1])) for e in entries])
-            elif snap is not None:
-                out.append([(int(snap.node), float(snap.access_time_s))])
-            else:
-                out.append([])
+        eg = self.egress
+        return gather_min(eg.indptr, eg.indices, eg.data, result.arrival_s - t0,
+                          np.full(eg.shape[1], math.inf))
+
+    def _transit_at(self, result: RaptorResult, t0: float, dests: list) -> np.ndarray:
+        """Seconds from the departure to each destination snap via transit (egress columns of its entries)."""
+        eg = self.egress
+        arrival = result.arrival_s - t0
+        out = np.full(len(dests), math.inf)
+        for i, snap in enumerate(dests):
+            if snap is None:
+                continue
+            for node, t_end, _m in snap.entries:
+                a, b = eg.indptr[node], eg.indptr[node + 1]
+                if a < b:
+                    out[i] = min(out[i], float(np.min(arrival[eg.indices[a:b]] + eg.data[a:b])) + t_end)
         return out
 
-    def _walk_only(self, origin, destinations: np.ndarray, on_outside: str) -> np.ndarray:
-        if on_outside == "raise":
-            return np.asarray(self.walk.one_to_many(tuple(origin), destinations), dtype=float)
-        return np.asarray(self.walk.one_to_many(tuple(origin), destinations, on_outside=on_outside), dtype=float)
-
-    @staticmethod
-    def _gather(node_s: np.ndarray, entries: list[list[tuple[int, float]]]) -> np.ndarray:
-        return np.array([min((node_s[n] + t for n, t in e), default=math.inf) for e in entries], dtype=float)
+    def _dest_snaps(self, destinations, on_outside: str) -> list:
+        points = [(float(lat), float(lon)) for lat, lon in np.asarray(destinations, dtype=float).reshape(-1, 2)]
+        return self.walk.snap_many(points, field="destinations", on_outside=on_outside)
 
     def one_to_all(self, origin: tuple[float, float], depart: datetime) -> np.ndarray:
         """Seconds from ``origin`` to every walk-graph node departing at ``depart`` (inf unreachable)."""
-        node_s, stop_s = self.access_s(origin)
+        _o, node_s, stop_s = self._origin_search(origin)
         result, t0 = self._raptor(stop_s, depart)
         return np.minimum(node_s, self.transit_node_s(result, t0))
 
@@ -298,12 +300,11 @@ class TransitRouter:
 
         ``on_outside="none"``: destinations outside the walk network's area get ``inf`` instead of an error.
         """
-        destinations = np.asarray(destinations, dtype=float).reshape(-1, 2)
-        entries = self._entries(destinations, on_outside)
-        walk_only = self._walk_only(origin, destinations, on_outside)
-        _node_s, stop_s = self.access_s(origin)
+        dests = self._dest_snaps(destinations, on_outside)
+        o, node_s, stop_s = self._origin_search(origin, dests)
+        walk_only = self.walk.gather_snaps(o, node_s, dests)
         result, t0 = self._raptor(stop_s, depart)
-        return np.minimum(walk_only, self._gather(self.transit_node_s(result, t0), entries))
+        return np.minimum(walk_only, self._transit_at(result, t0, dests))
 
     def many_to_one(self, origins, destination: tuple[float, float], arrive_by: datetime, *,
                     on_outside: str = "raise") -> np.ndarray:
@@ -315,24 +316,24 @@ class TransitRouter:
         """
         origins = np.asarray(origins, dtype=float).reshape(-1, 2)
         t_end = arrive_by.hour * 3600 + arrive_by.minute * 60 + arrive_by.second
-        dest_walk = np.asarray(self.walk.times_to(float(destination[0]), float(destination[1])), dtype=float)
-        stop_s = np.round(dest_walk[self.stop_node] + self.stop_snap_s)
-        stop_s[stop_s > self.max_egress_s] = math.inf
+        d = self.walk.snap(float(destination[0]), float(destination[1]), field="destination")
+        snaps = self.walk.snap_many([tuple(o) for o in origins], field="origins", on_outside=on_outside)
+        nodes, times = self.walk._end_arrays(snaps, reverse=True)
+        # one reverse walk search: the stops' egress times and walking all the way from each origin
+        dest_walk = self.walk.times_from_snap(d, reverse=True, targets=np.unique(nodes[np.isfinite(times)]),
+                                              settle_s=self.max_egress_s + 1.0)
+        walk_only = self.walk.gather_snaps(d, dest_walk, snaps, reverse=True)
+        stop_s = self._stop_times(dest_walk, self.max_egress_s)
         table = self._reverse_timetable(arrive_by.date())
         result = earliest_arrival(table, stop_s - t_end, max_transfers=self.max_transfers)
         latest_dep = -result.arrival_s                     # latest departure from each stop (s after midnight)
         to_stop = self._access_matrix()                    # column = node: walk node -> stop
-        if hasattr(self.walk, "snap_many"):
-            snaps = self.walk.snap_many([tuple(o) for o in origins], field="origins", on_outside=on_outside)
-        else:
-            snaps = [self.walk.snap(float(a), float(b)) for a, b in origins]
         out = np.full(len(origins), math.inf)
         for i, snap in enumerate(snaps):
             if snap is None:
                 continue
-            exits = getattr(snap, "exits", None) or [(snap.node, snap.access_time_s, 0.0)]
             best = -math.inf
-            for node, t_exit, _m in exits:
+            for node, t_exit, _m in snap.exits:
                 a, b = to_stop.indptr[int(node)], to_stop.indptr[int(node) + 1]
                 if a == b:
                     continue
@@ -342,17 +343,12 @@ class TransitRouter:
                     best = max(best, float(np.max(latest_dep[to_stop.indices[a:b]][ok] - walk_s[ok])))
             if math.isfinite(best):
                 out[i] = t_end - best
-        if on_outside == "raise":
-            walk_only = self.walk.many_to_one(origins, tuple(destination))
-        else:
-            walk_only = self.walk.many_to_one(origins, tuple(destination), on_outside=on_outside)
         return np.minimum(out, np.asarray(walk_only, dtype=float))
 
     def _access_matrix(self) -> sp.csc_array:
         """Walk seconds from every node to each stop within ``max_access_s`` (csc: column = node)."""
         if self._to_stop is None:
-            reverse = sp.csr_array(self.graph.time_s.T)
-            self._to_stop = self._walk_matrix(reverse, self.max_access_s).tocsc()
+            self._to_stop = self._walk_matrix(self._walk_csr(reverse=True), self.max_access_s).tocsc()
         return self._to_stop
 
     def _reverse_timetable(self, day: date) -> Timetable:
@@ -377,14 +373,13 @@ class TransitRouter:
         """Departures every minute in ``[depart, depart + minutes)``: median, p10, p90 seconds per destination."""
         if int(minutes) < 1:
             raise InputError.single("--window", minutes, "a window of at least 1 minute")
-        destinations = np.asarray(destinations, dtype=float).reshape(-1, 2)
-        entries = self._entries(destinations, on_outside)
-        walk_only = self._walk_only(origin, destinations, on_outside)
-        _node_s, stop_s = self.access_s(origin)
+        dests = self._dest_snaps(destinations, on_outside)
+        o, node_s, stop_s = self._origin_search(origin, dests)
+        walk_only = self.walk.gather_snaps(o, node_s, dests)
         rows = []
         for m in range(int(minutes)):
             result, t0 = self._raptor(stop_s, depart + timedelta(minutes=m))
-            rows.append(np.minimum(walk_only, self._gather(self.transit_node_s(result, t0), entries)))
+            rows.append(np.minimum(walk_only, self._transit_at(result, t0, dests)))
         p10, p50, p90 = percentiles_s(np.array(rows))
         return {"median_s": p50, "p10_s": p10, "p90_s": p90, "departures": int(minutes),
                 "travel_times_s": np.array(rows)}
@@ -392,18 +387,20 @@ class TransitRouter:
     def route(self, origin: tuple[float, float], destination: tuple[float, float], depart: datetime,
               *, lang: str = "en") -> TransitRoute:
         """The fastest door-to-door journey with its legs (walk, ride, transfer, walk)."""
-        _node_s, stop_s = self.access_s(origin)
+        d = self.walk.snap(float(destination[0]), float(destination[1]), field="destination")
+        o, node_s, stop_s = self._origin_search(origin, [d])
+        walk_only = float(self.walk.gather_snaps(o, node_s, [d])[0])
         result, t0 = self._raptor(stop_s, depart)
-        entries = self._entries([destination])[0]
-        walk_only = float(self._walk_only(origin, np.array([destination], dtype=float), "raise")[0])
+        eg = self.egress
+        arrival = result.arrival_s - t0
         best_stop, best_t, best_egress = -1, math.inf, math.inf
-        for node, t_end in entries:
-            col = self.egress[:, [node]].tocoo()
-            if col.nnz:
-                cand = result.arrival_s[col.row] + col.data - t0 + t_end
+        for node, t_end, _m in d.entries:
+            a, b = eg.indptr[node], eg.indptr[node + 1]
+            if a < b:
+                cand = arrival[eg.indices[a:b]] + eg.data[a:b] + t_end
                 i = int(np.argmin(cand))
                 if cand[i] < best_t:
-                    best_stop, best_t, best_egress = int(col.row[i]), float(cand[i]), float(col.data[i] + t_end)
+                    best_stop, best_t, best_egress = int(eg.indices[a + i]), float(cand[i]), float(eg.data[a + i] + t_end)
         if not math.isfinite(walk_only) and not math.isfinite(best_t):
             return TransitRoute(math.inf, math.inf, [], False, depart, None)
         if walk_only <= best_t:
@@ -512,7 +509,7 @@ class TransitRouter:
 
 
 # -- command -----------------------------------------------------------------------------------------
-WALK_CACHE_VERSION = 1
+WALK_CACHE_VERSION = 2   # 2: node-major float32 egress only, compressed
 WALK_CACHE_NAME = "walk_cache.npz"
 
 
@@ -536,9 +533,16 @@ def walk_cache_key(feed_path: str | Path, walk_graph_path: str | Path,
     return digest.hexdigest()
 
 
+def _node_major(stop_major: sp.csr_array) -> sp.csc_array:
+    """The egress walks held once, by node (column = node, rows = stops, float32 seconds)."""
+    csc = sp.csc_array(stop_major).astype(np.float32)
+    csc.sort_indices()
+    return csc
+
+
 def _read_walk_cache(path: str | Path | None, key: str | None, n_stops: int, n_nodes: int,
-                     parameters: dict[str, float]) -> tuple[sp.csr_array, Footpaths, sp.csc_array] | None:
-    """The cached (egress, footpaths, access) arrays, or None when absent, stale, of another shape or
+                     parameters: dict[str, float]) -> tuple[sp.csc_array, Footpaths] | None:
+    """The cached (egress, footpaths) arrays, or None when absent, stale, of another shape or
     made with other router settings."""
     if path is None or key is None or not Path(path).is_file():
         return None
@@ -547,16 +551,16 @@ def _read_walk_cache(path: str | Path | None, key: str | None, n_stops: int, n_n
             if str(data["key"]) != key or tuple(int(v) for v in data["shape"]) != (n_stops, n_nodes) \
                     or str(data["parameters"]) != json.dumps(parameters, sort_keys=True):
                 return None
-            egress = sp.csr_array((data["egress_data"], data["egress_indices"], data["egress_indptr"]),
-                                  shape=(n_stops, n_nodes))
-            access = sp.csc_array((data["access_data"], data["access_indices"], data["access_indptr"]),
-                                  shape=(n_stops, n_nodes))
+            indptr = np.zeros(n_nodes + 1, dtype=np.int64)
+            indptr[1:] = np.cumsum(data["egress_counts"])
+            egress = sp.csc_array((data["egress_data"].astype(np.float32), data["egress_rows"].astype(np.int32),
+                                   indptr), shape=(n_stops, n_nodes))
             footpaths = Footpaths(data["fp_indptr"], data["fp_to"], data["fp_time_s"])
     except (OSError, ValueError, KeyError):  # unreadable cache: compute instead (same result, slower)
         return None
     if len(footpaths.indptr) != n_stops + 1:
         return None
-    return egress, footpaths, access
+    return egress, footpaths
 
 
 def _parse_point(text: str | None, flag: str) -> tuple[float, float]:
