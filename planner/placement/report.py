@@ -35,12 +35,21 @@ def unplaced_reason(problem: PlacementProblem, i: int) -> str:
     """The hard rule that left child i without an offer: language, shift_care, age, distance or capacity.
 
     Units are filtered rule by rule in that order; the first rule after which no unit remains is the
-    reason; when units remain after all rules, their seats were taken (capacity)."""
+    reason; when units remain after all rules, their seats were taken (capacity) – unless a round rule
+    (transport, a rejected offer) closed a unit that passed the others: then that rule; under the hard
+    sibling rule a group that did not fit together is ``siblings``."""
     if not len(problem.units):
         return "capacity"
     codes = np.where(problem.first_failed[i] < 0, len(HARD_RULES), problem.first_failed[i])
     best = int(codes.max())
-    return HARD_RULES[best] if best < len(HARD_RULES) else "capacity"
+    reason = HARD_RULES[best] if best < len(HARD_RULES) else "capacity"
+    if reason == "capacity":  # the open units are full: name the round rule that closed the others
+        for rule in ("transport", "rejected"):
+            if (problem.first_failed[i] == HARD_RULES.index(rule)).any():
+                return rule
+    if reason == "capacity" and problem.rules.sibling_rule == "hard" and problem.group_of(i):
+        return "siblings"  # places exist, but not for the whole group in one unit
+    return reason
 
 
 def unplaced_text(problem: PlacementProblem, i: int, reason: str, lang: str) -> str:
@@ -57,6 +66,8 @@ def offer_basis(problem: PlacementProblem, unit_of: np.ndarray, i: int) -> tuple
     child = problem.children[i]
     unit_id = problem.units[j].unit_id
     params: dict[str, Any] = {"minutes": _minutes(float(problem.travel_time_s[i, j])), "unit": unit_id}
+    if problem.fixed_index.size and problem.fixed_index[i] == j:
+        return "accepted", params
     if unit_id in child.preferences:
         return "preference", dict(params, rank=child.preferences.index(unit_id) + 1)
     if problem.catchment_index[i] == j:
@@ -116,7 +127,10 @@ def build_report(problem: PlacementProblem, assignment: Assignment, *, lang: str
     for j, unit in enumerate(problem.units):
         here = unit_of == j
         used, available = float(problem.weights[here].sum()), float(problem.seats[j])
+        young = int((here & problem.under3).sum())
         occupancy.append({"unit_id": unit.unit_id, "children": int(here.sum()),
+                          "children_under_3": young, "children_3_plus": int(here.sum()) - young,
+                          "places_under_3": unit.places_under_3, "places_3_plus": unit.places_3_plus,
                           "used_seats": round(used, 2), "capacity_seats": round(available, 2),
                           "total_seats": unit.capacity_seats,
                           "use_percent": round(100.0 * used / available, 1) if available > 0 else None})

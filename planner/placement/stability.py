@@ -181,6 +181,15 @@ def _deferred_agents(model: _Model) -> np.ndarray:
     return unit_of
 
 
+def solve_deferred_agents(problem: PlacementProblem) -> Assignment:
+    """Deferred acceptance in which a hard-rule sibling group proposes as one agent (no local search)."""
+    model = _Model(problem)
+    unit_of = _deferred_agents(model)
+    status = "stable" if not blocking(problem, unit_of, model) else "blocking_remains"
+    return Assignment("deferred-acceptance", tuple(int(u) for u in unit_of), objective_levels(problem, unit_of),
+                      status)
+
+
 def _apply(model: _Model, block: Block, unit_of: np.ndarray) -> np.ndarray:
     """Satisfy one block: its members move to the unit, displaced agents (worst first) leave and take the
     best unit on their list that still has room for them."""
