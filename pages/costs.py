@@ -14,6 +14,7 @@ import streamlit as st
 from pages import ui
 from pages.safe import md
 from planner.errors import InputError, PlannerError
+from planner.i18n import translate
 
 ALLOWANCES = ("home_care_allowance", "flexible_care_allowance", "partial_care_allowance",
               "private_care_allowance")
@@ -151,9 +152,10 @@ def _net_chart(usable: list[dict[str, Any]]) -> None:
     """Horizontal bars of the net € / month per scenario; the scenario names are never cut."""
     import altair as alt
 
-    net = ui.t("costs.col.net")
+    after_tax = all(s.get("net_after_tax_eur") is not None for s in usable)
+    net = translate("money.col.net_after_tax", ui.lang()) if after_tax else ui.t("costs.col.net")
     data = pd.DataFrame({"scenario": [s.get("title") or s.get("name") for s in usable],
-                         "net": [float(s["net_eur"]) for s in usable]})
+                         "net": [float(s["net_after_tax_eur" if after_tax else "net_eur"]) for s in usable]})
     chart = alt.Chart(data).mark_bar().encode(
         x=alt.X("net:Q", title=net, axis=alt.Axis(format="d")),  # no English thousands commas
         y=alt.Y("scenario:N", title=None, sort=None, axis=alt.Axis(labelLimit=0)),
@@ -175,6 +177,9 @@ def _compare(result: dict[str, Any]) -> None:
         ui.t("costs.col.fees"): ui.fmt_amount(s.get("fees_eur")),
         ui.t("costs.col.allowances"): ui.fmt_amount(s.get("allowances_eur")),
         ui.t("costs.col.net"): ui.fmt_amount(s.get("net_eur")),
+        translate("money.col.taxes", ui.lang()): ui.fmt_amount(
+            None if s.get("taxes_eur") is None else s["taxes_eur"] + (s.get("contributions_eur") or 0)),
+        translate("money.col.net_after_tax", ui.lang()): ui.fmt_amount(s.get("net_after_tax_eur")),
         ui.t("costs.col.taxable"): ui.fmt_amount(s.get("taxable_eur")),
         ui.t("costs.col.provisional"): ui.t("costs.yes") if s.get("provisional") else ui.t("costs.no"),
     } for s in usable])
@@ -297,6 +302,13 @@ def _answers(fees: dict[str, Any], allowances: dict[str, Any] | None, compare: d
         best = max(usable, key=lambda s: s["net_eur"])
         a8 = ui.t("costs.faq.a8", best=best.get("title") or best.get("name"), net=ui.fmt_eur(best["net_eur"]),
                   all="; ".join(f"{s.get('title') or s.get('name')} {ui.fmt_eur(s['net_eur'])}" for s in usable))
+        taxed = [s for s in usable if s.get("net_after_tax_eur") is not None]
+        if taxed:
+            best_taxed = max(taxed, key=lambda s: s["net_after_tax_eur"])
+            a8 = translate("money.answer.after_tax", ui.lang(), best=best_taxed.get("title") or best_taxed.get("name"),
+                           net=ui.fmt_eur(best_taxed["net_after_tax_eur"]), all="; ".join(
+                               f"{s.get('title') or s.get('name')} {ui.fmt_eur(s['net_after_tax_eur'])}"
+                               for s in taxed)) + " " + a8
     else:
         a8 = ui.t("costs.faq.a8_unknown")
     change = _first_fee_change(timeline)

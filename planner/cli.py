@@ -25,6 +25,7 @@ HANDLERS: dict[str, str] = {
     "allowances": "planner.money.commands:allowances_command",
     "compare": "planner.money.commands:compare_command",
     "timeline": "planner.money.commands:timeline_command",
+    "tax": "planner.money.commands:tax_command",
     "data list": "planner.datasets.commands:list_command",
     "data build": "planner.datasets.commands:build_command",
     "data transit-from-osm": "planner.network.osm_transit:derive_command",
@@ -57,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("allowances", "Kela home care, flexible care and private day care allowances"),
         ("compare", "compare the family's care scenarios (monthly net)"),
         ("timeline", "the family's fees and allowances month by month"),
+        ("tax", "the adults' net monthly income after income tax and contributions"),
     ):
         p = sub.add_parser(name, help=help_text, parents=[common])
         p.add_argument("family", metavar="FAMILY.json", help="the family file (see docs/interfaces.md)")
@@ -218,7 +220,8 @@ def print_problems(error: PlannerError, stream=None) -> None:
         for problem in error.problems:
             print(f"error: {problem.message()}", file=stream)
     else:
-        print(f"error: {error}", file=stream)
+        for line in str(error).splitlines() or [""]:
+            print(f"error: {line}", file=stream)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -44,3 +44,12 @@ def timeline_command(args: argparse.Namespace) -> dict[str, Any]:
 
     result["dates_to_act"] = dates_to_act(family, lang=_lang(args))
     return result
+
+
+def tax_command(args: argparse.Namespace) -> dict[str, Any]:
+    from planner.money.compare import family_net_after_tax
+    from planner.money.allowances import calculate_allowances as allowances_of
+
+    family = load_family(args.family)
+    allowances = allowances_of(family, lang=_lang(args))
+    return family_net_after_tax(family, family.date, allowances, lang=_lang(args))

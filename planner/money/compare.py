@@ -13,8 +13,10 @@ Scenarios (each computed by changing a copy of the family, then calling the fee 
                     private day care allowance (paid to the provider).
 
 ``carer`` defaults to the adult with the lowest reported income (the last one on a tie).
-Net = earnings + allowances − fees. Taxable = earnings + home care, flexible and partial care
-allowance (the private day care allowance is paid to the provider and is not the family's income).
+Net = earnings + allowances − fees (before tax). Taxable = earnings + home care, flexible and partial
+care allowance (the private day care allowance is paid to the provider and is not the family's income).
+Net after tax = the adults' income after income tax and contributions (planner.money.tax, taxable
+allowances included) + the private care allowance − fees (fees are not deductible).
 """
 from __future__ import annotations
 
@@ -30,7 +32,9 @@ from planner.money.common import (
     FULL_TIME_WORK_HOURS, cents_to_eur, effective_care, euros_to_cents, text, under_3, under_school_age,
     youngest_first,
 )
+from planner.money.common import counted_children
 from planner.money.fees import calculate_fees
+from planner.money.tax import monthly_net
 from planner.numbers import format_eur, format_number, with_unit
 
 SCENARIOS = ("as_entered", "all_municipal", "youngest_home", "part_time", "private")
@@ -69,6 +73,37 @@ def _earnings_cents(family: Family) -> int:
     return sum(a.income_cents or 0 for a in family.adults)
 
 
+def _eur_cents(value: Any) -> int:
+    return 0 if value is None else euros_to_cents(Decimal(str(value)))
+
+
+def family_net_after_tax(family: Family, on: date, allowances: dict[str, Any], lang: str = "en") -> dict[str, Any]:
+    """The adults' monthly income after income tax and contributions (planner.money.tax).
+
+    Taxable benefits go to the adult who receives them: home care allowance (with the municipal
+    supplement) to the ``carer`` (see :func:`carer_of`), flexible and partial care allowance per adult.
+    Income not reported, or a date outside the tax tables: ``available: false`` with the reason.
+    """
+    if any(a.income_cents is None for a in family.adults):
+        return {"available": False, "reason": text("money.tax.income_missing", lang)}
+    benefits = {a.id: 0 for a in family.adults}
+    home = allowances["home_care_allowance"]
+    if home.get("eligible"):
+        benefits[carer_of(family).id] += _eur_cents(home["total_eur"])
+    for key in ("flexible_care_allowance", "partial_care_allowance"):
+        for item in allowances[key].get("adults", []):
+            benefits[item["id"]] += _eur_cents(item["amount_eur"])
+    minors = len(counted_children(family, on))
+    people = [{"id": a.id, "wages_cents": a.income_cents, "benefits_cents": benefits[a.id],
+               "church_tax_percent": a.church_tax_percent} for a in family.adults]
+    try:
+        result = monthly_net(on, family.municipality, people, minor_children=minors, lang=lang)
+    except MissingRuleError as error:
+        return {"available": False, "reason": str(error)}
+    result["available"] = True
+    return result
+
+
 def _money(name: str, family: Family, on: date, lang: str, *, description: str, reasons: list[str],
            private_fee_cents: int = 0) -> dict[str, Any]:
     fees = calculate_fees(family, on, lang)
@@ -81,10 +116,18 @@ def _money(name: str, family: Family, on: date, lang: str, *, description: str, 
     for adult in family.adults:
         if adult.income_cents is None:
             reasons.append(text("money.scenario.income_missing", lang, id=adult.id))
+    tax = family_net_after_tax(family, on, allowances, lang)
+    after_tax = None
+    if tax["available"]:
+        untaxed_cents = allowance_cents - taxable_allowance_cents   # the private care allowance
+        after_tax = cents_to_eur(_eur_cents(tax["net_eur"]) + untaxed_cents - fees_cents)
     return {
         "name": name, "title": text(f"money.scenario.{name}.title", lang), "description": description,
         "applicable": True, "fees_eur": cents_to_eur(fees_cents), "allowances_eur": cents_to_eur(allowance_cents),
         "earnings_eur": cents_to_eur(earnings), "net_eur": cents_to_eur(earnings + allowance_cents - fees_cents),
+        "net_after_tax_eur": after_tax,
+        "taxes_eur": tax.get("taxes_eur"), "contributions_eur": tax.get("contributions_eur"),
+        "tax": tax,
         "taxable_eur": cents_to_eur(earnings + taxable_allowance_cents),
         "provisional": bool(fees["provisional"] or allowances["provisional"]),
         "reasons": reasons,
@@ -100,6 +143,7 @@ def _money(name: str, family: Family, on: date, lang: str, *, description: str, 
 def _not_applicable(name: str, description: str, reason: str, lang: str) -> dict[str, Any]:
     return {"name": name, "title": text(f"money.scenario.{name}.title", lang), "description": description,
             "applicable": False, "fees_eur": None, "allowances_eur": None, "earnings_eur": None, "net_eur": None,
+            "net_after_tax_eur": None, "taxes_eur": None, "contributions_eur": None,
             "taxable_eur": None, "provisional": False, "reasons": [reason]}
 
 
@@ -126,8 +170,11 @@ def compare_scenarios(family: Family, on: date | None = None, lang: str = "en") 
                                              text("money.scenario.na.rules_missing", lang, error=str(error)), lang))
     applicable = [s for s in scenarios if s["applicable"]]
     best = max(applicable, key=lambda s: s["net_eur"])["name"] if applicable else None
+    taxed = [s for s in applicable if s.get("net_after_tax_eur") is not None]
+    best_after_tax = max(taxed, key=lambda s: s["net_after_tax_eur"])["name"] if taxed else None
     return {"date": on, "municipality": family.municipality, "carer": carer.id, "scenarios": scenarios,
-            "best_net": best, "provisional": any(s["provisional"] for s in scenarios)}
+            "best_net": best, "best_net_after_tax": best_after_tax,
+            "provisional": any(s["provisional"] for s in scenarios)}
 
 
 def _private_fee_cents(family: Family) -> int:
