@@ -21,9 +21,9 @@ from planner.placement.assign import solve_optimal
 from planner.placement.children import Child, check_unit_ids, read_children
 from planner.placement.deferred import solve_deferred
 from planner.placement.report import build_report, daycare_offers_csv, evaka_csv, evaka_export, offers_to_csv
-from planner.placement.rules import PlacementProblem, PlacementRules
+from planner.placement.rules import SIBLING_RULES, PlacementProblem, PlacementRules
 
-METHODS: tuple[str, ...] = ("optimal", "deferred-acceptance")
+METHODS: tuple[str, ...] = ("optimal", "deferred-acceptance", "stable")
 KINDS: tuple[str, ...] = ("daycare", "preschool")
 
 __all__ = ["METHODS", "offers_command", "offers_to_csv", "evaka_csv", "plan_offers", "choose_method",
@@ -36,8 +36,9 @@ def add_offers_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--children", default=None, metavar="F.csv",
                         help="the project's children CSV (child ids may be personal identity codes)")
     parser.add_argument("--units", default=None, metavar="F")
-    parser.add_argument("--kind", choices=list(KINDS), default="daycare",
-                        help="daycare (default) or preschool: only a preschool round writes the eVaka file")
+    parser.add_argument("--kind", choices=list(KINDS), default=None,
+                        help="daycare (default) or preschool (default with --evaka-children): only a preschool "
+                             "round writes the eVaka file")
     parser.add_argument("--method", choices=list(METHODS), default=None,
                         help="default: deferred acceptance when preferences are given, else optimal")
     parser.add_argument("--mode", choices=["walk", "bike", "car", "transit"], default="walk")
@@ -52,6 +53,19 @@ def add_offers_arguments(parser: argparse.ArgumentParser) -> None:
                         help="preschool rounds: also write eVaka's lapsen_id;esiopetusyksikon_id import file")
     parser.add_argument("--daycare-csv", default=None, metavar="F",
                         help="also write the round's offers file (lapsen_id;varhaiskasvatusyksikon_id;...)")
+    parser.add_argument("--evaka-children", default=None, metavar="F.csv",
+                        help="eVaka's future-preschoolers report (Esiopetusoppilaat_rakenne.csv) instead of --children")
+    parser.add_argument("--evaka-units", default=None, metavar="F.csv",
+                        help="eVaka's preschool unit list (Esiopetusyksikot.csv) instead of the dataset's units")
+    parser.add_argument("--municipality", default=None,
+                        help="preschool rounds: whose dated rule set applies (default: the general rule)")
+    parser.add_argument("--siblings", choices=list(SIBLING_RULES), default="soft",
+                        help="siblings together: soft (a priority, default), hard (together or none), off")
+    parser.add_argument("--decisions", default=None, metavar="F.csv",
+                        help="review of the previous run: child_id;unit_id;decision;reason (accepted offers are kept)")
+    parser.add_argument("--report-csv", default=None, metavar="F",
+                        help="also write the round report for Excel (; and Finnish headers)")
+    parser.add_argument("--report-html", default=None, metavar="F", help="also write the printable round report")
 
 
 def choose_method(children: Sequence[Child], method: str | None) -> str:
@@ -187,38 +201,79 @@ def quiet_native_output() -> Iterator[None]:
             os.close(fd)
 
 
-def offers_command(args: argparse.Namespace) -> dict[str, Any]:
-    """Read the children (and optional units) file, place with the dataset's travel times, report."""
-    from planner.datasets import load_dataset
+def read_round_inputs(dataset: Any, *, children: Any = None, evaka_children: Any = None, units: Any = None,
+                      evaka_units: Any = None) -> tuple[list[Child], list[Any], list[Problem]]:
+    """Children (project CSV or eVaka report) and units (dataset, a units file or eVaka's unit list) of a
+    round, with one problem per bad row; ``InputError`` when no child or no unit is left."""
+    from planner.placement.evaka import read_evaka_children, read_evaka_units
 
-    rules = rules_for(getattr(args, "max_minutes", 60.0), getattr(args, "seed", 0))
-    dataset = load_dataset(getattr(args, "dataset", None))
-    lang = getattr(args, "lang", "en") or "en"
-    mode = getattr(args, "mode", "walk") or "walk"
     problems: list[Problem] = []
-    if getattr(args, "units", None):
+    if evaka_units is not None:
+        unit_list, unit_problems = read_evaka_units(evaka_units, addresses=dataset.addresses)
+    elif units is not None:
         from planner.units import load_units
 
-        units, unit_problems = load_units(args.units, addresses=dataset.addresses)
-        problems.extend(unit_problems)
-        if not units:
-            raise InputError(unit_problems or [Problem("--units", args.units, "a units file with at least one unit")])
+        unit_list, unit_problems = load_units(units, addresses=dataset.addresses)
     else:
-        units = list(dataset.units)
-    if not getattr(args, "children", None):
-        raise InputError.single("--children", "", "a children CSV file (--children F.csv)")
-    kind = getattr(args, "kind", "daycare") or "daycare"
-    if kind not in KINDS:
-        raise InputError.single("--kind", kind, "daycare or preschool")
+        unit_list, unit_problems = list(dataset.units), []
+    problems.extend(unit_problems)
+    if not unit_list:
+        raise InputError(unit_problems or [Problem("units", "", "a units file with at least one unit")])
+    if evaka_children is not None:
+        kids, child_problems = read_evaka_children(evaka_children, addresses=dataset.addresses)
+    elif children is not None:
+        kids, child_problems = read_children(children, addresses=dataset.addresses)
+    else:
+        raise InputError.single("--children", "", "a children CSV (--children F.csv) or eVaka's report "
+                                "(--evaka-children F.csv)")
+    problems.extend(child_problems)
+    if not kids:
+        raise InputError(child_problems or [Problem("children", "", "a children CSV with at least one row")])
+    problems.extend(check_unit_ids(kids, {u.unit_id for u in unit_list}))
+    return kids, unit_list, problems
+
+
+def walk_distances_m(dataset: Any, children: Sequence[Child], units: Sequence[Any]) -> np.ndarray:
+    """Walking route lengths in metres (walking time × the walking speed), for transport rules."""
+    from planner.network.graph import WALK_SPEED_KMH
+
+    times = np.asarray(dataset.engine("walk").matrix([(c.lat, c.lon) for c in children],
+                                                     [(u.lat, u.lon) for u in units], origins_field="children",
+                                                     destinations_field="units", on_outside="none"), dtype=float)
+    return times * WALK_SPEED_KMH / 3.6
+
+
+def offers_command(args: argparse.Namespace) -> dict[str, Any]:
+    """Read the children and units, place with the dataset's travel times and the round's rules, report;
+    write only the files the flags ask for."""
+    from planner.datasets import load_dataset
+    from planner.placement.preschool import rule_set_for
+    from planner.placement.review import read_decisions
+    from planner.placement.round import RoundSettings, plan_round, round_start
+    from planner.placement.round_report import round_report_csv, round_report_html
+
+    kind = getattr(args, "kind", None) or ("preschool" if getattr(args, "evaka_children", None) else "daycare")
+    max_minutes = getattr(args, "max_minutes", None)
+    rules_for(max_minutes if max_minutes is not None else 60.0, getattr(args, "seed", 0))  # bad flags first
+    settings = RoundSettings(kind=kind, municipality=getattr(args, "municipality", None),
+                             method=getattr(args, "method", None), sibling_rule=getattr(args, "siblings", "soft"),
+                             max_minutes=max_minutes, seed=int(getattr(args, "seed", 0) or 0),
+                             mode=getattr(args, "mode", "walk") or "walk", lang=getattr(args, "lang", "en") or "en")
+    settings.check()
     if getattr(args, "evaka_csv", None) and kind != "preschool":
         raise InputError.single("--evaka-csv", args.evaka_csv, "--kind preschool: eVaka's import file is for "
                                 "preschool places; a daycare round writes --daycare-csv")
-    children, child_problems = read_children(Path(args.children), addresses=dataset.addresses)
-    problems.extend(child_problems)
-    if not children:
-        raise InputError(child_problems or [Problem("--children", args.children, "a children CSV with at least one row")])
-    problems.extend(check_unit_ids(children, {u.unit_id for u in units}))
-
+    dataset = load_dataset(getattr(args, "dataset", None))
+    as_path = lambda value: Path(value) if value else None  # noqa: E731
+    children, units, problems = read_round_inputs(
+        dataset, children=as_path(getattr(args, "children", None)),
+        evaka_children=as_path(getattr(args, "evaka_children", None)), units=getattr(args, "units", None),
+        evaka_units=as_path(getattr(args, "evaka_units", None)))
+    decisions = []
+    if getattr(args, "decisions", None):
+        decisions, decision_problems = read_decisions(Path(args.decisions))
+        problems.extend(decision_problems)
+    mode = settings.mode
     matrix_dir = getattr(args, "matrix", None)
     matrix_info = None
     if matrix_dir:
@@ -226,15 +281,17 @@ def offers_command(args: argparse.Namespace) -> dict[str, Any]:
             dataset, children, units, mode, matrix_dir, getattr(args, "matrix_max_offset_m", 0.0) or 0.0)
     else:
         travel, catchment_units = travel_inputs(dataset, children, units, mode)
+    walk = None
+    if kind == "preschool" and rule_set_for(settings.municipality, round_start(children)).transport_rule != "none":
+        walk = walk_distances_m(dataset, children, units)
     with quiet_native_output():
-        report = plan_offers(children, units, travel, catchment_units, method=getattr(args, "method", None),
-                             rules=rules, lang=lang, mode=mode, kind=kind)
+        report = plan_round(children, units, travel, catchment_units, settings, decisions=decisions,
+                            walk_distance_m=walk)
     report["dataset"] = dataset.name
-    report["mode"] = mode
-    report["rules"] = {"max_minutes": rules.max_travel_time_s / 60.0, "seed": rules.seed}
-    report["problems"] = [p.to_dict() for p in problems]
+    report["problems"] = [p.to_dict() for p in problems] + report.pop("review_problems", [])
     if matrix_info:
         report["travel_times"] = matrix_info
+    names = {u.unit_id: getattr(u, "name", "") for u in units}
     if getattr(args, "evaka_csv", None):  # the user's explicit export of the offers
         text, skipped = evaka_export(report, children)
         _write(args.evaka_csv, text, "--evaka-csv")
@@ -243,6 +300,12 @@ def offers_command(args: argparse.Namespace) -> dict[str, Any]:
     if getattr(args, "daycare_csv", None):
         _write(args.daycare_csv, daycare_offers_csv(report), "--daycare-csv")
         report["daycare_csv"] = str(args.daycare_csv)
+    if getattr(args, "report_csv", None):
+        _write(args.report_csv, round_report_csv(report, names), "--report-csv")
+        report["report_csv"] = str(args.report_csv)
+    if getattr(args, "report_html", None):
+        _write(args.report_html, round_report_html(report, settings.lang, names), "--report-html")
+        report["report_html"] = str(args.report_html)
     return report
 
 

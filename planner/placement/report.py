@@ -116,12 +116,16 @@ def build_report(problem: PlacementProblem, assignment: Assignment, *, lang: str
         if unit_of[i] >= 0:
             basis, params = offer_basis(problem, unit_of, i)
             offers.append({"child_id": child.child_id, "unit_id": problem.units[unit_of[i]].unit_id,
+                           "age_group": "under_3" if problem.under3[i] else "3_plus", "language": child.language,
+                           "area": problem.catchment_units[i],
                            "travel_time_s": round(float(problem.travel_time_s[i, unit_of[i]]), 1),
                            "seat_weight": round(float(problem.weights[i]), 4), "basis": basis,
                            "reason": offer_text(basis, params, lang, mode)})
         else:
             rule = unplaced_reason(problem, i)
-            unplaced.append({"child_id": child.child_id, "rule": rule,
+            unplaced.append({"child_id": child.child_id, "rule": rule, "language": child.language,
+                             "age_group": "under_3" if problem.under3[i] else "3_plus",
+                             "area": problem.catchment_units[i],
                              "reason": unplaced_text(problem, i, rule, lang)})
     occupancy = []
     for j, unit in enumerate(problem.units):

@@ -97,3 +97,54 @@ def test_seed_repeats_deferred_acceptance(dataset_ready, repo_root, capsys):
 def test_bad_max_minutes_exits_2_naming_the_flag(minutes, capsys, tmp_path):
     code, out = run(capsys, "--children", str(tmp_path / "none.csv"), "--max-minutes", minutes)
     assert code == 2 and "--max-minutes" in out.err
+
+
+def _evaka_files(dataset, tmp_path):
+    """eVaka-format files on the loaded dataset: three children at real addresses of its index, its
+    first three units as eVaka units (UUIDs, lat/lon columns), one bad row of each kind."""
+    entries = [e for e in dataset.addresses.entries if e.housenumber][:3]
+    kids = ["lapsen_id;lapsen_sukunimi;lapsen_etunimi;lapsen_syntyma_pvm;lapsen_kieli;lapsen_osoite;postinumero;"
+            "toimipaikka;toimintayksikon_id;toimintayksikon_nimi;ominaisuudet"]
+    codes = ["150320A345C", "8d3f6a0e-1b2c-4d5e-9f00-000000000001", "8d3f6a0e-1b2c-4d5e-9f00-000000000002"]
+    for code, entry in zip(codes, entries):
+        kids.append(f"{code};X;Y;15.03.2020;fi;{entry.street} {entry.housenumber};00100;HELSINKI;;;")
+    kids.append(f"150320A345X;X;Y;15.03.2020;fi;{entries[0].street} {entries[0].housenumber};00100;HELSINKI;;;")
+    units = ["Id;Nimi;Lahiosoite;Postinumero;Postitoimipaikka;Paikkojen_lkm;ominaisuudet;kieli;lat;lon"]
+    for k, unit in enumerate(dataset.units[:3]):
+        units.append(f"5a6b7c8d-0000-4000-8000-00000000000{k + 1};{unit.name};-;00100;HELSINKI;14;;fi;"
+                     f"{unit.lat};{unit.lon}")
+    units.append("not-a-uuid;Bad;-;00100;HELSINKI;14;;fi;60.17;24.94")
+    (tmp_path / "kids.csv").write_text("\ufeff" + "\n".join(kids) + "\n", encoding="utf-8")
+    (tmp_path / "units.csv").write_text("\ufeff" + "\n".join(units) + "\n", encoding="utf-8")
+    return tmp_path / "kids.csv", tmp_path / "units.csv"
+
+
+def test_evaka_round_from_the_command_line(dataset_ready, tmp_path, capsys):
+    from planner.placement.evaka import read_evaka_placements
+
+    kids, units = _evaka_files(dataset_ready, tmp_path)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    code, out = run(capsys, "--evaka-children", str(kids), "--evaka-units", str(units), "--siblings", "hard",
+                    "--evaka-csv", str(out_dir / "evaka.csv"), "--report-csv", str(out_dir / "report.csv"),
+                    "--report-html", str(out_dir / "report.html"), "--method", "stable", "--lang", "fi")
+    assert code == 0, out.err
+    result = json.loads(out.out)
+    assert result["kind"] == "preschool" and result["rule_set"]["municipality"] == "*"
+    fields = {p["field"] for p in result["problems"]}
+    assert {"evaka children row 5 lapsen_id", "evaka units row 5 Id"} <= fields
+    assert "345C" not in out.out  # the identity code is masked in JSON
+    placed = read_evaka_placements((out_dir / "evaka.csv").read_bytes())
+    assert len(placed) == len(result["offers"]) >= 1
+    assert ("150320A345C" in placed) == any(o["child_id"] == "150320A****" for o in result["offers"])
+    assert (out_dir / "report.csv").read_text(encoding="utf-8").startswith("\ufeffKierros")
+    assert "<!DOCTYPE html>" in (out_dir / "report.html").read_text(encoding="utf-8")
+    assert "345C" not in (out_dir / "report.html").read_text(encoding="utf-8")
+
+
+def test_evaka_bad_input_exits_2_with_one_line_per_problem(dataset_ready, tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("lapsen_id\tlapsen_syntyma_pvm\nx\t1.1.2020\n", encoding="utf-8")
+    code, out = run(capsys, "--evaka-children", str(bad))
+    assert code == 2 and out.out == ""
+    assert len(out.err.strip().splitlines()) == 1 and "separated by ';'" in out.err

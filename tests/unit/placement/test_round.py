@@ -148,3 +148,33 @@ def test_round_settings_are_checked():
     with pytest.raises(InputError) as error:
         plan_round([], [], np.zeros((0, 0)), None, RoundSettings(kind="school", sibling_rule="maybe"))
     assert error.value.fields() == {"kind", "siblings"}
+
+
+def test_round_report_csv_and_html_are_safe_and_complete():
+    import csv
+    import io
+
+    from planner.placement.round_report import round_report_csv, round_report_html
+
+    units = [PlacementUnit("u1", available_seats=2, places_under_3=1), PlacementUnit("=evil<script>", available_seats=1)]
+    kids = [child("a", age_years=2), child("b"), child("c", age_years=2), child("d", language="sv")]
+    travel = [[60.0, 120.0]] * 4
+    report = plan_round(kids, units, travel, None, RoundSettings(),
+                        decisions=[Decision("b", "u1", "rejected", "too_far")])
+    text = round_report_csv(report, {"u1": "Päiväkoti Yksi"})
+    assert text.startswith("\ufeffKierros\r\n")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    units_at = rows.index(["Yksiköt ja ikäryhmät"])
+    assert rows[units_at + 1][:5] == ["yksikon_id", "yksikko", "lapsia", "alle_3v", "3v_tayttaneet"]
+    # a (2 y, weight 1.75) takes u1's one under-3 place; b may not have u1 (rejected) and takes the other
+    # unit's one seat; c (2 y) fits nowhere; d (Swedish) has no Swedish-language unit
+    assert rows[units_at + 2][:5] == ["u1", "Päiväkoti Yksi", "1", "1", "0"]
+    assert rows[units_at + 3][0] == "'=evil<script>"  # neutralised for Excel
+    children_at = rows.index(["Lapset"])
+    states = {r[0]: r[1] for r in rows[children_at + 2: rows.index([], children_at)]}
+    assert states == {"a": "tarjous", "b": "tarjous", "c": "ei tarjousta", "d": "ei tarjousta"}
+    assert ["b", "u1", "too_far"] in rows
+    for lang in ("fi", "sv", "en"):
+        page = round_report_html(report, lang)
+        assert "<script>" not in page and "=evil&lt;script&gt;" in page
+        assert page.startswith("<!DOCTYPE html>") and f'lang="{lang}"' in page and "@media print" in page
