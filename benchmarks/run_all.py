@@ -22,6 +22,7 @@ SCRIPTS = [
     ("app (ranking for a family, page reruns)", ["app.py"]),
     ("siting (what-if, optimiser 200 candidates x 2,000 demand points)", ["siting.py"]),
     ("placement (5,000 children x 300 units)", ["placement.py"]),
+    ("plans (plan-year accessibility comparison, occupancy forecast)", ["plans.py"]),
 ]
 
 

@@ -38,6 +38,9 @@ HANDLERS: dict[str, str] = {
     "plan compare": "planner.plans.commands:compare_command",
     "changes": "planner.life.commands:changes_command",
     "matrix": "planner.matrix.commands:matrix_command",
+    "forecast": "planner.siting.forecast:forecast_command",
+    "plan news": "planner.plans.news:news_command",
+    "chance": "planner.plans.chance:chance_command",
 }
 
 
@@ -110,6 +113,40 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--mode", choices=["walk", "bike", "car", "transit"], default="walk")
     compare.add_argument("--max-minutes", type=float, default=10.0, dest="max_minutes")
     compare.add_argument("--assignment", choices=["catchment", "nearest"], default="nearest")
+    news = plan_sub.add_parser("news", parents=[common],
+                               help="what the plans mean for a family: new units near home, faster trips")
+    news.add_argument("family", metavar="FAMILY.json")
+    news.add_argument("--dataset", default=None)
+    news.add_argument("--child", default=None)
+    news.add_argument("--since", default=None, metavar="YYYY-MM-DD", help="events from this day (default: the family's date)")
+
+    chance = sub.add_parser("chance", parents=[common],
+                            help="chance of a place in preferred units on the start date: likely / uncertain / unlikely")
+    chance.add_argument("family", metavar="FAMILY.json")
+    chance.add_argument("--units", required=True, metavar="U1,U2", help="the preferred unit ids, best first")
+    chance.add_argument("--dataset", default=None)
+    chance.add_argument("--child", default=None)
+    chance.add_argument("--sibling-in", dest="sibling_in", default=None, metavar="U1[,U2]",
+                        help="units a sibling already attends (sibling priority)")
+    chance.add_argument("--today", default=None, metavar="YYYY-MM-DD", help="the day of the question (default today)")
+
+    forecast = sub.add_parser("forecast", parents=[common],
+                              help="children per age group per area for the coming years and each unit's "
+                                   "occupancy forecast (+3, +6, +12 months, per year), assumptions stated")
+    forecast.add_argument("--dataset", default=None)
+    forecast.add_argument("--base-date", dest="base_date", default=None, metavar="YYYY-MM-DD",
+                          help="the date the dataset's children counts describe (default today)")
+    forecast.add_argument("--years", type=int, default=5)
+    forecast.add_argument("--birth-rate", dest="birth_rate", type=float, default=7.7, metavar="PER_1000",
+                          help="live births per 1,000 residents a year (default 7.7, Finland 2023: an assumption)")
+    forecast.add_argument("--migration-rate", dest="migration_rate", type=float, default=0.0, metavar="RATE",
+                          help="net migration of children per year as a share, e.g. -0.03 (default 0: assumption)")
+    forecast.add_argument("--persons-per-dwelling", dest="persons_per_dwelling", type=float, default=2.0,
+                          help="residents per new dwelling (default 2.0: an assumption)")
+    forecast.add_argument("--mode", choices=["walk", "bike", "car", "transit"], default="walk")
+    forecast.add_argument("--assignment", choices=["catchment", "nearest"], default="nearest")
+    forecast.add_argument("--max-minutes", type=float, default=10.0, dest="max_minutes")
+    forecast.add_argument("--participation", default=None, metavar="P0,P1,P2")
 
     route = sub.add_parser("route", help="travel time between two points", parents=[common])
     route.add_argument("--dataset", default=None, help="dataset name (default: the embedded default)")

@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import argparse
 import math
+import threading
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 from planner.errors import InputError, Problem
+
+_TIMES: dict[tuple, Any] = {}
+_TIMES_LOCK = threading.RLock()
 
 
 def _today() -> date:
@@ -169,6 +173,20 @@ def compare_years(dataset: Any, day: date, *, today: date | None = None, mode: s
         on = today if key == "today" else day
         arrive_by = datetime.combine(working_day(on), arrive)
         inputs = SitingInputs.from_dataset(view, modes=(mode,), arrive_by=arrive_by if mode == "transit" else None)
+        # travel-time columns are kept per network (street graph, or transit router + arrival time), so a
+        # second comparison only routes unit locations it has not seen
+        network = view.transit() if mode == "transit" else dataset.engine(mode)
+        cache_key = (str(getattr(dataset, "path", dataset.name)), mode, id(network),
+                     arrive_by if mode == "transit" else None)
+        with _TIMES_LOCK:
+            cached = _TIMES.get(cache_key)
+            if cached is not None and cached.points.shape == inputs.times[mode].points.shape \
+                    and (cached.points == inputs.times[mode].points).all():
+                inputs.times[mode] = cached
+            else:
+                if len(_TIMES) > 16:
+                    _TIMES.pop(next(iter(_TIMES)))
+                _TIMES[cache_key] = inputs.times[mode]
         evaluations[key] = (inputs, evaluate(inputs, list(view.units), mode, max_minutes, assignment))
     inputs, before = evaluations["today"]
     _inputs, after = evaluations["plan"]
