@@ -199,6 +199,8 @@ def _calculate_fees(family: Family, on: date, lang: str, period: FeePeriod,
         notes.append(text("money.fee.provisional_period", lang, valid_from=period.rule.valid_from.isoformat()))
     if ranked:
         notes.append(text("money.fee.july", lang))
+        notes.append(text("money.fee.absences_evaka" if settings.absence_rule == "evaka" else "money.fee.absences_unknown",
+                          lang))
     return {
         "date": on, "municipality": family.municipality, "family_size": size,
         "income_eur": cents_to_eur(income), "income_reported": income is not None,

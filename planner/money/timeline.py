@@ -7,7 +7,7 @@ indexation years. Each row lists what changed since the previous month.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +15,7 @@ from planner.errors import InputError, MissingRuleError, Problem
 from planner.family import Family
 from planner.i18n import translate
 from planner.money.allowances import calculate_allowances
-from planner.money.common import add_months, euros_to_cents, text
+from planner.money.common import add_months, euros_to_cents, round_half_up, text
 from planner.money.fees import calculate_fees, five_year_start
 from planner.numbers import format_eur, format_number
 
@@ -52,6 +52,8 @@ def fee_timeline(family: Family, start: date | None = None, months: int = 24, la
             allowances = calculate_allowances(family, on, lang)
         except MissingRuleError:
             allowances = None
+        if on.month == 7:
+            fees = _apply_july_rule(family, on, fees, lang)
         row = _row(family, on, fees, allowances, previous, lang)
         rows.append(row)
         previous = {"fees": fees, "allowances": allowances, "row": row}
@@ -64,6 +66,56 @@ def fee_timeline(family: Family, start: date | None = None, months: int = 24, la
             "provisional": any(r["provisional"] for r in rows)}
 
 
+def _last_day_of(year: int, month: int) -> date:
+    return add_months(date(year, month, 1), 1) - timedelta(days=1)
+
+
+def _apply_july_rule(family: Family, on: date, fees: dict[str, Any], lang: str) -> dict[str, Any]:
+    """July by the municipality's rule (municipal_settings.csv ``july_rule``), applied where it is known.
+
+    The child's place is known from its ``start_date`` (else from the family's date, when it was already
+    in care). ``free_if_started_by``: no fee when the place started by the end of month M of the previous
+    year (eVaka: a place every month from August, Espoo September, to June); ``half_if_started_after``
+    (Vantaa): no fee when started by then, else half the fee. Unknown rule: only a note.
+    """
+    from planner.rules import rule_book
+
+    settings = rule_book().settings_on(family.municipality, on)
+    fees = dict(fees)
+    notes: list[str] = []
+    if settings.july_rule == "unknown" or settings.july_start_month is None:
+        fees["july_notes"] = [text("money.timeline.july", lang)]
+        return fees
+    deadline = _last_day_of(on.year - 1, settings.july_start_month)
+    by_id = {c.id: c for c in family.children}
+    children = []
+    total = 0
+    for item in fees["children"]:
+        item = dict(item)
+        child = by_id.get(item["id"])
+        fee = item["monthly_fee_eur"]
+        if child is not None and fee > 0:
+            known_from = child.start_date or family.date
+            started_in_time = known_from <= deadline
+            if started_in_time:
+                item["monthly_fee_eur"] = 0
+                notes.append(text("money.timeline.july_free", lang, id=child.id, deadline=deadline.isoformat()))
+            elif settings.july_rule == "half_if_started_after":
+                item["monthly_fee_eur"] = int(round_half_up(Decimal(fee) / 2))
+                notes.append(text("money.timeline.july_half", lang, id=child.id, deadline=deadline.isoformat()))
+            else:
+                notes.append(text("money.timeline.july_charged", lang, id=child.id, deadline=deadline.isoformat()))
+            item["july_fee_before_eur"] = fee
+        total += item["monthly_fee_eur"]
+        children.append(item)
+    fees["children"] = children
+    fees["total_monthly_fee_eur"] = total
+    if fees.get("total_monthly_fee_range_eur"):
+        fees["total_monthly_fee_range_eur"] = [min(total, fees["total_monthly_fee_range_eur"][0]), total]
+    fees["july_notes"] = notes or [text("money.timeline.july", lang)]
+    return fees
+
+
 def _row(family: Family, on: date, fees: dict[str, Any], allowances: dict[str, Any] | None,
          previous: dict[str, Any] | None, lang: str) -> dict[str, Any]:
     changes: list[str] = []
@@ -71,7 +123,7 @@ def _row(family: Family, on: date, fees: dict[str, Any], allowances: dict[str, A
     if allowances is None:
         notes.append(text("money.timeline.allowances_missing", lang))
     if on.month == 7:
-        notes.append(text("money.timeline.july", lang))
+        notes.extend(fees.get("july_notes") or [text("money.timeline.july", lang)])
     if previous is not None:
         changes = _changes(family, on, fees, allowances, previous, lang)
     home = allowances["home_care_allowance"]["total_eur"] if allowances else None

@@ -123,6 +123,9 @@ class MunicipalSettings:
     municipality: str
     holiday_pay_factor: Decimal
     home_care_allowance_counts_as_income: bool
+    july_rule: str = "unknown"          # free_if_started_by | half_if_started_after | unknown
+    july_start_month: int | None = None  # month of the previous year by which the place must have started
+    absence_rule: str = "unknown"        # evaka (whole sick month free, 11+ sick days 50 %, planned month 50 %)
 
 
 @dataclass(frozen=True)
@@ -455,9 +458,17 @@ def _municipality(row: _Row, known: Callable[[str], str | None]) -> str:
 
 def parse_settings_row(row: _Row, known: Callable[[str], str | None]) -> MunicipalSettings:
     settings = MunicipalSettings(row.rule(), _municipality(row, known), row.decimal("holiday_pay_factor"),
-                                 row.boolean("home_care_allowance_counts_as_income"))
+                                 row.boolean("home_care_allowance_counts_as_income"),
+                                 row.text("july_rule") or "unknown", row.integer("july_start_month", optional=True),
+                                 row.text("absence_rule") or "unknown")
     if not Decimal(1) <= settings.holiday_pay_factor <= Decimal("1.2"):
         raise row.fail(f"holiday_pay_factor {settings.holiday_pay_factor} must be between 1 and 1.2")
+    if settings.july_rule not in ("free_if_started_by", "half_if_started_after", "unknown"):
+        raise row.fail(f"july_rule {settings.july_rule!r} must be free_if_started_by, half_if_started_after or unknown")
+    if settings.july_rule != "unknown" and settings.july_start_month not in (8, 9):
+        raise row.fail("july_start_month must be 8 or 9 when a July rule is given")
+    if settings.absence_rule not in ("evaka", "unknown"):
+        raise row.fail(f"absence_rule {settings.absence_rule!r} must be evaka or unknown")
     return settings
 
 

@@ -259,3 +259,46 @@ def test_parental_leave_that_contradicts_the_birth_exits_2_with_one_line_per_pro
     assert "parental_leave[2].adult" in lines[2]
     assert "parental_leave[3].to" in lines[3]
     assert "Traceback" not in err
+
+
+# ------------------------------------------------------------------------------- July, absences
+
+@pytest.mark.parametrize("municipality, start, july, reason", [
+    # eVaka Espoo (freeJulyStartOnSeptember = true): a place every month since the previous September
+    ("Espoo", "2024-09-01", 0, "no fee"),
+    ("Espoo", "2024-10-01", 188, "full fee"),
+    # vantaa.fi: half a month's fee for July if the child started after September
+    ("Vantaa", "2024-10-15", 94, "half the fee"),
+    ("Vantaa", "2024-09-15", 0, "no fee"),
+    # eVaka default (Turku's own config not checked): a place since the previous August
+    ("Turku", "2024-09-01", 188, "full fee"),
+    ("Turku", "2024-08-01", 0, "no fee"),
+])
+def test_july_by_the_municipal_rule_and_in_the_totals(municipality, start, july, reason):
+    from planner.money import fee_timeline
+    # 2 adults 7002 + 0, one child 40 h: 10.7 % x (7002 - 5245) = 188 in June, July and August 2025
+    fam = one_child("2025-06-01", municipality, 7002, weekly_hours=40, start_date=start)
+    result = fee_timeline(fam, months=3)
+    assert [r["total_monthly_fee_eur"] for r in result["rows"]] == [188, july, 188]
+    assert result["total_fees_eur"] == 188 * 2 + july
+    assert any(reason in n for n in result["rows"][1]["notes"])
+
+
+def test_july_without_a_known_start_is_charged_and_explained():
+    from planner.money import fee_timeline
+    # Espoo; the child is already in care on the family's date 2025-06-01, start not given: whether it
+    # had a place since September 2024 is not known -> full fee, and the note says how to change it
+    fam = one_child("2025-06-01", "Espoo", 7002, weekly_hours=40)
+    rows = fee_timeline(fam, months=2)["rows"]
+    assert rows[1]["total_monthly_fee_eur"] == 188
+    assert any("give start_date" in n for n in rows[1]["notes"])
+    # a year later the place is known since 2025-06-01 <= 2025-09-30: July 2026 free
+    rows = fee_timeline(fam, months=14)["rows"]
+    assert rows[13]["month"] == "2026-07" and rows[13]["total_monthly_fee_eur"] == 0
+
+
+def test_absence_rules_are_explained_per_municipality():
+    espoo = calculate_fees(one_child("2025-03-01", "Espoo", 7002))
+    kuopio = calculate_fees(one_child("2025-03-01", "Kuopio", 7002))
+    assert any("11 or more sick days in a month halve the fee" in n for n in espoo["notes"])
+    assert any("not in our data" in n for n in kuopio["notes"])
