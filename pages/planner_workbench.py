@@ -450,6 +450,56 @@ def _optimiser(inputs: Any, units: list, mode: str, minutes: float) -> None:
     st.caption(t("opt.map_legend"))
 
 
+def _plans(data: Any, mode: str, minutes: float, assignment: str) -> None:
+    """The municipality's plans: dated events, today vs a plan date, the occupancy and demand forecast."""
+    from datetime import date, timedelta
+
+    from pages import _plans_core as plans_core
+    from planner.plans import load_plans
+    from planner.plans.commands import compare_years
+    from planner.siting.forecast import occupancy_forecast
+
+    lang = ui.lang()
+    st.subheader(translate("plans.page.title", lang))
+    plans = load_plans(data)
+    if not plans:
+        st.info(md(translate("plans.page.none", lang, command="python -m planner data plan --name N --units F "
+                                                              "--line F.json --housing F.csv")), icon=":material/info:")
+        return
+    if plans.example:
+        st.warning(translate("plans.page.example", lang), icon=":material/warning:")
+    events = plans.events()
+    st.markdown("**" + translate("plans.page.events", lang) + "**")
+    st.dataframe(plans_core.events_table(events, lang), hide_index=True, width="stretch")
+    today = date.today()
+    last = max((date.fromisoformat(e["date"]) for e in events), default=today)
+    day = st.date_input(translate("plans.page.date", lang), value=max(last, today + timedelta(days=1)),
+                        min_value=today, key="wb.plan_date", help=translate("plans.page.date_help", lang))
+    try:
+        result = compare_years(data, day, today=today, mode=mode, max_minutes=minutes, assignment=assignment,
+                               lang=lang)
+        forecast = occupancy_forecast(data, base_date=today, years=5, mode="walk" if mode == "transit" else mode,
+                                      assignment=assignment, max_minutes=minutes)
+    except InputError as error:
+        ui.show_error(error)
+        return
+    except PlannerError as error:
+        st.error(md(str(error)))
+        return
+    st.markdown("**" + translate("plans.page.compare", lang) + "**")
+    st.dataframe(plans_core.compare_overall_table(result, lang), hide_index=True, width="stretch")
+    demo_ids = {u.unit_id for u in data.units if u.demo} | \
+        {p.unit.unit_id for layer in plans.layers for p in layer.units if p.unit.demo}
+    st.markdown("**" + translate("plans.page.units", lang) + "**")
+    st.dataframe(plans_core.compare_units_table(result, demo_ids, lang), hide_index=True, width="stretch")
+    st.caption(translate("plans.page.compare_caption", lang))
+    st.markdown("**" + translate("plans.page.forecast", lang) + "**")
+    st.dataframe(plans_core.forecast_table(forecast, lang), hide_index=True, width="stretch")
+    st.markdown("**" + translate("plans.page.demand", lang) + "**")
+    st.dataframe(plans_core.demand_table(forecast, lang), hide_index=True, width="stretch")
+    st.caption(md(translate("plans.page.assumptions", lang, text=forecast["assumptions"]["text"])))
+
+
 def render() -> None:
     """The whole page."""
     _init()
@@ -472,7 +522,7 @@ def render() -> None:
     except PlannerError as error:
         st.error(md(t("no_demand", reason=str(error))))
         return
-    tabs = st.tabs([t("tab.baseline"), t("tab.whatif"), t("tab.optimiser")])
+    tabs = st.tabs([t("tab.baseline"), t("tab.whatif"), t("tab.optimiser"), translate("plans.page.tab", ui.lang())])
     with tabs[0]:
         _baseline(inputs, units, mode, minutes, assignment)
     with tabs[1]:
@@ -485,6 +535,8 @@ def render() -> None:
             st.warning(t("opt.scenario_invalid"), icon=":material/warning:")
             planned_units = units
         _optimiser(inputs, planned_units, mode, minutes)
+    with tabs[3]:
+        _plans(data, mode, minutes, assignment)
 
 
 render()

@@ -119,7 +119,7 @@ def import_layer(dataset: Any, name: str, *, units: str | None = None, changes: 
                       units=tuple(planned), changes=tuple(closures), lines=tuple(parsed_lines),
                       gtfs_versions=tuple(versions), housing=tuple(housing_rows), provenance=tuple(provenance),
                       imported_at=imported_at)
-    save_layer(layer, files)
+    save_layer(layer, files, dataset)
     prepared = prepare_transit(dataset, load_plans(dataset))
     return {"dataset": dataset.name, "imported": layer.summary(), "transit_versions": prepared,
             "events": load_plans(dataset).events()}
@@ -143,7 +143,7 @@ def plan_data_command(args: argparse.Namespace) -> dict[str, Any]:
         return list_layers(dataset)
     if getattr(args, "remove", None):
         name = check_layer_name(args.remove, "--remove")
-        if not remove_layer(dataset.name, name):
+        if not remove_layer(dataset, name):
             raise InputError.single("--remove", name, "the name of a plan layer of this dataset (see --list)")
         return {**list_layers(dataset), "removed": name}
     if not getattr(args, "name", None):

@@ -28,11 +28,14 @@ _ROUTERS: dict[tuple[str, int], Any] = {}
 _CATCHMENTS: dict[tuple[str, tuple], Any] = {}
 
 
-def plans_dir(dataset_name: str) -> Path:
-    """``<data_dir>/_plans/<dataset>``."""
+def plans_dir(dataset: Any) -> Path:
+    """``<data folder>/_plans/<dataset>``: beside the dataset's own folder (a ``Dataset``), or in
+    ``data_dir()`` for a dataset name."""
     from planner.datasets.store import data_dir
 
-    return data_dir() / STORE_NAME / dataset_name
+    if hasattr(dataset, "path") and hasattr(dataset, "name"):
+        return Path(dataset.path).parent / STORE_NAME / dataset.name
+    return data_dir() / STORE_NAME / str(dataset)
 
 
 def check_layer_name(name: Any, field: str = "--name") -> str:
@@ -43,9 +46,9 @@ def check_layer_name(name: Any, field: str = "--name") -> str:
     return name
 
 
-def save_layer(layer: PlanLayer, files: dict[str, Path] | None = None) -> Path:
+def save_layer(layer: PlanLayer, files: dict[str, Path] | None = None, dataset: Any = None) -> Path:
     """Write ``layer`` (replacing a layer of the same name) and copy ``files`` (name -> source) beside it."""
-    folder = plans_dir(layer.dataset) / "layers" / layer.name
+    folder = plans_dir(dataset if dataset is not None else layer.dataset) / "layers" / layer.name
     with _LOCK:
         if folder.exists():
             shutil.rmtree(folder)
@@ -60,8 +63,8 @@ def save_layer(layer: PlanLayer, files: dict[str, Path] | None = None) -> Path:
     return folder
 
 
-def remove_layer(dataset_name: str, name: str) -> bool:
-    folder = plans_dir(dataset_name) / "layers" / name
+def remove_layer(dataset: Any, name: str) -> bool:
+    folder = plans_dir(dataset) / "layers" / name
     with _LOCK:
         if not (folder / "layer.json").is_file():
             return False
@@ -74,7 +77,7 @@ def load_plans(dataset: Any) -> Plans:
     name = dataset if isinstance(dataset, str) else getattr(dataset, "name", None)
     if not name or not hasattr(dataset, "path") and not isinstance(dataset, str):
         return Plans(str(name or ""))
-    root = plans_dir(name) / "layers"
+    root = plans_dir(dataset) / "layers"
     layers = []
     if root.is_dir():
         for folder in sorted(root.iterdir()):
@@ -88,8 +91,8 @@ def load_plans(dataset: Any) -> Plans:
     return merge_layers(name, layers)
 
 
-def layer_folder(dataset_name: str, layer: str) -> Path:
-    return plans_dir(dataset_name) / "layers" / layer
+def layer_folder(dataset: Any, layer: str) -> Path:
+    return plans_dir(dataset) / "layers" / layer
 
 
 # --------------------------------------------------------------------------- transit on a day
@@ -98,7 +101,7 @@ def _versions(dataset: Any, plans: Plans) -> list[tuple[date | None, Path]]:
     versions = []
     for layer in plans.layers:
         for version in layer.gtfs_versions:
-            versions.append((version.start_date, layer_folder(plans.dataset, layer.name) / version.file))
+            versions.append((version.start_date, layer_folder(dataset, layer.name) / version.file))
     if base is None and not versions:
         return []
     return plan_transit.feed_versions(base, versions)
@@ -112,7 +115,7 @@ def merged_feed(dataset: Any, plans: Plans, day: date) -> Path | None:
     _start, feed = plan_transit.version_for(day, versions)
     graph = Path(dataset.path) / "graph_walk.npz"
     key = plan_transit.version_key(feed, plans.lines, graph)
-    out = plans_dir(plans.dataset) / "transit" / f"{key}.zip"
+    out = plans_dir(dataset) / "transit" / f"{key}.zip"
     with _LOCK:
         if not out.is_file():
             plan_transit.write_tables(plan_transit.merged_tables(feed, plans.lines), out)

@@ -1,0 +1,69 @@
+"""Planner page, Plans tab: with the EXAMPLE plan the tab warns that it is an example, lists the dated
+changes and shows today vs the plan date and the forecast (values from planner.plans called directly)."""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from planner.i18n import translate
+
+REPO = Path(__file__).resolve().parents[2]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+PAGE = str(REPO / "pages" / "planner_workbench.py")
+SAMPLE = REPO / "docs" / "examples" / "plan-example"
+
+
+@pytest.fixture(scope="module")
+def planned_dir(tmp_path_factory):
+    from planner.datasets import load_dataset
+    from planner.plans.commands import import_layer
+
+    source = load_dataset(None)
+    folder = tmp_path_factory.mktemp("plans-app")
+    shutil.copytree(source.path, folder / source.name)
+    old = os.environ.get("PLANNER_DATA_DIR")
+    os.environ["PLANNER_DATA_DIR"] = str(folder)
+    st.cache_resource.clear()     # the page's dataset cache must see the copy, not an earlier load
+    try:
+        dataset = load_dataset(None)
+        import_layer(dataset, "example", units=str(SAMPLE / "planned-units.csv"),
+                     lines=[str(SAMPLE / "line-tram-15-example.json")], housing=str(SAMPLE / "housing.csv"),
+                     example=True)
+        yield dataset
+    finally:
+        st.cache_resource.clear()
+        if old is None:
+            os.environ.pop("PLANNER_DATA_DIR", None)
+        else:
+            os.environ["PLANNER_DATA_DIR"] = old
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_plans_tab_shows_the_example_plan(planned_dir, lang):
+    at = AppTest.from_file(PAGE, default_timeout=180)
+    at.session_state["lang"] = lang
+    at.session_state["wb.show_maps"] = False
+    at.session_state["wb.mode"] = "walk"
+    at.run()
+    assert not at.exception, at.exception
+    tab = at.tabs[3]
+    assert tab.label == translate("plans.page.tab", lang)
+    assert any(w.value == translate("plans.page.example", lang) for w in tab.warning)
+    frames = [d.value for d in tab.dataframe]
+    events, overall, units, forecast, demand = frames
+    what = translate("plans.page.col.what", lang)
+    assert translate("plans.page.kind.unit_opens", lang) in set(events[what])
+    assert translate("plans.page.kind.line_starts", lang) in set(events[what])
+    status = dict(zip(units[translate("plans.page.col.unit", lang)], units[translate("plans.page.col.status", lang)]))
+    added = [name for name, value in status.items() if value == translate("plans.page.status.added", lang)]
+    assert len(added) == 1 and "Kaisaniemi" in added[0]
+    assert len(forecast) == len(planned_dir.units) + 1
+    assert translate("plans.page.col.housing", lang) in demand.columns
+    assert any("7.7" in c.value for c in tab.caption)     # the assumptions stated next to the figures
