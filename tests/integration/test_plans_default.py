@@ -253,3 +253,62 @@ def test_chance_of_a_place_gives_bands_with_reasons(planned, tmp_path, capsys):
     # asking for a unit that is neither in the dataset nor in its plans: exit 2, naming --units
     assert main(["chance", str(path), "--units", "no-such-unit"]) == 2
     assert "--units" in capsys.readouterr().err
+
+
+def test_closures_moves_replaced_lines_and_gtfs_versions(planned, tmp_path, capsys):
+    """A second layer: a closure by id, a move by the unit's coordinates, a line replacing an existing
+    one and a whole GTFS version without one route; removed again at the end."""
+    import zipfile
+
+    from planner.plans import dataset_on, load_plans
+    from planner.plans.transit import read_tables, write_tables
+
+    units = sorted(planned.units, key=lambda u: u.unit_id)
+    closed, moved = units[0], units[1]
+    changes = tmp_path / "changes.csv"
+    changes.write_text("action,date,unit_id,lat,lon,to_lat,to_lon\n"
+                       f"close,2029-01-01,{closed.unit_id},,,,\n"
+                       f"move,2029-02-01,,{moved.lat + 0.0001},{moved.lon},{moved.lat + 0.001},{moved.lon}\n",
+                       encoding="utf-8")
+    base_feed = planned.transit().feed
+    day = date(2029, 3, 7)     # a Wednesday after every change below
+    running = base_feed.trips_on(day)
+    route_names = sorted({base_feed.route_short_names[r] for r in running.route_index})
+    replaced, dropped = route_names[0], route_names[-1]
+    line = json.loads((SAMPLE / "line-tram-15-example.json").read_text(encoding="utf-8"))
+    line.update(line_id="replacement-example", name="R1", start_date="2029-03-01", replaces=replaced)
+    line_file = tmp_path / "line.json"
+    line_file.write_text(json.dumps(line), encoding="utf-8")
+    tables = read_tables(Path(planned.transit_feed_path()))
+    drop_ids = set(tables["routes.txt"].loc[tables["routes.txt"]["route_short_name"] == dropped, "route_id"])
+    tables["trips.txt"] = tables["trips.txt"][~tables["trips.txt"]["route_id"].isin(drop_ids)]
+    keep = set(tables["trips.txt"]["trip_id"])
+    tables["stop_times.txt"] = tables["stop_times.txt"][tables["stop_times.txt"]["trip_id"].isin(keep)]
+    if "frequencies.txt" in tables:
+        tables["frequencies.txt"] = tables["frequencies.txt"][tables["frequencies.txt"]["trip_id"].isin(keep)]
+    version = write_tables(tables, tmp_path / "version.zip")
+    assert zipfile.is_zipfile(version)
+    capsys.readouterr()
+    assert main(["data", "plan", "--name", "more", "--changes", str(changes), "--line", str(line_file),
+                 "--gtfs-version", str(version), "--gtfs-from", "2029-03-05"]) == 0, capsys.readouterr().err
+    try:
+        plans = load_plans(planned)
+        assert len(plans.layers) == 2
+        before, after = dataset_on(planned, date(2028, 12, 31)), dataset_on(planned, day)
+        assert closed.unit_id in before.units_by_id and closed.unit_id not in after.units_by_id
+        assert after.units_by_id[moved.unit_id].lat == pytest.approx(moved.lat + 0.001)
+        assert before.units_by_id[moved.unit_id].lat == pytest.approx(moved.lat)
+
+        def names_on(when: date) -> set[str]:
+            router = dataset_on(planned, when).transit()
+            trips = router.feed.trips_on(when)
+            return {router.feed.route_short_names[r] for r in trips.route_index}
+
+        early, late, last = names_on(date(2029, 2, 28)), names_on(date(2029, 3, 1)), names_on(day)
+        assert replaced in early and "R1" not in early            # before the replacement
+        assert replaced not in late and "R1" in late              # from its start date
+        assert dropped in late and dropped not in last            # the GTFS version from 2029-03-05
+        assert "R1" in last and "15X" in last                     # planned lines ride on the new version too
+    finally:
+        assert main(["data", "plan", "--remove", "more"]) == 0
+    assert [layer.name for layer in load_plans(planned).layers] == ["example"]
