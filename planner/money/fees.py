@@ -26,6 +26,7 @@ from planner.family import Child, Family
 from planner.money.common import (
     ECEC_CARE, cents_to_eur, counted_children, effective_care, round_half_up, rule_dict, text, youngest_first,
 )
+from planner.municipalities import find_municipality
 from planner.numbers import format_eur, format_number, format_percent
 from planner.rules import FeePeriod, FreeHours, MunicipalSettings, PartTimeBands, RuleBook, rule_book
 
@@ -197,6 +198,10 @@ def _calculate_fees(family: Family, on: date, lang: str, period: FeePeriod,
         family.holiday_pay and settings.rule.status == "provisional")
     if period.rule.status == "provisional" and not ranged:
         notes.append(text("money.fee.provisional_period", lang, valid_from=period.rule.valid_from.isoformat()))
+    if bands.municipality == "*" and any(c["coefficient"] not in (0.0, 1.0) for c in children_out):
+        found = find_municipality(family.municipality)
+        notes.append(text("money.fee.law_default", lang,
+                          municipality=found.name(lang) if found else family.municipality))
     if ranked:
         notes.append(text("money.fee.july", lang))
         notes.append(text("money.fee.absences_evaka" if settings.absence_rule == "evaka" else "money.fee.absences_unknown",

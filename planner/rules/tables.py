@@ -198,11 +198,18 @@ class PartTimeBands:
     municipality: str
     bands: tuple[PartTimeBand, ...]
     statuses: tuple[str, ...]
-    per: str = "week"      # "week": bands by weekly hours; "day": by daily hours (Helsinki)
+    per: str = "week"      # "week" by weekly hours; "day" by daily hours (Helsinki); "month" by hours a month
+
+    DAYS_PER_MONTH = Decimal(21)   # convention for monthly hour steps: 21 working days (h/week x 21/5)
 
     def hours_for(self, weekly_hours: float | Decimal | None, daily_hours: float | Decimal | None = None
                   ) -> Decimal | None:
-        """The hours the bands are read with: weekly hours, or daily hours (given, else weekly / 5)."""
+        """The hours the bands are read with: weekly hours, daily hours (given, else weekly / 5) or hours
+        a month (weekly x 21/5, else daily x 21)."""
+        if self.per == "month":
+            if weekly_hours is not None:
+                return Decimal(str(weekly_hours)) * self.DAYS_PER_MONTH / 5
+            return None if daily_hours is None else Decimal(str(daily_hours)) * self.DAYS_PER_MONTH
         if self.per == "day":
             if daily_hours is not None:
                 return Decimal(str(daily_hours))
@@ -517,8 +524,8 @@ def parse_band_rows(rows: Iterable[_Row], known: Callable[[str], str | None]) ->
     for row in rows:
         rule = row.rule()
         per = row.text("per").lower()
-        if per not in ("week", "day"):
-            raise row.fail(f"per {per!r} must be week or day")
+        if per not in ("week", "day", "month"):
+            raise row.fail(f"per {per!r} must be week, day or month")
         band = PartTimeBand(row.decimal("max_hours", optional=True),
                             bool(row.boolean("inclusive", optional=True)), row.decimal("coefficient"))
         key = (_municipality(row, known), rule.valid_from, rule.valid_to)

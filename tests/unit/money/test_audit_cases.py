@@ -302,3 +302,49 @@ def test_absence_rules_are_explained_per_municipality():
     kuopio = calculate_fees(one_child("2025-03-01", "Kuopio", 7002))
     assert any("11 or more sick days in a month halve the fee" in n for n in espoo["notes"])
     assert any("not in our data" in n for n in kuopio["notes"])
+
+
+# ------------------------------------------------------------------ municipalities beyond six cities
+
+@pytest.mark.parametrize("municipality, on, weekly, expected", [
+    # jyvaskyla.fi: 108-130 h/month -> 80 % (236 of 295 EUR); 30 h/week x 21/5 = 126 h/month: 0.8 x 188 = 150
+    ("Jyväskylä", "2025-03-01", 30, 150),
+    # ... 0-84 h/month -> 55 % (162 of 295): 20 h/week = 84 h/month: 0.55 x 188 = 103.4 -> 103
+    ("Jyväskylä", "2025-03-01", 20, 103),
+    # vaasa.fi (from 1.8.2022): 85-125 h/month 75 %: 25 h/week = 105 h/month: 0.75 x 188 = 141
+    ("Vaasa", "2025-03-01", 25, 141),
+    # hyvinkaa.fi: 85-105 h/month 70 %: 25 h/week = 105 h/month: 0.7 x 188 = 131.6 -> 132
+    ("Hyvinkää", "2025-03-01", 25, 132),
+    # seinajoki.fi: 17-20 h/week 50 %: 0.5 x 188 = 94; 21-27 h 65 %: 0.65 x 188 = 122.2 -> 122
+    ("Seinäjoki", "2025-03-01", 18, 94),
+    ("Seinäjoki", "2025-03-01", 27, 122),
+    # lappeenranta.fi (2018 page): 0-45 h/month 35 %: 10 h/week = 42 h/month: 0.35 x 188 = 65.8 -> 66
+    ("Lappeenranta", "2025-03-01", 10, 66),
+])
+def test_part_time_bands_of_more_municipalities(municipality, on, weekly, expected):
+    assert fee_of(one_child(on, municipality, 7002, weekly_hours=weekly)) == expected
+
+
+def test_elsewhere_the_law_defaults_come_with_a_plain_note():
+    # Kuopio has no own bands: law 1503/2016 at most 20 h/week 60 %: 0.6 x 188 = 112.8 -> 113
+    result = calculate_fees(one_child("2025-03-01", "Kuopio", 7002, weekly_hours=20))
+    assert result["children"][0]["monthly_fee_eur"] == 113
+    assert any("own part-time bands are not in our data" in n and "may differ" in n for n in result["notes"])
+
+
+def test_pori_supplement_75_per_family():
+    # pori.fi: Pori-lisa 75 EUR a month per family while a parent cares for the child on home care allowance.
+    # 2025-03-01, income 0: 377.68 + supplement 202.12 (3 persons, income 0) + 75 = 654.80
+    fam = family("2025-03-01", [adult(0, "p1"), adult(0, "p2")], [child("baby", "2024-03-01", "home")], "Pori")
+    home = calculate_allowances(fam)["home_care_allowance"]
+    assert (home["municipal_supplement_eur"], home["total_eur"]) == (75, 654.80)
+
+
+def test_vaasa_holiday_pay_is_5_percent():
+    # vaasa.fi: about 5 % holiday pay is added to wages: 6000 x 1.05 = 6300; size 3 threshold 5245:
+    # 10.7 % x 1055 = 112.885 -> 113
+    fam = family("2025-03-01", [adult(6000, "p1"), adult(0, "p2")], [child("a", "2022-01-01")], "Vaasa",
+                 holiday_pay=True)
+    result = calculate_fees(fam)
+    assert result["income_eur"] == 6300 and result["total_monthly_fee_eur"] == 113
+    assert result["provisional"] is False
