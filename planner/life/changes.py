@@ -4,7 +4,8 @@ A change is a dict with a ``type``:
 
 - ``move``: ``date``, ``homes`` (1–3 of ``{"municipality", "home", "label"}``; ``home`` a location);
 - ``new_sibling``: ``due_date``, optional ``id``, ``care_after_leave`` (default ``home``), ``start_date``
-  (ECEC start when ``care_after_leave`` is municipal or voucher), ``language``, ``parental_leave_until``;
+  (ECEC start when ``care_after_leave`` is municipal or voucher), ``language``, ``parental_leave_until`` and
+  ``leave_adult`` (default: the money engine's stated parental-allowance default, see docs/money.md);
 - ``separation``: ``date``, ``households`` (exactly 2 of ``{"label", "adults", "children",
   "municipality", "home", "new_partner", "other_children"}``; each child listed in the household of its
   registered home);
@@ -24,8 +25,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from planner.errors import InputError, ProblemCollector
-from planner.family import CARE_TYPES, Family, parse_family
-from planner.life.rules import life_rule
+from planner.family import CARE_TYPES, Child, Family, parse_family
+from planner.money.allowances import default_parental_end
 from planner.municipalities import canonical_name
 
 CHANGE_TYPES = ("move", "new_sibling", "separation", "work_change", "unit_change")
@@ -170,6 +171,11 @@ def parse_changes(family: Family, raw: Any, *, today: date | None = None) -> lis
                 if clean["start_date"] is not None and due is not None and clean["start_date"] < due:
                     problems.add_keyed(f"{path}.start_date", change.get("start_date"), "problems.child.start_before_birth")
             clean["language"] = change.get("language")
+            leave_adult = change.get("leave_adult", family.adults[0].id if family.adults else None)
+            if leave_adult not in adult_ids:
+                problems.add_keyed(f"{path}.leave_adult", leave_adult, "life.problem.unknown_id",
+                                   ids=", ".join(sorted(adult_ids)))
+            clean["leave_adult"] = leave_adult
             clean["leave_until"] = None
             if change.get("parental_leave_until") is not None:
                 until = _date(change.get("parental_leave_until"), f"{path}.parental_leave_until", problems)
@@ -256,28 +262,6 @@ def _months_later(day: date, months: int) -> date:
     return add_months(day, months)
 
 
-def working_days_after(start: date, days: int) -> date:
-    """The day ``days`` working days (Monday–Saturday, as Kela counts them) after ``start``."""
-    current = start
-    counted = 0
-    while counted < days:
-        current += timedelta(days=1)
-        if current.weekday() != 6:
-            counted += 1
-    return current
-
-
-def default_leave_end(due: date, municipality: str) -> date:
-    """End of the parental allowance when one parent uses their own days and the transferable ones.
-
-    The stated default: one parent takes their 160 days plus the 63 the other parent may transfer,
-    Monday–Saturday working days from the birth (public holidays ignored; about 8.5 months).
-    """
-    own = life_rule("parental_allowance_working_days_per_parent", due, municipality).int_value
-    moved = life_rule("parental_allowance_transferable_days", due, municipality).int_value
-    return working_days_after(due, own + moved)
-
-
 def _base(family: Family) -> dict[str, Any]:
     data = family.to_dict()
     data.pop("changes", None)
@@ -304,10 +288,14 @@ def variants_of(family: Family, change: dict[str, Any], *, today: date | None = 
     if kind == "new_sibling":
         due = change["due_date"]
         data = _base(family)
-        leave_until = change["leave_until"] or default_leave_end(due, family.municipality)
+        leave_until = change["leave_until"] or default_parental_end(Child(change["id"], due))
         baby: dict[str, Any] = {"id": change["id"], "birth_date": due.isoformat(), "care": change["care_after_leave"]}
         if change["care_after_leave"] in ("municipal", "voucher", "private"):
             baby["start_date"] = (change["start_date"] or leave_until + timedelta(days=1)).isoformat()
+        if change["leave_until"] is not None:  # the family's own period; otherwise the money engine's default
+            data["parental_leave"] = list(data.get("parental_leave") or []) + [
+                {"adult": change["leave_adult"], "child": change["id"], "from": due.isoformat(),
+                 "to": leave_until.isoformat()}]
         if isinstance(change.get("language"), str):
             baby["language"] = change["language"]
         data["children"] = data["children"] + [baby]

@@ -18,7 +18,7 @@ from planner.i18n import translate
 from planner.life.changes import Variant, parse_changes, parse_variant, variants_of
 from planner.life.rules import life_rule
 from planner.life.timing import _day, dates_to_act
-from planner.money.allowances import calculate_allowances
+from planner.money.allowances import PARENTAL_ALLOWANCE_DAYS, calculate_allowances
 from planner.money.common import add_months
 from planner.money.compare import compare_scenarios
 from planner.money.fees import calculate_fees
@@ -70,21 +70,14 @@ def money_summary(family: Family, on: date, lang: str) -> dict[str, Any]:
     }
 
 
-def timeline_totals(family: Family, start: date, lang: str, *, leave_family: Family | None = None,
-                    leave_until: date | None = None) -> dict[str, Any]:
+def timeline_totals(family: Family, start: date, lang: str, *, leave_until: date | None = None) -> dict[str, Any]:
     """Fees and allowances summed over 24 months from ``start`` (euros).
 
-    With ``leave_family`` and ``leave_until`` (a new sibling): the months up to the end of the parental
-    allowance take their allowances from ``leave_family`` (the baby not yet in home care), because home
-    care allowance is not paid for a child while parental allowance is paid for that child.
+    ``leave_until`` marks the months of a new baby's parental allowance (the money engine pays no home
+    care allowance for a child while parental allowance is paid for it).
     """
     timeline = fee_timeline(family, start, TIMELINE_MONTHS, lang)
     rows = timeline["rows"]
-    if leave_family is not None and leave_until is not None:
-        leave_rows = fee_timeline(leave_family, start, TIMELINE_MONTHS, lang)["rows"]
-        rows = [dict(row, allowances_eur=leave["allowances_eur"], home_care_allowance_eur=leave["home_care_allowance_eur"],
-                     parental_leave=True) if row["date"] <= leave_until else dict(row, parental_leave=False)
-                for row, leave in zip(rows, leave_rows)]
     fees = sum(Decimal(str(r["total_monthly_fee_eur"])) for r in rows)
     known = [r["allowances_eur"] for r in rows if r["allowances_eur"] is not None]
     allowances = sum((Decimal(str(a)) for a in known), Decimal(0))
@@ -93,7 +86,8 @@ def timeline_totals(family: Family, start: date, lang: str, *, leave_family: Fam
             "provisional": timeline["provisional"],
             "rows": [{"month": r["month"], "total_monthly_fee_eur": r["total_monthly_fee_eur"],
                       "allowances_eur": r["allowances_eur"], "home_care_allowance_eur": r["home_care_allowance_eur"],
-                      "parental_leave": r.get("parental_leave", False), "changes": r["changes"]} for r in rows]}
+                      "parental_leave": leave_until is not None and r["date"] <= leave_until,
+                      "provisional": r["provisional"], "changes": r["changes"]} for r in rows]}
 
 
 def money_text(eur: int | float | None, lang: str) -> str:
@@ -204,15 +198,14 @@ def _evaluate_variant(family: Family, variant: Variant, dataset: Any, lang: str,
         after = families[0]
         details = variant.details
         leave_until = details["parental_leave_until"]
-        leave_family = _baby_on_leave(after, details["baby_id"], today, variant.effective)
         out["after"] = money_summary(after, add_months(leave_until, 1), lang)
         out["parental_leave"] = {"due_date": details["due_date"], "until": leave_until,
                                  "default": details["leave_default"],
                                  "text": translate("life.sibling.leave_default" if details["leave_default"]
                                                    else "life.sibling.leave_given", lang,
                                                    until=_day(leave_until, lang),
-                                                   days=_leave_days(details["due_date"], family.municipality))}
-        out["timeline"] = timeline_totals(after, family.date, lang, leave_family=leave_family, leave_until=leave_until)
+                                                   days=PARENTAL_ALLOWANCE_DAYS)}
+        out["timeline"] = timeline_totals(after, family.date, lang, leave_until=leave_until)
         out["today_timeline"] = _totals_only(timeline_totals(family, family.date, lang))
         out["dates_to_act"] = dates_to_act(after, today=max(today, family.date), lang=lang)
         out["explanation"] = translate("life.sibling.explain", lang, id=details["baby_id"],
@@ -254,24 +247,6 @@ def _evaluate_variant(family: Family, variant: Variant, dataset: Any, lang: str,
     elif kind == "unit_change":
         out.update(_unit_change(family, variant, dataset, lang, today_units))
     return out
-
-
-def _leave_days(due: date, municipality: str) -> int:
-    own = life_rule("parental_allowance_working_days_per_parent", due, municipality).int_value
-    moved = life_rule("parental_allowance_transferable_days", due, municipality).int_value
-    return own + moved
-
-
-def _baby_on_leave(family: Family, baby_id: str, today: date, due: date) -> Family:
-    """The family with the baby cared for under parental allowance (no home care allowance for it)."""
-    from planner.family import parse_family
-
-    data = family.to_dict()
-    for child in data["children"]:
-        if child["id"] == baby_id:
-            child["care"] = "none"
-            child.pop("start_date", None)
-    return parse_family(data, today=max(today, due))
 
 
 def _unit_change(family: Family, variant: Variant, dataset: Any, lang: str,

@@ -16,7 +16,7 @@ import pytest
 
 from planner.errors import InputError
 from planner.family import parse_family
-from planner.life.changes import default_leave_end, parse_changes, working_days_after
+from planner.life.changes import parse_changes
 from planner.life.evaluate import evaluate_changes
 
 TODAY = date(2025, 9, 1)
@@ -92,10 +92,16 @@ def test_move_problems_are_named():
 # ------------------------------------------------------------------------------------ new sibling
 
 def test_parental_allowance_default_end_counts_monday_to_saturday():
-    # 160 own + 63 transferable = 223 working days (Mon–Sat, kela.fi, 2022 reform) from Monday 1.12.2025:
-    # 37 weeks × 6 = 222 days → Monday 17.8.2026, one more → Tuesday 18.8.2026.
-    assert working_days_after(date(2025, 12, 1), 6) == date(2025, 12, 8)   # Sunday 7.12. not counted
-    assert default_leave_end(date(2025, 12, 1), "Espoo") == date(2026, 8, 18)
+    # The stated default (money engine): both parents' 2 × 160 = 320 parental allowance days (kela.fi, 2022
+    # reform; timing_rules.csv 160 per parent), Monday–Saturday, the birth day first. From Monday 1.12.2025:
+    # 53 weeks × 6 = 318 days end on Saturday 5.12.2026; Monday 7.12. is day 319, Tuesday 8.12.2026 day 320.
+    from planner.family import Child
+    from planner.life.rules import life_rule
+    from planner.money.allowances import PARENTAL_ALLOWANCE_DAYS, default_parental_end
+
+    per_parent = life_rule("parental_allowance_working_days_per_parent", date(2025, 12, 1)).int_value
+    assert PARENTAL_ALLOWANCE_DAYS == 2 * per_parent
+    assert default_parental_end(Child("x", date(2025, 12, 1))) == date(2026, 12, 8)
 
 
 def test_new_sibling_lowers_the_older_childs_fee_from_the_birth():
@@ -108,18 +114,27 @@ def test_new_sibling_lowers_the_older_childs_fee_from_the_birth():
 
 
 def test_new_sibling_home_care_allowance_starts_after_parental_allowance():
-    # Parental allowance to 18.8.2026 (above): no home care allowance for the baby before.
-    # From 9/2026: 377.68 + Espoo 160 (baby under 1 y 6 m) = 537.68 € (income 7500 € > supplement limits);
+    # Parental allowance to 8.12.2026 (above): no home care allowance for the baby before (row 12/2026 too).
+    # From 1/2027: 377.68 + Espoo 160 (baby under 1 y 6 m) = 537.68 € (income 7500 € > supplement limits);
     # the older child is in municipal ECEC (no sibling part). From 6/2027 the baby is 18 months: 377.68 €.
-    # 24 months from 9/2025: 9 × 537.68 + 3 × 377.68 = 4839.12 + 1133.04 = 5972.16 €.
+    # 24 months from 9/2025 (to 8/2027): 5 × 537.68 + 3 × 377.68 = 2688.40 + 1133.04 = 3821.44 €.
     change = evaluate(family(), [{"type": "new_sibling", "due_date": "2025-12-01"}])["changes"][0]
     rows = {r["month"]: r for r in change["timeline"]["rows"]}
-    assert change["parental_leave"]["until"] == date(2026, 8, 18)
+    assert change["parental_leave"]["until"] == date(2026, 12, 8)
     assert change["parental_leave"]["default"] is True
-    assert rows["2026-08"]["allowances_eur"] == 0 and rows["2026-08"]["parental_leave"] is True
-    assert rows["2026-09"]["allowances_eur"] == pytest.approx(537.68)
+    assert rows["2026-12"]["allowances_eur"] == 0 and rows["2026-12"]["parental_leave"] is True
+    assert rows["2027-01"]["allowances_eur"] == pytest.approx(537.68) and not rows["2027-01"]["parental_leave"]
     assert rows["2027-06"]["allowances_eur"] == pytest.approx(377.68)
-    assert change["timeline"]["allowances_eur"] == pytest.approx(5972.16)
+    assert change["timeline"]["allowances_eur"] == pytest.approx(3821.44)
+
+
+def test_new_sibling_with_a_shorter_leave_gets_home_care_allowance_earlier():
+    # Leave given to 31.5.2026 (one parent): home care allowance from 6/2026: 537.68 € a month.
+    change = evaluate(family(), [{"type": "new_sibling", "due_date": "2025-12-01",
+                                  "parental_leave_until": "2026-05-31", "leave_adult": "p2"}])["changes"][0]
+    rows = {r["month"]: r for r in change["timeline"]["rows"]}
+    assert rows["2026-05"]["allowances_eur"] == 0
+    assert rows["2026-06"]["allowances_eur"] == pytest.approx(537.68)
 
 
 def test_new_sibling_with_given_leave_and_municipal_care_after():
