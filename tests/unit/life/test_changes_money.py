@@ -110,7 +110,7 @@ def test_new_sibling_lowers_the_older_childs_fee_from_the_birth():
     result = evaluate(family(), [{"type": "new_sibling", "due_date": "2025-12-01"}])
     rows = {r["month"]: r for r in result["changes"][0]["timeline"]["rows"]}
     assert [rows[m]["total_monthly_fee_eur"] for m in ("2025-09", "2025-10", "2025-11")] == [241, 241, 241]
-    assert [rows[m]["total_monthly_fee_eur"] for m in ("2025-12", "2026-03", "2026-07")] == [165, 165, 165]
+    assert [rows[m]["total_monthly_fee_eur"] for m in ("2025-12", "2026-03", "2026-06")] == [165, 165, 165]
 
 
 def test_new_sibling_home_care_allowance_starts_after_parental_allowance():
