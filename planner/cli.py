@@ -7,10 +7,13 @@ never a traceback. The command handlers live next to the code they drive and are
 from __future__ import annotations
 
 import argparse
+import csv
 import importlib
 import json
 import math
 import sys
+import traceback
+import zipfile
 from datetime import date, datetime, time
 from decimal import Decimal
 from enum import Enum
@@ -255,10 +258,52 @@ def print_problems(error: PlannerError, stream=None) -> None:
     stream = stream or sys.stderr
     if isinstance(error, InputError):
         for problem in error.problems:
-            print(f"error: {problem.message()}", file=stream)
+            value = repr(problem.value)
+            value = value if len(value) <= 120 else value[:117] + "..."
+            print(f"error: {_one_line(problem.field)}: got {value}; {_one_line(problem.expected)}", file=stream)
     else:
-        for line in str(error).splitlines() or [""]:
-            print(f"error: {line}", file=stream)
+        for line in str(error).splitlines() or [""]:   # a multi-line explanation: one line each
+            print(f"error: {_one_line(line)}", file=stream)
+
+
+def _one_line(text: Any, limit: int = 2000) -> str:
+    """Messages stay one line each (a file name or an id could hold a line break)."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
+# Failures of reading a user's input that a parser did not turn into an InputError itself: still the
+# input's fault (a file the OS refuses, bytes that are not text, a broken zip or CSV, JSON too deep).
+_INPUT_FAILURES: tuple[type[BaseException], ...] = (
+    RecursionError, UnicodeError, OverflowError, OSError, csv.Error, zipfile.BadZipFile, zipfile.LargeZipFile,
+)
+
+
+def _where(error: BaseException) -> str:
+    """``module.py:line`` of the innermost frame (names code, never values)."""
+    frames = traceback.extract_tb(error.__traceback__)
+    if not frames:
+        return "?"
+    return f"{Path(frames[-1].filename).name}:{frames[-1].lineno}"
+
+
+def report_unexpected(error: BaseException, command: str, stream=None) -> int:
+    """The last line of defence: one line, no traceback and no values (an exception's text can hold
+    what the user typed, e.g. a birth date). Input-reading failures exit 2, anything else is a bug (1)."""
+    stream = stream or sys.stderr
+    from planner.i18n import translate
+
+    if isinstance(error, MemoryError):
+        print(f"error: {command}: the input is too large for this machine's memory; use a smaller file",
+              file=stream)
+        return 2
+    text = translate("problems.input.internal", "en", kind=type(error).__name__, where=_where(error))
+    if isinstance(error, _INPUT_FAILURES):
+        print(f"error: {command}: the input could not be read ({type(error).__name__}); check the files "
+              f"given to `{command}`", file=stream)
+        return 2
+    print(f"error: {command}: {text}", file=stream)
+    return 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -272,12 +317,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         handler = _resolve(command)
         result = handler(args)
+        text = json.dumps(to_jsonable(result), ensure_ascii=False, indent=2)
     except PlannerError as error:
         print_problems(error)
         return 2
+    except KeyboardInterrupt:
+        print(f"error: {command}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 - the CLI's one boundary: never a traceback
+        return report_unexpected(error, command)
     try:
-        json.dump(to_jsonable(result), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        sys.stdout.write(text + "\n")
         sys.stdout.flush()
     except BrokenPipeError:  # e.g. piped into `head`: not an error of ours
         sys.stderr.close()

@@ -7,7 +7,6 @@ Nothing is logged or written.
 """
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
@@ -248,11 +247,19 @@ def _money(value: Any, path: str, problems: ProblemCollector, *, nullable: bool)
     return amount.quantize(Decimal("0.01"))
 
 
+def _finite(value: int | float) -> bool:
+    """A finite number that converts to float (an int of 400 digits does not: OverflowError)."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
 def _hours(value: Any, path: str, problems: ProblemCollector, what: str) -> float | None:
     """Weekly hours; ``what`` is ``ecec``, ``work`` or ``part_time`` (names the problem texts)."""
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not _finite(value):
         problems.add_keyed(path, value, f"problems.hours.{what}.type", max_hours=f"{MAX_WEEKLY_HOURS:g}")
         return None
     if not 0 < value <= MAX_WEEKLY_HOURS:
@@ -286,7 +293,7 @@ def _location(value: Any, path: str, problems: ProblemCollector) -> Location | N
     lat, lon = value.get("lat"), value.get("lon")
     ok = True
     for key, number, low, high in (("lat", lat, -90, 90), ("lon", lon, -180, 180)):
-        if isinstance(number, bool) or not isinstance(number, (int, float)) or not math.isfinite(number) \
+        if isinstance(number, bool) or not isinstance(number, (int, float)) or not _finite(number) \
                 or not low <= number <= high:
             problems.add_keyed(f"{path}.{key}", number, f"problems.location.{key}")
             ok = False
@@ -372,7 +379,7 @@ def _adult(data: Any, i: int, problems: ProblemCollector, seen: set[str]) -> Adu
 def _church(value: Any, path: str, problems: ProblemCollector) -> Decimal | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not _finite(value) \
             or not 0 <= value <= MAX_CHURCH_TAX_PERCENT:
         problems.add_keyed(path, value, "problems.church_tax", max_percent=f"{MAX_CHURCH_TAX_PERCENT}")
         return None
@@ -382,7 +389,7 @@ def _church(value: Any, path: str, problems: ProblemCollector) -> Decimal | None
 def _daily_hours(value: Any, path: str, problems: ProblemCollector) -> float | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not _finite(value) \
             or not 0 < value <= MAX_DAILY_HOURS:
         problems.add_keyed(path, value, "problems.hours.daily", max_hours=f"{MAX_DAILY_HOURS:g}")
         return None
@@ -532,7 +539,7 @@ def parse_family(data: dict, *, today: date | None = None) -> Family:
     private_fee = _money(data.get("private_fee_eur"), "private_fee_eur", problems, nullable=True)
     part_time = _hours(data.get("part_time_hours"), "part_time_hours", problems, "part_time")
     carer = data.get("carer")
-    if carer is not None and carer not in {a.id for a in adults}:
+    if carer is not None and (not isinstance(carer, str) or carer not in {a.id for a in adults}):
         if adults:
             problems.add_keyed("carer", carer, "problems.carer.unknown", ids=", ".join(a.id for a in adults))
         else:
@@ -549,18 +556,8 @@ def parse_family(data: dict, *, today: date | None = None) -> Family:
 
 
 def load_family(path: str | Path, *, today: date | None = None) -> Family:
-    """Read and validate a family JSON file (missing file / bad JSON → InputError naming the file)."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(_problem("family", str(path), "problems.file.missing")) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(_problem("family", str(path), "problems.file.unreadable",
-                                  reason=error.__class__.__name__)) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InputError(_problem("family", str(path), "problems.file.json", line=str(error.lineno),
-                                  column=str(error.colno), message=error.msg)) from None
-    return parse_family(data, today=today)
+    """Read and validate a family JSON file (missing, unreadable, too large or bad JSON → InputError
+    naming the file; see :mod:`planner.readers`)."""
+    from planner.readers import read_json
+
+    return parse_family(read_json(path, "family", "family"), today=today)

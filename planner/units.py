@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 import re
 from dataclasses import asdict, dataclass, fields
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from planner.errors import InputError, Problem
+from planner.readers import csv_problem, in_finland
 
 if TYPE_CHECKING:  # pragma: no cover
     from planner.geocode import AddressIndex
@@ -251,7 +251,7 @@ class _RowChecker:
         self.ok = False
 
     def number(self, row: Mapping[str, Any], column: str, *, minimum: float | None = 0.0,
-               integer: bool = False) -> float | int | None:
+               integer: bool = False, maximum: float | None = None) -> float | int | None:
         raw = _text(row.get(column))
         if not raw:
             return None
@@ -271,6 +271,10 @@ class _RowChecker:
         if minimum is not None and value < minimum:
             self.add(column, row.get(column), "problems.units.number_min", minimum=f"{minimum:g}")
             return None
+        if maximum is not None and value > maximum:
+            self.add(column, row.get(column), "problems.input.number.range", low=f"{minimum or 0:g}",
+                     high=f"{maximum:g}")
+            return None
         return value
 
     def boolean(self, row: Mapping[str, Any], column: str) -> bool:
@@ -286,12 +290,23 @@ class _RowChecker:
         return False
 
 
+# Plausible ranges (a units file is data a municipality exports, but may be hostile or broken). The
+# largest Finnish daycare units have a few hundred places; ECEC ends at school age (~7 years).
+MAX_SEATS = 2000.0
+MAX_AGE_MONTHS = 120
+MAX_ID_CHARS = 100
+MAX_NAME_CHARS = 300
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
 def _parse_row(row: Mapping[str, Any], label: str, problems: list[Problem], seen: dict[str, str],
                addresses: "AddressIndex | None", default_source: str) -> Unit | None:
     check = _RowChecker(label, problems)
     unit_id = _text(row.get("unit_id"))
     if not unit_id:
         check.add("unit_id", row.get("unit_id"), "problems.units.id_empty")
+    elif _CONTROL_CHARS.search(unit_id) or len(unit_id) > MAX_ID_CHARS:
+        check.add("unit_id", unit_id[:MAX_ID_CHARS], "problems.units.id_text", limit=MAX_ID_CHARS)
     elif unit_id in seen:
         check.add("unit_id", unit_id, "problems.units.id_duplicate", unit_id=repr(unit_id), where=seen[unit_id])
     else:
@@ -299,6 +314,8 @@ def _parse_row(row: Mapping[str, Any], label: str, problems: list[Problem], seen
     name = _text(row.get("name"))
     if not name:
         check.add("name", row.get("name"), "problems.units.name")
+    elif _CONTROL_CHARS.search(name) or len(name) > MAX_NAME_CHARS:
+        check.add("name", name[:MAX_NAME_CHARS], "problems.units.name_text", limit=MAX_NAME_CHARS)
 
     address = _text(row.get("address")) or None
     lat_raw, lon_raw = _text(row.get("lat")), _text(row.get("lon"))
@@ -315,6 +332,9 @@ def _parse_row(row: Mapping[str, Any], label: str, problems: list[Problem], seen
         if check.ok and (lat is None or lon is None):
             missing = "lat" if lat is None else "lon"
             check.add(missing, row.get(missing), "problems.units.lat_lon_pair")
+        elif check.ok and not in_finland(lat, lon):
+            check.add("lat", f"{lat}, {lon}", "problems.input.location.finland")
+            lat = lon = None
     elif address:
         if addresses is None:
             check.add("address", address, "problems.units.no_address_index")
@@ -345,8 +365,8 @@ def _parse_row(row: Mapping[str, Any], label: str, problems: list[Problem], seen
         else:
             languages = tuple(dict.fromkeys(codes))
 
-    min_age = check.number(row, "min_age_months", integer=True)
-    max_age = check.number(row, "max_age_months", integer=True)
+    min_age = check.number(row, "min_age_months", integer=True, maximum=MAX_AGE_MONTHS)
+    max_age = check.number(row, "max_age_months", integer=True, maximum=MAX_AGE_MONTHS)
     if min_age is not None and max_age is not None and min_age > max_age:
         check.add("max_age_months", row.get("max_age_months"), "problems.units.age_reversed", min_age=str(min_age))
 
@@ -360,9 +380,9 @@ def _parse_row(row: Mapping[str, Any], label: str, problems: list[Problem], seen
 
     shift_care = check.boolean(row, "shift_care")
     preschool = check.boolean(row, "preschool")
-    capacity_seats = check.number(row, "capacity_seats")
-    caretakers = check.number(row, "caretakers")
-    free_seats = check.number(row, "free_seats")
+    capacity_seats = check.number(row, "capacity_seats", maximum=MAX_SEATS)
+    caretakers = check.number(row, "caretakers", maximum=MAX_SEATS / 7)
+    free_seats = check.number(row, "free_seats", maximum=MAX_SEATS)
     capacity_estimated = check.boolean(row, "capacity_estimated")
     demo = check.boolean(row, "demo")
     if not check.ok:
@@ -386,6 +406,9 @@ def _csv_rows(text: str) -> tuple[list[str], Iterable[dict[str, str]]]:
     return header, reader
 
 
+MAX_ROWS = 20_000  # every daycare unit of Finland is ~4 000
+
+
 def load_units(path: str | Path, *, addresses: "AddressIndex | None" = None,
                field: str = "units") -> tuple[list[Unit], list[Problem]]:
     """Read a units CSV or GeoJSON; return ``(good units, problems)``, one problem per bad value.
@@ -393,6 +416,8 @@ def load_units(path: str | Path, *, addresses: "AddressIndex | None" = None,
     Rows with only an ``address`` are placed with ``addresses`` (the dataset's address index).
     A file that cannot be read at all gives a single problem naming ``field``.
     """
+    from planner.readers import read_text
+
     path = Path(path)
     if not path.is_file():
         return [], [_problem(field, str(path), "problems.units.file_missing")]
@@ -401,11 +426,13 @@ def load_units(path: str | Path, *, addresses: "AddressIndex | None" = None,
     units: list[Unit] = []
     default_source = f"file:{path.name}"
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        return [], [_problem(field, path.name, "problems.units.not_utf8")]
+        text = read_text(path, field, "units")
+    except InputError as error:
+        return [], list(error.problems)
     if path.suffix.lower() in (".geojson", ".json") or text.lstrip().startswith("{"):
         rows = _geojson_rows(text, path.name, field, problems)
+        if len(rows) > MAX_ROWS:
+            return [], [_problem(field, f"{len(rows)} features", "problems.input.rows.too_many", limit=MAX_ROWS)]
         for number, row in enumerate(rows, start=1):
             if isinstance(row, Problem):
                 problems.append(row)
@@ -418,40 +445,54 @@ def load_units(path: str | Path, *, addresses: "AddressIndex | None" = None,
     missing = [name for name in ("unit_id", "name") if name not in header]
     if missing:
         return [], [_problem(f"{field} columns", ",".join(header), "problems.units.header", missing=", ".join(missing))]
-    for row in reader:
-        number = reader.line_num  # line of the file (the header is line 1), blank lines counted
-        if not any(_text(value) for value in row.values() if not isinstance(value, list)):
-            continue  # a line of only separators
-        unit = _parse_row(row, f"{field} row {number}", problems, seen, addresses, default_source)
-        if unit is not None:
-            units.append(unit)
+    count = 0
+    try:
+        for row in reader:
+            number = reader.line_num  # line of the file (the header is line 1), blank lines counted
+            if not any(_text(value) for value in row.values() if not isinstance(value, list)):
+                continue  # a line of only separators
+            count += 1
+            if count > MAX_ROWS:
+                return [], [_problem(field, f"{count}+ rows", "problems.input.rows.too_many", limit=MAX_ROWS)]
+            unit = _parse_row(row, f"{field} row {number}", problems, seen, addresses, default_source)
+            if unit is not None:
+                units.append(unit)
+    except csv.Error as error:
+        return [], list(csv_problem(error, field, path.name, reader.line_num).problems)
     if not units and not problems:
         problems.append(_problem(field, path.name, "problems.units.no_rows"))
     return units, problems
 
 
 def _geojson_rows(text: str, name: str, field: str, problems: list[Problem]) -> list[dict[str, Any] | Problem]:
+    from planner.readers import loads_json
+
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        problems.append(_problem(field, name, "problems.geojson.invalid", message=error.msg, line=str(error.lineno)))
+        data = loads_json(text, field, name)
+    except InputError as error:
+        problems.extend(error.problems)
         return []
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" \
+            or not isinstance(data.get("features") or [], list):
         problems.append(_problem(field, name, "problems.geojson.type"))
         return []
-    crs_name = str(((data.get("crs") or {}).get("properties") or {}).get("name", ""))
+    crs = data.get("crs") if isinstance(data.get("crs"), dict) else {}
+    crs_props = crs.get("properties") if isinstance(crs.get("properties"), dict) else {}
+    crs_name = str(crs_props.get("name", ""))
     if crs_name and not re.search(r"(CRS84|4326)$", crs_name):
         problems.append(_problem(f"{field} crs", crs_name, "problems.units.crs"))
         return []
     rows: list[dict[str, Any] | Problem] = []
     for number, feature in enumerate(data.get("features") or [], start=1):
-        props = dict((feature or {}).get("properties") or {})
-        geometry = (feature or {}).get("geometry")
+        feature = feature if isinstance(feature, dict) else {}
+        props = dict(feature["properties"]) if isinstance(feature.get("properties"), dict) else {}
+        geometry = feature.get("geometry")
         if geometry:
-            coords = geometry.get("coordinates")
-            if geometry.get("type") != "Point" or not isinstance(coords, list) or len(coords) < 2:
-                rows.append(_problem(f"{field} feature {number} geometry", geometry.get("type"),
-                                     "problems.units.geometry"))
+            coords = geometry.get("coordinates") if isinstance(geometry, dict) else None
+            if not isinstance(geometry, dict) or geometry.get("type") != "Point" or not isinstance(coords, list) \
+                    or len(coords) < 2:
+                shown = geometry.get("type") if isinstance(geometry, dict) else type(geometry).__name__
+                rows.append(_problem(f"{field} feature {number} geometry", shown, "problems.units.geometry"))
                 continue
             props.setdefault("lon", coords[0])
             props.setdefault("lat", coords[1])

@@ -28,7 +28,7 @@ from planner.units import Unit, load_units, parse_opening_hours, units_to_json
 DEFAULT_GTFS_PATH = REPO / "data" / "transit" / "helsinki-centre-gtfs.zip"
 STREET_MODES: tuple[str, ...] = ("walk", "bike", "car")
 FAR_FROM_NETWORK_M = 500.0  # a unit this far from every walk node is probably outside the extract
-_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
+_NAME_RE = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9-]{0,63}\Z")  # \Z: "$" would accept a trailing newline
 _OSM = "© OpenStreetMap contributors"
 
 # Licences of files whose origin is known (sha256 -> facts); see /work/shared/realdata/README.md.

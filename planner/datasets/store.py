@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import threading
+import time
+from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator
 
-from planner.errors import DataError, InputError
+from planner.errors import DataError, InputError, PlannerError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -33,9 +37,96 @@ _CACHE: dict[tuple[str, int], "Dataset"] = {}
 
 
 def data_dir() -> Path:
-    """Folder of the built datasets: ``$PLANNER_DATA_DIR`` or ``<repo>/data/datasets``."""
+    """Folder of the built datasets: ``$PLANNER_DATA_DIR`` or ``<repo>/data/datasets``.
+
+    ``InputError`` naming ``PLANNER_DATA_DIR`` when it names a file, a system folder (``/proc``,
+    ``/sys``, ``/dev``) or an unusable path, instead of failing later with an OS error."""
     override = os.environ.get("PLANNER_DATA_DIR")
-    return Path(override).expanduser().resolve() if override else REPO / "data" / "datasets"
+    if not override:
+        return REPO / "data" / "datasets"
+    try:
+        path = Path(override).expanduser().resolve()
+        exists, is_dir = path.exists(), path.is_dir()
+    except (OSError, ValueError, RuntimeError) as error:  # a NUL byte, a symlink loop, no permission
+        raise InputError(_data_dir_problem(override, type(error).__name__)) from None
+    if str(path).startswith(_SYSTEM_DIRS) or str(path) in {p.rstrip("/") for p in _SYSTEM_DIRS}:
+        raise InputError(_data_dir_problem(override, "a system folder"))
+    if exists and not is_dir:
+        raise InputError(_data_dir_problem(override, "it is a file, not a folder"))
+    return path
+
+
+_SYSTEM_DIRS = ("/proc/", "/sys/", "/dev/")
+
+
+def _data_dir_problem(value: str, reason: str) -> Any:
+    from planner.errors import Problem
+
+    return Problem.keyed("PLANNER_DATA_DIR", value, "problems.input.data_dir.unusable", reason=reason)
+
+
+# Folders a build writes into before moving into place: ".<name>.building-<pid>-<ns>" (and
+# ".<name>.old-<pid>-<ns>" while replacing). A killed build leaves one behind.
+_WORK_FOLDER = re.compile(r"^\.[A-Za-z0-9-]+\.(building|old)-(\d+)-\d+$")
+STALE_BUILD_S = 6 * 3600  # a folder of a live process older than this is left over too
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # exists but is not ours (or cannot tell): keep its folder
+    return True
+
+
+def clean_stale_builds(root: Path | None = None, *, now: float | None = None) -> list[str]:
+    """Remove the work folders of builds that were killed (their process is gone, or older than
+    :data:`STALE_BUILD_S`); return their names. Never touches built datasets."""
+    try:
+        root = root or data_dir()
+        entries = list(root.iterdir()) if root.is_dir() else []
+    except (OSError, InputError):
+        return []
+    removed = []
+    now = time.time() if now is None else now
+    for folder in entries:
+        match = _WORK_FOLDER.match(folder.name)
+        if not match or not folder.is_dir() or folder.is_symlink():
+            continue
+        try:
+            age_s = now - folder.stat().st_mtime
+        except OSError:
+            continue
+        if int(match.group(2)) == os.getpid() and age_s < STALE_BUILD_S:
+            continue  # a build of this very process, still running
+        if _process_alive(int(match.group(2))) and age_s < STALE_BUILD_S:
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        if not folder.exists():
+            removed.append(folder.name)
+    return removed
+
+
+def rebuild_hint(name: str) -> str:
+    """The command that rebuilds dataset ``name``."""
+    if name == DEFAULT_DATASET:
+        return "python -m planner data build --default --force"
+    return f"python -m planner data build --name {name} --osm F.osm.pbf --force (with the same input files)"
+
+
+@contextmanager
+def damaged_file(name: str, path: Path) -> Iterator[None]:
+    """Turn any failure while reading a built file (truncated, not JSON, a broken zip) into a
+    ``DataError`` naming the file and the rebuild command. Planner errors pass through."""
+    try:
+        yield
+    except PlannerError:
+        raise
+    except Exception as error:  # noqa: BLE001 - whatever a damaged file makes a reader raise
+        raise DataError(f"dataset {name}: file {path.name} is damaged ({type(error).__name__}); "
+                        f"rebuild with {rebuild_hint(name)}") from None
 
 
 def default_osm_path() -> Path:
@@ -51,10 +142,14 @@ def default_osm_path() -> Path:
 def read_summary(path: Path) -> dict[str, Any]:
     """The ``dataset.json`` of a built dataset folder."""
     try:
-        return json.loads((path / "dataset.json").read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as error:
-        raise DataError(f"dataset {path.name}: unreadable dataset.json ({error}); rebuild it with "
-                        f"python -m planner data build --force") from error
+        meta = json.loads((path / "dataset.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError) as error:
+        raise DataError(f"dataset {path.name}: file dataset.json is damaged ({type(error).__name__}); "
+                        f"rebuild with {rebuild_hint(path.name)}") from None
+    if not isinstance(meta, dict) or not isinstance(meta.get("name"), str):
+        raise DataError(f"dataset {path.name}: file dataset.json is damaged (no name); "
+                        f"rebuild with {rebuild_hint(path.name)}")
+    return meta
 
 
 def public_summary(meta: dict[str, Any]) -> dict[str, Any]:
@@ -67,6 +162,7 @@ def list_datasets() -> list[dict[str, Any]]:
     root = data_dir()
     if not root.is_dir():
         return []
+    clean_stale_builds(root)
     summaries = []
     for folder in sorted(root.iterdir()):
         if folder.is_dir() and not folder.name.startswith(".") and (folder / "dataset.json").is_file():
@@ -127,7 +223,8 @@ class Dataset:
                 path = self.path / f"graph_{mode}.npz"
                 if not path.is_file():
                     raise DataError(f"dataset {self.name}: {path.name} is missing; rebuild with --force")
-                self._graphs[mode] = ModeGraph.load(path)
+                with damaged_file(self.path.name, path):
+                    self._graphs[mode] = ModeGraph.load(path)
             return self._graphs[mode]
 
     def engine(self, mode: str) -> Any:
@@ -149,8 +246,18 @@ class Dataset:
                     from planner.network.gtfs import load_feed
                     from planner.network.transit import TransitRouter
 
-                    self._transit = TransitRouter.from_feed(load_feed(feed_path), self.engine("walk"),
-                                                            **self._walk_cache_options(feed_path))
+                    walk = self.engine("walk")
+                    with damaged_file(self.path.name, feed_path):
+                        try:
+                            feed = load_feed(feed_path)
+                        except InputError as error:  # the feed was checked at build: now it is damaged
+                            raise DataError(f"dataset {self.path.name}: file {feed_path.name} is damaged "
+                                            f"({error.problems[0].field}); rebuild with "
+                                            f"{rebuild_hint(self.path.name)}") from None
+                    from planner.network.transit import WALK_CACHE_NAME
+
+                    with damaged_file(self.path.name, self.path / "transit" / WALK_CACHE_NAME):
+                        self._transit = TransitRouter.from_feed(feed, walk, **self._walk_cache_options(feed_path))
                 self._transit_loaded = True
             return self._transit
 
@@ -178,7 +285,8 @@ class Dataset:
         path = self.path / "units.json"
         if not path.is_file():
             raise DataError(f"dataset {self.name}: units.json is missing; rebuild with --force")
-        return units_from_json(json.loads(path.read_text(encoding="utf-8")))
+        with damaged_file(self.path.name, path):
+            return units_from_json(json.loads(path.read_text(encoding="utf-8")))
 
     @cached_property
     def units_by_id(self) -> dict[str, "Unit"]:
@@ -188,13 +296,17 @@ class Dataset:
     def catchments(self) -> "Catchments":
         from planner.catchment import Catchments
 
-        return Catchments.load(self.path / "catchments.geojson")
+        path = self.path / "catchments.geojson"
+        with damaged_file(self.path.name, path):
+            return Catchments.load(path)
 
     @cached_property
     def addresses(self) -> "AddressIndex":
         from planner.geocode import AddressIndex
 
-        return AddressIndex.load_csv(self.path / "addresses.csv")
+        path = self.path / "addresses.csv"
+        with damaged_file(self.path.name, path):
+            return AddressIndex.load_csv(path)
 
     @cached_property
     def demand(self) -> "pd.DataFrame | None":
@@ -204,7 +316,8 @@ class Dataset:
         path = self.path / "demand.csv"
         if not path.is_file():
             return None
-        return pd.read_csv(path)
+        with damaged_file(self.path.name, path):
+            return pd.read_csv(path)
 
 
 def _unknown_dataset(name: str) -> InputError:
@@ -228,7 +341,11 @@ def load_dataset(name: str | None = None) -> Dataset:
     path = data_dir() / name
     with _LOCK:
         if name == DEFAULT_DATASET:
-            build_default_dataset()  # builds when missing or its inputs changed; else a quick hash check
+            try:
+                build_default_dataset()  # builds when missing or its inputs changed; else a quick hash check
+            except OSError as error:  # a read-only or full data folder
+                raise InputError(_data_dir_problem(str(path.parent), f"{type(error).__name__} while building "
+                                                   f"the default dataset")) from None
         elif not (path / "dataset.json").is_file():
             raise _unknown_dataset(name)
         stamp = (path / "dataset.json").stat().st_mtime_ns

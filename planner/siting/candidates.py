@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from planner.errors import InputError, Problem, ProblemCollector
+from planner.readers import MAX_ROWS, csv_problem, in_finland, loads_json
 
 SOURCES: tuple[str, ...] = ("grid", "points", "buildings")
 MAX_CANDIDATES = 150            # typed points and grid points (the page's limit)
@@ -31,6 +32,10 @@ MIN_GRID_SPACING_M = 50.0
 GRID_SNAP_M = 150.0             # grid points farther than this from any street node are dropped
 METRES_PER_DEGREE_LAT = 111_320.0
 _SHAPE = "__bad_line__"         # a typed line that is not lat,lon[,capacity_seats]
+MAX_ROWS_CANDIDATES = MAX_ROWS["candidates"]   # rows of a candidates file (the exact optimiser's limit is lower)
+MAX_CAPACITY_SEATS = 2000.0     # the largest Finnish units have a few hundred places
+MAX_ID_CHARS = 100
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -67,12 +72,18 @@ def parse_candidates_text(text: str, *, field: str = "candidates", source: str |
         raise InputError(Problem.keyed(field, shown, "problems.candidates.none"))
     if kind is None:
         kind = "geojson" if stripped.startswith("{") else "points" if _numeric(first, delimiter) else "csv"
-    if kind == "geojson":
-        records = _geojson_records(stripped, field, shown, problems)
-    elif kind == "points":
-        records = _line_records(text, field)
-    else:
-        records = _csv_records(text, delimiter, field, shown, problems)
+    try:
+        if kind == "geojson":
+            records = _geojson_records(stripped, field, shown, problems)
+        elif kind == "points":
+            records = _line_records(text, field)
+        else:
+            records = _csv_records(text, delimiter, field, shown, problems)
+    except csv.Error as error:
+        raise csv_problem(error, field, shown, None) from None
+    if len(records) > MAX_ROWS_CANDIDATES:
+        raise InputError(Problem.keyed(field, f"{len(records)} rows", "problems.input.rows.too_many",
+                                       limit=MAX_ROWS_CANDIDATES))
     candidates: list[Candidate] = []
     seen: set[str] = set()
     for where, raw in records:
@@ -136,11 +147,12 @@ def _csv_records(text: str, delimiter: str, field: str, shown: str,
 
 def _geojson_records(text: str, field: str, shown: str, problems: ProblemCollector) -> list[tuple[str, dict]]:
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        problems.add_keyed(field, shown, "problems.geojson.invalid", message=error.msg, line=str(error.lineno))
+        data = loads_json(text, field, shown)
+    except InputError as error:
+        problems.extend(error)
         return []
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" \
+            or not isinstance(data.get("features") or [], list):
         problems.add_keyed(field, shown, "problems.geojson.type")
         return []
     records = []
@@ -148,7 +160,8 @@ def _geojson_records(text: str, field: str, shown: str, problems: ProblemCollect
         where = f"{field} feature {number}"
         feature = feature if isinstance(feature, dict) else {}
         geometry = feature.get("geometry") or {}
-        props = {str(k).lower(): v for k, v in (feature.get("properties") or {}).items()}
+        properties = feature.get("properties")
+        props = {str(k).lower(): v for k, v in (properties.items() if isinstance(properties, dict) else ())}
         if props.get("id") is None and feature.get("id") is not None:
             props["id"] = feature["id"]
         coords = geometry.get("coordinates") if isinstance(geometry, dict) else None
@@ -164,9 +177,13 @@ def _geojson_records(text: str, field: str, shown: str, problems: ProblemCollect
 
 def _parse_candidate(raw: dict, where: str, problems: ProblemCollector, seen: set[str]) -> Candidate | None:
     before = len(problems.problems)
-    candidate_id = str(raw.get("id") if raw.get("id") is not None else "").strip()
+    raw_id = raw.get("id")
+    candidate_id = str(raw_id if isinstance(raw_id, (str, int, float)) and not isinstance(raw_id, bool)
+                       else "").strip()
     if not candidate_id:
         problems.add_keyed(f"{where} id", raw.get("id"), "problems.candidates.id_empty")
+    elif _CONTROL_CHARS.search(candidate_id) or len(candidate_id) > MAX_ID_CHARS:
+        problems.add_keyed(f"{where} id", candidate_id[:MAX_ID_CHARS], "problems.units.id_text", limit=MAX_ID_CHARS)
     elif candidate_id in seen:
         problems.add_keyed(f"{where} id", candidate_id, "problems.candidates.id_duplicate")
     else:
@@ -177,12 +194,17 @@ def _parse_candidate(raw: dict, where: str, problems: ProblemCollector, seen: se
         if value is None or not (low <= value <= high):
             problems.add_keyed(f"{where} {key}", raw.get(key), f"problems.candidates.{key}")
         values[key] = value
+    if len(problems.problems) == before and not in_finland(values["lat"], values["lon"]):
+        problems.add_keyed(f"{where} lat", f"{values['lat']}, {values['lon']}", "problems.input.location.finland")
     capacity = raw.get("capacity_seats")
     seats = None
     if capacity not in (None, ""):
         seats = _to_float(capacity)
         if seats is None or seats <= 0:
             problems.add_keyed(f"{where} capacity_seats", capacity, "problems.candidates.capacity")
+        elif seats > MAX_CAPACITY_SEATS:
+            problems.add_keyed(f"{where} capacity_seats", capacity, "problems.input.number.range", low="1",
+                               high=f"{MAX_CAPACITY_SEATS:g}")
     if len(problems.problems) > before:
         return None
     return Candidate(candidate_id, values["lat"], values["lon"], seats)
@@ -194,7 +216,7 @@ def _to_float(value: Any) -> float | None:
         return None
     try:
         number = float(str(value).replace(",", ".")) if isinstance(value, str) else float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     return number if math.isfinite(number) else None
 

@@ -31,13 +31,12 @@ _problem = Problem.keyed  # a Problem whose fix text is an i18n key (planner/loc
 def load_candidates(path: str | Path, field: str = "candidates") -> list[Candidate]:
     """Read a candidates CSV or GeoJSON (:func:`~planner.siting.candidates.parse_candidates_text`);
     ``InputError`` with one problem per bad row or value."""
+    from planner.readers import read_text
+
     path = Path(path)
     if not path.is_file():
         raise InputError(_problem(field, str(path), "problems.candidates.file_missing"))
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InputError(_problem(field, path.name, "problems.candidates.not_utf8", reason=str(error.reason))) from error
+    text = read_text(path, field, "candidates")   # size limit, UTF-8, unreadable files: InputError
     kind = "geojson" if path.suffix.lower() in (".geojson", ".json") or text.lstrip().startswith("{") else "csv"
     return parse_candidates_text(text, field=field, source=path.name, kind=kind)
 

@@ -28,6 +28,7 @@ import dataclasses
 import json
 import math
 import numbers
+import re
 from datetime import date, datetime, time, timedelta
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,7 @@ from planner.siting.accessibility import area_metrics, nearest, travel_metrics, 
 from planner.siting.demand import AGE_COLUMNS, validate_demand
 from planner.siting.occupancy import (ASSUMED_PARTICIPATION, demand_seats, is_assumed_participation,
                                       occupancy_percent, validate_participation)
+from planner.readers import in_finland
 from planner.units import Unit
 
 ACTIONS: tuple[str, ...] = ("add", "move", "resize", "close")
@@ -49,6 +51,10 @@ ASSIGNMENTS: tuple[str, ...] = ("catchment", "nearest")
 FORMAT = "planner-scenario"
 VERSION = 1
 _FIELDS = ("action", "unit_id", "name", "lat", "lon", "address", "capacity_seats", "caretakers")
+MAX_CHANGES = 1000                  # a scenario is typed by a planner: a few dozen changes at most
+MAX_CAPACITY_SEATS = 2000.0         # the largest Finnish units have a few hundred places
+MAX_TEXT_CHARS = 300
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 _problem = Problem.keyed  # a Problem whose fix text is an i18n key (planner/locales)
@@ -120,6 +126,9 @@ class Scenario:
         if not isinstance(raw_changes, list):
             problems.add_keyed("changes", type(raw_changes).__name__, "problems.scenario.changes")
             raw_changes = []
+        if len(raw_changes) > MAX_CHANGES:
+            raise InputError(_problem("changes", f"{len(raw_changes)} changes", "problems.input.rows.too_many",
+                                      limit=MAX_CHANGES))
         changes = []
         for index, raw in enumerate(raw_changes):
             change = _parse_change(raw, f"changes[{index}]", problems)
@@ -190,21 +199,31 @@ def _parse_change(raw: Any, where: str, problems: ProblemCollector) -> Change | 
     unit_id = raw.get("unit_id")
     if not isinstance(unit_id, str) or not unit_id.strip():
         problems.add_keyed(f"{where}.unit_id", unit_id, "problems.scenario.unit_id_empty")
+    elif _CONTROL_CHARS.search(unit_id) or len(unit_id) > 100:
+        problems.add_keyed(f"{where}.unit_id", unit_id[:100], "problems.units.id_text", limit=100)
     values: dict[str, Any] = {}
     for key, low, high in (("lat", -90, 90), ("lon", -180, 180)):
         value = raw.get(key)
         if value is not None and not (_number(value) and low <= value <= high):
             problems.add_keyed(f"{where}.{key}", value, f"problems.scenario.{key}")
         values[key] = float(value) if _number(value) else None
-    for key in ("capacity_seats", "caretakers"):
+    if values["lat"] is not None and values["lon"] is not None and len(problems.problems) == before \
+            and not in_finland(values["lat"], values["lon"]):
+        problems.add_keyed(f"{where}.lat", f"{values['lat']}, {values['lon']}", "problems.input.location.finland")
+    for key, high in (("capacity_seats", MAX_CAPACITY_SEATS), ("caretakers", MAX_CAPACITY_SEATS / 7)):
         value = raw.get(key)
         if value is not None and not (_number(value) and value >= 0):
             problems.add_keyed(f"{where}.{key}", value, "problems.number_nonnegative")
+        elif value is not None and value > high:
+            problems.add_keyed(f"{where}.{key}", value, "problems.input.number.range", low="0", high=f"{high:g}")
         values[key] = float(value) if _number(value) else None
     for key in ("name", "address"):
         value = raw.get(key)
         if value is not None and not isinstance(value, str):
             problems.add_keyed(f"{where}.{key}", value, "problems.text")
+        elif isinstance(value, str) and (_CONTROL_CHARS.search(value) or len(value) > MAX_TEXT_CHARS):
+            problems.add_keyed(f"{where}.{key}", value[:MAX_TEXT_CHARS], "problems.units.name_text",
+                               limit=MAX_TEXT_CHARS)
         values[key] = value if isinstance(value, str) else None
     has_place = (raw.get("lat") is not None and raw.get("lon") is not None) or bool(values["address"])
     if action in ("add", "move") and not has_place:
@@ -217,7 +236,12 @@ def _parse_change(raw: Any, where: str, problems: ProblemCollector) -> Change | 
 
 
 def _number(value: Any) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+    if not isinstance(value, numbers.Real) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int too large for a float
+        return False
 
 
 def save_scenario(scenario: Scenario, path: str | Path) -> Path:
@@ -229,14 +253,12 @@ def save_scenario(scenario: Scenario, path: str | Path) -> Path:
 
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file (InputError naming ``changes[i].field`` per problem)."""
+    from planner.readers import read_json
+
     path = Path(path)
     if not path.is_file():
         raise InputError(_problem("scenario", str(path), "problems.scenario.file_missing"))
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise InputError(_problem("scenario", str(path), "problems.scenario.file_json", error=str(error))) from error
-    return Scenario.from_dict(data)
+    return Scenario.from_dict(read_json(path, "scenario", "scenario"))
 
 
 def apply_scenario(units: Sequence[Unit], scenario: Scenario, **kwargs: Any) -> list[Unit]:

@@ -192,9 +192,9 @@ def test_family_file_problems_are_keyed(tmp_path):
     latin1 = tmp_path / "latin1.json"
     latin1.write_bytes('{"municipality": "Hämeenlinna"}'.encode("latin-1"))
     bad_bytes = problems_of(load_family, latin1)
-    assert missing[0].expected == "an existing family JSON file (file not found)"
+    assert missing[0].expected == "an existing file (not found)"
     assert bad_json[0].expected.startswith("valid JSON (line 1, column 26: ")
-    assert bad_bytes[0].expected == "a readable UTF-8 JSON file (UnicodeDecodeError)"
+    assert bad_bytes[0].expected.startswith("a UTF-8 text file (byte 19 is not UTF-8")  # {"municipality": "H is 19 bytes
     for problem in missing + bad_json + bad_bytes:
         assert_translated(problem)
 

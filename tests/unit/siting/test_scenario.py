@@ -126,7 +126,7 @@ def test_bad_scenario_file_names_index_and_field(tmp_path):
     assert info.value.fields() == {"changes[0].lat", "changes[1].action", "changes[2].capacity_seats",
                                    "changes[3].unit_id", "changes[3].colour"}
     path.write_text("{not json", encoding="utf-8")
-    with pytest.raises(InputError, match="a JSON file"):
+    with pytest.raises(InputError, match="valid JSON"):
         load_scenario(path)
 
 
