@@ -1,4 +1,5 @@
-"""Benchmark: place 5,000 children in 300 units (seeded synthetic round with a travel-time matrix).
+"""Benchmark: place 5,000 children in 300 units (seeded synthetic round with a travel-time matrix), and
+(``placement.py preschool``) a city-size preschool round of 6,000 children in 150 units under municipal rules.
 
 Run: ``.venv/bin/python benchmarks/placement.py [children] [units]``. Prints figures; never run in tests.
 Homes and units are spread over a 20 km × 20 km square; travel time = 1.3 × straight-line distance at
@@ -70,6 +71,53 @@ def main(n: int = 5000, m: int = 300) -> None:
               f"{o['siblings_together']}/{len(problem.groups)}, current unit kept {o['current_unit_kept']}, "
               f"mean travel {o['total_travel_time_s'] / max(o['placed'], 1) / 60:.1f} min, "
               f"justified-envy pairs {len(report['justified_envy'])}")
+
+
+
+
+def preschool_round(n: int = 6000, m: int = 150, seed: int = 2):
+    """A city-size preschool round: children turning 6, 150 units with 40-50 places, 10 % Swedish speakers
+    and every 10th unit Swedish, 3 % twins (sibling pairs at one home)."""
+    rng = np.random.default_rng(seed)
+    home = rng.uniform(0, 20_000, (n, 2))
+    twins = rng.random(n) < 0.03
+    for i in range(1, n):
+        if twins[i]:
+            home[i] = home[i - 1]
+    site = rng.uniform(0, 20_000, (m, 2))
+    distance_m = np.hypot(home[:, None, 0] - site[None, :, 0], home[:, None, 1] - site[None, :, 1]) * 1.3
+    travel_time_s = distance_m / 1.3
+    langs = rng.choice(["fi", "sv", "en"], n, p=[0.85, 0.1, 0.05])
+    children = [Child(f"c{i}", 60.0, 25.0, date(2020, int(rng.integers(1, 13)), 1), date(2026, 8, 1), 20.0,
+                      str(langs[i]), bool(rng.random() < 0.02), f"t{i}" if twins[min(i + 1, n - 1)] and i + 1 < n
+                      else (f"t{i - 1}" if twins[i] else None)) for i in range(n)]
+    units = [PlacementUnit(f"u{j}", languages=("sv",) if j % 10 == 0 else ("fi",), shift_care=j % 15 == 0,
+                           available_seats=float(rng.integers(40, 51))) for j in range(m)]
+    catchment = [f"u{int(np.argmin(distance_m[i]))}" for i in range(n)]
+    return children, units, travel_time_s, catchment, distance_m
+
+
+def preschool_main(n: int = 6000, m: int = 150) -> None:
+    from planner.placement.round import RoundSettings, plan_round
+
+    children, units, travel, catchment, walk_m = preschool_round(n, m)
+    for municipality, method, siblings in (("Helsinki", "optimal", "soft"), ("Oulu", "optimal", "hard"),
+                                           ("Helsinki", "stable", "soft")):
+        t0 = time.perf_counter()
+        report = plan_round(children, units, travel, catchment,
+                            RoundSettings(kind="preschool", municipality=municipality, method=method,
+                                          sibling_rule=siblings), walk_distance_m=walk_m)
+        t1 = time.perf_counter()
+        s = report["stability"]
+        print(f"preschool round {n} children x {m} units, {municipality} rules, {method}, siblings {siblings}: "
+              f"{t1 - t0:.1f} s (rules + solve + report + stability), status {report['status']}, "
+              f"placed {len(report['offers'])}/{n}, blocking pairs {s['blocking_pairs']}, "
+              f"coalitions {s['blocking_group_coalitions'] + s['blocking_sibling_coalitions']}")
+
+
+if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "preschool":
+    preschool_main(*(int(a) for a in sys.argv[2:4]))
+    sys.exit(0)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ SCRIPTS = [
     ("siting (what-if, optimiser 200 candidates x 2,000 demand points)", ["siting.py"]),
     ("placement (5,000 children x 300 units)", ["placement.py"]),
     ("plans (plan-year accessibility comparison, occupancy forecast)", ["plans.py"]),
+    ("preschool round (6,000 children x 150 units)", ["placement.py", "preschool"]),
 ]
 
 
