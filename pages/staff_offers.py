@@ -25,6 +25,9 @@ from planner.i18n import translate  # noqa: E402
 
 RESULT_KEY = "staff.result"       # the last round's result (children ids, units, times) – memory only
 PROBLEMS_KEY = "staff.problems"   # texts of the problems of the last run, shown under the input
+DECISIONS_KEY = "staff.decisions"  # child_id -> {unit_id, decision, reason}: the review, memory only
+FORMATS = ("children", "evaka")
+UNIT_SOURCES = ("dataset", "evaka")
 SOURCES = ("upload", "paste", "example")
 DEFAULT_EXAMPLE = "children-small.csv"
 
@@ -41,7 +44,7 @@ def _labels(prefix: str):
 
 def _init() -> None:
     ui.init_state()
-    for key, value in {RESULT_KEY: None, PROBLEMS_KEY: []}.items():
+    for key, value in {RESULT_KEY: None, PROBLEMS_KEY: [], DECISIONS_KEY: {}}.items():
         if key not in st.session_state:
             st.session_state[key] = value
 
@@ -61,35 +64,93 @@ def _source_bytes() -> bytes | str | None:
     return chosen.read_bytes() if chosen else None
 
 
-def _run() -> None:
-    """Button callback: run the round through ``planner.placement``; keep the result in session state only."""
+def _run(keep_review: bool = False) -> None:
+    """Button callback: run the round through ``planner.placement``; keep the result in session state only.
+    ``keep_review``: a re-run with the staff's decisions (accepted offers fixed, rejected ones not repeated)."""
     state = st.session_state
     state[RESULT_KEY] = None
     state[PROBLEMS_KEY] = []
+    if not keep_review:
+        state[DECISIONS_KEY] = {}
     data = _source_bytes()
     if data is None:
         state[PROBLEMS_KEY] = [t("no_file")]
         return
+    kind = state.get("staff.kind", core.KINDS[0])
+    preschool = kind == "preschool"
+    units_bytes = None
+    if preschool and state.get("staff.units_source") == "evaka":
+        uploaded = state.get("staff.units_upload")
+        if uploaded is None:
+            state[PROBLEMS_KEY] = [t("no_units_file")]
+            return
+        units_bytes = uploaded.getvalue()
+    decisions = [dict(v, child_id=k) for k, v in state[DECISIONS_KEY].items()] if keep_review else []
     try:
         state[RESULT_KEY] = core.place_from_dataset(
             ui.dataset(), data, method=state["staff.method"], mode=state["staff.mode"],
             max_minutes=float(state["staff.max_minutes"]), seed=int(state.get("staff.seed", 0) or 0),
-            lang=ui.lang())
+            lang=ui.lang(), kind=kind,
+            source_format=state.get("staff.format", FORMATS[0]) if preschool else "children",
+            units_source=units_bytes, municipality=state.get("staff.municipality") if preschool else None,
+            siblings=state.get("staff.siblings", core.SIBLING_RULES[0]), decisions=decisions)
     except InputError as error:
         state[PROBLEMS_KEY] = [ui.problem_line(p) for p in error.problems]
     except (InfeasibleError, PlannerError) as error:
         state[PROBLEMS_KEY] = [md(error)]
 
 
+def _rerun() -> None:
+    """Button callback: run again with the review decisions."""
+    _run(keep_review=True)
+
+
+def _save_decision() -> None:
+    """Button callback: store the decision chosen for one offered child (memory only)."""
+    state = st.session_state
+    result = state.get(RESULT_KEY)
+    child_id = state.get("staff.review_child")
+    if not result or child_id is None:
+        return
+    offered = {o["child_id"]: o["unit_id"] for o in result["offers"]}
+    if child_id not in offered:
+        return
+    decision = state.get("staff.review_decision", "pending")
+    reason = state.get("staff.review_reason") or ""
+    if decision == "accepted" and reason not in core.ACCEPT_REASONS:
+        reason = "family_accepted"
+    state[DECISIONS_KEY] = dict(state[DECISIONS_KEY], **{
+        child_id: {"unit_id": offered[child_id], "decision": decision, "reason": reason}})
+
+
 def _forget() -> None:
-    """Drop the result and any pasted children text from the session."""
+    """Drop the result, the review and any pasted children text from the session."""
     st.session_state[RESULT_KEY] = None
     st.session_state[PROBLEMS_KEY] = []
+    st.session_state[DECISIONS_KEY] = {}
     if "staff.paste" in st.session_state:
         st.session_state["staff.paste"] = ""
 
 
 def _inputs() -> None:
+    st.radio(t("kind"), core.KINDS, key="staff.kind", horizontal=True, format_func=_labels("kind_name"),
+             help=t("kind_help"))
+    preschool = st.session_state.get("staff.kind", core.KINDS[0]) == "preschool"
+    if preschool:
+        cols = st.columns(3)
+        with cols[0]:
+            st.selectbox(t("municipality"), core.rule_municipalities(), key="staff.municipality",
+                         format_func=lambda name: t("general_rule") if name == "*" else name,
+                         help=t("municipality_help"))
+        with cols[1]:
+            st.radio(t("format"), FORMATS, key="staff.format", format_func=_labels("format_name"),
+                     help=t("format_help"))
+        with cols[2]:
+            st.radio(t("units_source"), UNIT_SOURCES, key="staff.units_source",
+                     format_func=_labels("units_source_name"))
+        if st.session_state.get("staff.units_source") == "evaka":
+            st.file_uploader(t("units_upload"), type=["csv", "txt"], key="staff.units_upload",
+                             help=t("units_upload_help"))
     st.radio(t("source"), SOURCES, key="staff.source", horizontal=True, format_func=_labels("source_name"))
     source = st.session_state.get("staff.source", SOURCES[0])
     if source == "upload":
@@ -107,10 +168,13 @@ def _inputs() -> None:
             st.info(t("no_example"))
     for text in st.session_state[PROBLEMS_KEY]:
         st.error(text, icon=":material/warning:")
-    cols = st.columns([3, 2, 2, 1])
+    cols = st.columns([3, 2, 2, 2, 1])
     with cols[0]:
         st.radio(t("method"), core.METHODS, key="staff.method", format_func=_labels("method_name"),
                  help=t("method_help"))
+    with cols[4]:
+        st.radio(t("siblings"), core.SIBLING_RULES, key="staff.siblings", format_func=_labels("siblings_name"),
+                 help=t("siblings_help"))
     with cols[1]:
         st.selectbox(t("mode"), core.MODES, key="staff.mode", format_func=_labels("mode_name"))
     with cols[2]:
@@ -163,9 +227,23 @@ def _results(result: dict[str, Any]) -> None:
         status = result["status"]
     st.success(t("summary", offers=len(result["offers"]), children=result["children"],
                  unplaced=len(result["unplaced"]), method=method, status=status))
-    cols = st.columns(2)
+    for unit_id, name in (result.get("unit_names") or {}).items():  # eVaka's units: names from its list
+        if name:
+            names.setdefault(unit_id, name)
+    rule = result.get("rule_set")
+    if rule:
+        st.caption(md(t("rule_set", municipality=rule["municipality"] if rule["municipality"] != "*"
+                         else t("general_rule"), area=t(f"area_rule.{rule['area_rule']}"),
+                         valid_from=rule["valid_from"], status=rule["status"])))
+    for problem in result.get("evaka_problems", []):
+        st.warning(md(f"{problem['field']}: {problem['value']} – {problem['expected']}"), icon=":material/info:")
+    cols = st.columns(4)
     cols[0].download_button(t("download_offers"), data=result["offers_csv"].encode("utf-8"),
                             file_name="offers.csv", mime="text/csv", key="staff.dl_offers")
+    cols[2].download_button(t("download_report_csv"), data=result["report_csv"].encode("utf-8"),
+                            file_name="kierrosraportti.csv", mime="text/csv", key="staff.dl_report_csv")
+    cols[3].download_button(t("download_report_html"), data=result["report_html"].encode("utf-8"),
+                            file_name="round-report.html", mime="text/html", key="staff.dl_report_html")
     if result.get("evaka_csv") is not None:  # preschool rounds only
         cols[1].download_button(t("download_evaka"), data=result["evaka_csv"].encode("utf-8"),
                                 file_name="evaka-placements.csv", mime="text/csv", key="staff.dl_evaka")
@@ -184,8 +262,10 @@ def _results(result: dict[str, Any]) -> None:
         st.caption(t("all_placed"))
     st.markdown("**" + t("occupancy") + "**")
     occupancy = [dict(row, unit=names.get(row["unit_id"], row["unit_id"])) for row in result["occupancy"]]
-    _table(occupancy, {"unit_id": "unit_id", "unit": "unit", "children": "children", "used_seats": "used_seats",
-                       "capacity_seats": "available_seats", "use_percent": "use_percent"})
+    _table(occupancy, {"unit_id": "unit_id", "unit": "unit", "children": "children",
+                       "children_under_3": "under_3", "children_3_plus": "three_plus",
+                       "places_under_3": "places_under_3", "places_3_plus": "places_3_plus",
+                       "used_seats": "used_seats", "capacity_seats": "available_seats", "use_percent": "use_percent"})
     if any(getattr(u, "capacity_estimated", False) for u in ui.dataset().units):
         st.caption(t("capacity_estimated"))
     envy = result["justified_envy"]
@@ -209,6 +289,49 @@ def _results(result: dict[str, Any]) -> None:
     st.caption(t("objective", placed=levels["placed"], catchment=levels["in_catchment"],
                  siblings=levels["siblings_together"], current=levels["current_unit_kept"],
                  hours=round(levels["total_travel_time_s"] / 3600.0, 1)))
+    stability = result.get("stability") or {}
+    st.caption(t("stability", pairs=stability.get("blocking_pairs", 0),
+                 coalitions=stability.get("blocking_group_coalitions", 0)
+                 + stability.get("blocking_sibling_coalitions", 0),
+                 children=stability.get("children_in_blocks", 0),
+                 siblings=t(f"siblings_name.{result.get('sibling_rule', 'soft')}")))
+    _review(result, names)
+
+
+def _review(result: dict[str, Any], names: dict[str, str]) -> None:
+    """The review loop: a decision per offer with a reason code, the decisions so far, the re-run, and
+    the rejected offers and changes of the last run (memory only)."""
+    st.subheader(t("review"))
+    st.caption(t("review_help"))
+    offered = [o["child_id"] for o in result["offers"]]
+    if offered:
+        cols = st.columns([2, 2, 3])
+        with cols[0]:
+            st.selectbox(t("review_child"), offered, key="staff.review_child")
+        with cols[1]:
+            st.radio(t("review_decision"), core.DECISIONS, key="staff.review_decision",
+                     format_func=_labels("decision_name"))
+        with cols[2]:
+            st.selectbox(t("review_reason"), core.REASONS, key="staff.review_reason",
+                         format_func=_labels("reason_name"), help=t("review_reason_help"))
+        st.button(t("review_save"), key="staff.review_save", on_click=_save_decision)
+    decisions = st.session_state[DECISIONS_KEY]
+    if decisions:
+        _table([{"child_id": k, "unit_id": v["unit_id"], "unit": names.get(v["unit_id"], v["unit_id"]),
+                 "decision": t(f"decision_name.{v['decision']}"),
+                 "reason": t(f"reason_name.{v['reason']}") if v["reason"] else ""} for k, v in decisions.items()],
+               {"child_id": "child_id", "unit_id": "unit_id", "unit": "unit", "decision": "decision",
+                "reason": "reason_code"})
+        st.button(t("rerun"), key="staff.rerun", type="primary", on_click=_rerun)
+    review = result.get("review") or {}
+    if review.get("rejected"):
+        st.markdown("**" + t("rejected", count=len(review["rejected"])) + "**")
+        _table([dict(r, reason=t(f"reason_name.{r['reason']}")) for r in review["rejected"]],
+               {"child_id": "child_id", "unit_id": "unit_id", "reason": "reason_code"})
+    if result.get("changes"):
+        st.markdown("**" + t("changes") + "**")
+        _table([dict(c, change=t(f"change_name.{c['change']}")) for c in result["changes"]],
+               {"child_id": "child_id", "before": "before", "after": "after", "change": "change"})
 
 
 def render() -> None:

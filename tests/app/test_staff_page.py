@@ -108,7 +108,9 @@ def test_round_shows_the_planners_report_and_downloads_in_every_language(lang):
     assert list(occupancy[col("used_seats")]) == [row["used_seats"] for row in expected["occupancy"]]
     buttons = {b.key: b.label for b in at.get("download_button")}
     assert buttons == {"staff.dl_offers": translate("app_staff.download_offers", lang),
-                       "staff.dl_daycare": translate("app_staff.download_daycare", lang)}
+                       "staff.dl_daycare": translate("app_staff.download_daycare", lang),
+                       "staff.dl_report_csv": translate("app_staff.download_report_csv", lang),
+                       "staff.dl_report_html": translate("app_staff.download_report_html", lang)}
     result = at.session_state["staff.result"]
     assert result["evaka_csv"] is None  # a daycare round: no eVaka preschool file
     assert result["daycare_csv"] == daycare_offers_csv(expected)
@@ -127,7 +129,8 @@ def test_deferred_acceptance_is_stable_and_tables_by_area_and_language():
     languages = {row["language"]: (row["children"], row["placed"]) for row in result["travel_time_by_language"]}
     assert languages == {"en": (1, 1), "fi": (5, 5), "sv": (2, 1)}
     frames = _frames(at)
-    by_language = frames[-1]
+    group = translate("app_staff.col.group", "en")
+    by_language = next(f for f in frames if group in f.columns and list(f[group]) == ["en", "fi", "sv"])
     assert list(by_language[translate("app_staff.col.group", "en")]) == ["en", "fi", "sv"]
     # c4 (en) walks 19.0 s to demo-5: shown as 0.3 min
     assert by_language[translate("app_staff.col.mean_min", "en")].iloc[0] == pytest.approx(
@@ -254,3 +257,76 @@ def test_unit_name_marks_demo_units_exactly_once():
     assert core.unit_name("demo-2", "Demo: Daghemmet Måsen", True, "sv") == "Daghemmet Måsen (demo)"
     assert core.unit_name("u1", "Päiväkoti Aurinko", False, "fi") == "Päiväkoti Aurinko"
     assert core.unit_name("u1", "", True, "en") == "u1 (demo)"
+
+
+def test_review_loop_on_the_page_keeps_accepted_and_shows_rejections():
+    at = _run_pasted(_open("en"), CHILDREN_CSV)
+    first = {o["child_id"]: o["unit_id"] for o in at.session_state["staff.result"]["offers"]}
+    at.selectbox(key="staff.review_child").set_value("c1")
+    at.radio(key="staff.review_decision").set_value("accepted")
+    at.button(key="staff.review_save").click().run()
+    at.selectbox(key="staff.review_child").set_value("c2")
+    at.radio(key="staff.review_decision").set_value("rejected")
+    at.selectbox(key="staff.review_reason").set_value("too_far")
+    at.button(key="staff.review_save").click().run()
+    assert set(at.session_state["staff.decisions"]) == {"c1", "c2"}
+    at.button(key="staff.rerun").click().run()
+    assert not at.exception, at.exception
+    result = at.session_state["staff.result"]
+    now = {o["child_id"]: o["unit_id"] for o in result["offers"]}
+    assert now["c1"] == first["c1"] and now.get("c2") != first["c2"]
+    assert result["review"]["rejected"] == [{"child_id": "c2", "unit_id": first["c2"], "decision": "rejected",
+                                             "reason": "too_far"}]
+    frames = _frames(at)
+    rejected = next(f for f in frames if translate("app_staff.col.reason_code", "en") in f.columns
+                    and list(f[translate("app_staff.col.child_id", "en")]) == ["c2"])
+    assert rejected[translate("app_staff.col.reason_code", "en")].iloc[0] == translate("app_staff.reason_name.too_far",
+                                                                                        "en")
+    changes = {c["child_id"]: c["change"] for c in result["changes"]}
+    assert changes["c1"] == "kept" and changes["c2"] in ("moved", "lost")
+
+
+def test_preschool_round_with_evaka_files_on_the_page():
+    from planner.datasets import load_dataset
+    from planner.placement.evaka import read_evaka_placements
+
+    dataset = load_dataset(None)
+    entries = [e for e in dataset.addresses.entries if e.housenumber][:2]
+    kids = ("lapsen_id;lapsen_sukunimi;lapsen_etunimi;lapsen_syntyma_pvm;lapsen_kieli;lapsen_osoite;postinumero;"
+            "toimipaikka;toimintayksikon_id;toimintayksikon_nimi;ominaisuudet\n"
+            f"150320A345C;X;Y;15.03.2020;fi;{entries[0].street} {entries[0].housenumber};00100;HELSINKI;;;\n"
+            f"8d3f6a0e-1b2c-4d5e-9f00-000000000002;X;Y;02.02.2020;fi;{entries[1].street} {entries[1].housenumber};"
+            "00100;HELSINKI;;;\n")
+    unit = dataset.units[0]
+    units = ("Id;Nimi;Lahiosoite;Postinumero;Postitoimipaikka;Paikkojen_lkm;ominaisuudet;kieli;lat;lon\n"
+             f"5a6b7c8d-0000-4000-8000-000000000001;Esikoulu;-;00100;HELSINKI;14;;fi;{unit.lat};{unit.lon}\n")
+    at = _open("fi")
+    at.radio(key="staff.kind").set_value("preschool").run()
+    at.selectbox(key="staff.municipality").set_value("Helsinki")
+    at.radio(key="staff.format").set_value("evaka")
+    at.radio(key="staff.units_source").set_value("evaka").run()
+    at.file_uploader(key="staff.units_upload").set_value(("Esiopetusyksikot.csv", units.encode("utf-8"), "text/csv"))
+    at.file_uploader(key="staff.upload").set_value(("Esiopetusoppilaat_rakenne.csv", kids.encode("utf-8"), "text/csv"))
+    at.button(key="staff.run").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    result = at.session_state["staff.result"]
+    assert result["kind"] == "preschool" and result["rule_set"]["municipality"] == "Helsinki"
+    buttons = {b.key for b in at.get("download_button")}
+    assert "staff.dl_evaka" in buttons and "staff.dl_daycare" not in buttons
+    assert {o["child_id"] for o in result["offers"]} == {"150320A****", "8d3f6a0e-1b2c-4d5e-9f00-000000000002"}
+    assert read_evaka_placements(result["evaka_csv"]) == {
+        "150320A345C": "5a6b7c8d-0000-4000-8000-000000000001",
+        "8d3f6a0e-1b2c-4d5e-9f00-000000000002": "5a6b7c8d-0000-4000-8000-000000000001"}
+    shown = " ".join(str(f.to_dict()) for f in _frames(at))
+    assert "345C" not in shown and "150320A****" in shown  # masked everywhere on the page
+
+
+def test_pasted_path_is_not_read_on_the_page():
+    at = _open("en")
+    at.radio(key="staff.source").set_value("paste").run()
+    at.text_area(key="staff.paste").input("/etc/passwd")
+    at.button(key="staff.run").click().run()
+    assert not at.exception
+    texts = " ".join(e.value for e in at.error)
+    assert "root:" not in texts and "columns" in texts
