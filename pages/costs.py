@@ -52,7 +52,11 @@ def _rule_caption(rule: dict[str, Any] | None) -> None:
 def _fees(result: dict[str, Any]) -> None:
     st.subheader(ui.t("costs.fees"))
     col1, col2, col3 = st.columns(3)
-    col1.metric(ui.t("costs.total_fee"), ui.fmt_eur(result.get("total_monthly_fee_eur")))
+    fee_range = result.get("total_monthly_fee_range_eur")  # thresholds not published: a range, not one figure
+    col1.metric(ui.t("costs.total_fee"), f"{ui.fmt_eur(fee_range[0])}–{ui.fmt_eur(fee_range[1])}" if fee_range
+                else ui.fmt_eur(result.get("total_monthly_fee_eur")))
+    if result.get("thresholds_published") is False and result.get("notes"):
+        st.warning(":material/warning: " + md(result["notes"][0]))
     col2.metric(ui.t("costs.family_size"), result.get("family_size"))
     income = result.get("income_eur")
     col3.metric(ui.t("costs.income"), ui.fmt_eur(income) if income is not None else ui.t("costs.not_reported"))
@@ -218,7 +222,9 @@ def _timeline(result: dict[str, Any]) -> None:
         fees_by_child = {c["id"]: c.get("monthly_fee_eur") for c in month.get("children", [])}
         for child_id in child_ids:
             row[ui.t("costs.col.child_fee", child=child_id)] = ui.fmt_amount(fees_by_child.get(child_id))
-        row[fees_col] = ui.fmt_amount(month.get("total_monthly_fee_eur"))
+        fee_range = month.get("fee_range_eur")
+        row[fees_col] = (f"{ui.fmt_amount(fee_range[0])}–{ui.fmt_amount(fee_range[1])}" if fee_range
+                         else ui.fmt_amount(month.get("total_monthly_fee_eur")))
         row[allowances_col] = ui.fmt_amount(month.get("allowances_eur"))
         row[ui.t("costs.col.provisional")] = ui.t("costs.yes") if month.get("provisional") else ui.t("costs.no")
         row[ui.t("costs.col.explanation")] = "; ".join([*month.get("changes", []), *month.get("notes", [])])
@@ -228,9 +234,11 @@ def _timeline(result: dict[str, Any]) -> None:
     st.caption(ui.t("costs.chart_alt"))
     st.table(table, hide_index=True)
     total = result.get("total_fees_eur")
+    total_range = result.get("total_fees_range_eur")
     if total is not None:
         st.caption(ui.t("costs.timeline_total", months=result.get("months", len(months)),
-                        total=ui.fmt_eur(total)))
+                        total=f"{ui.fmt_eur(total_range[0])}–{ui.fmt_eur(total_range[1])}" if total_range
+                        else ui.fmt_eur(total)))
     if result.get("provisional"):
         st.warning(":material/warning: " + ui.t("costs.timeline_provisional"))
 

@@ -142,7 +142,8 @@ def calculate_fees(family: Family, on: date | None = None, lang: str = "en", *,
     high["estimate"] = True
     high["threshold_rise_percent"] = [float(low_rise), float(high_rise)]
     high["threshold_range_eur"] = [high["threshold_eur"], low["threshold_eur"]]
-    high["total_monthly_fee_range_eur"] = [low["total_monthly_fee_eur"], high["total_monthly_fee_eur"]]
+    same = low["total_monthly_fee_eur"] == high["total_monthly_fee_eur"]   # e.g. the max fee: no range
+    high["total_monthly_fee_range_eur"] = None if same else [low["total_monthly_fee_eur"], high["total_monthly_fee_eur"]]
     for child_high, child_low in zip(high["children"], low["children"]):
         child_high["monthly_fee_range_eur"] = [child_low["monthly_fee_eur"], child_high["monthly_fee_eur"]]
     high["notes"].insert(0, text("money.fee.not_published", lang, valid_from=period.rule.valid_from.isoformat(),
