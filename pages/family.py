@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import json
 from datetime import date
 
 import streamlit as st
@@ -19,6 +18,7 @@ from pages import ui
 from pages.safe import md
 from planner.errors import InputError, PlannerError, Problem
 from planner.family import parse_family
+from planner.readers import loads_json
 from planner.municipalities import find_municipality, load_municipalities
 
 UPLOAD_SEEN_KEY = "f._upload_seen"
@@ -321,11 +321,14 @@ def read_family_file(content: bytes) -> tuple[dict | None, list[str]]:
         return None, [ui.t("family.upload_too_large", size=ui.fmt_decimal(len(content) / 1000, 0),
                            limit=ui.fmt_decimal(MAX_UPLOAD_BYTES / 1000, 0))]
     try:
-        data = json.loads(content.decode("utf-8-sig"))
+        content.decode("utf-8-sig")
     except UnicodeDecodeError:
         return None, [ui.t("family.upload_not_text")]
-    except json.JSONDecodeError as error:
-        return None, [ui.t("family.upload_not_json", line=error.lineno, column=error.colno)]
+    try:  # one reader for every JSON a user gives (depth, huge integers, NaN: planner.readers)
+        data = loads_json(content, "family")
+    except InputError as error:
+        return None, [ui.t("family.upload_not_json", **dict(p.params or {}))
+                      if p.key == "problems.input.json.invalid" else ui.problem_text(p) for p in error.problems]
     if not isinstance(data, dict):
         return None, [ui.t("family.upload_not_object")]
     if not isinstance(data.get("children"), list) or not ({"adults", "municipality", "home"} & set(data)):
@@ -333,7 +336,7 @@ def read_family_file(content: bytes) -> tuple[dict | None, list[str]]:
     try:
         parse_family(data)
     except InputError as error:
-        return None, [f"{ui.field_label(p.field, data)}: {ui.problem_text(p)}" for p in error.problems]
+        return None, [f"{md(ui.field_label(p.field, data))}: {ui.problem_text(p)}" for p in error.problems]
     return data, []
 
 

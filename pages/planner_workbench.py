@@ -21,6 +21,7 @@ import streamlit as st  # noqa: E402
 from pages import _workbench_core as core  # noqa: E402
 from pages import ui  # noqa: E402
 from pages.safe import md  # noqa: E402
+from planner.readers import check_size, loads_json  # noqa: E402
 from planner.errors import InfeasibleError, InputError, PlannerError  # noqa: E402
 from planner.i18n import translate  # noqa: E402
 
@@ -150,10 +151,9 @@ def _load_uploaded() -> None:
     if uploaded is None:
         return
     try:
-        try:
-            data = json.loads(uploaded.getvalue().decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise InputError.single("scenario", uploaded.name, f"a scenario JSON file ({error})") from error
+        content = uploaded.getvalue()
+        check_size(len(content), "scenario", "scenario", uploaded.name)
+        data = loads_json(content, "scenario", uploaded.name)   # UTF-8, depth, huge numbers: InputError
         st.session_state[SCENARIO_KEY] = Scenario.from_dict(data).to_dict()
         st.session_state[PROBLEMS_KEY] = {}
     except InputError as error:

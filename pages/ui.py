@@ -251,7 +251,30 @@ MONEY_FUNCTIONS = {
 }
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+RESULTS_KEY = "_results"    # per-session results, keyed by a digest of the inputs
+MAX_SESSION_RESULTS = 24
+
+
+def _session_cached(name: str, key: tuple, compute: Any) -> Any:
+    """``compute()`` once per distinct input within this browser session.
+
+    Results that hold a family's data (incomes, children, ids) are never put in a process-wide cache
+    (``st.cache_data``, shared by every user and kept after the session): they live in this session's
+    state, keyed by a SHA-256 digest of the inputs, and go away with the session. At most
+    :data:`MAX_SESSION_RESULTS` results are kept (the oldest is dropped).
+    """
+    import hashlib
+
+    store = st.session_state.setdefault(RESULTS_KEY, {})
+    digest = hashlib.sha256(json.dumps([name, *key], sort_keys=True, ensure_ascii=False,
+                                       default=str).encode("utf-8")).hexdigest()
+    if digest not in store:
+        while len(store) >= MAX_SESSION_RESULTS:
+            store.pop(next(iter(store)))
+        store[digest] = compute()
+    return store[digest]
+
+
 def _money(kind: str, family_text: str, language: str) -> dict[str, Any]:
     import importlib
 
@@ -263,11 +286,12 @@ def _money(kind: str, family_text: str, language: str) -> dict[str, Any]:
 
 
 def money(kind: str) -> dict[str, Any]:
-    """Money-engine result (``fees``, ``allowances``, ``compare``, ``timeline``) for this family."""
-    return _money(kind, family_json(), lang())
+    """Money-engine result (``fees``, ``allowances``, ``compare``, ``timeline``) for this family
+    (computed once per family, language and kind in this session: :func:`_session_cached`)."""
+    text, language = family_json(), lang()
+    return _session_cached("money", (kind, text, language), lambda: _money(kind, text, language))
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
 def _ranking(family_text: str, dataset_name: str | None, child_id: str | None, language: str) -> dict:
     from planner.family import parse_family
     from planner.ranking import rank_units
@@ -277,8 +301,10 @@ def _ranking(family_text: str, dataset_name: str | None, child_id: str | None, l
 
 
 def ranking(child_id: str | None = None) -> dict[str, Any]:
-    """Every unit of the dataset ranked for this family (cached per family, dataset, child, language)."""
-    return _ranking(family_json(), st.session_state.get(DATASET_KEY), child_id, lang())
+    """Every unit of the dataset ranked for this family (once per family, dataset, child and language
+    in this session: :func:`_session_cached`)."""
+    key = (family_json(), st.session_state.get(DATASET_KEY), child_id, lang())
+    return _session_cached("ranking", key, lambda: _ranking(*key))
 
 
 # --------------------------------------------------------------------------- people, fields, plurals

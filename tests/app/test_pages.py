@@ -279,7 +279,6 @@ def test_units_scores_use_the_languages_decimal_mark(app_factory):
 
 def test_ranking_is_cached_per_input_not_recomputed_on_a_filter_change(app_factory, monkeypatch):
     import planner.ranking
-    from pages import ui
 
     calls = []
     real = planner.ranking.rank_units
@@ -289,7 +288,6 @@ def test_ranking_is_cached_per_input_not_recomputed_on_a_filter_change(app_facto
         return real(*args, **kwargs)
 
     monkeypatch.setattr(planner.ranking, "rank_units", counting)
-    ui._ranking.clear()
     at = app_factory("units", "en")
     assert len(calls) == 1
     at.checkbox(key="u.only_catchment").check().run()   # a filter: same family, no new ranking
