@@ -35,8 +35,14 @@ def _child_choice() -> str | None:
 
 
 def _rows(result: dict[str, Any]) -> list[dict[str, Any]]:
-    """Ranking rows joined with the unit facts of the dataset (provider, ages, hours, places)."""
-    by_id = ui.dataset().units_by_id
+    """Ranking rows joined with the unit facts of the dataset (provider, ages, hours, places) as in force
+    on the ranking's date (planned units included, planner/plans)."""
+    from datetime import date
+
+    from planner.plans import dataset_on
+
+    on = result.get("date")
+    by_id = dataset_on(ui.dataset(), date.fromisoformat(on) if on else None).units_by_id
     rows = []
     for rank, item in enumerate(result.get("units", []), start=1):
         unit = by_id.get(item["unit_id"])
@@ -317,6 +323,9 @@ def render() -> None:
         _explanations(rows)
     for note in result.get("notes") or []:
         st.caption(":material/info: " + md(note))
+    from pages import _plans_family  # the municipality's plans: news and chance of a place (planner/plans)
+
+    _plans_family.render(result, child_id)
     st.page_link("pages/summary.py", label=ui.t("units.next"), icon=":material/arrow_forward:")
 
 

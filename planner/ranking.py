@@ -284,6 +284,7 @@ def rank_units(family: Any, dataset: Any, *, child_id: str | None = None, lang: 
         score = sum(weights[name] * parts[name] for name in parts) / total_weight
         row = {
             "unit_id": unit.unit_id, "name": unit.name, "demo": unit.demo, "provider": unit.provider,
+            "lat": unit.lat, "lon": unit.lon,
             "in_catchment": in_catchment,
             "drop_off_s": _finite(drop_off_s), "pick_up_s": _finite(pick_up_s),
             "extra_commute_s": _finite(extra_drop + extra_pick),

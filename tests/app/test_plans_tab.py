@@ -2,6 +2,7 @@
 changes and shows today vs the plan date and the forecast (values from planner.plans called directly)."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -67,3 +68,27 @@ def test_plans_tab_shows_the_example_plan(planned_dir, lang):
     assert len(forecast) == len(planned_dir.units) + 1
     assert translate("plans.page.col.housing", lang) in demand.columns
     assert any("7.7" in c.value for c in tab.caption)     # the assumptions stated next to the figures
+
+
+def test_units_page_shows_the_plans_for_the_start_date(planned_dir):
+    from tests.app.conftest import open_app
+
+    at = open_app("family", "en")
+    family = json.loads(json.dumps(at.session_state["family"]))
+    family["home"] = {"lat": 60.1738, "lon": 24.9497}
+    for child in family["children"]:
+        child["start_date"] = "2027-09-01"
+    at.session_state["family"] = family
+    at.switch_page("pages/units.py").run()
+    assert not at.exception, at.exception
+    box = next(e for e in at.expander if e.label == translate("plans.family.title", "en"))
+    assert any(w.value == translate("plans.page.example", "en") for w in box.warning)
+    assert any("2027-09-01" in c.value for c in box.caption)
+    texts = " ".join(m.value for m in box.markdown)
+    assert "From 2027-08 a new unit" in texts and "Kaisaniemi" in texts     # the planned unit near home
+    box.toggle[0].set_value(True).run()
+    assert not at.exception, at.exception
+    box = next(e for e in at.expander if e.label == translate("plans.family.title", "en"))
+    lines = [m.value for m in box.markdown]
+    assert any(band in " ".join(lines) for band in ("likely", "uncertain", "unlikely"))
+    assert any("not a probability" in c.value for c in box.caption)
