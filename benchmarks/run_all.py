@@ -24,16 +24,18 @@ SCRIPTS = [
     ("placement (5,000 children x 300 units)", ["placement.py"]),
     ("plans (plan-year accessibility comparison, occupancy forecast)", ["plans.py"]),
     ("preschool round (6,000 children x 150 units)", ["placement.py", "preschool"]),
+    ("matrix (cells x units on Tampere and the SYNTHETIC grid, 1 vs 2 Dask workers, region projection)",
+     ["matrix.py"]),
 ]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="pass --quick to routing.py")
+    parser.add_argument("--quick", action="store_true", help="pass --quick to routing.py and matrix.py")
     args = parser.parse_args()
     failures = 0
     for title, command in SCRIPTS:
-        extra = ["--quick"] if args.quick and command[0] == "routing.py" else []
+        extra = ["--quick"] if args.quick and command[0] in ("routing.py", "matrix.py") else []
         print(f"\n######## {title}", flush=True)
         start = time.perf_counter()
         code = subprocess.call([sys.executable, str(HERE / command[0]), *command[1:], *extra])

@@ -5,8 +5,10 @@ write the same bytes. A worker loads a dataset once per process (:func:`dataset_
 the dataset's path and the modification time of its ``dataset.json``); a task carries only the block's
 point ids and coordinates, never a graph.
 
-Times come from the engine's public API (``TravelTimeEngine.matrix``; transit:
-``TransitRouter.one_to_many`` / ``window``). ``distance_m`` is the length of the fastest path: one more
+Times come from the engine's public API: ``TravelTimeEngine.times_from`` / ``times_to`` per point of
+the block (one search each), gathered at the other side's snaps exactly as ``TravelTimeEngine.matrix``
+does (node time + entry leg, or the run along a shared edge), with the other side snapped once per
+process instead of once per block; transit: ``TransitRouter.one_to_many`` / ``window``. ``distance_m`` is the length of the fastest path: one more
 shortest-path tree from each point of the block (times as weights, with predecessors) whose edge lengths
 are summed along the tree (pointer jumping); the access and egress legs' metres come from the engine's
 snaps. Where several paths are equally fast the tree picks one of them.
@@ -74,7 +76,8 @@ def warm(path: str | Path, modes: Sequence[str]) -> dict[str, Any]:
 
 
 class _Tree:
-    """Shortest-path trees with predecessors on a mode's graph, to measure the fastest path's metres."""
+    """Per mode and process: edge times and lengths, and shortest-path trees with predecessors to
+    measure the fastest path's metres."""
 
     def __init__(self, graph: Any):
         import scipy.sparse as sp
@@ -85,17 +88,37 @@ class _Tree:
         lengths.sort_indices()
         self.n = times.shape[0]
         self.fwd = times
-        self.rev = sp.csr_array(times.T.tocsr(), dtype=np.float64)
-        self.rev.sort_indices()
-        coo = lengths.tocoo()
-        keys = coo.row.astype(np.int64) * self.n + coo.col.astype(np.int64)
-        order = np.argsort(keys, kind="stable")
-        self.keys, self.lengths = keys[order], coo.data[order].astype(np.float64)
+        self.len_fwd = lengths
+        self._rev = None
 
-    def _edge_length(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
-        pos = np.searchsorted(self.keys, u.astype(np.int64) * self.n + v.astype(np.int64))
-        pos = np.minimum(pos, len(self.keys) - 1)
-        return self.lengths[pos]
+    @property
+    def rev(self) -> Any:
+        import scipy.sparse as sp
+
+        if self._rev is None:
+            self._rev = sp.csr_array(self.fwd.T.tocsr(), dtype=np.float64)
+            self._rev.sort_indices()
+        return self._rev
+
+    @staticmethod
+    def _lookup(csr: Any, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """``csr[u[k], v[k]]`` for many pairs (inf where there is no edge), scanning each short row."""
+        out = np.full(len(u), np.inf)
+        start = csr.indptr[u]
+        degree = csr.indptr[u + 1] - start
+        todo = np.flatnonzero(degree > 0)
+        k = 0
+        while len(todo):
+            pos = start[todo] + k
+            hit = csr.indices[pos] == v[todo]
+            out[todo[hit]] = csr.data[pos[hit]]
+            todo = todo[~hit]
+            k += 1
+            todo = todo[degree[todo] > k]
+        return out
+
+    def edge_time(self, a: int, b: int) -> float:
+        return float(self._lookup(self.fwd, np.array([a]), np.array([b]))[0])
 
     def run(self, ends: Sequence[tuple[int, float, float]], reverse: bool) -> tuple[np.ndarray, np.ndarray]:
         """From a point joined to ``ends`` ``(node, time_s, distance_m)``: seconds and metres per node
@@ -115,20 +138,19 @@ class _Tree:
         normal = (pred >= 0) & (pred != n)
         idx = np.flatnonzero(normal)
         if reverse:  # pred[v] is the next node towards the point: edge v -> pred[v]
-            metres[idx] = self._edge_length(idx, pred[idx])
+            metres[idx] = self._lookup(self.len_fwd, idx, pred[idx])
         else:
-            metres[idx] = self._edge_length(pred[idx], idx)
+            metres[idx] = self._lookup(self.len_fwd, pred[idx], idx)
         first = np.flatnonzero(pred == n)
         leg = {int(node): float(d) for node, _t, d in ends}
         metres[first] = [leg[int(v)] for v in first]
         jump = np.where(normal, pred, -1)
-        while True:
-            active = np.flatnonzero(jump >= 0)
-            if len(active) == 0:
-                break
+        active = np.flatnonzero(jump >= 0)
+        while len(active):  # pointer jumping: each step doubles the stretch of tree summed
             parents = jump[active]
-            metres[active] = metres[active] + metres[parents]
+            metres[active] += metres[parents]
             jump[active] = jump[parents]
+            active = active[jump[active] >= 0]
         return dist - 1e-9, metres
 
 
@@ -140,7 +162,27 @@ def _tree(dataset: Any, mode: str) -> _Tree:
         return _TREES[key]
 
 
+_SNAPS: dict[tuple, list] = {}
+
+
+def _snaps(engine: Any, dataset: Any, mode: str, coords: np.ndarray, field: str, cache: bool) -> list:
+    """The engine's snaps of ``coords`` (None outside the area); the big side is kept per process."""
+    coords = np.ascontiguousarray(coords, dtype=np.float64).reshape(-1, 2)
+    key = (*_dataset_key(dataset.path), mode, hashlib.sha1(coords.tobytes()).hexdigest())
+    with _LOCK:
+        if key in _SNAPS:
+            return _SNAPS[key]
+    snaps = engine.snap_many([tuple(p) for p in coords], field=field, on_outside="none")
+    if cache:
+        with _LOCK:
+            while len(_SNAPS) >= 4:
+                _SNAPS.pop(next(iter(_SNAPS)))
+            _SNAPS[key] = snaps
+    return snaps
+
+
 def _leg_arrays(snaps: Sequence[Any], use_exits: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(nodes, seconds, metres)`` of shape (k, 2): each snap's entries (exits), inf-padded."""
     nodes = np.zeros((len(snaps), 2), dtype=np.int64)
     secs = np.full((len(snaps), 2), np.inf)
     metres = np.full((len(snaps), 2), np.inf)
@@ -152,56 +194,66 @@ def _leg_arrays(snaps: Sequence[Any], use_exits: bool) -> tuple[np.ndarray, np.n
     return nodes, secs, metres
 
 
-def fastest_path_metres(dataset: Any, mode: str, origins: np.ndarray, destinations: np.ndarray,
-                        times_s: np.ndarray, from_origins: bool) -> np.ndarray:
-    """Metres of the fastest path for every pair of ``times_s`` (inf where the time is inf).
+def _same_edge_s(o: Any, d: Any, t_ab: float, t_ba: float) -> float:
+    """Seconds from ``o`` to ``d`` along the edge both lie on, without passing a junction (inf if
+    one-way forbids it): the same rule as the engine's matrix."""
+    if d.fraction >= o.fraction and math.isfinite(t_ab):
+        along = (d.fraction - o.fraction) * t_ab
+    elif d.fraction <= o.fraction and math.isfinite(t_ba):
+        along = (o.fraction - d.fraction) * t_ba
+    else:
+        return math.inf
+    return o.offset_time_s + along + d.offset_time_s
 
-    Trees start from each origin (``from_origins``) or end at each destination (reverse graph).
-    A pair the engine times faster than the tree (both points on one edge, no junction between) is the
-    straight run along that edge: offsets + the part of the edge between the two projections.
+
+def street_block(dataset: Any, mode: str, block_xy: np.ndarray, other_xy: np.ndarray, forward: bool,
+                 distances: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Seconds and metres (block points × other points; inf unreachable or outside the area).
+
+    ``forward``: the block holds origins (one ``times_from`` per origin); else destinations (one
+    ``times_to`` each, on the reverse graph). The other side is snapped once per process. Times are the
+    engine's ``matrix`` numbers: its node times plus each point's entry (exit) leg, or the run along a
+    shared edge when that is quicker.
     """
     engine = dataset.engine(mode)
     tree = _tree(dataset, mode)
-    o_snaps = engine.snap_many([tuple(p) for p in origins], field="origins", on_outside="none")
-    d_snaps = engine.snap_many([tuple(p) for p in destinations], field="destinations", on_outside="none")
-    out = np.full(times_s.shape, np.inf)
-    if from_origins:
-        nodes, secs, metres = _leg_arrays(d_snaps, use_exits=False)
-        for i, o in enumerate(o_snaps):
-            if o is None:
-                continue
-            node_s, node_m = tree.run(o.exits, reverse=False)
-            total = node_s[nodes] + secs
-            pick = np.argmin(total, axis=1)
-            rows = np.arange(len(d_snaps))
-            out[i] = node_m[nodes[rows, pick]] + metres[rows, pick]
-            out[i, ~np.isfinite(total[rows, pick])] = np.inf
-            _same_edge(out[i], o, d_snaps, total[rows, pick], times_s[i], as_origin=True)
-    else:
-        nodes, secs, metres = _leg_arrays(o_snaps, use_exits=True)
-        for j, d in enumerate(d_snaps):
-            if d is None:
-                continue
-            node_s, node_m = tree.run(d.entries, reverse=True)
-            total = node_s[nodes] + secs
-            pick = np.argmin(total, axis=1)
-            rows = np.arange(len(o_snaps))
-            column = node_m[nodes[rows, pick]] + metres[rows, pick]
-            column[~np.isfinite(total[rows, pick])] = np.inf
-            _same_edge(column, d, o_snaps, total[rows, pick], times_s[:, j], as_origin=False)
-            out[:, j] = column
-    out[~np.isfinite(times_s)] = np.inf
-    return out
-
-
-def _same_edge(values: np.ndarray, point: Any, others: Sequence[Any], tree_s: np.ndarray,
-               engine_s: np.ndarray, as_origin: bool) -> None:
-    """Replace, in place, the metres of pairs the engine found faster along the shared edge."""
-    for k, other in enumerate(others):
-        if other is None or other.edge != point.edge:
+    block = engine.snap_many([tuple(p) for p in block_xy], field="points", on_outside="none")
+    other = _snaps(engine, dataset, mode, other_xy, "points", cache=True)
+    nodes, secs, legs_m = _leg_arrays(other, use_exits=not forward)
+    by_edge: dict[tuple[int, int], list[int]] = {}
+    for j, snap in enumerate(other):
+        if snap is not None:
+            by_edge.setdefault(snap.edge, []).append(j)
+    times = np.full((len(block), len(other)), np.inf)
+    metres = np.full((len(block), len(other)), np.nan if not distances else np.inf)
+    rows = np.arange(len(other))
+    for k, snap in enumerate(block):
+        if snap is None:
             continue
-        if math.isfinite(engine_s[k]) and engine_s[k] < tree_s[k] - 1e-6:
-            values[k] = point.offset_m + abs(point.fraction - other.fraction) * point.edge_length_m + other.offset_m
+        node_s = engine.times_from(snap.lat, snap.lon) if forward else engine.times_to(snap.lat, snap.lon)
+        row = np.min(node_s[nodes] + secs, axis=1) if len(other) else np.zeros(0)
+        shared = by_edge.get(snap.edge, [])
+        if shared:
+            t_ab, t_ba = tree.edge_time(*snap.edge), tree.edge_time(snap.edge[1], snap.edge[0])
+            for j in shared:
+                o, d = (snap, other[j]) if forward else (other[j], snap)
+                row[j] = min(row[j], _same_edge_s(o, d, t_ab, t_ba))
+        times[k] = row
+        if not distances:
+            continue
+        tree_s, tree_m = tree.run(snap.exits if forward else snap.entries, reverse=not forward)
+        total = tree_s[nodes] + secs
+        pick = np.argmin(total, axis=1)
+        best = total[rows, pick]
+        values = tree_m[nodes[rows, pick]] + legs_m[rows, pick]
+        values[~np.isfinite(best)] = np.inf
+        for j in shared:  # the engine's time is the run along the shared edge
+            if math.isfinite(row[j]) and row[j] < best[j] - 1e-6:
+                values[j] = snap.offset_m + abs(snap.fraction - other[j].fraction) * snap.edge_length_m \
+                    + other[j].offset_m
+        values[~np.isfinite(row)] = np.inf
+        metres[k] = values
+    return times, metres
 
 
 @dataclass(frozen=True)
@@ -251,13 +303,10 @@ def block_table(task: BlockTask, other_ids: Sequence[str], other_coords: np.ndar
     n_o, n_d = len(o_ids), len(d_ids)
     parts = []
     if task.mode in STREET_MODES:
-        engine = dataset.engine(task.mode)
-        times = np.asarray(engine.matrix([tuple(p) for p in o_xy], [tuple(p) for p in d_xy],
-                                         on_outside="none"), dtype=np.float64).reshape(n_o, n_d)
-        if task.distances:
-            metres = fastest_path_metres(dataset, task.mode, o_xy, d_xy, times, task.side == "origins")
-        else:
-            metres = np.full(times.shape, np.nan)
+        forward = task.side == "origins"
+        times, metres = street_block(dataset, task.mode, task.coords, other_coords, forward, task.distances)
+        if not forward:
+            times, metres = times.T, metres.T
         parts.append((None, times, metres, None, None))
     else:
         router = dataset.transit()
@@ -326,11 +375,12 @@ def _rss_bytes() -> int:
 
 def run_block(task: BlockTask, other: tuple[tuple[str, ...], np.ndarray]) -> dict[str, Any]:
     """Compute one block and write its file; a small record for the manifest (no data)."""
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.thread_time()
     table = block_table(task, other[0], other[1])
     size, digest = write_atomically(table, Path(task.out_dir) / task.relpath)
     searches = len(task.ids) * (max(1, len(task.departs)) * max(1, task.window_min)
                                 if task.mode == "transit" else 1)
     return {"mode": task.mode, "block": task.block, "file": task.relpath, "rows": table.num_rows,
             "bytes": size, "sha256": digest, "searches": searches,
-            "seconds": round(time.perf_counter() - started, 3), "pid": os.getpid(), "rss_bytes": _rss_bytes()}
+            "seconds": round(time.perf_counter() - started, 3),
+            "cpu_s": round(time.thread_time() - cpu, 3), "pid": os.getpid(), "rss_bytes": _rss_bytes()}

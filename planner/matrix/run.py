@@ -353,13 +353,14 @@ def run_matrix(job: MatrixJob, out_dir: str | Path, runner: RunnerChoice, *, for
     todo = [t for t in tasks if block_name(t) not in manifest["blocks"]]
     reused = len(tasks) - len(todo)
     bar = Progress(len(tasks), reused, progress and len(tasks) > 1)
-    state = {"computed": 0, "rss": {}, "block_seconds": 0.0}
+    state = {"computed": 0, "rss": {}, "block_seconds": 0.0, "cpu_s": 0.0}
 
     def on_done(record: dict[str, Any]) -> None:
         manifest["blocks"][block_name(record)] = {k: record[k] for k in ("file", "rows", "bytes", "sha256")}
         _write_json(out_dir / "manifest.json", manifest)
         state["computed"] += 1
         state["block_seconds"] += record["seconds"]
+        state["cpu_s"] += record.get("cpu_s", 0.0)
         state["rss"][record["pid"]] = max(state["rss"].get(record["pid"], 0), record["rss_bytes"])
         bar.step()
         if stop_after is not None and state["computed"] >= stop_after:
@@ -384,7 +385,9 @@ def run_matrix(job: MatrixJob, out_dir: str | Path, runner: RunnerChoice, *, for
         "rows": rows, "blocks": {"total": len(tasks), "computed": state["computed"], "reused": reused},
         "runner": runner.describe(), "workers": info.get("workers", 1 if runner.kind == "single" else runner.workers),
         "elapsed_s": round(elapsed, 3),
+        "blocks_cpu_s": round(state["cpu_s"], 3),
         "worker_rss_max_mb": round(max(state["rss"].values(), default=0) / 2**20, 1),
+        "worker_rss_mb": {str(pid): round(rss / 2**20, 1) for pid, rss in sorted(state["rss"].items())},
         "files": {"manifest": "manifest.json", "provenance": "provenance.json", "data": "data/mode=<mode>/*.parquet",
                   "origins": "origins.parquet", "destinations": "destinations.parquet"},
     }

@@ -91,6 +91,22 @@ def test_single_process_matches_engine_and_routes(dataset, grid_file, tmp_path):
         assert part["depart"].isna().all()
 
 
+def test_blocks_of_destinations_give_the_engines_matrix(dataset, grid_file, tmp_path):
+    """More origins than destinations: the blocks cut the destinations and search backwards from them."""
+    job, _ = build_job(_args(origins=[f"grid:{grid_file}", "demand"], modes="bike", block_size=4))
+    assert job.side("bike") == "destinations" and len(job.origins) > len(job.destinations)
+    run_matrix(job, tmp_path / "m", RunnerChoice("single"), progress=False)
+    table = _table(tmp_path / "m")
+    expected = dataset.engine("bike").matrix([tuple(p) for p in job.origins.coords()],
+                                             [tuple(p) for p in job.destinations.coords()], on_outside="none")
+    o_index = {v: i for i, v in enumerate(job.origins.ids)}
+    d_index = {v: j for j, v in enumerate(job.destinations.ids)}
+    got = np.full(expected.shape, np.inf)
+    values = table["travel_time_s"].fillna(np.inf).to_numpy()
+    got[[o_index[v] for v in table["from_id"]], [d_index[v] for v in table["to_id"]]] = values
+    np.testing.assert_array_equal(got, expected)
+
+
 def test_local_cluster_gives_the_same_bytes(grid_file, tmp_path):
     job, _ = build_job(_args(origins=[f"grid:{grid_file}", "demand"], modes="walk,car", block_size=2))
     single = run_matrix(job, tmp_path / "single", RunnerChoice("single"), progress=False)
