@@ -493,11 +493,42 @@ def _plans(data: Any, mode: str, minutes: float, assignment: str) -> None:
     st.markdown("**" + translate("plans.page.units", lang) + "**")
     st.dataframe(plans_core.compare_units_table(result, demo_ids, lang), hide_index=True, width="stretch")
     st.caption(translate("plans.page.compare_caption", lang))
+    _plans_map(data, plans, day, lang)
     st.markdown("**" + translate("plans.page.forecast", lang) + "**")
     st.dataframe(plans_core.forecast_table(forecast, lang), hide_index=True, width="stretch")
     st.markdown("**" + translate("plans.page.demand", lang) + "**")
     st.dataframe(plans_core.demand_table(forecast, lang), hide_index=True, width="stretch")
     st.caption(md(translate("plans.page.assumptions", lang, text=forecast["assumptions"]["text"])))
+
+
+def _plans_map(data: Any, plans: Any, day: Any, lang: str) -> None:
+    """Units in force on the plan date (new ones marked U) and the planned lines in service by then."""
+    if not st.session_state.get("wb.show_maps", True):
+        return
+    from streamlit_folium import st_folium
+
+    from pages import maps
+    from planner.plans import dataset_on
+
+    lines, bounds = ui.streets_and_bounds()
+    fmap = maps.new_map(bounds, height_px=420)
+    fmap.add_child(_refit_when_shown(bounds))
+    maps.add_streets(fmap, lines, t("map.streets"))
+    today_ids = {u.unit_id for u in data.units}
+    for line in plans.lines_on(day):
+        maps.add_route(fmap, [(s.lat, s.lon) for s in line.stops],
+                       translate("plans.page.map_line", lang, name=line.name, start=line.start_date.isoformat()),
+                       dashed=True, color="#b45f06")
+    numbers = {u.unit_id: str(i) for i, u in enumerate(data.units, start=1)}
+    for unit in dataset_on(data, day, plans).units:
+        label = core.unit_label(unit.unit_id, unit.name, unit.demo, lang)
+        if unit.unit_id in today_ids:
+            maps.add_point(fmap, unit.lat, unit.lon, numbers[unit.unit_id], f"{numbers[unit.unit_id]}. {label}")
+        else:
+            maps.add_point(fmap, unit.lat, unit.lon, "U", translate("plans.page.map_new_unit", lang, name=label),
+                           background="#ffffff", color="#1a1a1a")
+    st_folium(fmap, key="wb.map.plans", height=420, use_container_width=True, returned_objects=[])
+    st.caption(translate("plans.page.map_legend", lang))
 
 
 def render() -> None:

@@ -50,7 +50,7 @@ def planned_dir(tmp_path_factory):
 def test_plans_tab_shows_the_example_plan(planned_dir, lang):
     at = AppTest.from_file(PAGE, default_timeout=180)
     at.session_state["lang"] = lang
-    at.session_state["wb.show_maps"] = False
+    at.session_state["wb.show_maps"] = lang == "en"     # one language draws the maps
     at.session_state["wb.mode"] = "walk"
     at.run()
     assert not at.exception, at.exception
@@ -68,6 +68,8 @@ def test_plans_tab_shows_the_example_plan(planned_dir, lang):
     assert len(forecast) == len(planned_dir.units) + 1
     assert translate("plans.page.col.housing", lang) in demand.columns
     assert any("7.7" in c.value for c in tab.caption)     # the assumptions stated next to the figures
+    if lang == "en":
+        assert translate("plans.page.map_legend", lang) in [c.value for c in tab.caption]
 
 
 def test_units_page_shows_the_plans_for_the_start_date(planned_dir):
