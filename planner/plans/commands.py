@@ -109,6 +109,12 @@ def import_layer(dataset: Any, name: str, *, units: str | None = None, changes: 
     for line in parsed_lines:
         if line.line_id in other_lines:
             problems.append(Problem("--line line_id", line.line_id, "a line_id not used by another plan layer"))
+    has_feed = getattr(dataset, "transit_feed_path", lambda: None)() is not None or versions or \
+        any(layer.gtfs_versions for layer in others)
+    if parsed_lines and not has_feed:
+        problems.append(Problem("--line", ", ".join(x.line_id for x in parsed_lines),
+                                f"a dataset with public transport: {dataset.name} has no GTFS feed (build it with "
+                                "--gtfs, or give the plan a --gtfs-version)"))
     if problems:
         raise InputError(problems)
     if example:
