@@ -168,13 +168,10 @@ def _inputs() -> None:
             st.info(t("no_example"))
     for text in st.session_state[PROBLEMS_KEY]:
         st.error(text, icon=":material/warning:")
-    cols = st.columns([3, 2, 2, 2, 1])
+    cols = st.columns([3, 2, 2, 1])
     with cols[0]:
         st.radio(t("method"), core.METHODS, key="staff.method", format_func=_labels("method_name"),
                  help=t("method_help"))
-    with cols[4]:
-        st.radio(t("siblings"), core.SIBLING_RULES, key="staff.siblings", format_func=_labels("siblings_name"),
-                 help=t("siblings_help"))
     with cols[1]:
         st.selectbox(t("mode"), core.MODES, key="staff.mode", format_func=_labels("mode_name"))
     with cols[2]:
@@ -183,6 +180,8 @@ def _inputs() -> None:
     with cols[3]:
         st.number_input(t("seed"), min_value=0, max_value=2**31 - 1, value=0, step=1, key="staff.seed",
                         help=t("seed_help"))
+    st.radio(t("siblings"), core.SIBLING_RULES, key="staff.siblings", format_func=_labels("siblings_name"),
+             help=t("siblings_help"), horizontal=True)
     cols = st.columns(2)
     cols[0].button(t("run"), key="staff.run", type="primary", on_click=_run)
     cols[1].button(t("forget"), key="staff.forget", on_click=_forget)
@@ -237,13 +236,14 @@ def _results(result: dict[str, Any]) -> None:
                          valid_from=rule["valid_from"], status=rule["status"])))
     for problem in result.get("evaka_problems", []):
         st.warning(md(f"{problem['field']}: {problem['value']} – {problem['expected']}"), icon=":material/info:")
-    cols = st.columns(4)
+    cols = st.columns(2)
+    cols[0].download_button(t("download_report_csv"), data=result["report_csv"].encode("utf-8"),
+                            file_name="kierrosraportti.csv", mime="text/csv", key="staff.dl_report_csv")
+    cols[1].download_button(t("download_report_html"), data=result["report_html"].encode("utf-8"),
+                            file_name="round-report.html", mime="text/html", key="staff.dl_report_html")
+    cols = st.columns(2)
     cols[0].download_button(t("download_offers"), data=result["offers_csv"].encode("utf-8"),
                             file_name="offers.csv", mime="text/csv", key="staff.dl_offers")
-    cols[2].download_button(t("download_report_csv"), data=result["report_csv"].encode("utf-8"),
-                            file_name="kierrosraportti.csv", mime="text/csv", key="staff.dl_report_csv")
-    cols[3].download_button(t("download_report_html"), data=result["report_html"].encode("utf-8"),
-                            file_name="round-report.html", mime="text/html", key="staff.dl_report_html")
     if result.get("evaka_csv") is not None:  # preschool rounds only
         cols[1].download_button(t("download_evaka"), data=result["evaka_csv"].encode("utf-8"),
                                 file_name="evaka-placements.csv", mime="text/csv", key="staff.dl_evaka")
@@ -261,7 +261,10 @@ def _results(result: dict[str, Any]) -> None:
     else:
         st.caption(t("all_placed"))
     st.markdown("**" + t("occupancy") + "**")
-    occupancy = [dict(row, unit=names.get(row["unit_id"], row["unit_id"])) for row in result["occupancy"]]
+    occupancy = [dict(row, unit=names.get(row["unit_id"], row["unit_id"]),
+                      places_under_3="–" if row.get("places_under_3") is None else row["places_under_3"],
+                      places_3_plus="–" if row.get("places_3_plus") is None else row["places_3_plus"])
+                 for row in result["occupancy"]]
     _table(occupancy, {"unit_id": "unit_id", "unit": "unit", "children": "children",
                        "children_under_3": "under_3", "children_3_plus": "three_plus",
                        "places_under_3": "places_under_3", "places_3_plus": "places_3_plus",

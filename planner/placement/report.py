@@ -206,5 +206,6 @@ def daycare_offers_csv(report: dict[str, Any]) -> str:
     """A daycare round's own offers file (``;``, Finnish headers, UTF-8 with BOM for Excel):
     ``lapsen_id;varhaiskasvatusyksikon_id;matka_min;peruste``. Never labelled as preschool."""
     rows = [[o["child_id"], o["unit_id"], _minutes(o["travel_time_s"]), o["reason"]] for o in report["offers"]]
+    # whole minutes: no decimal separator that Finnish Excel could misread
     return write_csv(("lapsen_id", "varhaiskasvatusyksikon_id", "matka_min", "peruste"), rows, delimiter=";",
                      bom=True)

@@ -11,6 +11,7 @@ import html
 from typing import Any, Callable
 
 from planner.i18n import translate
+from planner.numbers import format_number
 from planner.placement.csvsafe import neutralise
 
 UNIT_HEADERS = ("yksikon_id", "yksikko", "lapsia", "alle_3v", "3v_tayttaneet", "paikat_alle_3v",
@@ -20,6 +21,13 @@ CHILD_HEADERS = ("lapsen_id", "tila", "yksikon_id", "ikaryhma", "kieli", "alue",
 TRAVEL_HEADERS = ("ryhma", "lapsia", "tarjottu", "ka_min", "mediaani_min", "p90_min", "pisin_min")
 STATE_FI = {"offer": "tarjous", "accepted": "hyväksytty", "unplaced": "ei tarjousta", "declined": "perui"}
 AGE_FI = {"under_3": "alle 3 v", "3_plus": "3 v täyttäneet"}
+
+
+def _excel(value: Any) -> Any:
+    """A CSV cell for Finnish Excel: numbers with a decimal comma (no grouping), text neutralised."""
+    if isinstance(value, float):
+        return repr(round(value, 6)).replace(".", ",")
+    return neutralise(value)
 
 
 def _min(seconds: Any) -> Any:
@@ -66,7 +74,7 @@ def round_report_csv(report: dict[str, Any], unit_names: dict[str, str] | None =
         w.writerow([title])
         w.writerow(headers)
         for row in rows:
-            w.writerow([neutralise(v) for v in row])
+            w.writerow([_excel(v) for v in row])
         w.writerow([])
 
     kind = "esiopetus" if report.get("kind") == "preschool" else "varhaiskasvatus"
@@ -97,10 +105,16 @@ def round_report_html(report: dict[str, Any], lang: str = "fi", unit_names: dict
     t: Callable[..., str] = lambda key, **p: translate(f"placement.report.{key}", lang, **p)  # noqa: E731
     e = html.escape
 
+    def cell(value: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return format_number(value, lang)
+        return str(value)
+
     def table(headers: list[str], rows: list[list[Any]]) -> str:
         head = "".join(f"<th scope=\"col\">{e(h)}</th>" for h in headers)
-        body = "".join("<tr>" + "".join(f"<td>{e('' if v is None else str(v))}</td>" for v in row) + "</tr>"
-                       for row in rows)
+        body = "".join("<tr>" + "".join(f"<td>{e(cell(v))}</td>" for v in row) + "</tr>" for row in rows)
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
     kind = t(f"kind.{report.get('kind', 'daycare')}")
