@@ -62,6 +62,26 @@ def round_start(children: Sequence[Any], on: date | None = None) -> date:
     return min((c.start_date for c in children), default=date.today())
 
 
+def own_area_units(catchment_units: Sequence[str | None] | None, units: Sequence[Any], travel: np.ndarray
+                   ) -> list[str | None] | None:
+    """The catchment unit ids, with an id that is not a unit of this round (e.g. the dataset's area unit
+    when the units come from eVaka's list) replaced by the child's nearest unit by travel time – the
+    same rule as the dataset's derived network-Voronoi areas. ``None`` (no area) stays ``None``."""
+    if catchment_units is None:
+        return None
+    ids = [u.unit_id for u in units]
+    known = set(ids)
+    out: list[str | None] = []
+    for i, area in enumerate(catchment_units):
+        if area is None or area in known:
+            out.append(area)
+        elif len(ids) and np.isfinite(travel[i]).any():
+            out.append(ids[int(np.argmin(travel[i]))])
+        else:
+            out.append(None)
+    return out
+
+
 def plan_round(children: Sequence[Any], units: Sequence[Any], travel_time_s: Any,
                catchment_units: Sequence[str | None] | None, settings: RoundSettings = RoundSettings(), *,
                decisions: Sequence[Decision] = (), walk_distance_m: Any = None, on: date | None = None
@@ -74,6 +94,7 @@ def plan_round(children: Sequence[Any], units: Sequence[Any], travel_time_s: Any
     n, m = len(children), len(units)
     travel = np.asarray(travel_time_s, dtype=float).reshape(n, m) if n * m else np.zeros((n, m))
     walk = None if walk_distance_m is None else np.asarray(walk_distance_m, dtype=float).reshape(n, m)
+    catchment_units = own_area_units(catchment_units, units, travel)
     fixed, rejected, declined, problems = apply_decisions(children, units, decisions)
     if declined:  # the family said no: the child leaves this round
         keep = [i for i, c in enumerate(children) if c.child_id not in declined]

@@ -178,3 +178,12 @@ def test_round_report_csv_and_html_are_safe_and_complete():
         page = round_report_html(report, lang)
         assert "<script>" not in page and "=evil&lt;script&gt;" in page
         assert page.startswith("<!DOCTYPE html>") and f'lang="{lang}"' in page and "@media print" in page
+
+
+def test_area_units_of_another_unit_list_become_the_nearest_unit_of_this_round():
+    from planner.placement.round import own_area_units
+
+    units = [PlacementUnit("e1", available_seats=1), PlacementUnit("e2", available_seats=1)]
+    travel = np.array([[500.0, 100.0], [np.inf, np.inf], [100.0, 900.0]])
+    assert own_area_units(["dataset-7", "dataset-7", None], units, travel) == ["e2", None, None]
+    assert own_area_units(["e1", "x", "e1"], units, travel) == ["e1", None, "e1"]
