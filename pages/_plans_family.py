@@ -1,6 +1,7 @@
 """The municipality's plans on the family's Units page: what the ranking's date means, the plan news
 for the family (planner.plans.news) and, on request, the chance of a place in the best units
-(planner.plans.chance). Results are cached per family, dataset and language (no personal data stored)."""
+(planner.plans.chance). Results are kept in this browser session only (``ui._session_cached``: never a
+process-wide cache, as they hold the family's data)."""
 from __future__ import annotations
 
 import json
@@ -15,7 +16,6 @@ from planner.errors import PlannerError
 from planner.i18n import translate
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
 def _news(family_text: str, dataset_name: str | None, child_id: str | None, language: str) -> dict:
     from planner.family import parse_family
     from planner.plans.news import family_news
@@ -24,7 +24,6 @@ def _news(family_text: str, dataset_name: str | None, child_id: str | None, lang
                        child_id=child_id)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
 def _chance(family_text: str, dataset_name: str | None, child_id: str | None, units: tuple[str, ...],
             language: str, today: str) -> dict:
     from planner.family import parse_family
@@ -45,7 +44,8 @@ def render(result: dict[str, Any], child_id: str | None) -> None:
                 st.warning(translate("plans.page.example", lang), icon=":material/warning:")
             st.caption(md(translate("plans.family.ranked_for", lang, date=plans["day"])))
             try:
-                news = _news(ui.family_json(), dataset_name, child_id, lang)
+                key = (ui.family_json(), dataset_name, child_id, lang)
+                news = ui._session_cached("plans.news", key, lambda: _news(*key))
             except PlannerError as error:
                 ui.show_error(error)
             else:
@@ -54,7 +54,8 @@ def render(result: dict[str, Any], child_id: str | None) -> None:
         top = [row["unit_id"] for row in result.get("units", []) if row.get("fits")][:3]
         if top and st.toggle(translate("plans.family.chance_toggle", lang), key="units.chance"):
             try:
-                chance = _chance(ui.family_json(), dataset_name, child_id, tuple(top), lang, date.today().isoformat())
+                key = (ui.family_json(), dataset_name, child_id, tuple(top), lang, date.today().isoformat())
+                chance = ui._session_cached("plans.chance", key, lambda: _chance(*key))
             except PlannerError as error:
                 ui.show_error(error)
                 return
