@@ -160,13 +160,33 @@ def _net_chart(usable: list[dict[str, Any]]) -> None:
     net = translate("money.col.net_after_tax", ui.lang()) if after_tax else ui.t("costs.col.net")
     data = pd.DataFrame({"scenario": [s.get("title") or s.get("name") for s in usable],
                          "net": [float(s["net_after_tax_eur" if after_tax else "net_eur"]) for s in usable]})
-    chart = alt.Chart(data).mark_bar().encode(
+    chart = alt.Chart(data).mark_bar(aria=False).encode(
         x=alt.X("net:Q", title=net, axis=alt.Axis(format="d")),  # no English thousands commas
         y=alt.Y("scenario:N", title=None, sort=None, axis=alt.Axis(labelLimit=0)),
         tooltip=[alt.Tooltip("scenario:N", title=ui.t("costs.col.scenario")),
                  alt.Tooltip("net:Q", title=net, format=",.2f")],
     )
-    st.altair_chart(chart, width="stretch", alt=ui.t("costs.compare_chart_alt"))
+    st.altair_chart(chart.configure(aria=False), width="stretch", alt=ui.t("costs.compare_chart_alt"))
+
+
+def _net_cards(usable: list[dict[str, Any]]) -> None:
+    """One card per scenario that leads with the net € / month (reads on a phone: cards stack)."""
+    per_row = 3
+    for start in range(0, len(usable), per_row):
+        columns = st.columns(per_row)
+        for column, scenario in zip(columns, usable[start:start + per_row]):
+            with column.container(border=True):
+                after_tax = scenario.get("net_after_tax_eur")
+                st.metric(scenario.get("title") or scenario.get("name"),
+                          ui.fmt_eur(after_tax if after_tax is not None else scenario.get("net_eur")),
+                          help=scenario.get("description"))
+                st.caption(" · ".join([
+                    translate("money.col.net_after_tax", ui.lang()) if after_tax is not None
+                    else ui.t("costs.col.net"),
+                    f"{ui.t('costs.col.earnings')} {ui.fmt_eur(scenario.get('earnings_eur'))}",
+                    f"{ui.t('costs.col.fees')} {ui.fmt_eur(scenario.get('fees_eur'))}",
+                    f"{ui.t('costs.col.allowances')} {ui.fmt_eur(scenario.get('allowances_eur'))}",
+                ] + ([ui.t("costs.col.provisional")] if scenario.get("provisional") else [])))
 
 
 def _compare(result: dict[str, Any]) -> None:
@@ -188,9 +208,11 @@ def _compare(result: dict[str, Any]) -> None:
         ui.t("costs.col.provisional"): ui.t("costs.yes") if s.get("provisional") else ui.t("costs.no"),
     } for s in usable])
     if usable:
+        _net_cards(usable)
         _net_chart(usable)
         st.caption(ui.t("costs.chart_alt"))
-        st.table(table, hide_index=True)
+        with st.expander(ui.t("costs.compare_table")):
+            st.table(table, hide_index=True)
     for s in scenarios:
         if s not in usable:
             missing = MISSING_HINTS.get(s.get("name"))
@@ -205,6 +227,23 @@ def _number(value: Any) -> float:
     return float("nan") if value is None else float(value)
 
 
+def _line_chart(data: pd.DataFrame) -> None:
+    """Fees and allowances per month as lines (Altair); the marks carry no ARIA roles of their own:
+    the chart's text alternative and the table under it say the same."""
+    import altair as alt
+
+    month = ui.t("costs.col.month")
+    long = data.reset_index().melt(id_vars=month, var_name="series", value_name="eur")
+    chart = alt.Chart(long).mark_line(point=alt.OverlayMarkDef(aria=False), aria=False).encode(
+        x=alt.X(f"{month}:N", title=month, sort=None),
+        y=alt.Y("eur:Q", title="€", axis=alt.Axis(format="d")),
+        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip(f"{month}:N"), alt.Tooltip("series:N", title=" "),
+                 alt.Tooltip("eur:Q", title="€", format=",.2f")],
+    ).configure(aria=False)
+    st.altair_chart(chart, width="stretch", alt=ui.t("costs.timeline_chart_alt"))
+
+
 def _timeline(result: dict[str, Any]) -> None:
     st.subheader(ui.t("costs.timeline"))
     months = result.get("rows", [])
@@ -217,11 +256,12 @@ def _timeline(result: dict[str, Any]) -> None:
         fees_col: [_number(m.get("total_monthly_fee_eur")) for m in months],
         allowances_col: [_number(m.get("allowances_eur")) for m in months],  # unknown = gap, not 0
     }, index=pd.Index([str(m.get("month", "")) for m in months], name=ui.t("costs.col.month")))
+    compact, rows = [], []
     for month in months:
         row: dict[str, Any] = {ui.t("costs.col.month"): str(month.get("month", ""))}
         fees_by_child = {c["id"]: c.get("monthly_fee_eur") for c in month.get("children", [])}
         for child_id in child_ids:
-            row[ui.t("costs.col.child_fee", child=child_id)] = ui.fmt_amount(fees_by_child.get(child_id))
+            row[ui.t("costs.col.child_fee", child=ui.person_label(child_id))] = ui.fmt_amount(fees_by_child.get(child_id))
         fee_range = month.get("fee_range_eur")
         row[fees_col] = (f"{ui.fmt_amount(fee_range[0])}–{ui.fmt_amount(fee_range[1])}" if fee_range
                          else ui.fmt_amount(month.get("total_monthly_fee_eur")))
@@ -229,10 +269,13 @@ def _timeline(result: dict[str, Any]) -> None:
         row[ui.t("costs.col.provisional")] = ui.t("costs.yes") if month.get("provisional") else ui.t("costs.no")
         row[ui.t("costs.col.explanation")] = "; ".join([*month.get("changes", []), *month.get("notes", [])])
         rows.append(row)
-    table = pd.DataFrame(rows)
-    st.line_chart(chart, y_label="€", x_label=ui.t("costs.col.month"), alt=ui.t("costs.timeline_chart_alt"))
+        compact.append({ui.t("costs.col.month"): row[ui.t("costs.col.month")], fees_col: row[fees_col],
+                        allowances_col: row[allowances_col]})
+    _line_chart(chart)
     st.caption(ui.t("costs.chart_alt"))
-    st.table(table, hide_index=True)
+    st.table(pd.DataFrame(compact), hide_index=True)
+    with st.expander(ui.t("costs.timeline_details")):
+        st.table(pd.DataFrame(rows), hide_index=True)
     total = result.get("total_fees_eur")
     total_range = result.get("total_fees_range_eur")
     if total is not None:

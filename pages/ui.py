@@ -113,6 +113,10 @@ def init_state() -> None:
         SELECTED_UNIT_KEY: None,
         CHILD_KEY: None,
     }
+    if LANG_KEY not in st.session_state:  # a link may choose the language: /costs?lang=sv
+        asked = st.query_params.get("lang")
+        if asked in LANGUAGES:
+            defaults[LANG_KEY] = asked
     for key, value in defaults.items():
         if key not in st.session_state:
             st.session_state[key] = value
@@ -176,12 +180,108 @@ def language_just_changed() -> bool:
     return bool(st.session_state.pop(LANG_CHANGED_KEY, False))
 
 
+# Streamlit's own control texts, in English in the browser, as people of each language read them.
+CONTROL_TEXTS: dict[str, dict[str, str]] = {
+    "fi": {"Browse files": "Valitse tiedosto", "Drag and drop file here": "Vedä tiedosto tähän",
+           "Upload": "Valitse tiedosto", "Choose an option": "Valitse", "No results": "Ei tuloksia",
+           "Press Enter to apply": "Paina Enter hyväksyäksesi", "Close": "Sulje", "Clear all": "Tyhjennä",
+           "Delete": "Poista", "Remove": "Poista", "Download": "Lataa", "Running...": "Lasketaan…",
+           "Skip to main content": "Siirry pääsisältöön", "Open sidebar": "Avaa valikko",
+           "Close sidebar": "Sulje valikko", "Show password text": "Näytä teksti"},
+    "sv": {"Browse files": "Välj fil", "Drag and drop file here": "Dra filen hit", "Upload": "Välj fil",
+           "Choose an option": "Välj", "No results": "Inga träffar", "Press Enter to apply": "Tryck Enter",
+           "Close": "Stäng", "Clear all": "Töm", "Delete": "Ta bort", "Remove": "Ta bort",
+           "Download": "Ladda ner", "Running...": "Räknar…", "Skip to main content": "Hoppa till huvudinnehållet",
+           "Open sidebar": "Öppna menyn", "Close sidebar": "Stäng menyn", "Show password text": "Visa texten"},
+}
+# The uploader's "Limit 200MB per file • JSON" line: replaced by the page's own note (app.family.upload_note).
+_CHROME_JS = """
+<style>
+/* Phone first: narrow padding, chips and long words wrap instead of pushing the page wider. */
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding-left: 0.9rem; padding-right: 0.9rem; }
+  [data-baseweb="tag"] { max-width: calc(100vw - 6rem) !important; }
+  [data-baseweb="tag"] span { overflow: hidden; text-overflow: ellipsis; }
+  [data-testid="stMain"] h1 { font-size: 2rem; overflow-wrap: anywhere; }
+  [data-testid="stTable"] { overflow-x: auto; }
+}
+[data-testid="stMain"] p, [data-testid="stMain"] li { overflow-wrap: anywhere; }
+</style>
+<script>
+(function () {
+  const w = window, d = document;
+  w.__ececLang = %(lang)s; w.__ececTexts = %(texts)s; w.__ececTable = %(table)s;
+  d.documentElement.lang = w.__ececLang;
+  const fix = (root) => {
+    const texts = w.__ececTexts || {};
+    const walker = d.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const t = n.nodeValue.trim();
+      if (texts[t]) n.nodeValue = n.nodeValue.replace(t, texts[t]);
+      else if (/^Limit \\d+\\s*[KMG]B per file/.test(t) && w.__ececLang !== "en") n.nodeValue = "";
+    }
+    // Tables that may scroll sideways on a phone can be scrolled with the keyboard too.
+    root.querySelectorAll && root.querySelectorAll("[data-testid='stTable'] > div").forEach(e => {
+      if (!e.hasAttribute("tabindex")) {
+        e.tabIndex = 0; e.setAttribute("role", "region"); e.setAttribute("aria-label", w.__ececTable);
+      }
+    });
+    root.querySelectorAll && root.querySelectorAll("[aria-label]").forEach(e => {
+      const t = e.getAttribute("aria-label"); if (texts[t]) e.setAttribute("aria-label", texts[t]);
+    });
+  };
+  if (!w.__ececBlur) {
+    // A click on a page link must not swallow what is being typed: Streamlit commits a text field on
+    // blur, but its page links keep the focus where it was. Blur first, so the value reaches the
+    // server (and the family) before the page changes.
+    const linkOf = e => e.target.closest && e.target.closest(
+      "[data-testid='stSidebarNav'] a, [data-testid='stPageLink'] a, [data-testid='stSidebarNavLink']");
+    w.__ececBlur = e => {
+      const link = linkOf(e), active = d.activeElement;
+      if (link && active && active.matches("input, textarea")) { active.blur(); w.__ececHeld = link; }
+    };
+    // The page change waits a moment so that it carries the committed value, not the old one.
+    w.__ececClick = e => {
+      const link = linkOf(e);
+      if (link && w.__ececHeld === link) {
+        e.preventDefault(); e.stopImmediatePropagation(); w.__ececHeld = null;
+        setTimeout(() => link.click(), 300);
+      }
+    };
+    d.addEventListener("pointerdown", w.__ececBlur, true);
+    d.addEventListener("click", w.__ececClick, true);
+  }
+  if (!w.__ececObserver) {
+    w.__ececObserver = new MutationObserver(ms => {
+      if (d.documentElement.lang !== w.__ececLang) d.documentElement.lang = w.__ececLang;
+      ms.forEach(m => m.addedNodes.forEach(n => { if (n.nodeType === 1) fix(n); }));
+    });
+    w.__ececObserver.observe(d.body, {childList: true, subtree: true,
+                                      attributes: true, attributeFilter: ["lang"]});
+  }
+  fix(d.body);
+})();
+</script>
+"""
+
+
+def page_chrome() -> None:
+    """Once per run: the page's language (``<html lang>``) and Streamlit's own control texts in the
+    chosen language (a small script; no space on the page)."""
+    language = lang()
+    st.html(_CHROME_JS % {"lang": json.dumps(language),
+                          "texts": json.dumps(CONTROL_TEXTS.get(language, {}), ensure_ascii=False),
+                          "table": json.dumps(t("table_region"), ensure_ascii=False)},
+            unsafe_allow_javascript=True)
+
+
 def render_sidebar() -> None:
     """Language selector (label in all three languages), dataset selector, the privacy note.
 
     The choices live in plain session keys (``lang``, ``dataset_name``); the widgets only copy into
     them, so a choice survives every page switch.
     """
+    page_chrome()
     with st.sidebar:
         st.selectbox(
             "Kieli · Språk · Language",

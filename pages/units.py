@@ -30,7 +30,9 @@ def _child_choice() -> str | None:
     ids = [c["id"] for c in children]
     if st.session_state.get(ui.CHILD_KEY) not in ids:
         st.session_state[ui.CHILD_KEY] = ids[0]
-    st.selectbox(ui.t("units.child"), options=ids, key=ui.CHILD_KEY, help=ui.t("units.child_help"))
+    labels = {child_id: ui.person_label(child_id) for child_id in ids}
+    st.selectbox(ui.t("units.child"), options=ids, key=ui.CHILD_KEY, help=ui.t("units.child_help"),
+                 format_func=labels.__getitem__)
     return st.session_state[ui.CHILD_KEY]
 
 
