@@ -348,3 +348,15 @@ def test_vaasa_holiday_pay_is_5_percent():
     result = calculate_fees(fam)
     assert result["income_eur"] == 6300 and result["total_monthly_fee_eur"] == 113
     assert result["provisional"] is False
+
+
+def test_the_2019_2020_national_trial_gave_20_free_hours_in_turku():
+    # yle.fi 2020: phase 2 of the national trial (2019-2020) gave 5-year-olds 20 h/week free in 26
+    # municipalities, Turku among them. Born 2014-06-01: the year before preschool is 1.8.2019-31.7.2020.
+    # 2020-03-01, size 3 threshold 2756 (2018-08-01 row: 2713): income 4500 -> 10.7 % x (4500 - 2713)
+    # = 191.209 -> 191; 40 h = 20 free + 20 paid -> Turku <= 20 h 50 %: 95.5 -> 96
+    fam = one_child("2020-03-01", "Turku", 4500, birth="2014-06-01", weekly_hours=40)
+    assert fee_of(fam) == 96
+    # the next year (2020-09-01, born 2015-06-01) no free hours are known: full fee by the 2020 row
+    # (size 3 threshold 2756): 10.7 % x 1744 = 186.608 -> 187
+    assert fee_of(one_child("2020-09-01", "Turku", 4500, birth="2015-06-01", weekly_hours=40)) == 187
