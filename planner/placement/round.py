@@ -40,6 +40,7 @@ class RoundSettings:
     seed: int = 0
     mode: str = "walk"
     lang: str = "en"
+    time_limit_s: float | None = 120.0   # per solver call of the MILP; the status says when it was reached
 
     def check(self) -> None:
         problems = []
@@ -126,7 +127,7 @@ def plan_round(children: Sequence[Any], units: Sequence[Any], travel_time_s: Any
                                                 forbidden=forbidden, fixed=fixed)
     method = settings.method or ("deferred-acceptance" if any(c.preferences for c in children) else "optimal")
     if method == "optimal":
-        assignment = solve_optimal(problem)
+        assignment = solve_optimal(problem, time_limit_s=settings.time_limit_s)
     elif method == "stable":
         assignment = solve_stable(problem)
     elif rules.sibling_rule == "hard":
