@@ -5,13 +5,11 @@ write the same bytes. A worker loads a dataset once per process (:func:`dataset_
 the dataset's path and the modification time of its ``dataset.json``); a task carries only the block's
 point ids and coordinates, never a graph.
 
-Times come from the engine's public API: ``TravelTimeEngine.times_from`` / ``times_to`` per point of
-the block (one search each), gathered at the other side's snaps exactly as ``TravelTimeEngine.matrix``
-does (node time + entry leg, or the run along a shared edge), with the other side snapped once per
-process instead of once per block; transit: ``TransitRouter.one_to_many`` / ``window``. ``distance_m`` is the length of the fastest path: one more
-shortest-path tree from each point of the block (times as weights, with predecessors) whose edge lengths
-are summed along the tree (pointer jumping); the access and egress legs' metres come from the engine's
-snaps. Where several paths are equally fast the tree picks one of them.
+Times come from the engine's public API: ``TravelTimeEngine.matrix`` for the block against the other
+side (the engine searches from the block's points); transit: ``TransitRouter.one_to_many`` /
+``window``. ``distance_m`` is the length of the fastest path: one more search from each point of the block (a compiled Dijkstra on time that carries metres along,
+:mod:`planner.matrix.kernels`); the access and egress legs' metres come from the engine's snaps.
+Where several paths are equally fast the search keeps one of them.
 """
 from __future__ import annotations
 
@@ -76,8 +74,8 @@ def warm(path: str | Path, modes: Sequence[str]) -> dict[str, Any]:
 
 
 class _Tree:
-    """Per mode and process: edge times and lengths, and shortest-path trees with predecessors to
-    measure the fastest path's metres."""
+    """Per mode and process: the graph as flat CSR arrays (times and lengths aligned), forward and
+    reverse, for the compiled search of :mod:`planner.matrix.kernels`."""
 
     def __init__(self, graph: Any):
         import scipy.sparse as sp
@@ -87,18 +85,17 @@ class _Tree:
         lengths = sp.csr_array(graph.length_m, dtype=np.float64)
         lengths.sort_indices()
         self.n = times.shape[0]
-        self.fwd = times
-        self.len_fwd = lengths
-        self._rev = None
-
-    @property
-    def rev(self) -> Any:
-        import scipy.sparse as sp
-
-        if self._rev is None:
-            self._rev = sp.csr_array(self.fwd.T.tocsr(), dtype=np.float64)
-            self._rev.sort_indices()
-        return self._rev
+        rows = np.repeat(np.arange(self.n, dtype=np.int64), np.diff(times.indptr))
+        cols = times.indices.astype(np.int64)
+        if np.array_equal(lengths.indptr, times.indptr) and np.array_equal(lengths.indices, times.indices):
+            metres = lengths.data.astype(np.float64)
+        else:  # same edges in another order: look each one up
+            metres = self._lookup(lengths, rows, cols)
+        self.fwd = (times.indptr.astype(np.int64), cols, times.data.astype(np.float64), metres)
+        order = np.lexsort((rows, cols))           # the same edges grouped by their end node
+        indptr = np.zeros(self.n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(cols, minlength=self.n), out=indptr[1:])
+        self.rev = (indptr, rows[order], times.data[order].astype(np.float64), metres[order])
 
     @staticmethod
     def _lookup(csr: Any, u: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -117,41 +114,16 @@ class _Tree:
             todo = todo[degree[todo] > k]
         return out
 
-    def edge_time(self, a: int, b: int) -> float:
-        return float(self._lookup(self.fwd, np.array([a]), np.array([b]))[0])
-
     def run(self, ends: Sequence[tuple[int, float, float]], reverse: bool) -> tuple[np.ndarray, np.ndarray]:
-        """From a point joined to ``ends`` ``(node, time_s, distance_m)``: seconds and metres per node
-        along the fastest-path tree (``reverse``: from every node to the point)."""
-        import scipy.sparse as sp
-        from scipy.sparse.csgraph import dijkstra
+        """From a point joined to ``ends`` ``(node, time_s, distance_m)``: seconds and metres of the
+        fastest path to every node (``reverse``: from every node to the point)."""
+        from planner.matrix.kernels import time_and_metres
 
-        n = self.n
-        csr = self.rev if reverse else self.fwd
-        nodes = np.array([e[0] for e in ends], dtype=np.int32)
-        weights = np.maximum(np.array([e[1] for e in ends], dtype=np.float64), 0.0) + 1e-9
-        graph = sp.csr_array((np.concatenate([csr.data, weights]), np.concatenate([csr.indices, nodes]),
-                              np.concatenate([csr.indptr, [csr.indptr[-1] + len(nodes)]])), shape=(n + 1, n + 1))
-        dist, pred = dijkstra(graph, directed=True, indices=n, return_predecessors=True)
-        dist, pred = dist[:n], pred[:n].astype(np.int64)
-        metres = np.zeros(n)
-        normal = (pred >= 0) & (pred != n)
-        idx = np.flatnonzero(normal)
-        if reverse:  # pred[v] is the next node towards the point: edge v -> pred[v]
-            metres[idx] = self._lookup(self.len_fwd, idx, pred[idx])
-        else:
-            metres[idx] = self._lookup(self.len_fwd, pred[idx], idx)
-        first = np.flatnonzero(pred == n)
-        leg = {int(node): float(d) for node, _t, d in ends}
-        metres[first] = [leg[int(v)] for v in first]
-        jump = np.where(normal, pred, -1)
-        active = np.flatnonzero(jump >= 0)
-        while len(active):  # pointer jumping: each step doubles the stretch of tree summed
-            parents = jump[active]
-            metres[active] += metres[parents]
-            jump[active] = jump[parents]
-            active = active[jump[active] >= 0]
-        return dist - 1e-9, metres
+        indptr, indices, secs, metres = self.rev if reverse else self.fwd
+        return time_and_metres(indptr, indices, secs, metres,
+                               np.array([e[0] for e in ends], dtype=np.int64),
+                               np.array([max(e[1], 0.0) for e in ends], dtype=np.float64),
+                               np.array([e[2] for e in ends], dtype=np.float64))
 
 
 def _tree(dataset: Any, mode: str) -> _Tree:
@@ -194,28 +166,23 @@ def _leg_arrays(snaps: Sequence[Any], use_exits: bool) -> tuple[np.ndarray, np.n
     return nodes, secs, metres
 
 
-def _same_edge_s(o: Any, d: Any, t_ab: float, t_ba: float) -> float:
-    """Seconds from ``o`` to ``d`` along the edge both lie on, without passing a junction (inf if
-    one-way forbids it): the same rule as the engine's matrix."""
-    if d.fraction >= o.fraction and math.isfinite(t_ab):
-        along = (d.fraction - o.fraction) * t_ab
-    elif d.fraction <= o.fraction and math.isfinite(t_ba):
-        along = (o.fraction - d.fraction) * t_ba
-    else:
-        return math.inf
-    return o.offset_time_s + along + d.offset_time_s
-
-
 def street_block(dataset: Any, mode: str, block_xy: np.ndarray, other_xy: np.ndarray, forward: bool,
                  distances: bool) -> tuple[np.ndarray, np.ndarray]:
     """Seconds and metres (block points × other points; inf unreachable or outside the area).
 
-    ``forward``: the block holds origins (one ``times_from`` per origin); else destinations (one
-    ``times_to`` each, on the reverse graph). The other side is snapped once per process. Times are the
-    engine's ``matrix`` numbers: its node times plus each point's entry (exit) leg, or the run along a
-    shared edge when that is quicker.
+    ``forward``: the block holds origins, else destinations. Times: the engine's ``matrix`` (it searches
+    from the smaller side, here the block). Metres: one tree search per block point (the other side
+    snapped once per process), the fastest path's length; where the engine's time is the run along an
+    edge both points share, that run's length.
     """
     engine = dataset.engine(mode)
+    if forward:
+        times = engine.matrix([tuple(p) for p in block_xy], [tuple(p) for p in other_xy], on_outside="none")
+    else:
+        times = engine.matrix([tuple(p) for p in other_xy], [tuple(p) for p in block_xy], on_outside="none").T
+    times = np.ascontiguousarray(times, dtype=np.float64).reshape(len(block_xy), len(other_xy))
+    if not distances:
+        return times, np.full(times.shape, np.nan)
     tree = _tree(dataset, mode)
     block = engine.snap_many([tuple(p) for p in block_xy], field="points", on_outside="none")
     other = _snaps(engine, dataset, mode, other_xy, "points", cache=True)
@@ -224,34 +191,21 @@ def street_block(dataset: Any, mode: str, block_xy: np.ndarray, other_xy: np.nda
     for j, snap in enumerate(other):
         if snap is not None:
             by_edge.setdefault(snap.edge, []).append(j)
-    times = np.full((len(block), len(other)), np.inf)
-    metres = np.full((len(block), len(other)), np.nan if not distances else np.inf)
+    metres = np.full(times.shape, np.inf)
     rows = np.arange(len(other))
     for k, snap in enumerate(block):
         if snap is None:
-            continue
-        node_s = engine.times_from(snap.lat, snap.lon) if forward else engine.times_to(snap.lat, snap.lon)
-        row = np.min(node_s[nodes] + secs, axis=1) if len(other) else np.zeros(0)
-        shared = by_edge.get(snap.edge, [])
-        if shared:
-            t_ab, t_ba = tree.edge_time(*snap.edge), tree.edge_time(snap.edge[1], snap.edge[0])
-            for j in shared:
-                o, d = (snap, other[j]) if forward else (other[j], snap)
-                row[j] = min(row[j], _same_edge_s(o, d, t_ab, t_ba))
-        times[k] = row
-        if not distances:
             continue
         tree_s, tree_m = tree.run(snap.exits if forward else snap.entries, reverse=not forward)
         total = tree_s[nodes] + secs
         pick = np.argmin(total, axis=1)
         best = total[rows, pick]
         values = tree_m[nodes[rows, pick]] + legs_m[rows, pick]
-        values[~np.isfinite(best)] = np.inf
-        for j in shared:  # the engine's time is the run along the shared edge
-            if math.isfinite(row[j]) and row[j] < best[j] - 1e-6:
+        for j in by_edge.get(snap.edge, []):  # the engine's time is the run along the shared edge
+            if math.isfinite(times[k, j]) and times[k, j] < best[j] - 1e-6:
                 values[j] = snap.offset_m + abs(snap.fraction - other[j].fraction) * snap.edge_length_m \
                     + other[j].offset_m
-        values[~np.isfinite(row)] = np.inf
+        values[~np.isfinite(times[k])] = np.inf
         metres[k] = values
     return times, metres
 
