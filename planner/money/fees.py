@@ -146,7 +146,8 @@ def calculate_fees(family: Family, on: date | None = None, lang: str = "en", *,
     high["total_monthly_fee_range_eur"] = None if same else [low["total_monthly_fee_eur"], high["total_monthly_fee_eur"]]
     for child_high, child_low in zip(high["children"], low["children"]):
         child_high["monthly_fee_range_eur"] = [child_low["monthly_fee_eur"], child_high["monthly_fee_eur"]]
-    high["notes"].insert(0, text("money.fee.not_published", lang, valid_from=period.rule.valid_from.isoformat(),
+    key = "money.fee.not_published_same" if same else "money.fee.not_published"
+    high["notes"].insert(0, text(key, lang, valid_from=period.rule.valid_from.isoformat(),
                                  low=_eur(low["total_monthly_fee_eur"], lang),
                                  high=_eur(high["total_monthly_fee_eur"], lang),
                                  rise_low=format_percent(low_rise, lang), rise_high=format_percent(high_rise, lang)))
