@@ -224,3 +224,27 @@ def test_a_non_numeric_value_names_file_line_and_column(tables):
     _edit(tables / "kela_allowances.csv", "377.68,113.07", "377.6x,113.07")
     with pytest.raises(RuleTableError, match=r"kela_allowances.csv, line \d+: care_allowance_eur '377.6x'"):
         load_rule_book(tables)
+
+
+def test_supplement_tiers_must_rise_and_be_positive(tables):
+    _edit(tables / "municipal_supplements.csv", "18:264;24:218.64;36:134.55", "18:264;12:218.64")
+    with pytest.raises(RuleTableError, match=r"municipal_supplements.csv, line 3: tiers .* age limits must rise"):
+        load_rule_book(tables)
+
+
+def test_free_hours_must_be_between_0_and_12(tables):
+    _edit(tables / "free_hours.csv", "Helsinki,2024-08-01,,4,2019", "Helsinki,2024-08-01,,-4,2019")
+    with pytest.raises(RuleTableError, match=r"free_hours.csv, line \d+: free_hours_per_day -4"):
+        load_rule_book(tables)
+
+
+def test_bands_of_one_period_must_share_their_unit(tables):
+    _edit(tables / "part_time_bands.csv", "Helsinki,2024-08-01,,day,7,true", "Helsinki,2024-08-01,,week,7,true")
+    with pytest.raises(RuleTableError, match="all be per week or all per day"):
+        load_rule_book(tables)
+
+
+def test_a_not_published_row_must_be_provisional(tables):
+    _edit(tables / "fee_periods.csv", "0.40,0.20,,4;8,", "0.40,0.20,,8;4,")
+    with pytest.raises(RuleTableError, match="need 0 <= low <= high"):
+        load_rule_book(tables)
