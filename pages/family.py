@@ -284,9 +284,11 @@ def _child(i: int, problems: dict) -> None:
         st.markdown(f"**{ui.child_label(ui.family(), i)}**")
         col1, col2, col3 = st.columns(3)
         with col1:
-            st.text_input(ui.t("family.birth_date"), key=f"{p}.birth_date",
+            expected = bool(st.session_state.get(f"{p}.expected"))
+            st.text_input(ui.t("family.due_date" if expected else "family.birth_date"), key=f"{p}.birth_date",
                           placeholder=ui.t("family.date_placeholder"), help=ui.t("family.birth_date_help"), **C)
             ui.show_field_problems(problems, f"{field}.birth_date")
+            st.checkbox(ui.t("family.expected"), key=f"{p}.expected", help=ui.t("family.expected_help"), **C)
             st.selectbox(ui.t("family.care"), options=form.CARE_OPTIONS, key=f"{p}.care",
                          format_func=ui.labeller("care"), **C)
             ui.show_field_problems(problems, f"{field}.care")

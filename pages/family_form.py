@@ -158,6 +158,7 @@ def child_values(i: int, child: Mapping[str, Any], today: date, lang: str = "fi"
         f"{p}.weekly_hours": _float(hours if hours is not None else 40.0, 40.0, 0.0, 80.0),
         f"{p}.language": child.get("language") if child.get("language") in CHILD_LANGUAGES else "fi",
         f"{p}.shift_care": bool(child.get("shift_care", False)),
+        f"{p}.expected": bool(child.get("expected", False)),
     }
 
 
@@ -215,6 +216,8 @@ def family_from_values(values: Mapping[str, Any], previous: Mapping[str, Any] | 
             "language": values[f"{p}.language"],
             "shift_care": bool(values[f"{p}.shift_care"]),
         }
+        if values.get(f"{p}.expected"):
+            child["expected"] = True
         if child["care"] in ("municipal", "voucher", "private", "preschool"):
             hours = float(values[f"{p}.weekly_hours"])
             child["weekly_hours"] = int(hours) if hours == int(hours) else hours

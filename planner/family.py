@@ -23,6 +23,7 @@ COMMUTE_MODES = ("walk", "bike", "car", "transit")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MAX_WEEKLY_HOURS = 60.0
 MAX_ADULTS = 2
+MAX_DUE_DAYS = 300   # an expected baby's due date at most this many days ahead
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ class Child:
     daily_hours: float | None = None      # agreed ECEC hours per day (municipalities with daily bands)
     private_fee_eur: Decimal | None = None   # monthly fee of the child's private day care provider
     own_income_eur: Decimal | None = None    # child's own monthly income (maintenance support, child's pension)
+    expected: bool = False                # not born yet: birth_date is the due date (counted from then on)
 
     def age_on(self, on: date) -> int:
         """Completed years on ``on``."""
@@ -143,6 +145,8 @@ class Child:
             out["start_date"] = self.start_date.isoformat()
         if self.support:
             out["support"] = True
+        if self.expected:
+            out["expected"] = True
         if self.daily_hours is not None:
             out["daily_hours"] = self.daily_hours
         if self.private_fee_eur is not None:
@@ -330,7 +334,7 @@ def _schedule(value: Any, path: str, problems: ProblemCollector) -> Schedule | N
                 day_list.append(day.strip().lower())
     start = _clock(value.get("start"), f"{path}.start", problems)
     end = _clock(value.get("end"), f"{path}.end", problems)
-    if start is not None and end is not None and end <= start:
+    if start is not None and end is not None and end == start:  # end < start: a shift over midnight
         problems.add_keyed(f"{path}.end", value.get("end"), "problems.schedule.end_before_start",
              start=str(value.get("start")))
         return None
@@ -453,11 +457,16 @@ def _child(data: Any, i: int, problems: ProblemCollector, seen: set[str], today:
         problems.add_keyed(path, data, "problems.child.type")
         return None
     child_id = _id(data.get("id"), f"{path}.id", problems, seen, f"child{i + 1}")
+    expected = _bool(data.get("expected"), f"{path}.expected", problems)
     birth = _date(data.get("birth_date"), f"{path}.birth_date", problems)
     if birth is not None:
-        if birth > today:
+        if birth > today and not expected:
             problems.add_keyed(f"{path}.birth_date", data.get("birth_date"), "problems.child.birth_future",
                  today=today.isoformat())
+            birth = None
+        elif expected and birth > today + timedelta(days=MAX_DUE_DAYS):
+            problems.add_keyed(f"{path}.birth_date", data.get("birth_date"), "problems.child.due_far",
+                               days=MAX_DUE_DAYS)
             birth = None
         elif Child("x", birth).age_on(on) >= 18:
             problems.add_keyed(f"{path}.birth_date", data.get("birth_date"), "problems.child.birth_adult",
@@ -483,7 +492,8 @@ def _child(data: Any, i: int, problems: ProblemCollector, seen: set[str], today:
     own_income = _money(data.get("own_income_eur"), f"{path}.own_income_eur", problems, nullable=True)
     if birth is None or care is None:
         return None
-    return Child(child_id, birth, care, hours, language, shift, start_date, support, daily, private_fee, own_income)
+    return Child(child_id, birth, care, hours, language, shift, start_date, support, daily, private_fee, own_income,
+                 expected)
 
 
 def parse_family(data: dict, *, today: date | None = None) -> Family:

@@ -72,13 +72,13 @@ def test_future_birth_date_shows_error_under_the_field_and_keeps_other_inputs(ap
     assert family["children"][1]["id"] == "child2"
 
 
-def test_work_end_before_start_is_shown_under_the_end_time(app_factory, after):
+def test_a_shift_ending_when_it_starts_is_shown_under_the_end_time(app_factory, after):
     at = app_factory("family", "en")
-    at.time_input(key="f.adults.1.end").set_value(time(6, 0))
+    at.time_input(key="f.adults.1.end").set_value(time(7, 30))  # the same as the start
     at.run()
     following = after(at, "f.adults.1.end", 1)
     assert type(following[0]).__name__ == "Error"
-    assert "after the start" in following[0].value
+    assert "different from the start" in following[0].value
     assert at.time_input(key="f.adults.0.end").value == time(16, 0)
 
 

@@ -83,8 +83,9 @@ def server_url():
 
 @pytest.fixture(scope="module")
 def browser(server_url):
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=30_000)  # a loaded CI machine: wait for Streamlit, never for a fixed time
     SHOTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)

@@ -64,7 +64,7 @@ def test_every_bad_field_is_reported_at_once():
     data["date"] = "2018-07-31"
     data["adults"][0]["gross_monthly_income_eur"] = -100
     data["adults"][0]["commute_mode"] = "plane"
-    data["adults"][1]["schedule"]["end"] = "06:00"
+    data["adults"][1]["schedule"]["end"] = data["adults"][1]["schedule"]["start"]  # 06:00 would be a night shift
     data["adults"][1]["weekly_work_hours"] = 70
     data["children"][0]["birth_date"] = "2030-01-01"
     data["children"][1]["weekly_hours"] = 61
