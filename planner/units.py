@@ -441,7 +441,10 @@ def load_units(path: str | Path, *, addresses: "AddressIndex | None" = None,
             if unit is not None:
                 units.append(unit)
         return units, problems
-    header, reader = _csv_rows(text)
+    try:
+        header, reader = _csv_rows(text)
+    except csv.Error as error:
+        return [], list(csv_problem(error, field, path.name, 1).problems)
     missing = [name for name in ("unit_id", "name") if name not in header]
     if missing:
         return [], [_problem(f"{field} columns", ",".join(header), "problems.units.header", missing=", ".join(missing))]

@@ -122,8 +122,13 @@ def damaged_file(name: str, path: Path) -> Iterator[None]:
     ``DataError`` naming the file and the rebuild command. Planner errors pass through."""
     try:
         yield
-    except PlannerError:
+    except InputError:
         raise
+    except PlannerError as error:  # a reader's own "not a planner file": same message, same fix
+        if not path.exists():
+            raise
+        raise DataError(f"dataset {name}: file {path.name} is damaged ({str(error)[:120]}); "
+                        f"rebuild with {rebuild_hint(name)}") from None
     except Exception as error:  # noqa: BLE001 - whatever a damaged file makes a reader raise
         raise DataError(f"dataset {name}: file {path.name} is damaged ({type(error).__name__}); "
                         f"rebuild with {rebuild_hint(name)}") from None
@@ -306,6 +311,11 @@ class Dataset:
 
         path = self.path / "addresses.csv"
         with damaged_file(self.path.name, path):
+            if path.is_file():
+                with path.open(encoding="utf-8", newline="") as handle:
+                    header = handle.readline()
+                if not {"street", "lat", "lon"} <= {c.strip() for c in header.split(",")}:
+                    raise ValueError("no street,lat,lon header")
             return AddressIndex.load_csv(path)
 
     @cached_property

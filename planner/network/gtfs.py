@@ -8,7 +8,10 @@ the header being line 1) and the column, e.g. ``gtfs:stop_times.txt row 17 arriv
 from __future__ import annotations
 
 import io
+import os
+import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -230,10 +233,17 @@ class _Source:
         self.path = path
         self._zip: zipfile.ZipFile | None = None
         self._names: dict[str, str] = {}
+        self._sizes: dict[str, int] = {}
         if path.is_dir():
             self._names = {p.name: str(p) for p in path.iterdir() if p.is_file()}
         elif path.is_file() and zipfile.is_zipfile(path):
-            self._zip = zipfile.ZipFile(path)
+            try:
+                self._zip = zipfile.ZipFile(path)
+                infos = self._zip.infolist()
+            except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
+                    NotImplementedError) as error:
+                raise _zip_problem(path, error) from None
+            self._sizes = {info.filename: info.file_size for info in infos}
             for name in self._zip.namelist():
                 base = name.rsplit("/", 1)[-1]
                 if base and base not in self._names:
@@ -245,18 +255,72 @@ class _Source:
     def has(self, name: str) -> bool:
         return name in self._names
 
+    def _bytes(self, name: str) -> bytes:
+        """A member's bytes, read at most :data:`MAX_MEMBER_BYTES` (a zip bomb's declared size may lie,
+        so the read itself stops there)."""
+        limit = max_member_bytes()
+        if self._zip is None:
+            member = Path(self._names[name])
+            size = member.stat().st_size
+            if size > limit:
+                raise _member_too_large(name, size, limit)
+            return member.read_bytes()
+        inner = self._names[name]
+        if self._sizes.get(inner, 0) > limit:
+            raise _member_too_large(name, self._sizes[inner], limit)
+        try:
+            with self._zip.open(inner) as handle:
+                raw = handle.read(limit + 1)
+        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError, ValueError,
+                zlib.error) as error:
+            raise _zip_problem(self.path, error, name) from None
+        if len(raw) > limit:
+            raise _member_too_large(name, len(raw), limit)
+        return raw
+
     def read(self, name: str) -> pd.DataFrame:
-        if self._zip is not None:
-            raw = self._zip.read(self._names[name])
-        else:
-            raw = Path(self._names[name]).read_bytes()
+        raw = self._bytes(name)
         if raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         if not raw.strip():
             return pd.DataFrame()
-        frame = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, skipinitialspace=False)
+        try:
+            # index_col=False: a row with more cells than the header never turns a column into the index
+            with warnings.catch_warnings():  # extra cells in a row: dropped (pandas would only warn)
+                warnings.simplefilter("ignore", pd.errors.ParserWarning)
+                frame = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, skipinitialspace=False,
+                                    index_col=False)
+        except (ValueError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+            raise InputError.single(f"gtfs:{name}", type(error).__name__,
+                                    "a UTF-8 CSV file with a header row (GTFS reference); export the feed "
+                                    "again") from None
         frame.columns = [str(c).strip() for c in frame.columns]
         return frame.apply(lambda col: col.str.strip())
+
+
+MAX_MEMBER_BYTES = 1_500_000_000   # one unpacked file (HSL's stop_times.txt, the largest in Finland, is ~1 GB)
+
+
+def max_member_bytes() -> int:
+    """Largest unpacked file of a feed: ``$PLANNER_GTFS_MAX_MB`` megabytes or :data:`MAX_MEMBER_BYTES`."""
+    try:
+        return int(float(os.environ["PLANNER_GTFS_MAX_MB"]) * 1_000_000)
+    except (KeyError, ValueError, OverflowError):
+        return MAX_MEMBER_BYTES
+
+
+def _member_too_large(name: str, size: int, limit: int) -> InputError:
+    from planner.errors import Problem
+
+    return InputError(Problem.keyed(f"gtfs:{name}", f"{size / 1e6:.0f} MB", "problems.input.zip.too_large",
+                                    member=name, size_mb=f"{size / 1e6:.0f}", limit_mb=f"{limit / 1e6:g}"))
+
+
+def _zip_problem(path: Path, error: BaseException, name: str | None = None) -> InputError:
+    from planner.errors import Problem
+
+    return InputError(Problem.keyed(f"gtfs:{name}" if name else "gtfs", path.name, "problems.input.zip.broken",
+                                    reason=type(error).__name__))
 
 
 def _rows(frame_index: Iterable[int]) -> list[int]:
@@ -326,13 +390,15 @@ def _parse_dates(col: pd.Series, file: str, column: str, problems: _Collector) -
 def _int_column(col: pd.Series, file: str, column: str, problems: _Collector, *, default: int | None = None,
                 allowed: set[int] | None = None) -> np.ndarray:
     values = pd.to_numeric(col.replace("", np.nan if default is None else str(default)), errors="coerce")
-    bad = values.isna().to_numpy().copy()
+    numbers = values.to_numpy(dtype=float, na_value=np.nan).copy()
+    bad = ~np.isfinite(numbers) | (np.abs(np.nan_to_num(numbers)) > 2**53)   # NaN, inf, beyond int64
     if allowed is not None:
         bad |= ~values.isin(list(allowed)).to_numpy()
     for pos in np.flatnonzero(bad):
         expected = f"one of {sorted(allowed)}" if allowed else "a whole number"
         problems.add(f"gtfs:{file} row {pos + 2} {column}", col.iloc[pos], expected)
-    return values.fillna(0).astype(np.int64).to_numpy()
+    numbers[bad] = 0
+    return numbers.astype(np.int64)
 
 
 def load_feed(path: Path | str) -> GtfsFeed:
