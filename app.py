@@ -27,6 +27,7 @@ PAGES = [
     st.Page("pages/costs.py", title=ui.t("nav.costs"), icon=":material/euro:", url_path="costs"),
     st.Page("pages/units.py", title=ui.t("nav.units"), icon=":material/school:", url_path="units"),
     st.Page("pages/summary.py", title=ui.t("nav.summary"), icon=":material/description:", url_path="summary"),
+    st.Page("pages/changes.py", title=ui.t("nav.changes"), icon=":material/timeline:", url_path="changes"),
 ]
 EXTRA_PAGES = [
     ("pages/planner_workbench.py", "nav.planner", ":material/map:", "planner"),

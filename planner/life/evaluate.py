@@ -154,21 +154,23 @@ def _fee_revision(before: dict[str, Any], after: dict[str, Any], on: date, munic
 
 
 def evaluate_changes(family: Family, raw_changes: Any, *, dataset: Any = None, lang: str = "en",
-                     today: date | None = None) -> dict[str, Any]:
-    """Today and every change side by side (see the module docstring)."""
+                     today: date | None = None, names: dict[str, str] | None = None) -> dict[str, Any]:
+    """Today and every change side by side (see the module docstring); ``names`` maps ids of adults and
+    children to the names the family uses in the texts (default: the ids)."""
     today = today or date.today()
+    names = names or {}
     changes = parse_changes(family, raw_changes, today=today)
     result: dict[str, Any] = {
         "today": {"money": money_summary(family, family.date, lang),
                   "timeline": _totals_only(timeline_totals(family, family.date, lang)),
-                  "dates_to_act": dates_to_act(family, today=max(today, family.date), lang=lang)},
+                  "dates_to_act": dates_to_act(family, today=max(today, family.date), lang=lang, names=names)},
         "changes": []}
     today_units = units_summary(family, dataset, lang) if dataset is not None and _needs_units(family) else None
     if today_units is not None:
         result["today"]["units"] = _strip(today_units)
     for change in changes:
         for variant in variants_of(family, change, today=today):
-            result["changes"].append(_evaluate_variant(family, variant, dataset, lang, today, today_units))
+            result["changes"].append(_evaluate_variant(family, variant, dataset, lang, today, today_units, names))
     return result
 
 
@@ -177,10 +179,11 @@ def _totals_only(totals: dict[str, Any]) -> dict[str, Any]:
 
 
 def _evaluate_variant(family: Family, variant: Variant, dataset: Any, lang: str, today: date,
-                      today_units: dict[str, Any] | None) -> dict[str, Any]:
+                      today_units: dict[str, Any] | None, names: dict[str, str]) -> dict[str, Any]:
     families = parse_variant(variant, today=today)
     on = variant.effective
-    out: dict[str, Any] = {"change": variant.change_index, "type": variant.change_type, "label": variant.label,
+    out: dict[str, Any] = {"change": variant.change_index, "type": variant.change_type,
+                           "label": names.get(variant.label, variant.label),
                            "effective": on, "before": money_summary(family, on, lang), "notes": []}
     kind = variant.change_type
     if kind == "move":
@@ -189,7 +192,7 @@ def _evaluate_variant(family: Family, variant: Variant, dataset: Any, lang: str,
         out["timeline"] = _totals_only(timeline_totals(after, on, lang))
         if dataset is not None and _needs_units(after):
             out["units"] = _strip(units_summary(after, dataset, lang))
-        out["dates_to_act"] = dates_to_act(after, today=max(today, on), lang=lang)
+        out["dates_to_act"] = dates_to_act(after, today=max(today, on), lang=lang, names=names)
         same = out["before"]["total_monthly_fee_eur"] == out["after"]["total_monthly_fee_eur"]
         out["explanation"] = translate("life.move.explain_same" if same else "life.move.explain", lang, label=variant.label, municipality=after.municipality,
                                        date=_day(on, lang), before=money_text(out["before"]["total_monthly_fee_eur"], lang),
@@ -198,7 +201,9 @@ def _evaluate_variant(family: Family, variant: Variant, dataset: Any, lang: str,
         after = families[0]
         details = variant.details
         leave_until = details["parental_leave_until"]
-        out["after"] = money_summary(after, add_months(leave_until, 1), lang)
+        born = add_months(date(details["due_date"].year, details["due_date"].month, 1), 1)
+        out["after"] = money_summary(after, born, lang)                      # the month after the birth
+        out["after_leave"] = money_summary(after, add_months(leave_until, 1), lang)   # home care allowance
         out["parental_leave"] = {"due_date": details["due_date"], "until": leave_until,
                                  "default": details["leave_default"],
                                  "text": translate("life.sibling.leave_default" if details["leave_default"]
@@ -207,8 +212,8 @@ def _evaluate_variant(family: Family, variant: Variant, dataset: Any, lang: str,
                                                    days=PARENTAL_ALLOWANCE_DAYS)}
         out["timeline"] = timeline_totals(after, family.date, lang, leave_until=leave_until)
         out["today_timeline"] = _totals_only(timeline_totals(family, family.date, lang))
-        out["dates_to_act"] = dates_to_act(after, today=max(today, family.date), lang=lang)
-        out["explanation"] = translate("life.sibling.explain", lang, id=details["baby_id"],
+        out["dates_to_act"] = dates_to_act(after, today=max(today, family.date), lang=lang, names=names)
+        out["explanation"] = translate("life.sibling.explain", lang, id=names.get(details["baby_id"], details["baby_id"]),
                                        due=_day(details["due_date"], lang), until=_day(leave_until, lang),
                                        fees=money_text(out["timeline"]["fees_eur"], lang),
                                        allowances=money_text(out["timeline"]["allowances_eur"], lang),
