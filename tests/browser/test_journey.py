@@ -35,7 +35,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
 WAIT_MS = 90_000
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
-PAGES = ("family", "costs", "units", "summary", "planner", "staff")
+PAGES = ("family", "costs", "units", "summary", "changes", "planner", "staff")
 NAV = {  # sidebar labels (app.nav.*) per language
     "fi": {"family": "Perhe", "costs": "Kustannukset", "units": "Päiväkodit", "summary": "Yhteenveto"},
     "sv": {"family": "Familj", "costs": "Kostnader", "units": "Daghem", "summary": "Sammanfattning"},
@@ -330,6 +330,43 @@ def test_every_page_reads_on_a_phone(browser, server_url, lang):
             _shot(page, f"phone-{lang}-{path}.png")
     except Exception:
         page.screenshot(path=str(SHOTS / f"failure-phone-{lang}.png"))
+        raise
+    finally:
+        context.close()
+
+
+# --------------------------------------------------------------------------- a life change end to end
+
+
+def test_a_new_baby_shows_in_the_money_and_the_timeline(browser, server_url):
+    """Issue 12: add a due date → the baby, the family size, the parental allowance and the fee change
+    are shown beside today; the change is still there after a visit to another page."""
+    from datetime import date
+
+    from playwright.sync_api import expect
+
+    context, page = _open(browser, server_url, "changes", "fi", DESKTOP)
+    try:
+        expect(page.get_by_role("heading", name="Elämänmuutokset", exact=True)).to_be_visible()
+        page.get_by_label("Muutos", exact=True).click()
+        page.get_by_role("option", name="Uusi vauva").click()
+        _wait_idle(page)
+        due = date(date.today().year + 1, 6, 15)
+        _type(page, _textbox(page, "Laskettu aika (esim. 15.6.2027)"), f"{due.day}.{due.month}.{due.year}", None)
+        page.get_by_role("button", name="Lisää muutos").click()
+        _drawn(page)
+        expect(page.get_by_text(f"Vauva, laskettu aika {due.day}.{due.month}.{due.year}:", exact=False)).to_be_visible()
+        expect(page.get_by_role("cell", name="Syntymän jälkeen")).to_be_visible()
+        expect(page.get_by_text("vanhempainrahapäiväänsä", exact=False)).to_be_visible()   # stated default
+        expect(page.get_by_text("perheen koko 4 → 5", exact=False)).to_be_visible()       # the timeline
+        expect(page.get_by_text("child1")).to_have_count(0)                               # names, not ids
+        _axe(page, "fi/changes with a baby")
+        _shot(page, "desktop-fi-changes.png")
+        _go(page, "Perhe")
+        _go(page, "Elämänmuutokset")
+        expect(page.get_by_text(f"Uusi vauva, laskettu aika {due.day}.{due.month}.{due.year}")).to_be_visible()
+    except Exception:
+        page.screenshot(path=str(SHOTS / "failure-changes.png"))
         raise
     finally:
         context.close()
