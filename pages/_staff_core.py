@@ -30,10 +30,11 @@ __all__ = ["EXAMPLES_DIR", "KINDS", "METHODS", "MODES", "REASONS", "SIBLING_RULE
 DECISIONS: tuple[str, ...] = ("accepted", "rejected", "pending")
 
 
-def example_files(directory: Path | None = None) -> list[Path]:
-    """The example children files shipped in ``docs/examples`` (``children-*.csv``), sorted by name."""
+def example_files(directory: Path | None = None, pattern: str = "children-*.csv") -> list[Path]:
+    """The example files shipped in ``docs/examples`` matching ``pattern`` (children files by default;
+    ``evaka-esiopetusoppilaat*.csv`` eVaka reports, ``evaka-esiopetusyksikot*.csv`` eVaka unit lists)."""
     directory = directory if directory is not None else EXAMPLES_DIR
-    return sorted(directory.glob("children-*.csv")) if directory.is_dir() else []
+    return sorted(directory.glob(pattern)) if directory.is_dir() else []
 
 
 def read_children_strict(source: str | bytes, addresses: Any = None) -> list:

@@ -27,9 +27,18 @@ RESULT_KEY = "staff.result"       # the last round's result (children ids, units
 PROBLEMS_KEY = "staff.problems"   # texts of the problems of the last run, shown under the input
 DECISIONS_KEY = "staff.decisions"  # child_id -> {unit_id, decision, reason}: the review, memory only
 FORMATS = ("children", "evaka")
-UNIT_SOURCES = ("dataset", "evaka")
+UNIT_SOURCES = ("dataset", "evaka", "evaka_example")
 SOURCES = ("upload", "paste", "example")
 DEFAULT_EXAMPLE = "children-small.csv"
+EVAKA_CHILDREN_EXAMPLES = "evaka-esiopetusoppilaat*.csv"
+EVAKA_UNITS_EXAMPLES = "evaka-esiopetusyksikot*.csv"
+
+
+def _example_pattern() -> str:
+    """Example children files of the chosen format (the project's CSV or eVaka's report)."""
+    state = st.session_state
+    evaka = state.get("staff.kind") == "preschool" and state.get("staff.format") == "evaka"
+    return EVAKA_CHILDREN_EXAMPLES if evaka else "children-*.csv"
 
 
 def t(key: str, /, **params: Any) -> str:
@@ -59,7 +68,7 @@ def _source_bytes() -> bytes | str | None:
     if source == "paste":
         text = state.get("staff.paste", "")
         return text if text.strip() else None
-    examples = {p.name: p for p in core.example_files()}
+    examples = {p.name: p for p in core.example_files(pattern=_example_pattern())}
     chosen = examples.get(state.get("staff.example") or "")
     return chosen.read_bytes() if chosen else None
 
@@ -85,6 +94,12 @@ def _run(keep_review: bool = False) -> None:
             state[PROBLEMS_KEY] = [t("no_units_file")]
             return
         units_bytes = uploaded.getvalue()
+    elif preschool and state.get("staff.units_source") == "evaka_example":
+        files = core.example_files(pattern=EVAKA_UNITS_EXAMPLES)
+        if not files:
+            state[PROBLEMS_KEY] = [t("no_units_file")]
+            return
+        units_bytes = files[0].read_bytes()
     decisions = [dict(v, child_id=k) for k, v in state[DECISIONS_KEY].items()] if keep_review else []
     try:
         state[RESULT_KEY] = core.place_from_dataset(
@@ -138,9 +153,10 @@ def _inputs() -> None:
     preschool = st.session_state.get("staff.kind", core.KINDS[0]) == "preschool"
     if preschool:
         cols = st.columns(3)
+        general = t("general_rule")  # the label is made now, in the page's language
         with cols[0]:
             st.selectbox(t("municipality"), core.rule_municipalities(), key="staff.municipality",
-                         format_func=lambda name: t("general_rule") if name == "*" else name,
+                         format_func=lambda name: general if name == "*" else name,
                          help=t("municipality_help"))
         with cols[1]:
             st.radio(t("format"), FORMATS, key="staff.format", format_func=_labels("format_name"),
@@ -160,7 +176,7 @@ def _inputs() -> None:
                      placeholder="child_id,lat,lon,birth_date,start_date,weekly_hours,language,shift_care,"
                                  "sibling_group")
     else:
-        names = [p.name for p in core.example_files()]
+        names = [p.name for p in core.example_files(pattern=_example_pattern())]
         if names:
             default = names.index(DEFAULT_EXAMPLE) if DEFAULT_EXAMPLE in names else 0
             st.selectbox(t("example"), names, index=default, key="staff.example")

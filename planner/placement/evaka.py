@@ -17,10 +17,10 @@ Column names and formats follow espoon-voltti/evaka (read there, written anew he
   around cells ignored, rows with an empty cell skipped; the child is a personal identity code or a child
   UUID, the unit a unit UUID; it creates preschool applications for the next preschool term only.
 
-What the project adds, because eVaka's report lacks it: an optional ``sisarusryhma`` (sibling group)
-column in the children report and optional ``kieli`` (``fi``, ``sv`` or ``fi|sv``), ``lat``, ``lon``
-columns in the unit list. Without ``kieli`` a unit teaches in Finnish; without ``lat``/``lon`` its street
-address is looked up in the dataset. The children's names are read past and never kept; addresses are
+What the project adds, because eVaka's files lack it: optional ``sisarusryhma`` (sibling group),
+``lat``, ``lon`` columns in the children report and optional ``kieli`` (``fi``, ``sv`` or ``fi|sv``),
+``lat``, ``lon`` columns in the unit list. Without ``kieli`` a unit teaches in Finnish; without
+``lat``/``lon`` the street address is looked up in the dataset (the flat part, ``A 12``, is dropped). The children's names are read past and never kept; addresses are
 turned into coordinates and dropped. Every bad row is one problem naming the row and column.
 """
 from __future__ import annotations

@@ -330,3 +330,19 @@ def test_pasted_path_is_not_read_on_the_page():
     assert not at.exception
     texts = " ".join(e.value for e in at.error)
     assert "root:" not in texts and "columns" in texts
+
+
+def test_evaka_example_files_make_a_preschool_round_without_uploads():
+    at = _open("sv")
+    at.radio(key="staff.source").set_value("example").run()  # the children example is chosen first
+    at.radio(key="staff.kind").set_value("preschool").run()
+    at.radio(key="staff.format").set_value("evaka").run()
+    at.radio(key="staff.units_source").set_value("evaka_example").run()
+    assert at.selectbox(key="staff.example").options == ["evaka-esiopetusoppilaat.csv"]
+    at.button(key="staff.run").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    result = at.session_state["staff.result"]
+    assert result["kind"] == "preschool" and len(result["offers"]) + len(result["unplaced"]) == 12
+    assert result["evaka_csv"].splitlines()[0] == "lapsen_id;esiopetusyksikon_id"
+    assert len(result["evaka_csv"].splitlines()) == 1 + len(result["offers"])
