@@ -312,3 +312,20 @@ def test_closures_moves_replaced_lines_and_gtfs_versions(planned, tmp_path, caps
     finally:
         assert main(["data", "plan", "--remove", "more"]) == 0
     assert [layer.name for layer in load_plans(planned).layers] == ["example"]
+
+
+def test_forecast_command_states_assumptions_and_refuses_bad_ones(planned, capsys):
+    capsys.readouterr()
+    assert main(["forecast", "--base-date", "2026-12-01", "--years", "3", "--birth-rate", "9",
+                 "--migration-rate", "-0.02"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["assumptions"]["birth_rate_per_1000"] == 9 and out["assumptions"]["migration_rate"] == -0.02
+    assert "births 9 per 1,000" in out["assumptions"]["text"] and "-2.0 %" in out["assumptions"]["text"]
+    assert {r["year"] for r in out["demand"]} == {0, 1, 2, 3}
+    horizons = [h["horizon"] for h in out["occupancy"][0]["horizons"]]
+    assert horizons == ["today", "+3 months", "+6 months", "+12 months", "year 2", "year 3"]
+    assert main(["forecast", "--birth-rate", "-1", "--migration-rate", "3", "--years", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "--birth-rate" in err and "--migration-rate" in err
+    assert main(["data", "plan", "--remove", "no-such-plan"]) == 2
+    assert "--remove" in capsys.readouterr().err
