@@ -291,6 +291,21 @@ def _render_change(item: dict[str, Any], names: dict[str, str], known_dates: set
             st.markdown(f"- {_named(entry['text'], names)}")
 
 
+def _render_today_only(family: dict[str, Any]) -> None:
+    """With no change added yet: the dates to act and the path to preschool for the family as it is."""
+    try:
+        result = _result(family)
+    except PlannerError as error:
+        ui.show_error(error)
+        return
+    names = _names(family)
+    st.subheader(ui.t("life.page.dates_title"))
+    for entry in result["today"].get("dates_to_act", []):
+        if not entry.get("past"):
+            st.markdown(f"- {_named(entry['text'], names)}")
+    _render_preschool(result["today"].get("preschool_path", []), names)
+
+
 def main() -> None:
     st.title(ui.t("life.page.title"))
     st.write(ui.t("life.page.intro"))
@@ -321,6 +336,7 @@ def main() -> None:
     changes = family.get("changes") or []
     if not changes:
         st.info(ui.t("life.page.none_yet"))
+        _render_today_only(family)
         return
     st.subheader(ui.t("life.page.list_title"))
     for i, change in enumerate(list(changes)):
@@ -349,6 +365,22 @@ def main() -> None:
     for entry in today.get("dates_to_act", []):
         if not entry.get("past"):
             st.markdown(f"- {_named(entry['text'], names)}")
+    _render_preschool(today.get("preschool_path", []), names)
+
+
+def _render_preschool(path: list[dict[str, Any]], names: dict[str, str]) -> None:
+    """The path to preschool: dates, free hours, the connected ECEC fee and the unit by the municipality's rule."""
+    if not path:
+        return
+    st.subheader(ui.t("life.page.preschool_title"))
+    for entry in path:
+        st.markdown(f"- {_named(entry['text'], names)}")
+        if entry.get("rule_text"):
+            st.caption(md(entry["rule_text"]))
+        if entry.get("unit"):
+            st.caption(md(ui.t("life.page.preschool_unit", name=entry["unit"]["name"], why=entry["unit"]["why"])))
+        if entry.get("two_year_trial"):
+            st.caption(_named(entry["two_year_trial"], names))
 
 
 main()

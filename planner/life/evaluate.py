@@ -17,6 +17,7 @@ from planner.family import Family
 from planner.i18n import translate
 from planner.life.changes import Variant, parse_changes, parse_variant, variants_of
 from planner.life.rules import life_rule
+from planner.life.preschool_path import preschool_path
 from planner.life.timing import _day, dates_to_act
 from planner.money.allowances import PARENTAL_ALLOWANCE_DAYS, calculate_allowances
 from planner.money.common import add_months
@@ -163,7 +164,9 @@ def evaluate_changes(family: Family, raw_changes: Any, *, dataset: Any = None, l
     result: dict[str, Any] = {
         "today": {"money": money_summary(family, family.date, lang),
                   "timeline": _totals_only(timeline_totals(family, family.date, lang)),
-                  "dates_to_act": dates_to_act(family, today=max(today, family.date), lang=lang, names=names)},
+                  "dates_to_act": dates_to_act(family, today=max(today, family.date), lang=lang, names=names),
+                  "preschool_path": preschool_path(family, dataset=dataset, lang=lang, today=max(today, family.date),
+                                                   names=names)},
         "changes": []}
     today_units = units_summary(family, dataset, lang) if dataset is not None and _needs_units(family) else None
     if today_units is not None:
