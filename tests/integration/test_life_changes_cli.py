@@ -77,3 +77,28 @@ def test_unit_change_lists_units_that_shorten_the_day_or_the_trips():
         evaluate_changes(family, [{"type": "unit_change", "child": "child1", "current_unit": "no-such-unit"}],
                          dataset=dataset, today=date(2026, 12, 1))
     assert error.value.problems[0].field == "changes[0].current_unit"
+
+
+def test_unit_change_from_the_best_unit_finds_nothing_better():
+    dataset = load_dataset()
+    family = parse_family(json.loads(EXAMPLE.read_text()) | {"changes": []}, today=date(2026, 12, 1))
+    fitting = [u for u in rank_units(family, dataset)["units"] if u["fits"] and u["child_day_s"] is not None]
+    if not fitting:
+        pytest.skip("no fitting unit in the default dataset for this family")
+    best = min(fitting, key=lambda u: (u["child_day_s"], u["drop_off_s"] + u["pick_up_s"]))
+    shorter_trips = [u for u in fitting if u["drop_off_s"] + u["pick_up_s"] < best["drop_off_s"] + best["pick_up_s"]]
+    change = evaluate_changes(family, [{"type": "unit_change", "child": "child1", "current_unit": best["unit_id"]}],
+                              dataset=dataset, today=date(2026, 12, 1), lang="fi")["changes"][0]
+    # Only units with shorter trips can be listed (none has a shorter day than the shortest-day unit).
+    assert {u["unit_id"] for u in change["better_units"]} <= {u["unit_id"] for u in shorter_trips}
+    for unit in change["better_units"]:
+        assert unit["child_day_saved_s"] <= 0 < unit["trips_saved_s"]
+
+
+def test_unit_change_without_a_dataset_says_why():
+    family = parse_family(json.loads(EXAMPLE.read_text()) | {"changes": []}, today=date(2026, 12, 1))
+    change = evaluate_changes(family, [{"type": "unit_change", "child": "child1", "current_unit": "x"}],
+                              today=date(2026, 12, 1), lang="sv")["changes"][0]
+    assert change["units"]["available"] is False
+    assert "dataset" in change["units"]["reason"]
+    assert change["transfer"].startswith("Byte ansöks")
