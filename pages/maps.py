@@ -18,6 +18,7 @@ from branca.element import MacroElement
 from folium.features import DivIcon
 from jinja2 import Template
 
+from pages import folium_speed  # noqa: F401  (installs the faster rendering of folium's output)
 from pages import safe
 
 LEAFLET_JS = "/app/static/leaflet/leaflet.js"

@@ -221,15 +221,21 @@ def _choose(rows: list[dict[str, Any]]) -> str | None:
 
 def _route(mode: str, origin, destination, at: str | None = None) -> list:
     """The path of one trip leg from the planner's routing (empty when not available); transit
-    departs at ``at`` (HH:MM) on the family's rule date."""
+    departs at ``at`` (HH:MM) on the family's rule date. Cached: reruns redraw the same legs."""
+    day = str(ui.family().get("date")) if mode == "transit" else None
+    return _route_cached(st.session_state.get(ui.DATASET_KEY), mode, tuple(origin), tuple(destination), at, day)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _route_cached(dataset_name: str | None, mode: str, origin: tuple, destination: tuple, at: str | None,
+                  day: str | None) -> list:
     data = ui.dataset()
     try:
         if mode == "transit":
             router = data.transit()
             if router is None or not at:
                 return []
-            day = date.fromisoformat(str(ui.family().get("date")))
-            depart = datetime.combine(day, time.fromisoformat(at))
+            depart = datetime.combine(date.fromisoformat(str(day)), time.fromisoformat(at))
             return list(router.route(origin, destination, depart).path)
         return data.engine(mode).route(origin, destination).path
     except (PlannerError, ImportError, ValueError):

@@ -316,15 +316,18 @@ def edge_rule(mode: str, tags: Mapping[str, Any]) -> EdgeRule | None:
 # -------------------------------------------------------------------------------------------- build
 
 def to_3067(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """WGS84 degrees -> EPSG:3067 (ETRS-TM35FIN) metres."""
-    transformer = _transformer()
-    x, y = transformer.transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    """WGS84 degrees -> EPSG:3067 (ETRS-TM35FIN) metres (numpy formulas, see planner/network/projection.py)."""
+    from planner.network.projection import to_tm35fin
+
+    x, y = to_tm35fin(lat, lon)
     return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
 
 
 def from_3067(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """EPSG:3067 metres -> WGS84 ``(lat, lon)`` degrees."""
-    lon, lat = _transformer(inverse=True).transform(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+    """EPSG:3067 metres -> WGS84 ``(lat, lon)`` degrees (numpy formulas, no per-thread pyproj set-up)."""
+    from planner.network.projection import from_tm35fin
+
+    lat, lon = from_tm35fin(x, y)
     return np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
 
 
