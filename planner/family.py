@@ -420,10 +420,10 @@ def _parental_leave(value: Any, problems: ProblemCollector, adults: list[Adult],
             continue
         adult_id, child_id = item.get("adult"), item.get("child")
         ok = True
-        if adult_id not in adult_ids:
+        if not isinstance(adult_id, str) or adult_id not in adult_ids:
             problems.add_keyed(f"{path}.adult", adult_id, "problems.leave.adult", ids=", ".join(sorted(adult_ids)))
             ok = False
-        if child_id not in by_id:
+        if not isinstance(child_id, str) or child_id not in by_id:
             problems.add_keyed(f"{path}.child", child_id, "problems.leave.child", ids=", ".join(sorted(by_id)))
             ok = False
         start = _date(item.get("from"), f"{path}.from", problems)
