@@ -20,6 +20,7 @@ SCRIPTS = [
     ("routing (incl. transit one-to-all and the SYNTHETIC 250,000-node grid)", ["routing.py"]),
     ("transit", ["transit.py"]),
     ("app (ranking for a family, page reruns)", ["app.py"]),
+    ("journey (field commit, page switch, language switch: server time)", ["journey.py"]),
     ("siting (what-if, optimiser 200 candidates x 2,000 demand points)", ["siting.py"]),
     ("placement (5,000 children x 300 units)", ["placement.py"]),
     ("plans (plan-year accessibility comparison, occupancy forecast)", ["plans.py"]),

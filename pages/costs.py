@@ -66,7 +66,7 @@ def _fees(result: dict[str, Any]) -> None:
     rows = []
     for child in result.get("children", []):
         rows.append({
-            ui.t("costs.col.child"): child.get("id"),
+            ui.t("costs.col.child"): ui.person_label(child.get("id")),
             ui.t("costs.col.care"): ui.t(f"care.{child['care']}") if child.get("care") in CARE_KEYS else
             child.get("care"),
             ui.t("costs.col.sibling_rank"): child.get("sibling_rank") if child.get("sibling_rank") else "–",
@@ -77,8 +77,8 @@ def _fees(result: dict[str, Any]) -> None:
     st.table(pd.DataFrame(rows), hide_index=True)
     for child in result.get("children", []):
         marker = " :material/warning: " + ui.t("costs.provisional") if child.get("provisional") else ""
-        st.markdown(f"- **{md(child.get('id'))}** — {md(ui.fmt_eur(child.get('monthly_fee_eur')))}: "
-                    f"{md(child.get('explanation', ''))}{marker}")
+        st.markdown(f"- **{md(ui.person_label(child.get('id')))}** — {md(ui.fmt_eur(child.get('monthly_fee_eur')))}: "
+                    f"{md(ui.relabel(child.get('explanation', '')))}{marker}")
     _rule_caption(result.get("rule"))
     for note in result.get("notes", []):
         st.caption(":material/info: " + md(note))
@@ -110,12 +110,12 @@ def _allowances(result: dict[str, Any]) -> None:
         if part and part.get("reasons"):
             with st.expander(ui.t("costs.why", what=ui.t(f"costs.allowance.{name}"))):
                 for reason in part["reasons"]:
-                    st.markdown(f"- {md(reason)}")
+                    st.markdown(f"- {md(ui.relabel(reason))}")
     _rule_caption(result.get("rule"))
 
 
 def _carer_label(auto_text: str):
-    return lambda adult_id: auto_text if adult_id == "-" else adult_id
+    return lambda adult_id: auto_text if adult_id == "-" else ui.person_label(adult_id)
 
 
 def _scenario_inputs() -> None:
@@ -267,7 +267,8 @@ def _timeline(result: dict[str, Any]) -> None:
                          else ui.fmt_amount(month.get("total_monthly_fee_eur")))
         row[allowances_col] = ui.fmt_amount(month.get("allowances_eur"))
         row[ui.t("costs.col.provisional")] = ui.t("costs.yes") if month.get("provisional") else ui.t("costs.no")
-        row[ui.t("costs.col.explanation")] = "; ".join([*month.get("changes", []), *month.get("notes", [])])
+        row[ui.t("costs.col.explanation")] = ui.relabel("; ".join([*month.get("changes", []),
+                                                                     *month.get("notes", [])]))
         rows.append(row)
         compact.append({ui.t("costs.col.month"): row[ui.t("costs.col.month")], fees_col: row[fees_col],
                         allowances_col: row[allowances_col]})
@@ -311,7 +312,7 @@ def _day_answer() -> str:
     minutes = int(round(float(best["child_day_s"]) / 60.0))
     return ui.t("costs.faq.a10", unit=best.get("name", ""), length=f"{minutes // 60} h {minutes % 60:02d} min",
                 drop_off=best.get("drop_off_at") or "–", pick_up=best.get("pick_up_at") or "–",
-                child=ranked.get("child_id") or "")
+                child=ui.person_label(ranked.get("child_id")) if ranked.get("child_id") else "")
 
 
 def _answers(fees: dict[str, Any], allowances: dict[str, Any] | None, compare: dict[str, Any] | None,
@@ -331,12 +332,12 @@ def _answers(fees: dict[str, Any], allowances: dict[str, Any] | None, compare: d
                   percent=ui.fmt_decimal(fees.get("fee_percent")), threshold=ui.fmt_eur(fees.get("threshold_eur")),
                   base=ui.fmt_eur(fees.get("base_fee_eur")), max_fee=ui.fmt_eur(fees.get("max_fee_eur")))
     a2 = ui.t("costs.faq.a2", size=fees.get("family_size"))
-    ranks = "; ".join(ui.t("costs.faq.a3_child", child=c.get("id"), rank=c["sibling_rank"],
+    ranks = "; ".join(ui.t("costs.faq.a3_child", child=ui.person_label(c.get("id")), rank=c["sibling_rank"],
                            fee=ui.fmt_eur(c.get("monthly_fee_eur")))
                       for c in fees.get("children", []) if c.get("sibling_rank"))
     a3 = ui.t("costs.faq.a3", second=ui.fmt_decimal(period.sibling_2_share * 100, 0),
               third=ui.fmt_decimal(period.sibling_3_share * 100, 0), ranks=ranks or "–")
-    coefficients = "; ".join(f"{c.get('id')}: {ui.fmt_decimal(c.get('coefficient'), 2)}"
+    coefficients = "; ".join(f"{ui.person_label(c.get('id'))}: {ui.fmt_decimal(c.get('coefficient'), 2)}"
                              for c in fees.get("children", []))
     a4 = ui.t("costs.faq.a4", coefficients=coefficients or "–")
     a5 = translate("money.fee.july", ui.lang())

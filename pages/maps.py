@@ -45,11 +45,27 @@ def street_lines(graph: Any, *, max_lines: int = 20000) -> list[list[list[float]
 
 def new_map(bounds: Sequence[Sequence[float]], *, height_px: int = 520) -> folium.Map:
     """A folium map without tiles that loads Leaflet from this app (works offline)."""
-    fmap = folium.Map(tiles=None, control_scale=True, height=height_px, prefer_canvas=True, zoom_snap=0.25)
+    fmap = folium.Map(tiles=None, control_scale=False, height=height_px, prefer_canvas=True, zoom_snap=0.25,
+                      scrollWheelZoom=False)
     fmap.default_js = [("leaflet", LEAFLET_JS)]
     fmap.default_css = [("leaflet_css", LEAFLET_CSS)]
-    fmap.fit_bounds([list(bounds[0]), list(bounds[1])])
+    fmap.fit_bounds([list(bounds[0]), list(bounds[1])], padding=(36, 36))  # markers clear of the controls
+    _PhoneFriendly().add_to(fmap)
     return fmap
+
+
+class _PhoneFriendly(MacroElement):
+    """A metric-only scale bar; on a phone one finger scrolls the page (pinch and the zoom buttons
+    still zoom the map), so a map never traps vertical scrolling; the mouse wheel scrolls the page."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.control.scale({metric: true, imperial: false, position: "bottomright"}).addTo({{ this._parent.get_name() }});
+        if (L.Browser.mobile || L.Browser.touch && window.innerWidth < 700) {
+            {{ this._parent.get_name() }}.dragging.disable();
+        }
+        {% endmacro %}
+    """)
 
 
 class _StreetLayer(MacroElement):

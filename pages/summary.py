@@ -71,7 +71,7 @@ def render() -> None:
     if not chosen:
         st.warning(ui.t("summary.no_units"))
     else:
-        st.caption(md(ui.t("summary.for_child", child=child_id or "–")))
+        st.caption(md(ui.t("summary.for_child", child=ui.person_label(child_id) if child_id else "–")))
         table = pd.DataFrame([{
             ui.t("summary.col.choice"): i,
             ui.t("units.col.name"): display_name(r),

@@ -30,17 +30,30 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], numeric: set[i
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def _labels(t: Callable[..., str], family: Mapping[str, Any]) -> dict[str, str]:
+    """Person id -> the label the family sees ("Lapsi 1", or the name the family gave)."""
+    labels: dict[str, str] = {}
+    for group, key in (("adults", "family.adult"), ("children", "family.child")):
+        for i, person in enumerate(family.get(group) or []):
+            if isinstance(person, Mapping):
+                name = person.get("name")
+                labels[str(person.get("id"))] = str(name) if isinstance(name, str) and name.strip() \
+                    else t(key, number=i + 1)
+    return labels
+
+
 def _family_section(t: Callable[..., str], family: Mapping[str, Any]) -> str:
     """The family as entered: adults' days, hours, mode and roles; children's care."""
+    label = _labels(t, family)
     adults = []
     for adult in family.get("adults", []) or []:
         schedule = adult.get("schedule") or {}
         roles = [t("family.drops_off")] if adult.get("drops_off") else []
         roles += [t("family.picks_up")] if adult.get("picks_up") else []
-        adults.append([adult.get("id"), ", ".join(t(f"day.{d}") for d in schedule.get("days", [])),
+        adults.append([label.get(str(adult.get("id")), adult.get("id")), ", ".join(t(f"day.{d}") for d in schedule.get("days", [])),
                        f"{schedule.get('start', '–')}–{schedule.get('end', '–')}",
                        t(f"mode.{adult['commute_mode']}") if adult.get("commute_mode") else "–", "; ".join(roles)])
-    children = [[c.get("id"), c.get("birth_date"), t(f"care.{c['care']}") if c.get("care") else "–",
+    children = [[label.get(str(c.get("id")), c.get("id")), c.get("birth_date"), t(f"care.{c['care']}") if c.get("care") else "–",
                  c.get("start_date", "–"), c.get("weekly_hours", "–")] for c in family.get("children", []) or []]
     return (f"<h2>{_e(t('family.title'))}</h2>"
             + _table([t("family.adults"), t("family.days"), f"{t('family.start')}–{t('family.end')}",
@@ -89,7 +102,7 @@ def build_summary_html(*, t: Callable[..., str], lang: str, family: Mapping[str,
                              t("units.col.drop_off"), t("units.col.pick_up"), t("units.col.extra"),
                              t("units.col.child_day"), t("units.col.opening_hours"), t("units.col.catchment"),
                              t("units.col.languages")], rows, numeric={0, 2, 3, 4, 5}))
-        parts.append(f"<p class=\"note\">{_e(t('summary.for_child', child=child_id or '–'))}</p><ul>")
+        parts.append(f"<p class=\"note\">{_e(t('summary.for_child', child=_labels(t, family).get(str(child_id), child_id) if child_id else '–'))}</p><ul>")
         for unit in units:
             parts.append(f"<li><strong>{_e(unit.get('name'))}</strong>: {_e(unit.get('why', ''))}</li>")
         parts.append("</ul>")
@@ -99,7 +112,7 @@ def build_summary_html(*, t: Callable[..., str], lang: str, family: Mapping[str,
     if fees:
         parts.append(f"<h2>{_e(t('costs.fees'))}</h2>")
         parts.append(f"<p><strong>{_e(t('costs.total_fee'))}: {_e(fmt_eur(fees.get('total_monthly_fee_eur')))}</strong></p>")
-        rows = [[c.get("id"), c.get("sibling_rank") or "–", c.get("coefficient"), fmt_eur(c.get("monthly_fee_eur")),
+        rows = [[_labels(t, family).get(str(c.get("id")), c.get("id")), c.get("sibling_rank") or "–", c.get("coefficient"), fmt_eur(c.get("monthly_fee_eur")),
                  c.get("explanation", "") + (" — " + t("costs.provisional") if c.get("provisional") else "")]
                 for c in fees.get("children", [])]
         parts.append(_table([t("costs.col.child"), t("costs.col.sibling_rank"), t("costs.col.coefficient"),

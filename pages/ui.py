@@ -436,6 +436,21 @@ def person_label(person_id: Any, family_dict: dict | None = None) -> str:
     return str(person_id)
 
 
+def relabel(text: Any, family_dict: dict | None = None) -> str:
+    """A planner text with the family's people by their labels: ``child1`` -> "Lapsi 1" (ids of three
+    or more characters, as whole words, so short ids never replace parts of words)."""
+    out = "" if text is None else str(text)
+    family_dict = family_dict if family_dict is not None else family()
+    import re
+
+    for group in ("children", "adults"):
+        for person in family_dict.get(group) or []:
+            person_id = str(person.get("id", "")) if isinstance(person, dict) else ""
+            if len(person_id) >= 3 and person_id in out:
+                out = re.sub(rf"(?<![\w-]){re.escape(person_id)}(?![\w-])", person_label(person_id, family_dict), out)
+    return out
+
+
 FIELD_KEYS = {
     "municipality": "family.municipality", "date": "family.rules_date", "holiday_pay": "family.holiday_pay",
     "home": "family.home", "work": "family.work", "address": "family.address", "lat": "family.lat",

@@ -238,7 +238,7 @@ def test_costs_page_answers_the_ten_questions_families_ask(app_factory, lang):
         assert f"Your family size is {fees['family_size']}:" in answers[2]
         assert f"€{fees['base_fee_eur']}" in answers[1] and "reported income" in answers[1]
         assert "does not count as income" in answers[6]  # Helsinki's municipal setting
-        assert "40 %" in answers[3] and "20 %" in answers[3] and "child2 sibling rank 2" in answers[3]
+        assert "40 %" in answers[3] and "20 %" in answers[3] and "Child 2 sibling rank 2" in answers[3]
         assert "h " in answers[10] and "drop-off" in answers[10]
         assert f"valid from {fees['rule']['valid_from']}" in answers[9]
         assert f"expected on {next_fee_indexation(fees['date']).isoformat()}" in answers[9]
@@ -310,3 +310,24 @@ def test_summary_shows_the_childs_day_for_each_chosen_unit(app_factory):
     minutes = round(best["child_day_s"] / 60)
     expected = f"{minutes // 60} h {minutes % 60:02d} min ({best['drop_off_at']}–{best['pick_up_at']})"
     assert list(table[translate("app.units.col.child_day", "en")]) == [expected]
+
+
+def test_unrelated_or_wrong_typed_family_files_are_refused_field_by_field(app_factory):
+    at = app_factory("family", "sv")
+    before = json.loads(json.dumps(at.session_state["family"]))
+    at.file_uploader(key="f_upload").set_value(("annat.json", b'{"foo": 1}', "application/json")).run()
+    assert any(translate("app.family.upload_not_family", "sv") in e.value for e in at.error)
+    wrong = json.loads(json.dumps(before))
+    wrong["adults"][0]["gross_monthly_income_eur"] = "neljätuhatta"
+    at.file_uploader(key="f_upload").set_value(("fel.json", json.dumps(wrong).encode(), "application/json")).run()
+    label = f'{translate("app.family.adult", "sv", number=1)} · {translate("app.family.income", "sv")}'
+    assert any(label in e.value and "neljätuhatta" in e.value for e in at.error), [e.value for e in at.error]
+    assert at.session_state["family"] == before and not at.exception
+
+
+def test_holiday_pay_defaults_as_the_municipalitys_calculator_and_fi_pages_show_no_ids(app_factory):
+    at = app_factory("costs", "fi")
+    assert at.session_state["family"]["holiday_pay"] is True   # Helsinki adds about 5 % (hel.fi)
+    shown = " ".join([*(m.value for m in at.markdown), *(str(t.value) for t in at.table)])
+    assert "child1" not in shown and "parent1" not in shown
+    assert translate("app.family.child", "fi", number=1) in shown

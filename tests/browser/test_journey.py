@@ -327,6 +327,7 @@ def test_every_page_reads_on_a_phone(browser, server_url, lang):
             expect(page.locator("[data-testid='stException']")).to_have_count(0)
             _no_horizontal_scroll(page, f"{lang}/{path}")
             _axe(page, f"phone {lang}/{path}")
+            page.screenshot(path=str(SHOTS / f"phone-{lang}-{path}-screen.png"))  # what the phone shows first
             _shot(page, f"phone-{lang}-{path}.png")
     except Exception:
         page.screenshot(path=str(SHOTS / f"failure-phone-{lang}.png"))
