@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from pages import ui
+from planner.parse import format_opening_hours
 from pages.safe import md
 from pages.summary_html import display_name
 from planner.errors import InputError, PlannerError
@@ -129,7 +130,8 @@ def _table(rows: list[dict[str, Any]]) -> None:
         ui.t("units.col.pick_up"): ui.fmt_minutes(row.get("pick_up_s")),
         ui.t("units.col.extra"): ui.fmt_minutes(row.get("extra_commute_s")),
         ui.t("units.col.child_day"): _hours(row.get("child_day_s")),
-        ui.t("units.col.opening_hours"): row.get("opening_hours") or ui.t("units.unknown"),
+        ui.t("units.col.opening_hours"): format_opening_hours(row.get("opening_hours"), ui.lang())
+        or ui.t("units.unknown"),
         ui.t("units.col.open_ok"): _yes_no(row.get("open_during_child_day")),
         ui.t("units.col.catchment"): _yes_no(row.get("in_catchment")),
         ui.t("units.col.languages"): ", ".join(row.get("languages") or []),
@@ -138,8 +140,13 @@ def _table(rows: list[dict[str, Any]]) -> None:
         ui.t("units.col.provider"): ui.t(f"provider.{row['provider']}") if row.get("provider") in PROVIDERS
         else row.get("provider", ""),
         ui.t("units.col.free"): _free(row),
-    } for row in rows])
-    st.dataframe(table, hide_index=True, width="stretch")
+    } for row in rows]).fillna("–")
+    # Compact first (reads on a phone): rank, name, score, extra travel, child's day; every column on demand.
+    compact = table[[ui.t("units.col.rank"), ui.t("units.col.name"), ui.t("units.col.score"),
+                     ui.t("units.col.extra"), ui.t("units.col.child_day")]]
+    st.table(compact, hide_index=True)
+    with st.expander(ui.t("units.all_columns")):
+        st.dataframe(table, hide_index=True, width="stretch")
 
 
 MISMATCHES = ("unreachable", "language", "age", "shift_care", "opening_hours")
@@ -169,7 +176,10 @@ def _explanations(rows: list[dict[str, Any]]) -> None:
     st.markdown(f"**{ui.t('units.why_title')}**")
     st.caption(ui.t("units.score_explained"))
     for row in rows:
-        st.markdown(f"{row['rank']}. **{md(display_name(row))}** — {md(row.get('why', ''))}")
+        why = str(row.get("why") or "")
+        if row.get("opening_hours"):
+            why = why.replace(str(row["opening_hours"]), format_opening_hours(row["opening_hours"], ui.lang()))
+        st.markdown(f"{row['rank']}. **{md(display_name(row))}** — {md(ui.relabel(why))}")
 
 
 def _score_parts(row: dict[str, Any], result: dict[str, Any]) -> None:

@@ -138,3 +138,40 @@ def format_money_input(amount: Decimal | int | float | None, lang: str) -> str:
         return f"{value:.0f}" if whole else f"{value:.2f}"
     text = f"{value:,.0f}" if whole else f"{value:,.2f}"
     return text.replace(",", "\u00a0").replace(".", ",")
+
+
+_OSM_DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
+_DAY_NAMES = {"fi": ("ma", "ti", "ke", "to", "pe", "la", "su"), "sv": ("må", "ti", "on", "to", "fr", "lö", "sö"),
+              "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
+_OPENING_WORDS = {
+    "fi": {"PH off": "arkipyhinä suljettu", "24/7": "aina auki", "off": "suljettu", "closed": "suljettu",
+           "PH": "arkipyhät"},
+    "sv": {"PH off": "stängt på helgdagar", "24/7": "alltid öppet", "off": "stängt", "closed": "stängt",
+           "PH": "helgdagar"},
+    "en": {"PH off": "closed on public holidays", "24/7": "always open", "off": "closed", "closed": "closed",
+           "PH": "public holidays"},
+}
+_OPENING_TOKEN = re.compile(r"PH off|24/7|\b(?:Mo|Tu|We|Th|Fr|Sa|Su|PH|off|closed)\b|\d{1,2}:\d{2}|-|,|;")
+
+
+def format_opening_hours(text: str | None, lang: str) -> str:
+    """OSM ``opening_hours`` as people of ``lang`` read them: ``Mo-Fr 07:00-16:30`` ->
+    ``ma–pe 7.00–16.30`` (fi), ``må–fr 7.00–16.30`` (sv), ``Mon–Fri 07:00–16:30`` (en). Parts it does
+    not know stay as written; ``None`` or empty gives an empty text."""
+    if not text:
+        return ""
+    days = _DAY_NAMES.get(lang, _DAY_NAMES["en"])
+    words = _OPENING_WORDS.get(lang, _OPENING_WORDS["en"])
+
+    def replace(match: re.Match) -> str:
+        token = match.group(0)
+        if token in _OSM_DAYS:
+            return days[_OSM_DAYS.index(token)]
+        if token in words:
+            return words[token]
+        if ":" in token:
+            hours, minutes = token.split(":")
+            return f"{hours}:{minutes}" if lang == "en" else f"{int(hours)}.{minutes}"
+        return {"-": "–", ",": ", ", ";": ";"}[token]
+
+    return re.sub(r"\s+", " ", _OPENING_TOKEN.sub(replace, str(text))).replace(" ,", ",").strip()

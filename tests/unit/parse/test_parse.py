@@ -75,3 +75,17 @@ def test_bad_dates_are_explained(text, key):
 def test_dates_are_written_back_as_typed():
     assert format_date(date(2026, 8, 1), "fi") == "1.8.2026" and format_date(date(2026, 8, 1), "en") == "2026-08-01"
     assert parse_date(format_date(date(2024, 2, 29), "sv")) == date(2024, 2, 29)
+
+
+@pytest.mark.parametrize("osm, lang, shown", [
+    ("Mo-Fr 07:00-16:30", "fi", "ma–pe 7.00–16.30"),
+    ("Mo-Fr 06:30-17:00; PH off", "fi", "ma–pe 6.30–17.00; arkipyhinä suljettu"),
+    ("Mo-Fr 07:00-16:30", "sv", "må–fr 7.00–16.30"),
+    ("Mo,We 07:00-17:00", "fi", "ma, ke 7.00–17.00"),
+    ("Mo-Fr 07:00-16:30", "en", "Mon–Fri 07:00–16:30"),
+    ("24/7", "fi", "aina auki"), ("Mo-Su 00:00-24:00", "sv", "må–sö 0.00–24.00"), (None, "fi", ""),
+])
+def test_opening_hours_as_people_read_them(osm, lang, shown):
+    from planner.parse import format_opening_hours
+
+    assert format_opening_hours(osm, lang) == shown
