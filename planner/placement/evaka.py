@@ -111,7 +111,8 @@ def read_evaka_children(source: str | bytes | Path, *, addresses: Any = None,
 
     Start date: 1 August of the preschool year (:func:`preschool_start`); weekly hours 20 (preschool);
     shift care from ``SHIFT_CARE``; current unit from ``toimintayksikon_id``; siblings from the optional
-    ``sisarusryhma`` column. Names are never kept."""
+    ``sisarusryhma`` column; an empty language is ``fi``, a number code ``und`` (undetermined: taught in
+    the fallback language like any language that is not fi/sv). Names are never kept."""
     text = _text_of(source, "evaka children")
     on = on or date.today()
     header, rows, problems = table_rows(text, "evaka children")
@@ -152,6 +153,8 @@ def read_evaka_children(source: str | bytes | Path, *, addresses: Any = None,
             born = None
             bad("lapsen_syntyma_pvm", row["lapsen_syntyma_pvm"], "a date as dd.mm.yyyy (eVaka) or YYYY-MM-DD")
         language = (row["lapsen_kieli"] or "fi").lower()
+        if re.fullmatch(r"\d{1,3}", language):  # a population-register number code (unknown/other): no own
+            language = "und"                     # language of instruction, so a Finnish unit may teach
         if not re.fullmatch(r"[a-z]{2,3}", language):
             bad("lapsen_kieli", row["lapsen_kieli"][:20], "a language code such as fi, sv or en")
         options = {o.strip().upper() for o in row["ominaisuudet"].split(",") if o.strip()}
@@ -259,7 +262,8 @@ def read_evaka_placements(source: str | bytes) -> dict[str, str]:
         if not child or not unit:
             continue
         if not (is_uuid(child) or hetu_problem(child) is None):
-            raise InputError.single(f"evaka import row {n} lapsen_id", child[:11], "an identity code or a UUID")
+            shown = mask_hetu(child) if looks_like_hetu(child) else child[:40]
+            raise InputError.single(f"evaka import row {n} lapsen_id", shown, "an identity code or a UUID")
         if not is_uuid(unit):
             raise InputError.single(f"evaka import row {n} esiopetusyksikon_id", unit, "a unit UUID")
         out[child] = unit
