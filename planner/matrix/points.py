@@ -2,7 +2,8 @@
 
 A point set is given on the command line as ``KIND`` or ``KIND:PATH``:
 
-* ``demand`` — the dataset's demand points (``demand.csv``), ids ``demand-<row>`` (row 0 = first);
+* ``demand`` — the dataset's demand points (``demand.csv``): ids from its id column (as for grids) when
+  it has unique ones, else ``demand-<row>`` (row 0 = first);
 * ``units`` — the dataset's daycare units, ids = ``unit_id``;
 * ``candidates:F`` — a candidates file (``id,lat,lon[,capacity_seats]`` CSV or GeoJSON points, as for
   ``site``);
@@ -100,7 +101,10 @@ def load_points(spec: str, dataset: Any, field: str) -> PointSet:
         if demand is None or len(demand) == 0:
             raise InputError.single(field, spec, f"a dataset with demand points (dataset {dataset.name} has none); "
                                                  "use grid:FILE")
-        ids = tuple(f"demand-{i}" for i in range(len(demand)))
+        columns = {str(c).lower(): c for c in demand.columns}
+        id_col = next((columns[c] for c in ID_COLUMNS if c in columns), None)
+        ids = tuple(str(v) for v in demand[id_col]) if id_col is not None and demand[id_col].is_unique \
+            else tuple(f"demand-{i}" for i in range(len(demand)))
         return PointSet("demand", ids, demand["lat"].to_numpy(float), demand["lon"].to_numpy(float),
                         {"kind": "demand", "dataset": dataset.name, "rows": len(demand)})
     if kind == "units":
