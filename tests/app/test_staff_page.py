@@ -290,7 +290,9 @@ def test_preschool_round_with_evaka_files_on_the_page():
     from planner.datasets import load_dataset
     from planner.placement.evaka import read_evaka_placements
 
-    dataset = load_dataset(None)
+    at = _open("fi")
+    chosen = at.session_state["dataset_name"] if "dataset_name" in at.session_state else None
+    dataset = load_dataset(chosen)  # the dataset the page uses: its addresses and units
     entries = [e for e in dataset.addresses.entries if e.housenumber][:2]
     kids = ("lapsen_id;lapsen_sukunimi;lapsen_etunimi;lapsen_syntyma_pvm;lapsen_kieli;lapsen_osoite;postinumero;"
             "toimipaikka;toimintayksikon_id;toimintayksikon_nimi;ominaisuudet\n"
@@ -300,7 +302,6 @@ def test_preschool_round_with_evaka_files_on_the_page():
     unit = dataset.units[0]
     units = ("Id;Nimi;Lahiosoite;Postinumero;Postitoimipaikka;Paikkojen_lkm;ominaisuudet;kieli;lat;lon\n"
              f"5a6b7c8d-0000-4000-8000-000000000001;Esikoulu;-;00100;HELSINKI;14;;fi;{unit.lat};{unit.lon}\n")
-    at = _open("fi")
     at.radio(key="staff.kind").set_value("preschool").run()
     at.selectbox(key="staff.municipality").set_value("Helsinki")
     at.radio(key="staff.format").set_value("evaka")
