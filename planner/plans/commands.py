@@ -168,10 +168,11 @@ def compare_years(dataset: Any, day: date, *, today: date | None = None, mode: s
     Same demand both times (the change shown is that of the units and the network); with transit the
     trips arrive at the unit by ``arrive`` on the same weekday of each period.
     """
-    from planner.plans.store import dataset_on, load_plans
+    from planner.plans.store import dataset_on, load_plans, units_in_reach
     from planner.siting.scenario import SitingInputs, compare, evaluate
 
     today = today or _today()
+    left_out: set[str] = set()
     plans = load_plans(dataset)
     views = {"today": dataset_on(dataset, today, plans), "plan": dataset_on(dataset, day, plans)}
     evaluations = {}
@@ -193,7 +194,9 @@ def compare_years(dataset: Any, day: date, *, today: date | None = None, mode: s
                 if len(_TIMES) > 16:
                     _TIMES.pop(next(iter(_TIMES)))
                 _TIMES[cache_key] = inputs.times[mode]
-        evaluations[key] = (inputs, evaluate(inputs, list(view.units), mode, max_minutes, assignment))
+        units, outside = units_in_reach(dataset, list(view.units), mode)
+        left_out.update(outside)
+        evaluations[key] = (inputs, evaluate(inputs, units, mode, max_minutes, assignment))
     inputs, before = evaluations["today"]
     _inputs, after = evaluations["plan"]
     comparison = compare(before, after, inputs, lang=lang)
@@ -203,6 +206,7 @@ def compare_years(dataset: Any, day: date, *, today: date | None = None, mode: s
             "today_metrics": before.to_dict()["overall"], "plan_metrics": after.to_dict()["overall"],
             "comparison": {"overall": comparison.to_dict()["overall"],
                            "units": comparison.to_dict()["units"]},
+            "units_left_out": sorted(left_out),
             "demand_estimated": before.estimated, "participation": list(before.participation),
             "participation_assumed": before.participation_assumed}
 

@@ -213,3 +213,16 @@ def dataset_on(dataset: Any, day: date | None, plans: Plans | None = None) -> An
     if not plans:
         return dataset
     return DatasetOnDate(dataset, day, plans)
+
+
+def units_in_reach(dataset: Any, units: list, mode: str) -> tuple[list, list[str]]:
+    """(units whose place snaps to the ``mode`` network, ids of those it does not reach, e.g. an island
+    unit); transit uses the walking network. Travel-time metrics can only be computed for the first."""
+    if not units:
+        return [], []
+    engine = dataset.engine("walk" if mode == "transit" else mode)
+    if not hasattr(engine, "snap_many"):
+        return list(units), []
+    snaps = engine.snap_many([(u.lat, u.lon) for u in units], field="unit", on_outside="none")
+    kept = [u for u, snap in zip(units, snaps) if snap is not None]
+    return kept, [u.unit_id for u, snap in zip(units, snaps) if snap is None]

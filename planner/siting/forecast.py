@@ -270,7 +270,7 @@ def occupancy_forecast(dataset: Any, *, base_date: date | None = None, years: in
     """
     from planner.errors import DataError
     from planner.plans.commands import working_day
-    from planner.plans.store import dataset_on, load_plans
+    from planner.plans.store import dataset_on, load_plans, units_in_reach
     from planner.siting.occupancy import is_assumed_participation, validate_participation
     from planner.siting.scenario import SitingInputs, TravelTimes, evaluate
 
@@ -293,6 +293,7 @@ def occupancy_forecast(dataset: Any, *, base_date: date | None = None, years: in
     basis_anchor = ("anchored: seats used now (capacity − free seats); children in care stay until school "
                     f"(1/{YEARS_IN_CARE:g} leave a year), freed seats follow the change of the modelled demand")
     views = [(label, day, dataset_on(dataset, day, plans)) for label, day in horizons]
+    left_out: set[str] = set()
     for _label, _day, view in views:
         for unit in view.units:
             rows.setdefault(unit.unit_id, {"unit_id": unit.unit_id, "name": unit.name, "demo": unit.demo,
@@ -307,13 +308,17 @@ def occupancy_forecast(dataset: Any, *, base_date: date | None = None, years: in
             else:
                 times[mode] = TravelTimes.from_engine(dataset.engine(mode), points)
         inputs = SitingInputs(demand=forecast.on(day), times=times, participation=rates, estimated=True)
-        evaluation = evaluate(inputs, list(view.units), mode, max_minutes, assignment)
+        units, outside = units_in_reach(dataset, list(view.units), mode)
+        left_out.update(outside)
+        evaluation = evaluate(inputs, units, mode, max_minutes, assignment)
         found = {record["unit_id"]: record for record in evaluation.units.to_dict("records")}
         for unit_id, row in rows.items():
             if unit_id not in found:
-                row["horizons"].append({"horizon": label, "date": day.isoformat(), "open": False,
+                basis = "outside the travel network: not forecast" if unit_id in outside else \
+                    "not open on this date (plans)"
+                row["horizons"].append({"horizon": label, "date": day.isoformat(), "open": unit_id in outside,
                                         "expected_seats": None, "capacity_seats": None, "occupancy_percent": None,
-                                        "estimate": True, "basis": "not open on this date (plans)"})
+                                        "estimate": True, "basis": basis})
                 continue
             unit = view.units_by_id[unit_id]
             seats = float(found[unit_id]["demand_seats"])
@@ -342,6 +347,7 @@ def occupancy_forecast(dataset: Any, *, base_date: date | None = None, years: in
                                 f"{'nearest' if assignment == 'nearest' else 'catchment'} unit in force"},
         "demand": forecast.table(areas),
         "housing": [h.to_dict() for h in plans.housing],
+        "units_left_out": sorted(left_out),
         "occupancy": list(rows.values()),
     }
 
