@@ -115,6 +115,14 @@ def _run(keep_review: bool = False) -> None:
         state[PROBLEMS_KEY] = [md(error)]
 
 
+def _with_progress(action) -> None:
+    """Run the round while a spinner says so, then draw the page again with the result. (A round is
+    bounded: at most 20,000 children per file and 120 s per MILP solver call.)"""
+    with st.spinner(t("running")):
+        action()
+    st.rerun()
+
+
 def _rerun() -> None:
     """Button callback: run again with the review decisions."""
     _run(keep_review=True)
@@ -199,7 +207,8 @@ def _inputs() -> None:
     st.radio(t("siblings"), core.SIBLING_RULES, key="staff.siblings", format_func=_labels("siblings_name"),
              help=t("siblings_help"), horizontal=True)
     cols = st.columns(2)
-    cols[0].button(t("run"), key="staff.run", type="primary", on_click=_run)
+    if cols[0].button(t("run"), key="staff.run", type="primary"):
+        _with_progress(_run)
     cols[1].button(t("forget"), key="staff.forget", on_click=_forget)
 
 
@@ -341,7 +350,8 @@ def _review(result: dict[str, Any], names: dict[str, str]) -> None:
                  "reason": t(f"reason_name.{v['reason']}") if v["reason"] else ""} for k, v in decisions.items()],
                {"child_id": "child_id", "unit_id": "unit_id", "unit": "unit", "decision": "decision",
                 "reason": "reason_code"})
-        st.button(t("rerun"), key="staff.rerun", type="primary", on_click=_rerun)
+        if st.button(t("rerun"), key="staff.rerun", type="primary"):
+            _with_progress(_rerun)
     review = result.get("review") or {}
     if review.get("rejected"):
         st.markdown("**" + t("rejected", count=len(review["rejected"])) + "**")
