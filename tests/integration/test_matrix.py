@@ -159,6 +159,10 @@ def test_ctrl_c_keeps_blocks_and_says_how_to_resume(grid_file, tmp_path, monkeyp
     assert main(argv) == 0
     summary = json.loads(capsys.readouterr().out)
     assert summary["blocks"]["reused"] == 2
+    provenance = json.loads((tmp_path / "m" / "provenance.json").read_text())
+    assert provenance["dataset"]["provenance"] and provenance["versions"]["pyarrow"]
+    assert provenance["origins"]["sha256"] == hashlib.sha256(grid_file.read_bytes()).hexdigest()
+    assert provenance["last_run"]["reused_blocks"] == 2
 
 
 def _closed_port() -> int:
