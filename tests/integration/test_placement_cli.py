@@ -148,3 +148,22 @@ def test_evaka_bad_input_exits_2_with_one_line_per_problem(dataset_ready, tmp_pa
     code, out = run(capsys, "--evaka-children", str(bad))
     assert code == 2 and out.out == ""
     assert len(out.err.strip().splitlines()) == 1 and "separated by ';'" in out.err
+
+
+def test_decisions_file_keeps_accepted_offers_from_the_command_line(dataset_ready, repo_root, tmp_path, capsys):
+    children = str(repo_root / "docs/examples/children-small.csv")
+    code, out = run(capsys, "--children", children)
+    first = json.loads(out.out)["offers"]
+    keep, drop = first[0], first[1]
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_text("child_id;unit_id;decision;reason\n"
+                         f"{keep['child_id']};{keep['unit_id']};accepted;family_accepted\n"
+                         f"{drop['child_id']};{drop['unit_id']};rejected;too_far\n"
+                         f"x1;{drop['unit_id']};maybe;\n", encoding="utf-8")
+    code, out = run(capsys, "--children", children, "--decisions", str(decisions))
+    assert code == 0, out.err
+    again = json.loads(out.out)
+    now = {o["child_id"]: o["unit_id"] for o in again["offers"]}
+    assert now[keep["child_id"]] == keep["unit_id"] and now.get(drop["child_id"]) != drop["unit_id"]
+    assert "decisions row 4 decision" in {p["field"] for p in again["problems"]}
+    assert {c["child_id"]: c["change"] for c in again["changes"]}[keep["child_id"]] == "kept"

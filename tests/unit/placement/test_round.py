@@ -187,3 +187,14 @@ def test_area_units_of_another_unit_list_become_the_nearest_unit_of_this_round()
     travel = np.array([[500.0, 100.0], [np.inf, np.inf], [100.0, 900.0]])
     assert own_area_units(["dataset-7", "dataset-7", None], units, travel) == ["e2", None, None]
     assert own_area_units(["e1", "x", "e1"], units, travel) == ["e1", None, "e1"]
+
+
+def test_decisions_for_unknown_children_or_units_are_problems_and_the_rest_applies():
+    units = [PlacementUnit("u1", available_seats=1), PlacementUnit("u2", available_seats=1)]
+    kids = [child("a"), child("b")]
+    decisions = [Decision("ghost", "u1", "accepted"), Decision("a", "nowhere", "rejected", "too_far"),
+                 Decision("b", "u2", "accepted", "staff_confirmed"), Decision("b", "u1", "accepted")]
+    report = plan_round(kids, units, [[60.0, 120.0], [60.0, 120.0]], None, RoundSettings(), decisions=decisions)
+    assert offers(report) == {"a": "u1", "b": "u2"}  # b's first acceptance holds; a takes the free unit
+    assert [(p["field"], p["value"]) for p in report["review_problems"]] == [
+        ("decisions child_id", "ghost"), ("decisions unit_id", "nowhere"), ("decisions child_id", "b")]
