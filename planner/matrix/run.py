@@ -34,7 +34,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
-from planner.errors import DataError, InputError
+from planner.errors import DataError, InputError, PlannerError
 from planner.matrix.compute import STREET_MODES, BlockTask, run_block, write_atomically
 from planner.matrix.options import DEFAULT_BLOCK_SIZE
 from planner.matrix.points import PointSet
@@ -322,7 +322,15 @@ def _run_dask(job: MatrixJob, tasks: Sequence[BlockTask], runner: RunnerChoice,
                    for task in tasks]
         with client.as_current():
             for future in as_completed(futures):
-                on_done(future.result())
+                try:
+                    record = future.result()
+                except PlannerError:
+                    raise
+                except Exception as error:  # a worker's failure: say which block and what to check
+                    raise DataError(f"a Dask worker failed on block {future.key}: {type(error).__name__}: "
+                                    f"{error}; every worker must reach the dataset at {job.dataset_path} and the "
+                                    "output folder (a shared path), with the same planner version") from None
+                on_done(record)
         workers = len(client.scheduler_info(n_workers=-1).get("workers", {})) if hasattr(client, "scheduler_info") else None
         return {"workers": workers}
     finally:

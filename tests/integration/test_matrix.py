@@ -117,6 +117,34 @@ def test_local_cluster_gives_the_same_bytes(grid_file, tmp_path):
     assert len(_digests(tmp_path / "single")) == single["blocks"]["total"]
 
 
+def test_a_running_scheduler_is_used_and_a_worker_failure_is_one_line(grid_file, tmp_path, capsys, monkeypatch):
+    from distributed import LocalCluster
+
+    argv = ["matrix", "--origins", f"grid:{grid_file}", "--destinations", "units", "--modes", "car",
+            "--block-size", "3", "--no-progress"]
+    assert main(argv + ["--workers", "1", "--out", str(tmp_path / "single")]) == 0
+    capsys.readouterr()
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        assert main(argv + ["--scheduler", cluster.scheduler_address, "--out", str(tmp_path / "remote")]) == 0
+        summary = json.loads(capsys.readouterr().out)
+        assert summary["runner"] == f"dask scheduler {cluster.scheduler_address}"
+        assert _digests(tmp_path / "remote") == _digests(tmp_path / "single")
+        # a worker that cannot read the dataset (not on a shared path): one line naming the block
+        monkeypatch.setattr(matrix_run.MatrixJob, "tasks", _tasks_with_missing_dataset)
+        assert main(argv + ["--scheduler", cluster.scheduler_address, "--out", str(tmp_path / "bad")]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and "a Dask worker failed on block" in err[0] and "shared path" in err[0]
+
+
+_real_tasks = matrix_run.MatrixJob.tasks
+
+
+def _tasks_with_missing_dataset(self, out_dir):
+    import dataclasses
+
+    return [dataclasses.replace(t, dataset_path="/nonexistent/dataset") for t in _real_tasks(self, out_dir)]
+
+
 def test_an_interrupted_run_resumes(grid_file, tmp_path):
     job, _ = build_job(_args(origins=[f"grid:{grid_file}"], modes="walk,bike", block_size=1))
     out = tmp_path / "m"
