@@ -183,8 +183,8 @@ class DatasetOnDate:
 
     @property
     def catchments(self) -> Any:
-        """Imported catchments as they are; derived ones (nearest municipal unit on foot) derived again
-        from the municipal units in force that day, so a planned unit gets its own area."""
+        """Imported catchments as they are; derived ones (nearest municipal unit on foot) for the municipal
+        units in force that day, so a planned unit gets its own area (:class:`NearestMunicipalUnit`)."""
         base = self._dataset.catchments
         if not getattr(base, "derived", False):
             return base
@@ -197,12 +197,51 @@ class DatasetOnDate:
         key = (str(self._dataset.path), municipal)
         with _LOCK:
             if key not in _CATCHMENTS:
-                from planner.catchment import derive_catchments
-
                 if len(_CATCHMENTS) > 8:
                     _CATCHMENTS.pop(next(iter(_CATCHMENTS)))
-                _CATCHMENTS[key] = derive_catchments(self._dataset.graph("walk"), self.units)
+                _CATCHMENTS[key] = NearestMunicipalUnit(self._dataset, [u for u in self.units
+                                                                        if u.provider == "municipal"])
             return _CATCHMENTS[key]
+
+
+class NearestMunicipalUnit:
+    """Derived catchments of a set of units, answered without drawing polygons: the catchment unit of a
+    point is the municipal unit nearest on foot (the definition of the derived catchments,
+    planner/catchment.py); the polygons are drawn only when asked for (:meth:`to_geojson`)."""
+
+    derived = True
+
+    def __init__(self, dataset: Any, units: list):
+        self._dataset = dataset
+        self._units = sorted(units, key=lambda u: u.unit_id)
+        self._points = [(u.lat, u.lon) for u in self._units]
+        self._polygons: Any = None
+
+    def __len__(self) -> int:
+        return len(self._units)
+
+    def unit_for(self, lat: float, lon: float) -> str | None:
+        return self.units_for([(lat, lon)])[0]
+
+    find = unit_for
+
+    def units_for(self, points: Any) -> list[str | None]:
+        """The catchment unit of each (lat, lon); None where no unit is reachable on foot."""
+        import numpy as np
+
+        points = [(float(a), float(b)) for a, b in points]
+        if not self._units or not points:
+            return [None] * len(points)
+        times = np.asarray(self._dataset.engine("walk").matrix(points, self._points, on_outside="none"), dtype=float)
+        best = np.argmin(times, axis=1)
+        return [self._units[j].unit_id if np.isfinite(times[i, j]) else None for i, j in enumerate(best)]
+
+    def to_geojson(self) -> dict[str, Any]:
+        if self._polygons is None:
+            from planner.catchment import derive_catchments
+
+            self._polygons = derive_catchments(self._dataset.graph("walk"), self._units)
+        return self._polygons.to_geojson()
 
 
 def dataset_on(dataset: Any, day: date | None, plans: Plans | None = None) -> Any:

@@ -284,7 +284,8 @@ def occupancy_forecast(dataset: Any, *, base_date: date | None = None, years: in
     rates = validate_participation(participation, "--participation")
     points = forecast.points[["lat", "lon"]].to_numpy(float)
     catchments = dataset_on(dataset, base_date, plans).catchments if plans else dataset.catchments
-    areas = [catchments.unit_for(lat, lon) for lat, lon in points]
+    areas = catchments.units_for(points) if hasattr(catchments, "units_for") else \
+        [catchments.unit_for(lat, lon) for lat, lon in points]
     times: dict[str, TravelTimes] = {}
     rows: dict[str, dict[str, Any]] = {}
     today_seats: dict[str, float] = {}
