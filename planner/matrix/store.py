@@ -3,6 +3,7 @@
     store = MatrixStore.open("m/")
     store.table(mode="walk")                       # the long table (pyarrow), filtered
     store.dense("walk")                            # (origins × destinations) seconds, inf unreachable
+    store.columns("walk", [0, 5])                  # only those destinations (reads only their rows)
     times, info = matrix_times(store, "walk", points, units_xy, compute=engine_matrix)
 
 Points are matched to the matrix's origins and destinations by coordinates (rounded to 1e-7°, about
@@ -99,24 +100,39 @@ class MatrixStore:
             condition = part if condition is None else condition & part
         return data.to_table(columns=list(columns) if columns else None, filter=condition)
 
-    def dense(self, mode: str, depart: str | None = None) -> np.ndarray:
-        """(origins × destinations) median seconds for ``mode`` (transit: ``depart``, default the first);
-        inf where unreachable."""
+    def columns(self, mode: str, destinations: Sequence[int] | None = None, depart: str | None = None) -> np.ndarray:
+        """(all origins × the given destination indices) median seconds for ``mode`` (transit:
+        ``depart``, default the first); inf where unreachable. Reads only those destinations' rows."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.dataset as ds
+
         if mode == "transit" and depart is None and self.departs:
             depart = self.departs[0]
-        key = (mode, depart if mode == "transit" else None)
-        if key not in self._dense:
-            table = self.table(mode, depart if mode == "transit" else None,
-                               columns=["from_id", "to_id", "travel_time_s"])
-            o_index = {v: i for i, v in enumerate(self.origin_ids)}
-            d_index = {v: i for i, v in enumerate(self.destination_ids)}
-            rows = np.fromiter((o_index[v] for v in table["from_id"].to_pylist()), dtype=np.int64, count=table.num_rows)
-            cols = np.fromiter((d_index[v] for v in table["to_id"].to_pylist()), dtype=np.int64, count=table.num_rows)
-            values = table["travel_time_s"].to_numpy(zero_copy_only=False)
-            out = np.full((len(self.origin_ids), len(self.destination_ids)), np.inf)
-            out[rows, cols] = np.where(np.isnan(values), np.inf, values)
-            self._dense[key] = out
-        return self._dense[key]
+        wanted = list(range(len(self.destination_ids))) if destinations is None else [int(j) for j in destinations]
+        key = (mode, depart if mode == "transit" else None, tuple(wanted) if destinations is not None else None)
+        if key in self._dense:
+            return self._dense[key]
+        ids = pa.array([self.destination_ids[j] for j in wanted], pa.string())
+        data = ds.dataset(self.path / "data", format="parquet", partitioning="hive")
+        condition = ds.field("mode") == mode
+        if mode == "transit" and depart is not None:
+            condition = condition & (ds.field("depart") == depart)
+        if destinations is not None:
+            condition = condition & ds.field("to_id").isin(ids)
+        table = data.to_table(columns=["from_id", "to_id", "travel_time_s"], filter=condition)
+        rows = pc.index_in(table["from_id"], value_set=pa.array(self.origin_ids, pa.string())).to_numpy(
+            zero_copy_only=False)
+        cols = pc.index_in(table["to_id"], value_set=ids).to_numpy(zero_copy_only=False)
+        values = table["travel_time_s"].to_numpy(zero_copy_only=False)
+        out = np.full((len(self.origin_ids), len(wanted)), np.inf)
+        out[rows.astype(np.int64), cols.astype(np.int64)] = np.where(np.isnan(values), np.inf, values)
+        self._dense[key] = out
+        return out
+
+    def dense(self, mode: str, depart: str | None = None) -> np.ndarray:
+        """(origins × destinations) median seconds for ``mode``; inf where unreachable."""
+        return self.columns(mode, None, depart)
 
     def match(self, points: np.ndarray, side: str, max_offset_m: float = 0.0) -> np.ndarray:
         """Index of each (lat, lon) in the matrix's ``side`` ("origins"/"destinations"), -1 if none."""
@@ -146,12 +162,13 @@ def matrix_times(store: MatrixStore, mode: str, origins: np.ndarray, destination
     """(origins × destinations) seconds from the matrix, the rest from ``compute``; plus what was used."""
     origins = np.asarray(origins, dtype=float).reshape(-1, 2)
     destinations = np.asarray(destinations, dtype=float).reshape(-1, 2)
-    dense = store.dense(mode, depart)
     rows = store.match(origins, "origins", max_offset_m)
     cols = store.match(destinations, "destinations")
     out = np.full((len(origins), len(destinations)), np.inf)
     hit_r, hit_c = np.flatnonzero(rows >= 0), np.flatnonzero(cols >= 0)
-    out[np.ix_(hit_r, hit_c)] = dense[np.ix_(rows[hit_r], cols[hit_c])]
+    if len(hit_r) and len(hit_c):
+        found = store.columns(mode, cols[hit_c], depart)
+        out[np.ix_(hit_r, hit_c)] = found[rows[hit_r]]
     miss_r, miss_c = np.flatnonzero(rows < 0), np.flatnonzero(cols < 0)
     if (len(miss_r) and len(destinations)) or (len(miss_c) and len(origins)):
         if compute is None:

@@ -16,6 +16,8 @@ import math
 from pathlib import Path
 from typing import Any, Sequence
 
+import numpy as np
+
 from planner.errors import DataError, InputError, Problem, ProblemCollector
 from planner.i18n import translate
 from planner.siting.candidates import Candidate, parse_candidates_text
@@ -76,7 +78,7 @@ def site_for_dataset(dataset: Any, candidates: Sequence[Candidate], *, k: int = 
     if demand is None or len(demand) == 0:
         raise DataError(translate("siting.infeasible.no_demand", lang) + f" ({dataset.name})")
     inputs = SitingInputs.from_dataset(dataset, modes=(mode,), participation=rates)
-    matrix_info = use_matrix(inputs, dataset, matrix, mode) if matrix else None
+    matrix_info = use_matrix(inputs, dataset, matrix, mode, [(c.lat, c.lon) for c in candidates]) if matrix else None
     units = list(dataset.units)
     outcome = optimise_sites(inputs, units, candidates, k=k, objective=objective, mode=mode,
                              max_minutes=max_minutes, lang=lang, field=field, k_field="--add",
@@ -158,10 +160,11 @@ def whatif_command(args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
-def use_matrix(inputs: Any, dataset: Any, matrix: str | Path, mode: str) -> dict[str, Any]:
+def use_matrix(inputs: Any, dataset: Any, matrix: str | Path, mode: str,
+               locations: Sequence[tuple[float, float]] | None = None) -> dict[str, Any]:
     """Fill ``inputs.times[mode]`` from a matrix folder (``python -m planner matrix --origins demand``):
-    every destination of the matrix becomes a known column, so units and candidates found there are not
-    routed again; other locations (a unit added in a scenario) are still routed. InputError naming
+    the dataset's units and ``locations`` (e.g. candidates) found among its destinations become known
+    columns, so they are not routed again; other locations (a unit added in a scenario) are routed. InputError naming
     ``--matrix`` when it is of another dataset, lacks the mode or misses demand points. Transit: the
     matrix's times leave at its (first) departure time, whereas without a matrix transit arrives by
     08:00; the output says which."""
@@ -175,8 +178,11 @@ def use_matrix(inputs: Any, dataset: Any, matrix: str | Path, mode: str) -> dict
         raise InputError.single("--matrix", str(matrix), f"a matrix whose origins are the dataset's demand points "
                                                          f"({missing} of {len(rows)} are not in it): compute it with "
                                                          "--origins demand")
-    dense = store.dense(mode)
-    inputs.times[mode].add_columns(store.destination_xy, dense[rows])
+    wanted = [(u.lat, u.lon) for u in dataset.units] + [tuple(p) for p in (locations or [])]
+    found = store.match(np.asarray(wanted, dtype=float).reshape(-1, 2), "destinations")
+    columns = np.unique(found[found >= 0])
+    if len(columns):
+        inputs.times[mode].add_columns(store.destination_xy[columns], store.columns(mode, columns)[rows])
     return {"source": "matrix", "dir": str(matrix), "mode": mode,
             "depart": store.departs[0] if mode == "transit" and store.departs else None,
-            "destinations_in_matrix": len(store.destination_ids)}
+            "locations_from_matrix": int(len(columns)), "locations_routed": int((found < 0).sum())}

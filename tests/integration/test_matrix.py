@@ -279,7 +279,7 @@ def test_site_and_offers_accept_a_matrix(demand_matrix, repo_root, capsys):
     plain = json.loads(capsys.readouterr().out)
     assert main(site + ["--matrix", str(demand_matrix)]) == 0
     with_matrix = json.loads(capsys.readouterr().out)
-    assert with_matrix.pop("travel_times")["destinations_in_matrix"] > 0
+    assert with_matrix.pop("travel_times")["locations_from_matrix"] > 0
     assert with_matrix == plain
     children = repo_root / "docs" / "examples" / "children-small.csv"
     assert main(["offers", "--children", str(children), "--matrix", str(demand_matrix),
