@@ -22,18 +22,40 @@ Every answer also says that the municipality must offer a place, though not nece
 from __future__ import annotations
 
 import argparse
+import csv
 import math
 from datetime import date
+from pathlib import Path
 from typing import Any, Sequence
 
-from planner.errors import InputError
+from planner.errors import InputError, MissingRuleError, RuleTableError
 from planner.i18n import translate
 
 BANDS: tuple[str, ...] = ("unlikely", "uncertain", "likely")
 ROOM_BELOW_PERCENT = 90.0      # forecast occupancy below this: room for a new child
 FULL_FROM_PERCENT = 100.0      # at or above this: full
-APPLY_AHEAD_MONTHS = 4         # law 540/2018 § 17
+APPLY_AHEAD_MONTHS = 4         # law 540/2018 § 17 (the dated row in tables/application_rules.csv rules)
+RULES_PATH = Path(__file__).parent / "tables" / "application_rules.csv"
 NEW_UNIT_DAYS = 365            # a unit opened at most this long before the start date counts as new
+
+
+def application_rule(on: date, path: Path = RULES_PATH) -> dict[str, Any]:
+    """The application lead-time rule in force on ``on`` (a dated row: valid_from, valid_to, source, status);
+    ``MissingRuleError`` naming the date when no row covers it."""
+    try:
+        with path.open(encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+    except OSError as error:
+        raise RuleTableError(f"{path.name}: unreadable ({error})") from error
+    for row in rows:
+        start = date.fromisoformat(row["valid_from"])
+        end = date.fromisoformat(row["valid_to"]) if row.get("valid_to") else None
+        if start <= on and (end is None or on <= end):
+            return {"apply_ahead_months": int(row["apply_ahead_months"]),
+                    "urgent_apply_ahead_days": int(row["urgent_apply_ahead_days"]), "valid_from": row["valid_from"],
+                    "valid_to": row.get("valid_to") or None, "source": row["source"], "status": row["status"]}
+    raise MissingRuleError(f"no application rule covers {on.isoformat()} in {path.name} "
+                           f"(rows from {', '.join(r['valid_from'] for r in rows)}); add a dated row")
 
 
 def _step(band: str, steps: int) -> str:
@@ -47,7 +69,8 @@ def _months_between(a: date, b: date) -> float:
 def band_for(*, occupancy_percent: float | None, opens_after_today: bool = False, open_on_start: bool = True,
              fits: bool = True, support: bool = False, sibling: bool = False, catchment: bool = False,
              private: bool = False, months_ahead: float = 12.0, lang: str = "en",
-             mismatches: Sequence[str] = (), opens: date | None = None) -> tuple[str, list[str]]:
+             mismatches: Sequence[str] = (), opens: date | None = None,
+             apply_ahead_months: float = APPLY_AHEAD_MONTHS) -> tuple[str, list[str]]:
     """The band and its reasons (texts in ``lang``) from the facts about one unit (module docstring)."""
     reasons: list[str] = []
     if not open_on_start:
@@ -78,7 +101,7 @@ def band_for(*, occupancy_percent: float | None, opens_after_today: bool = False
         reasons += [translate(f"plans.chance.reason.{key}", lang) for key in priorities]
         if priorities:
             band = _step(band, 1)
-    if months_ahead < APPLY_AHEAD_MONTHS:
+    if months_ahead < apply_ahead_months:
         reasons.append(translate("plans.chance.reason.late", lang))
         band = _step(band, -1)
     return band, reasons
@@ -119,6 +142,7 @@ def chance_of_place(family: Any, dataset: Any, unit_ids: Sequence[str], *, child
                                                         on_date=start)["units"]}
     opens = {p.unit.unit_id: p.opens for layer in plans.layers for p in layer.units}
     months_ahead = _months_between(today, start)
+    rule = application_rule(start)
     out = []
     for unit_id in unit_ids:
         unit = view.units_by_id.get(unit_id)
@@ -132,7 +156,8 @@ def chance_of_place(family: Any, dataset: Any, unit_ids: Sequence[str], *, child
             open_on_start=unit is not None, fits=not mismatches, mismatches=mismatches,
             support=bool(getattr(child, "support", False)), sibling=unit_id in set(sibling_units),
             catchment=catchment_unit == unit_id, private=unit is not None and unit.provider == "private",
-            months_ahead=months_ahead, lang=lang, opens=opens.get(unit_id))
+            months_ahead=months_ahead, lang=lang, opens=opens.get(unit_id),
+            apply_ahead_months=rule["apply_ahead_months"])
         out.append({"unit_id": unit_id, "name": unit.name if unit else unit_id, "band": band,
                     "band_text": translate(f"plans.chance.{band}", lang), "reasons": reasons,
                     "occupancy_percent": facts.get("occupancy_percent"), "occupancy_basis": facts.get("basis"),
@@ -141,7 +166,7 @@ def chance_of_place(family: Any, dataset: Any, unit_ids: Sequence[str], *, child
             "today": today.isoformat(), "example": plans.example, "units": out,
             "note": translate("plans.chance.note", lang), "assumptions": forecast["assumptions"]["text"],
             "rules": {"room_below_percent": ROOM_BELOW_PERCENT, "full_from_percent": FULL_FROM_PERCENT,
-                      "apply_ahead_months": APPLY_AHEAD_MONTHS}}
+                      "application": rule}}
 
 
 def chance_command(args: argparse.Namespace) -> dict[str, Any]:

@@ -40,3 +40,16 @@ def test_a_new_unit_starts_likely_and_reasons_are_in_the_language():
     assert band == "likely" and "ny enhet" in reasons[0]
     # never a number that looks like a probability
     assert all("%" not in r for r in reasons)
+
+
+def test_application_rule_is_dated_and_fails_loudly_before_the_law():
+    from datetime import date
+
+    from planner.errors import MissingRuleError
+    from planner.plans.chance import application_rule
+
+    rule = application_rule(date(2027, 8, 1))
+    assert (rule["apply_ahead_months"], rule["urgent_apply_ahead_days"]) == (4, 14)
+    assert "540/2018" in rule["source"] and rule["status"] == "verified"
+    with pytest.raises(MissingRuleError, match="2017-01-01"):
+        application_rule(date(2017, 1, 1))
