@@ -38,6 +38,7 @@ for path, key, icon, url in EXTRA_PAGES:
         PAGES.append(st.Page(path, title=ui.t(key), icon=icon, url_path=url))
 
 ui.render_sidebar()
+ui.open_default_page_by_its_name("family")  # "/family" is the Family page, never "Page not found"
 navigation = st.navigation(PAGES)
 try:
     navigation.run()

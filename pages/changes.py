@@ -17,7 +17,7 @@ from typing import Any
 import streamlit as st
 
 from pages import ui
-from pages.safe import md
+from pages.safe import md, md_frame
 from planner.errors import InputError, PlannerError, Problem
 from planner.parse import format_date, parse_date, parse_money_eur
 
@@ -255,7 +255,7 @@ def _render_change(item: dict[str, Any], names: dict[str, str], known_dates: set
         rows.append(_money_row(ui.t("life.page.after_leave"), item["after_leave"]))
     for household in item.get("households", []):
         rows.append(_money_row(str(household.get("label")), household.get("money")))
-    st.table(pd.DataFrame(rows), hide_index=True)
+    st.table(md_frame(pd.DataFrame(rows)), hide_index=True)
     for household in item.get("households", []):
         st.caption(_named(household.get("explanation", ""), names))
     if item.get("parental_leave"):

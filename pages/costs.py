@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from pages import ui
-from pages.safe import md
+from pages.safe import md, md_frame
 from planner.errors import InputError, PlannerError
 from planner.i18n import translate
 
@@ -74,7 +74,7 @@ def _fees(result: dict[str, Any]) -> None:
             ui.t("costs.col.fee"): ui.fmt_eur(child.get("monthly_fee_eur")),
             ui.t("costs.col.provisional"): ui.t("costs.yes") if child.get("provisional") else ui.t("costs.no"),
         })
-    st.table(pd.DataFrame(rows), hide_index=True)
+    st.table(md_frame(pd.DataFrame(rows)), hide_index=True)
     for child in result.get("children", []):
         marker = " :material/warning: " + ui.t("costs.provisional") if child.get("provisional") else ""
         st.markdown(f"- **{md(ui.person_label(child.get('id')))}** — {md(ui.fmt_eur(child.get('monthly_fee_eur')))}: "
@@ -104,7 +104,7 @@ def _allowances(result: dict[str, Any]) -> None:
             ui.t("costs.col.municipal_supplement"): ui.fmt_eur(part.get("municipal_supplement_eur")),
             ui.t("costs.col.total"): ui.fmt_eur(part.get("total_eur")),
         })
-    st.table(pd.DataFrame(rows), hide_index=True)
+    st.table(md_frame(pd.DataFrame(rows)), hide_index=True)
     for name in ALLOWANCES:
         part = result.get(name)
         if part and part.get("reasons"):
@@ -212,7 +212,7 @@ def _compare(result: dict[str, Any]) -> None:
         _net_chart(usable)
         st.caption(ui.t("costs.chart_alt"))
         with st.expander(ui.t("costs.compare_table")):
-            st.table(table, hide_index=True)
+            st.table(md_frame(table), hide_index=True)
     for s in scenarios:
         if s not in usable:
             missing = MISSING_HINTS.get(s.get("name"))
@@ -274,9 +274,9 @@ def _timeline(result: dict[str, Any]) -> None:
                         allowances_col: row[allowances_col]})
     _line_chart(chart)
     st.caption(ui.t("costs.chart_alt"))
-    st.table(pd.DataFrame(compact), hide_index=True)
+    st.table(md_frame(pd.DataFrame(compact)), hide_index=True)
     with st.expander(ui.t("costs.timeline_details")):
-        st.table(pd.DataFrame(rows), hide_index=True)
+        st.table(md_frame(pd.DataFrame(rows)), hide_index=True)
     total = result.get("total_fees_eur")
     total_range = result.get("total_fees_range_eur")
     if total is not None:

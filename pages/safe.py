@@ -95,3 +95,14 @@ def js_json(value: Any) -> str:
     """Any JSON value (e.g. a GeoJSON dict) as script text that cannot close the ``<script>``."""
     text = json.dumps(value, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def md_frame(frame: Any) -> Any:
+    """A copy of a pandas DataFrame for ``st.table``, whose cells and headers Streamlit renders as
+    markdown: every text cell and column name through :func:`md` (numbers stay numbers)."""
+    table = frame.copy()
+    table.columns = [md(c) if isinstance(c, str) else c for c in table.columns]
+    for column in table.columns:
+        if table[column].dtype == object or str(table[column].dtype).startswith("str"):
+            table[column] = [md(v) if isinstance(v, str) else v for v in table[column]]
+    return table

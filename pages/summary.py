@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from pages import ui
-from pages.safe import md
+from pages.safe import md, md_frame
 from pages.summary_html import build_summary_html, day_text, display_name
 from planner.errors import InputError, PlannerError
 
@@ -84,7 +84,7 @@ def render() -> None:
             ui.t("units.col.catchment"): ui.t("costs.yes") if r.get("in_catchment") else ui.t("costs.no"),
             ui.t("units.col.languages"): ", ".join(r.get("languages") or []),
         } for i, r in enumerate(chosen, start=1)])
-        st.table(table, hide_index=True)
+        st.table(md_frame(table), hide_index=True)
         for r in chosen:
             st.markdown(f"- **{md(display_name(r))}**: {md(r.get('why', ''))}")
 

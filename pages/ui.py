@@ -102,6 +102,25 @@ def leave_legacy_pages_mode() -> None:
         st.rerun()
 
 
+def open_default_page_by_its_name(url_path: str = "family") -> None:
+    """Make ``/family`` (a bookmark, a shared link, the README) open the Family page.
+
+    Streamlit serves the default page at ``/`` only; a first request to ``/family`` found no page
+    called "family", showed "Page not found" and fell back to the default. Called in ``app.py``
+    before ``st.navigation``: a request for the default page's own name is turned into a request
+    for the default page. A no-op for every other page and on other Streamlit versions.
+    """
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+    except ImportError:  # pragma: no cover - another Streamlit layout
+        return
+    manager = getattr(get_script_run_ctx(), "pages_manager", None)
+    if manager is None or not hasattr(manager, "set_script_intent"):
+        return
+    if getattr(manager, "intended_page_name", None) == url_path and not manager.intended_page_script_hash:
+        manager.set_script_intent("", "")
+
+
 def init_state() -> None:
     """Initialise every shared session key once (language, dataset, family, choices)."""
     leave_legacy_pages_mode()

@@ -14,7 +14,7 @@ import streamlit as st
 
 from pages import ui
 from planner.parse import format_opening_hours
-from pages.safe import md
+from pages.safe import md, md_frame
 from pages.summary_html import display_name
 from planner.errors import InputError, PlannerError
 
@@ -144,7 +144,7 @@ def _table(rows: list[dict[str, Any]]) -> None:
     # Compact first (reads on a phone): rank, name, score, extra travel, child's day; every column on demand.
     compact = table[[ui.t("units.col.rank"), ui.t("units.col.name"), ui.t("units.col.score"),
                      ui.t("units.col.extra"), ui.t("units.col.child_day")]]
-    st.table(compact, hide_index=True)
+    st.table(md_frame(compact), hide_index=True)
     with st.expander(ui.t("units.all_columns")):
         st.dataframe(table, hide_index=True, width="stretch")
 

@@ -102,7 +102,8 @@ class Watch:
     def assert_nothing_ran(self, where: str) -> None:
         assert self.dialogs == [], f"{where}: a dialog opened: {self.dialogs}"
         assert not [c for c in self.console if MARK in c], f"{where}: payload console output: {self.console}"
-        assert not [r for r in self.requests if MARK in r], f"{where}: payload request: {self.requests}"
+        fetched = [r for r in self.requests if MARK in r]
+        assert not fetched, f"{where}: payload request: {fetched}"
 
 
 def _idle(page) -> None:
@@ -195,3 +196,28 @@ def test_hostile_names_render_as_text_and_run_nothing(hostile_server, tmp_path):
             context.close()
         finally:
             browser.close()
+
+
+def test_every_page_url_opens_its_page_as_a_first_request(hostile_server):
+    """Streamlit's own protocol, as the browser speaks it: ``/family`` (the default page, served at
+    ``/``) and every other page name run without "page not found" or an error box."""
+    import asyncio
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("load_benchmark", REPO / "benchmarks" / "load.py")
+    load = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(load)
+    url, _ = hostile_server
+
+    async def walk() -> list[str]:
+        import websockets
+
+        problems: list[str] = []
+        for page in load.PAGES:  # a new session per page: each is the session's first request
+            async with websockets.connect(url.replace("http://", "ws://") + "/_stcore/stream",
+                                          subprotocols=["streamlit"], max_size=2**26) as ws:
+                _, errors = await load._run_page(ws, page)
+                problems.extend(errors)
+        return problems
+
+    assert asyncio.run(walk()) == []

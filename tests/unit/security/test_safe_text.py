@@ -67,3 +67,15 @@ def test_map_labels_are_text_never_template_literals_or_html(label):
     assert scripts and all(s.lstrip().startswith(('"', 'feature.properties.label;')) for s in scripts)
     # other properties of an uploaded catchments file never reach the browser
     assert '"other"' not in page
+
+
+def test_md_frame_escapes_text_cells_and_headers_for_st_table():
+    import pandas as pd
+
+    frame = pd.DataFrame([{"name ![h](http://x/h.png)": "![x](http://x/x.png) **b**", "seats": 21}])
+    table = safe.md_frame(frame)
+    header = list(table.columns)[0]
+    cell = table.iloc[0, 0]
+    assert "](" not in header.replace("\\](", "") and "](" not in cell.replace("\\](", "")
+    assert safe.shown(cell) == "![x](http://x/x.png) **b**"
+    assert table.iloc[0, 1] == 21 and frame.iloc[0, 0] == "![x](http://x/x.png) **b**"  # a copy
