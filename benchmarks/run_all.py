@@ -18,8 +18,10 @@ SCRIPTS = [
     ("money", ["money.py"]),
     ("datasets", ["datasets.py"]),
     ("routing (incl. transit one-to-all and the SYNTHETIC 250,000-node grid)", ["routing.py"]),
-    ("transit", ["transit.py"]),
-    ("app (ranking for a family, page reruns)", ["app.py"]),
+    ("street engine beside igraph and networkit (every graph: one-to-all, 1,000 x 100 matrix)", ["baselines.py"]),
+    ("transit (RAPTOR beside the plain-Python CSA; default feed and Tampere)", ["transit.py"]),
+    ("app (ranking for a family, warm reruns of every page with AppTest)", ["app.py"]),
+    ("app in the browser (page switches, Chromium + Playwright)", ["app_browser.py"]),
     ("journey (field commit, page switch, language switch: server time)", ["journey.py"]),
     ("siting (what-if, optimiser 200 candidates x 2,000 demand points)", ["siting.py"]),
     ("placement (5,000 children x 300 units)", ["placement.py"]),
@@ -34,6 +36,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="pass --quick to routing.py and matrix.py")
     args = parser.parse_args()
+    import os
+
+    print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores "
+          "(other work on the machine slows the wall times; the scripts also print CPU times)")
     failures = 0
     for title, command in SCRIPTS:
         extra = ["--quick"] if args.quick and command[0] in ("routing.py", "matrix.py") else []

@@ -218,3 +218,34 @@ def brute_force_uncapacitated(cost, demand, m_e, k):
         if value < best:
             best, best_set = value, subset
     return best, best_set
+
+
+def test_p_median_without_existing_units_equals_brute_force_and_spopt():
+    # issue 16: no existing units, no seat limits; the objective is independent of the model used
+    rng = np.random.default_rng(16)
+    cost, demand, _, _ = random_instance(rng, n=40, m_e=0, m_c=9, unreachable=0.0)
+    result = SiteModel.from_cost_matrix(cost, demand, np.zeros(0), np.full(9, np.inf), 3).solve()
+    expected, best_set = brute_force_uncapacitated(cost, demand, 0, 3)
+    assert result.objective_value == pytest.approx(expected, rel=1e-9)
+    assert result.chosen == best_set
+    pulp = pytest.importorskip("pulp")
+    locate = pytest.importorskip("spopt.locate")
+    model = locate.PMedian.from_cost_matrix(cost, demand, p_facilities=3, name="t").solve(
+        pulp.PULP_CBC_CMD(msg=False))
+    assert float(pulp.value(model.problem.objective)) == pytest.approx(expected, rel=1e-7)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_uncapacitated_enumeration_and_radius_milp_equal_brute_force(seed):
+    from planner.siting.uncapacitated import solve_enumeration, solve_radius
+
+    rng = np.random.default_rng(1600 + seed)
+    cost, demand, _, _ = random_instance(rng, n=30, m_e=2, m_c=8, unreachable=0.15)
+    expected, best_set = brute_force_uncapacitated(cost, demand, 2, 3)
+    base, cand = cost[:, :2].min(axis=1), cost[:, 2:]
+    reachable = np.isfinite(cost).any(axis=1)
+    base, cand, w = base[reachable], cand[reachable], demand[reachable]
+    want = float(np.dot(np.minimum(base, cand[:, list(best_set)].min(axis=1)), w))
+    for found in (solve_enumeration(cand, base, w, 3, 1e9), solve_radius(cand, base, w, 3, 1e9)):
+        assert found.value == pytest.approx(want, rel=1e-9)
+    assert expected == pytest.approx(want, rel=1e-9) or not np.isfinite(expected)

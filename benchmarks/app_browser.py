@@ -1,0 +1,114 @@
+"""Page switches in a real browser (Chromium + Playwright) on the default dataset: prints figures.
+
+    .venv/bin/python benchmarks/app_browser.py [--rounds 3]
+
+Starts ``streamlit run app.py`` on a free port, opens the Family page, then clicks every page of the
+sidebar in turn, ``--rounds`` times. A switch is timed from the click until the new page's title
+has replaced the old one, its script has finished (no status widget, main area visible) and every lazily loaded element is drawn (the
+browser tests' rule). Round 1 fills the server's caches; the later rounds are what a family sees
+going back and forth (target: < 1 s). Needs /usr/bin/chromium; the machine's load is printed.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+PAGES = ["costs", "units", "summary", "changes", "planner", "staff", "family"]
+DONE_JS = """() => {
+  const all = s => [...document.querySelectorAll(s)];
+  return all("[data-testid='stStatusWidget']").length === 0
+    && all("[data-testid='stMain']").length > 0
+    && all("[data-testid='stSkeleton']").length === 0
+    && all("[data-testid='stVegaLiteChart']").every(c => c.querySelector("svg, canvas"))
+    && all("[data-testid='stDataFrame']").every(g => g.querySelector("canvas"));
+}"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    if not CHROMIUM.exists():
+        print(f"skipped: {CHROMIUM} is absent")
+        return 0
+    from playwright.sync_api import sync_playwright
+
+    port = _free_port()
+    streamlit = Path(sys.executable).parent / "streamlit"
+    server = subprocess.Popen([str(streamlit), "run", "app.py", "--server.headless", "true", "--server.address",
+                               "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+                              cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.2)
+        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.set_default_timeout(180_000)
+            start = time.perf_counter()
+            page.goto(f"{url}/?lang=en")
+            page.wait_for_timeout(300)
+            page.wait_for_function(DONE_JS)
+            print(f"first load of the Family page: {time.perf_counter() - start:.2f} s")
+            more = page.locator("[data-testid='stSidebarNavViewButton']")
+            if more.count():
+                more.first.click()
+            page.wait_for_timeout(500)
+            present = [p for p in PAGES if page.locator(f"[data-testid='stSidebarNav'] a[href$='/{p}']").count()
+                       or p == "family"]
+            times: dict[str, list[float]] = {p: [] for p in present}
+            for _round in range(args.rounds):
+                for name in present:
+                    link = page.locator(f"[data-testid='stSidebarNav'] a[href$='/{name}']")
+                    if name == "family" and not link.count():
+                        link = page.locator("[data-testid='stSidebarNav'] a").first
+                    before = page.locator("[data-testid='stMain'] h1").first.inner_text()
+                    start = time.perf_counter()
+                    link.first.click()
+                    # the new page's title replaces the old one, then its script finishes and draws
+                    page.wait_for_function("(old) => { const h = document.querySelector("
+                                           "\"[data-testid='stMain'] h1\"); return h && h.innerText !== old; }",
+                                           arg=before)
+                    page.wait_for_function(DONE_JS)
+                    times[name].append(time.perf_counter() - start)
+            browser.close()
+        print(f"{'page':<10} {'first':>8} {'later (median)':>15}")
+        later_all = []
+        for name, values in times.items():
+            later = values[1:] or values
+            later_all += later
+            print(f"{name:<10} {values[0]:7.2f}s {statistics.median(later):14.2f}s")
+        print(f"page switch, warm, median over pages: {statistics.median(later_all):.2f} s (target < 1 s)")
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
