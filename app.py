@@ -15,11 +15,12 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:  # so that `pages.ui` and `planner` import under AppTest too
     sys.path.insert(0, str(ROOT))
 
-from pages import ui  # noqa: E402
+from pages import safe, ui  # noqa: E402
 
 st.set_page_config(page_title="Varhaiskasvatus · Småbarnspedagogik · ECEC", page_icon=":material/child_care:",
                    layout="wide")
 ui.init_state()
+safe.scrub_exception_logs()  # an exception is logged as its type and line, never its text (personal data)
 
 PAGES = [
     st.Page("pages/family.py", title=ui.t("nav.family"), icon=":material/family_restroom:", url_path="family",

@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 import re
+import traceback
+from pathlib import Path
 from typing import Any
 
 # Escaped everywhere: the characters that make emphasis, code, strike-through, HTML, tables, math and
@@ -106,3 +109,35 @@ def md_frame(frame: Any) -> Any:
         if table[column].dtype == object or str(table[column].dtype).startswith("str"):
             table[column] = [md(v) if isinstance(v, str) else v for v in table[column]]
     return table
+
+
+class _NoExceptionValues(logging.Filter):
+    """Log an exception as its type and code line only: its text and traceback locals can hold what a
+    user typed (a birth date, an income), and nothing personal may reach the server's log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if error is not None:
+            frames = traceback.extract_tb(error.__traceback__)
+            where = f"{Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else "?"
+            message = record.msg if isinstance(record.msg, str) and not record.args else "exception"
+            record.msg = f"{message} [{type(error).__name__} at {where}; its text is not logged]"
+            record.args = ()
+            record.exc_info = None
+            record.exc_text = None
+            record.stack_info = None
+        return True
+
+
+_SCRUBBER = _NoExceptionValues()
+
+
+def scrub_exception_logs() -> None:
+    """Put :class:`_NoExceptionValues` on every log handler of this process (the root logger's and
+    Streamlit's own); idempotent, called by ``app.py`` on every run so late handlers get it too."""
+    loggers = [logging.getLogger()] + [logger for name, logger in logging.root.manager.loggerDict.items()
+                                       if isinstance(logger, logging.Logger)]
+    for logger in loggers:
+        for handler in logger.handlers:
+            if _SCRUBBER not in handler.filters:
+                handler.addFilter(_SCRUBBER)

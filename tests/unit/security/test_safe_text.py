@@ -79,3 +79,27 @@ def test_md_frame_escapes_text_cells_and_headers_for_st_table():
     assert "](" not in header.replace("\\](", "") and "](" not in cell.replace("\\](", "")
     assert safe.shown(cell) == "![x](http://x/x.png) **b**"
     assert table.iloc[0, 1] == 21 and frame.iloc[0, 0] == "![x](http://x/x.png) **b**"  # a copy
+
+
+def test_exception_logs_keep_the_type_and_line_but_never_the_text():
+    import io
+    import logging
+
+    stream = io.StringIO()
+    logger = logging.getLogger("planner.test.scrub")
+    handler = logging.StreamHandler(stream)
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        safe.scrub_exception_logs()
+        safe.scrub_exception_logs()  # idempotent
+        assert handler.filters.count(safe._SCRUBBER) == 1
+        try:
+            raise ValueError("child born 2023-05-01, income 3900")
+        except ValueError:
+            logger.exception("Uncaught app exception")
+        text = stream.getvalue()
+        assert "2023-05-01" not in text and "3900" not in text and "Traceback" not in text
+        assert "ValueError at test_safe_text.py:" in text and "Uncaught app exception" in text
+    finally:
+        logger.removeHandler(handler)
