@@ -151,9 +151,11 @@ def _prepare(job: MatrixJob, out_dir: Path, force: bool) -> dict[str, Any]:
     manifest = read_manifest(out_dir) if out_dir.is_dir() else None
     if manifest is not None and (force or manifest.get("job_key") != key):
         if not force:
+            old_job, new_job = manifest.get("job") or {}, job.describe()
+            differs = sorted(k for k in set(old_job) | set(new_job) if old_job.get(k) != new_job.get(k))
             raise InputError.single("--out", str(out_dir),
                                     "a new folder, or --force to replace it: it holds another matrix "
-                                    f"(job {str(manifest.get('job_key'))[:12]}, this one {key[:12]})")
+                                    f"(it differs in {', '.join(differs) or 'its job key'})")
         shutil.rmtree(out_dir / "data", ignore_errors=True)
         manifest = None
     elif manifest is None and out_dir.is_dir() and any(out_dir.iterdir()):

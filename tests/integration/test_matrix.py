@@ -228,7 +228,7 @@ def test_another_job_in_the_same_folder_is_refused(grid_file, tmp_path, capsys):
     assert main(base) == 0
     capsys.readouterr()
     assert main(base + ["--modes", "bike"]) == 2
-    assert "holds another matrix" in capsys.readouterr().err
+    assert "holds another matrix (it differs in modes)" in capsys.readouterr().err
     assert main(base + ["--modes", "bike", "--force"]) == 0
 
 

@@ -106,3 +106,16 @@ def test_blocks_cut_the_smaller_side_and_transit_always_origins(tmp_path):
     assert choose_runner(job, workers=3, scheduler=None).workers == 3
     assert choose_runner(job, workers=None, scheduler="tcp://h:8786").kind == "scheduler"
     assert choose_runner(_job(tmp_path, 5, 5), workers=None, scheduler=None).kind == "single"   # small: this process
+
+
+def test_progress_bar_prints_at_most_a_line_per_tenth_off_a_terminal():
+    import io
+
+    from planner.matrix.run import Progress
+
+    stream = io.StringIO()
+    bar = Progress(total=40, done=4, enabled=True, stream=stream)
+    for _ in range(36):
+        bar.step()
+    lines = stream.getvalue().splitlines()
+    assert 2 <= len(lines) <= 11 and lines[-1].startswith("matrix [") and "40/40 blocks" in lines[-1]
