@@ -99,8 +99,15 @@ def test_printable_summary_is_self_contained_and_carries_every_number():
     assert "2025-07-01" in page and "Municipal daycare" in page
 
 
+APP_FILES = ("app.json", "app_changes.json")   # the texts pages read with ui.t ("app." keys)
+
+
 def _keys(lang: str) -> set[str]:
-    return set(json.loads((REPO / "planner" / "locales" / lang / "app.json").read_text(encoding="utf-8")))
+    """Every ``app.`` text key of ``lang`` (``app.json`` and the Life changes page's ``app_changes.json``)."""
+    keys: set[str] = set()
+    for name in APP_FILES:
+        keys |= set(json.loads((REPO / "planner" / "locales" / lang / name).read_text(encoding="utf-8")))
+    return keys
 
 
 def test_every_app_text_exists_in_finnish_swedish_and_english():
@@ -112,7 +119,7 @@ def test_every_app_text_exists_in_finnish_swedish_and_english():
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_text_key_the_pages_use_exists(lang):
     used = set()
-    mine = ("family", "family_form", "costs", "units", "summary", "summary_html", "ui", "maps")
+    mine = ("family", "family_form", "costs", "units", "summary", "summary_html", "ui", "maps", "changes")
     for path in [REPO / "app.py", *(REPO / "pages" / f"{name}.py" for name in mine)]:
         source = path.read_text(encoding="utf-8")
         used |= set(re.findall(r'\bt\(\s*"([a-z_.0-9]+)"', source))
