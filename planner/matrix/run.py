@@ -171,8 +171,9 @@ def _prepare(job: MatrixJob, out_dir: Path, force: bool) -> dict[str, Any]:
         if path.is_file() and path.stat().st_size == record.get("bytes"):
             kept[name] = record
     manifest["blocks"] = kept
-    for leftover in out_dir.glob("data/mode=*/.*.tmp"):  # temporary files of an interrupted write
-        leftover.unlink(missing_ok=True)
+    for pattern in ("data/mode=*/.*.tmp", ".*.tmp"):  # temporary files of an interrupted write
+        for leftover in out_dir.glob(pattern):
+            leftover.unlink(missing_ok=True)
     _write_points(job.origins, out_dir / "origins.parquet")
     _write_points(job.destinations, out_dir / "destinations.parquet")
     _write_json(out_dir / "manifest.json", manifest)

@@ -288,3 +288,59 @@ def test_site_and_offers_accept_a_matrix(demand_matrix, repo_root, capsys):
     assert info["origins_routed"] + info["origins_from_matrix"] > 0
     assert main(["whatif", "--mode", "bike", "--matrix", str(demand_matrix)]) == 2
     assert "a matrix with mode bike" in capsys.readouterr().err
+
+
+def test_offers_with_a_matrix_of_the_homes_give_the_same_offers(repo_root, tmp_path, capsys):
+    """A matrix whose origins are the homes' coordinates (the children file read as a point file):
+    every child's row comes from the matrix and the offers are the same as with routing."""
+    children = repo_root / "docs" / "examples" / "children-small.csv"
+    assert main(["matrix", "--origins", f"grid:{children}", "--destinations", "units", "--workers", "1",
+                 "--no-progress", "--out", str(tmp_path / "m")]) == 0
+    capsys.readouterr()
+    assert main(["offers", "--children", str(children)]) == 0
+    plain = json.loads(capsys.readouterr().out)
+    assert main(["offers", "--children", str(children), "--matrix", str(tmp_path / "m")]) == 0
+    with_matrix = json.loads(capsys.readouterr().out)
+    info = with_matrix.pop("travel_times")
+    assert info["origins_routed"] == 0 and info["destinations_routed"] == 0 and info["origins_from_matrix"] > 0
+    assert with_matrix == plain
+
+
+def test_a_real_ctrl_c_keeps_the_finished_blocks(grid_file, repo_root, tmp_path):
+    """SIGINT to a running ``python -m planner matrix``: exit 130, finished blocks listed in the
+    manifest, and the same command finishes the job with files identical to an uninterrupted run."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "m"
+    argv = [sys.executable, "-m", "planner", "matrix", "--origins", f"grid:{grid_file}", "--destinations", "demand",
+            "--modes", "walk,bike,car", "--block-size", "1", "--workers", "1", "--no-progress"]
+    env = {**os.environ, "PYTHONPATH": str(repo_root)}
+    process = subprocess.Popen(argv + ["--out", str(out)], cwd=repo_root, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    manifest = out / "manifest.json"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if manifest.is_file() and json.loads(manifest.read_text() or "{}").get("blocks"):
+            process.send_signal(signal.SIGINT)
+            break
+        time.sleep(0.01)
+    _, err = process.communicate(timeout=120)
+    if process.returncode == 0:
+        pytest.skip("the run finished before the interrupt arrived (nothing to resume)")
+    assert process.returncode == 130, err
+    assert "run the same command again to resume" in err and "Traceback" not in err
+    kept = json.loads(manifest.read_text())
+    assert kept["complete"] is False and 1 <= len(kept["blocks"]) < 27
+    done = subprocess.run(argv + ["--out", str(out)], cwd=repo_root, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["blocks"]["reused"] >= len(kept["blocks"]) and summary["blocks"]["total"] == 27
+    fresh = subprocess.run(argv + ["--out", str(tmp_path / "fresh")], cwd=repo_root, env=env, capture_output=True,
+                           text=True, timeout=300)
+    assert fresh.returncode == 0, fresh.stderr
+    assert _digests(out) == _digests(tmp_path / "fresh")
