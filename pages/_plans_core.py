@@ -55,15 +55,27 @@ def compare_units_table(result: dict[str, Any], demo_ids: set[str], lang: str) -
     return pd.DataFrame(rows)
 
 
+def horizon_label(horizon: str, lang: str) -> str:
+    """"today", "+3 months", "year 2" in ``lang``."""
+    if horizon == "today":
+        return _tr("horizon.today", lang)
+    if horizon.startswith("+"):
+        return _tr("horizon.months", lang, n=horizon[1:].split()[0])
+    if horizon.startswith("year"):
+        return _tr("horizon.year", lang, n=horizon.split()[-1])
+    return horizon
+
+
 def forecast_table(forecast: dict[str, Any], lang: str) -> pd.DataFrame:
     """One row per unit, one column per horizon (today, +3, +6, +12 months, years): occupancy %."""
     rows = []
     for unit in forecast["occupancy"]:
         row: dict[str, Any] = {_tr("col.unit", lang): unit_label(unit["unit_id"], unit["name"], unit["demo"], lang)}
         for h in unit["horizons"]:
-            label = f"{h['horizon']} ({h['date']})"
+            label = f"{horizon_label(h['horizon'], lang)} ({h['date']})"
             row[label] = _round(h["occupancy_percent"]) if h["open"] else _tr("closed", lang)
-        row[_tr("col.basis", lang)] = next((h["basis"].split(":")[0] for h in unit["horizons"] if h["open"]), "")
+        kinds = [h.get("basis_kind", "modelled") for h in unit["horizons"] if h.get("basis_kind") != "closed"]
+        row[_tr("col.basis", lang)] = _tr(f"basis.{kinds[-1]}", lang) if kinds else _tr("basis.closed", lang)
         rows.append(row)
     return pd.DataFrame(rows).astype(object)
 

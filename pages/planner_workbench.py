@@ -479,7 +479,7 @@ def _plans(data: Any, mode: str, minutes: float, assignment: str) -> None:
         result = compare_years(data, day, today=today, mode=mode, max_minutes=minutes, assignment=assignment,
                                lang=lang)
         forecast = occupancy_forecast(data, base_date=today, years=5, mode="walk" if mode == "transit" else mode,
-                                      assignment=assignment, max_minutes=minutes)
+                                      assignment=assignment, max_minutes=minutes, lang=lang)
     except InputError as error:
         ui.show_error(error)
         return

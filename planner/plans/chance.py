@@ -135,7 +135,7 @@ def chance_of_place(family: Any, dataset: Any, unit_ids: Sequence[str], *, child
     except Exception:  # a dataset without catchments: nobody is "in catchment"
         catchment_unit = None
     years = max(1, min(20, math.ceil((start - today).days / 365.25) or 1))
-    forecast = occupancy_forecast(dataset, base_date=today, years=years, mode=mode,
+    forecast = occupancy_forecast(dataset, base_date=today, years=years, mode=mode, lang=lang,
                                   horizons=[("start", start)])
     occupancy = {row["unit_id"]: row["horizons"][-1] for row in forecast["occupancy"]}
     ranked = {row["unit_id"]: row for row in rank_units(family, dataset, child_id=child.id, lang=lang,

@@ -90,11 +90,17 @@ class CohortAssumptions:
                 "ages_even_within_groups": True, "other_residents_constant": True,
                 "child_mortality_ignored": True}
 
-    def text(self) -> str:
-        """One line stating the assumptions (English; the JSON has them as fields too)."""
-        return (f"cohort forecast from {self.base_date.isoformat()}: births {self.birth_rate_per_1000:g} per 1,000 "
-                f"residents a year, net migration of children {self.migration_rate * 100:+.1f} % a year, "
-                f"{self.persons_per_dwelling:g} residents per new dwelling, ages even within groups (assumptions)")
+    def text(self, lang: str = "en") -> str:
+        """One line stating the assumptions in ``lang`` (the JSON has them as fields too)."""
+        from planner.i18n import translate
+
+        def number(value: str) -> str:
+            return value.replace(".", ",") if lang in ("fi", "sv") else value
+
+        return translate("plans.forecast.assumptions", lang, date=self.base_date.isoformat(),
+                         births=number(f"{self.birth_rate_per_1000:g}"),
+                         migration=number(f"{self.migration_rate * 100:+.1f}"),
+                         persons=number(f"{self.persons_per_dwelling:g}"))
 
 
 @dataclass(frozen=True)
@@ -262,7 +268,8 @@ def occupancy_forecast(dataset: Any, *, base_date: date | None = None, years: in
                        assumptions: CohortAssumptions | None = None, mode: str = "walk",
                        assignment: str = "nearest", max_minutes: float = 10.0,
                        participation: Sequence[float] | None = None,
-                       horizons: Sequence[tuple[str, date]] | None = None, plans: Any = None) -> dict[str, Any]:
+                       horizons: Sequence[tuple[str, date]] | None = None, plans: Any = None,
+                       lang: str = "en") -> dict[str, Any]:
     """The cohort forecast per area and the occupancy forecast per unit (module docstring); JSON-ready.
 
     ``horizons``: (label, date) pairs instead of +3, +6, +12 months and each year (today is always first).
@@ -315,37 +322,43 @@ def occupancy_forecast(dataset: Any, *, base_date: date | None = None, years: in
         found = {record["unit_id"]: record for record in evaluation.units.to_dict("records")}
         for unit_id, row in rows.items():
             if unit_id not in found:
+                kind = "outside" if unit_id in outside else "closed"
                 basis = "outside the travel network: not forecast" if unit_id in outside else \
                     "not open on this date (plans)"
                 row["horizons"].append({"horizon": label, "date": day.isoformat(), "open": unit_id in outside,
                                         "expected_seats": None, "capacity_seats": None, "occupancy_percent": None,
-                                        "estimate": True, "basis": basis})
+                                        "estimate": True, "basis": basis, "basis_kind": kind})
                 continue
             unit = view.units_by_id[unit_id]
             seats = float(found[unit_id]["demand_seats"])
             if label == "today":
                 today_seats[unit_id] = seats
             capacity = unit.seats
-            basis, used = basis_model, seats
+            basis, used, kind = basis_model, seats, "modelled"
             if unit.free_seats is not None and capacity and today_seats.get(unit_id, 0) >= MIN_ANCHOR_SEATS:
                 years_on = max(0.0, (day - base_date).days / 365.25)
                 stay = max(0.0, 1.0 - years_on / YEARS_IN_CARE)
                 used = (capacity - unit.free_seats) * (stay + (1.0 - stay) * seats / today_seats[unit_id])
-                basis = basis_anchor
+                basis, kind = basis_anchor, "anchored"
             percent = round(100.0 * used / capacity, 1) if capacity else None
             row["horizons"].append({"horizon": label, "date": day.isoformat(), "open": True,
                                     "expected_seats": round(used, 2), "capacity_seats": capacity,
-                                    "occupancy_percent": percent, "estimate": True, "basis": basis})
-    participation_text = (f"participation {rates[0]:.0%} / {rates[1]:.0%} / {rates[2]:.0%} of ages 0–2 / 3–5 / 6"
-                          + (" (assumed national rates)" if is_assumed_participation(rates) else ""))
+                                    "occupancy_percent": percent, "estimate": True, "basis": basis,
+                                    "basis_kind": kind})
+    from planner.i18n import translate
+
+    participation_text = translate("plans.forecast.participation", lang, p0=round(rates[0] * 100),
+                                   p1=round(rates[1] * 100), p2=round(rates[2] * 100))
+    if is_assumed_participation(rates):
+        participation_text += f" ({translate('plans.forecast.assumed', lang)})"
     return {
         "dataset": dataset.name, "base_date": base_date.isoformat(), "years": years, "mode": mode,
         "assignment": assignment, "example": plans.example,
         "assumptions": {**assumptions.to_dict(), "participation": list(rates),
                         "participation_assumed": is_assumed_participation(rates),
                         "demand_estimated": bool(demand.get("estimated", pd.Series([True])).astype(bool).any()),
-                        "text": f"{assumptions.text()}; {participation_text}; children served by the "
-                                f"{'nearest' if assignment == 'nearest' else 'catchment'} unit in force"},
+                        "text": f"{assumptions.text(lang)}; {participation_text}; "
+                                f"{translate(f'plans.forecast.served.{assignment}', lang)}"},
         "demand": forecast.table(areas),
         "housing": [h.to_dict() for h in plans.housing],
         "units_left_out": sorted(left_out),
@@ -366,4 +379,4 @@ def forecast_command(args: Any) -> dict[str, Any]:
     dataset = load_dataset(getattr(args, "dataset", None))
     return occupancy_forecast(dataset, base_date=base, years=args.years, assumptions=assumptions, mode=args.mode,
                               assignment=args.assignment, max_minutes=float(args.max_minutes),
-                              participation=participation)
+                              participation=participation, lang=getattr(args, "lang", "en") or "en")

@@ -67,7 +67,9 @@ def test_plans_tab_shows_the_example_plan(planned_dir, lang):
     assert len(added) == 1 and "Kaisaniemi" in added[0]
     assert len(forecast) == len(planned_dir.units) + 1
     assert translate("plans.page.col.housing", lang) in demand.columns
-    assert any("7.7" in c.value for c in tab.caption)     # the assumptions stated next to the figures
+    births = "7,7" if lang == "fi" else "7.7"               # Finnish decimal comma
+    assert any(births in c.value for c in tab.caption)    # the assumptions stated next to the figures
+    assert translate("plans.page.horizon.months", lang, n=3) in " ".join(forecast.columns)
     if lang == "en":
         assert translate("plans.page.map_legend", lang) in [c.value for c in tab.caption]
 
