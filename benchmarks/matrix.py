@@ -47,7 +47,7 @@ if not REALDATA.is_dir():
 
 def load() -> str:
     try:
-        return Path("/proc/loadavg").read_text().split(" ")[0:3].__str__()
+        return " ".join(Path("/proc/loadavg").read_text().split(" ")[0:3])
     except OSError:  # pragma: no cover
         return "unknown"
 

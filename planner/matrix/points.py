@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from planner.errors import InputError, Problem, ProblemCollector
+from planner.errors import InputError, ProblemCollector
 
 KINDS = ("demand", "units", "candidates", "grid", "addresses")
 FILE_KINDS = ("candidates", "grid", "addresses")
