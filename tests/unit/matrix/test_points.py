@@ -119,3 +119,13 @@ def test_progress_bar_prints_at_most_a_line_per_tenth_off_a_terminal():
         bar.step()
     lines = stream.getvalue().splitlines()
     assert 2 <= len(lines) <= 11 and lines[-1].startswith("matrix [") and "40/40 blocks" in lines[-1]
+
+
+def test_a_task_carries_ids_and_coordinates_not_graphs(tmp_path):
+    """What travels to a Dask worker per block: the block's ids and coordinates (cloudpickle, as Dask does)."""
+    import cloudpickle
+
+    job = _job(tmp_path, 5000, 13_231, block=64)
+    task = job.tasks(tmp_path)[0]
+    assert len(task.ids) == 64
+    assert len(cloudpickle.dumps(task)) < 6_000      # ~64 ids + 64 × 2 floats + paths
