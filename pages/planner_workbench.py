@@ -531,6 +531,12 @@ def _plans_map(data: Any, plans: Any, day: Any, lang: str) -> None:
     st.caption(translate("plans.page.map_legend", lang))
 
 
+def _usable_units(data, mode: str, lang: str):
+    from planner.datasets.reach import usable_units
+
+    return usable_units(data, mode, lang=lang)
+
+
 def render() -> None:
     """The whole page."""
     _init()
@@ -545,6 +551,13 @@ def render() -> None:
     if any(u.demo for u in units):
         st.warning(t("demo_units"), icon=":material/info:")
     mode, minutes, assignment = _settings()
+    try:
+        units, left_out = _usable_units(data, mode, ui.lang())
+    except (PlannerError, ImportError) as error:
+        st.error(t("no_dataset", reason=str(error)))
+        return
+    for item in left_out:  # a unit the network cannot reach is named and left out, never stops the page
+        st.warning(item["reason"], icon=":material/wrong_location:")
     try:
         inputs = _inputs(data.name, mode, data)
     except InputError as error:

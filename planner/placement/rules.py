@@ -98,6 +98,7 @@ class PlacementUnit:
     lon: float | None = None
     places_under_3: float | None = None  # children under 3 this round (None: only the seat total limits)
     places_3_plus: float | None = None   # children 3 or older this round
+    capacity_assumed: bool = False     # seats are planner.units.ASSUMED_SEATS_WHEN_UNKNOWN (capacity unknown)
 
 
 def to_placement_unit(unit: Any) -> PlacementUnit:
@@ -109,6 +110,10 @@ def to_placement_unit(unit: Any) -> PlacementUnit:
         seats = getattr(unit, "capacity_seats", None)
     free = getattr(unit, "free_seats", None)
     available = free if free is not None else seats
+    assumed = False
+    if available is None and hasattr(unit, "planning_seats"):
+        # unknown capacity: the one rule (planner.units.ASSUMED_SEATS_WHEN_UNKNOWN), stated in the report
+        available, assumed = unit.planning_seats, True
     return PlacementUnit(
         unit_id=str(unit.unit_id), name=str(getattr(unit, "name", "") or ""),
         languages=tuple(getattr(unit, "languages", ("fi",)) or ("fi",)),
@@ -118,6 +123,7 @@ def to_placement_unit(unit: Any) -> PlacementUnit:
         capacity_seats=float(seats) if seats is not None else None,
         lat=getattr(unit, "lat", None), lon=getattr(unit, "lon", None),
         places_under_3=getattr(unit, "places_under_3", None), places_3_plus=getattr(unit, "places_3_plus", None),
+        capacity_assumed=assumed,
     )
 
 

@@ -77,9 +77,17 @@ def site_for_dataset(dataset: Any, candidates: Sequence[Candidate], *, k: int = 
     demand = dataset.demand
     if demand is None or len(demand) == 0:
         raise DataError(translate("siting.infeasible.no_demand", lang) + f" ({dataset.name})")
+    from planner.datasets.reach import _engine_for, split_reachable, usable_units
+
     inputs = SitingInputs.from_dataset(dataset, modes=(mode,), participation=rates)
     matrix_info = use_matrix(inputs, dataset, matrix, mode, [(c.lat, c.lon) for c in candidates]) if matrix else None
-    units = list(dataset.units)
+    units, left_out = usable_units(dataset, mode, lang=lang)
+    all_candidates = list(candidates)
+    candidates, candidates_left_out = split_reachable(_engine_for(dataset, mode), all_candidates, lang=lang,
+                                                      kind="candidate", mode=mode)
+    if not candidates and all_candidates:  # none is usable: the optimiser's own error names each one
+        candidates, candidates_left_out = all_candidates, []
+    left_out = left_out + candidates_left_out
     outcome = optimise_sites(inputs, units, candidates, k=k, objective=objective, mode=mode,
                              max_minutes=max_minutes, lang=lang, field=field, k_field="--add",
                              minutes_field="--max-minutes")
@@ -100,6 +108,7 @@ def site_for_dataset(dataset: Any, candidates: Sequence[Candidate], *, k: int = 
         "participation": list(outcome.participation), "participation_assumed": outcome.participation_assumed,
         "model": result.details.get("model"),
         **({"travel_times": matrix_info} if matrix_info else {}),
+        "left_out": left_out,
     }
 
 
@@ -130,6 +139,8 @@ def whatif_command(args: argparse.Namespace) -> dict[str, Any]:
         raise InputError(Problem.keyed("--max-minutes", args.max_minutes, "problems.siting.minutes"))
     scenario = load_scenario(args.scenario) if args.scenario else Scenario(name="baseline", changes=())
     dataset = load_dataset(args.dataset)
+    from planner.datasets.reach import usable_units
+
     arrive_by = None
     if getattr(args, "date", None):  # the units and network in force that day (planner/plans)
         from datetime import datetime, time
@@ -144,11 +155,12 @@ def whatif_command(args: argparse.Namespace) -> dict[str, Any]:
                                        arrive_by=arrive_by)
     matrix_dir = getattr(args, "matrix", None)
     matrix_info = use_matrix(inputs, dataset, matrix_dir, args.mode) if matrix_dir else None
+    units, left_out = usable_units(dataset, args.mode, lang=lang)
     baseline, planned, comparison = run_what_if(
-        inputs, list(dataset.units), scenario, mode=args.mode, max_minutes=float(args.max_minutes),
+        inputs, units, scenario, mode=args.mode, max_minutes=float(args.max_minutes),
         assignment=args.assignment, lang=lang, resolve=dataset.addresses.resolve)
     result: dict[str, Any] = {"dataset": dataset.name, "scenario": scenario.to_dict(),
-                              "baseline": baseline.to_dict()}
+                              "baseline": baseline.to_dict(), "left_out": left_out}
     if getattr(args, "date", None):
         result["date"] = args.date
         result["plans_example"] = bool(getattr(getattr(dataset, "plans", None), "example", False))

@@ -544,7 +544,8 @@ def evaluate(inputs: "SitingInputs | Any", units: Sequence[Unit], mode: str = "w
     assigned_unit = np.where(assigned_index >= 0, ids[np.maximum(assigned_index, 0)] if ids.size else None, None)
     seats_demand = inputs.seats_for(rates)
     children = inputs.children
-    capacity = np.array([u.seats if u.seats is not None else np.nan for u in units], dtype=float)
+    # unknown capacity: the one rule (planner.units.ASSUMED_SEATS_WHEN_UNKNOWN), flagged capacity_assumed
+    capacity = np.array([getattr(u, "planning_seats", u.seats) for u in units], dtype=float)
     ratio, access = two_step_fca(cost, seats_demand, capacity, max_s) if ids.size else \
         (np.zeros(0), np.zeros(cost.shape[0]))
     table = []
@@ -554,13 +555,15 @@ def evaluate(inputs: "SitingInputs | Any", units: Sequence[Unit], mode: str = "w
         used = float(seats_demand[mask].sum())
         table.append({
             "unit_id": unit.unit_id, "name": unit.name, "lat": unit.lat, "lon": unit.lon,
-            "capacity_seats": unit.seats, "children_0_2": float(age["age_0_2"][mask].sum()),
+            "capacity_seats": capacity[j], "capacity_assumed": bool(getattr(unit, "capacity_assumed", False)),
+            "children_0_2": float(age["age_0_2"][mask].sum()),
             "children_3_5": float(age["age_3_5"][mask].sum()), "children_6": float(age["age_6"][mask].sum()),
-            "demand_seats": used, "occupancy_percent": occupancy_percent(used, unit.seats),
+            "demand_seats": used, "occupancy_percent": occupancy_percent(used, capacity[j]),
             "supply_ratio": float(ratio[j]),
             "mean_travel_s": travel_metrics(assigned_time[mask], children[mask], max_s)["mean_travel_s"],
         })
-    columns = ["unit_id", "name", "lat", "lon", "capacity_seats", "children_0_2", "children_3_5", "children_6",
+    columns = ["unit_id", "name", "lat", "lon", "capacity_seats", "capacity_assumed", "children_0_2", "children_3_5",
+               "children_6",
                "demand_seats", "occupancy_percent", "supply_ratio", "mean_travel_s"]
     unit_table = pd.DataFrame(table, columns=columns)
     groups = inputs.groups if inputs.groups is not None else assigned_unit

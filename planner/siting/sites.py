@@ -4,7 +4,8 @@ Used by ``python -m planner site`` (:func:`planner.siting.commands.site_for_data
 Planner page, so both solve the same model on the same numbers: demand = expected coefficient-weighted
 seats of :class:`~planner.siting.scenario.SitingInputs` (participation included), travel times from its
 cache for one mode (public transport arrives by :func:`~planner.siting.scenario.default_arrival`),
-capacities in seats (existing units: caretakers × 7 or ``capacity_seats``, unknown = no limit;
+capacities in seats (existing units: caretakers × 7 or ``capacity_seats``, unknown = the assumed
+``planner.units.ASSUMED_SEATS_WHEN_UNKNOWN``;
 candidates: their own capacity, else ``candidate_capacity``, else no limit).
 """
 from __future__ import annotations
@@ -94,7 +95,8 @@ def optimise_sites(inputs: Any, units: Sequence[Unit], candidates: Sequence[Cand
                                         "problems.candidates.outside")
                           for c, out in zip(candidates, outside) if out])
     cost = times.matrix(list(units) + list(candidates))
-    existing = np.array([u.seats if u.seats is not None else np.inf for u in units], dtype=float)
+    # unknown capacity: the one rule (planner.units.ASSUMED_SEATS_WHEN_UNKNOWN), never "no limit"
+    existing = np.array([getattr(u, "planning_seats", u.seats) for u in units], dtype=float)
     fallback = float(default) if default else np.inf
     capacity = np.array([c.capacity_seats if c.capacity_seats is not None else fallback for c in candidates],
                         dtype=float)

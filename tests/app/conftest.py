@@ -48,3 +48,13 @@ def app_factory():
 @pytest.fixture
 def after():
     return elements_after
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _embedded_datasets_built():
+    """The default and the ``demo`` fixture dataset exist before any page lists the datasets (the
+    sidebar's list is cached), so tests can choose ``dataset_name = "demo"``."""
+    from planner.datasets import load_dataset
+
+    load_dataset(None)
+    load_dataset("demo")

@@ -26,6 +26,7 @@ def _open(lang: str, maps: bool = False) -> AppTest:
     """The page in ``lang``; maps off unless asked (they take most of a run; one test draws them)."""
     at = AppTest.from_file(PAGE, default_timeout=120)
     at.session_state["lang"] = lang
+    at.session_state["dataset_name"] = "demo"  # the checks below use the fictional demo units' ids
     at.session_state["wb.show_maps"] = maps
     at.run()
     assert not at.exception, at.exception
@@ -40,7 +41,7 @@ def col(key: str, lang: str) -> str:
 def dataset():
     from planner.datasets import load_dataset
 
-    return load_dataset()
+    return load_dataset("demo")
 
 
 @pytest.fixture(scope="module")

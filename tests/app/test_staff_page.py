@@ -1,6 +1,6 @@
 """Staff page (placement offers): AppTest in every language plus hand-worked checks of its glue.
 
-The round below is worked out by hand on the default dataset's demo units (free seats: demo-1 3,
+The round below is worked out by hand on the ``demo`` fixture dataset's fictional units (free seats: demo-1 3,
 demo-2 0, demo-3 2 (the only shift-care unit), demo-4 5 (fi+sv, from 36 months), demo-5 4 (the only
 English unit), demo-6 1, demo-7 2, demo-8 1, demo-9 0):
 
@@ -47,6 +47,7 @@ CHILDREN_CSV = "\n".join([
 def _open(lang: str) -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=120)
     at.session_state["lang"] = lang
+    at.session_state["dataset_name"] = "demo"  # the hand-worked round uses the fictional demo units
     at.run()
     assert not at.exception, at.exception
     return at
@@ -67,11 +68,11 @@ def _frames(at: AppTest) -> list:
 
 def _planner_report(lang: str, method: str = "optimal", mode: str = "walk", max_minutes: float = 60.0,
                     seed: int = 0):
-    """The report ``planner.placement`` itself gives for CHILDREN_CSV on the default dataset."""
+    """The report ``planner.placement`` itself gives for CHILDREN_CSV on the demo dataset."""
     from planner.datasets import load_dataset
     from planner.placement.commands import plan_offers, rules_for, travel_inputs
 
-    dataset = load_dataset(None)
+    dataset = load_dataset("demo")
     children = core.read_children_strict(CHILDREN_CSV, addresses=dataset.addresses)
     units = list(dataset.units)
     travel, catchment_units = travel_inputs(dataset, children, units, mode)

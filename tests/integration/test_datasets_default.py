@@ -1,4 +1,5 @@
-"""The embedded default dataset: build, list, load, reuse; CLI errors. Built once into a temp folder."""
+"""The embedded default dataset (real central Helsinki 2024) and the ``demo`` fixture: build, list, load,
+reuse; CLI errors. Built once into a temp folder."""
 from __future__ import annotations
 
 import json
@@ -40,13 +41,21 @@ def test_data_list_shows_the_default_with_its_summary(in_default_dir, capsys):
     assert code == 0
     (summary,) = result["datasets"]
     assert summary["name"] == "helsinki-centre"
-    assert 1.0 < summary["area_km2"] < 3.0  # the walk network's hull, about 1.5 x 1.7 km
-    assert summary["units"] == 9 and summary["demo"] is True
-    assert summary["modes"][:3] == ["walk", "bike", "car"]
+    # the walk network's hull over the 5.4 x 3.4 km extract (data/osm/README.md), part of it sea
+    assert 12.0 < summary["area_km2"] < 19.0
+    assert 30 <= summary["units"] <= 46 and summary["demo"] is False
+    assert summary["modes"] == ["walk", "bike", "car", "transit"]
     roles = {p["role"]: p for p in summary["provenance"]}
-    assert roles["osm"]["licence"] == "ODbL 1.0" and len(roles["osm"]["sha256"]) == 64
+    assert roles["osm"]["licence"] == "ODbL 1.0"
+    assert roles["osm"]["sha256"] == "255a360262905cbf2839de223fa4d192165dab6ab318ce80e488b50e34a2a2ce"
+    assert roles["population"]["licence"] == "CC BY 4.0" and "HSY" in roles["population"]["attribution"]
     assert roles["catchments"]["derived"] is True
-    assert any("kuvitteellisia" in note for note in summary["notes"])  # Finnish notes with --lang fi
+    assert "Kamppi" in summary["covers"] and "2024" in summary["covers"]  # which area, in the --lang language
+    assert any("väestöruudukko" in note.casefold() for note in summary["notes"])  # Finnish notes with --lang fi
+    ring = summary["outline"]  # the area's outline for maps: a closed WGS84 ring inside the bbox
+    west, south, east, north = summary["bbox"]
+    assert ring[0] == ring[-1] and len(ring) > 10
+    assert all(west - 0.01 < lon < east + 0.01 and south - 0.01 < lat < north + 0.01 for lon, lat in ring)
     assert not any(key.startswith("_") for key in summary)
 
 
@@ -55,19 +64,48 @@ def test_the_default_has_units_catchments_addresses_and_graphs(in_default_dir):
 
     dataset = load_dataset(None)
     assert load_dataset("helsinki-centre") is dataset  # cached per process
-    assert [u.unit_id for u in dataset.units][:2] == ["demo-1", "demo-2"] and all(u.demo for u in dataset.units)
-    municipal = [u for u in dataset.units if u.provider == "municipal"]
+    assert not any(u.demo for u in dataset.units)
+    assert all(u.source.startswith("osm:") and u.unit_id.startswith("osm-") for u in dataset.units)
+    assert dataset.meta["units_far_from_network"] == ["osm-way-123027945"]  # Päiväkoti Suomenlinna, an island
+    municipal = [u for u in dataset.units if u.provider == "municipal"
+                 and u.unit_id not in dataset.meta["units_far_from_network"]]
+    # derived areas: one per municipal unit the walking network reaches (not the island's)
     assert dataset.catchments.derived and sorted(dataset.catchments.polygons) == sorted(u.unit_id for u in municipal)
     for unit in municipal:
         assert dataset.catchments.unit_for(unit.lat, unit.lon) == unit.unit_id
     assert dataset.addresses.resolve("Aleksanterinktu 5") == pytest.approx((60.1691, 24.9506), abs=1e-3)
     walk = dataset.graph("walk")
-    assert walk.time_s.shape[0] == dataset.meta["counts"]["walk_nodes"] > 1000
+    assert walk.time_s.shape[0] == dataset.meta["counts"]["walk_nodes"] > 30_000
     west, south, east, north = dataset.meta["bbox"]
-    assert 24.93 < west < east < 24.96 and 60.16 < south < north < 60.18
-    if dataset.demand is not None:
-        assert {"lat", "lon", "age_0_2", "age_3_5", "age_6", "estimated"} <= set(dataset.demand.columns)
-        assert dataset.demand["estimated"].all()
+    assert 24.89 < west < 24.90 and 24.98 < east < 24.995 and 60.146 < south < 60.15 and 60.17 < north < 60.18
+    demand = dataset.demand
+    assert {"lat", "lon", "age_0_2", "age_3_5", "age_6", "estimated"} <= set(demand.columns)
+    grid = demand[demand["source"] == "hsy_population_grid_2020_centre.gpkg"]
+    assert len(grid) == 92 and grid["total"].sum() == pytest.approx(71_724)  # the HSY cells, as published
+    assert (demand["source"] != grid["source"].iloc[0]).sum() > 0  # estimated outside the grid's cells
+
+
+@pytest.mark.parametrize("address, lat, lon", [
+    # one real address in each part of the default area (positions from the map, ±100 m)
+    ("Mannerheimintie 1", 60.1681, 24.9414), ("Bulevardi 10", 60.1655, 24.9409),
+    ("Pursimiehenkatu 5", 60.1605, 24.9407), ("Katajanokanlaituri 5", 60.1666, 24.9620),
+    ("Ruoholahdenkatu 4", 60.1661, 24.9297), ("Runeberginkatu 5", 60.1692, 24.9283),
+    ("Itäinen Puistotie 1", 60.1590, 24.9557), ("Kristianinkatu 5", 60.1758, 24.9586),
+    ("Jätkäsaarenlaituri 1", 60.1609, 24.9216), ("Merikatu 1", 60.1561, 24.9496),
+])
+def test_an_address_anywhere_in_the_default_area_is_found(in_default_dir, address, lat, lon):
+    from planner.datasets import load_dataset
+
+    assert load_dataset().addresses.resolve(address) == pytest.approx((lat, lon), abs=1e-3)
+
+
+def test_the_demo_fixture_keeps_the_nine_fictional_units(in_default_dir):
+    from planner.datasets import load_dataset
+
+    demo = load_dataset("demo")
+    assert [u.unit_id for u in demo.units] == [f"demo-{i}" for i in range(1, 10)]
+    assert all(u.demo and u.name.startswith("Demo: ") for u in demo.units) and demo.meta["demo"] is True
+    assert "transit" in demo.modes and demo.meta["covers"] == "data.covers.demo"
 
 
 def test_derived_catchments_cover_every_walk_node(in_default_dir):
@@ -76,7 +114,8 @@ def test_derived_catchments_cover_every_walk_node(in_default_dir):
 
     dataset = load_dataset()
     walk = dataset.graph("walk")
-    municipal = sorted((u for u in dataset.units if u.provider == "municipal"), key=lambda u: u.unit_id)
+    municipal = sorted((u for u in dataset.units if u.provider == "municipal"
+                        and u.unit_id not in dataset.meta["units_far_from_network"]), key=lambda u: u.unit_id)
     label, _ = label_nodes(walk, municipal)
     rng = np.random.default_rng(7)
     reached = np.flatnonzero(label >= 0)

@@ -23,7 +23,7 @@ def router(helsinki_pbf):
     from planner.network.graph import build_mode_graphs
 
     walk = TravelTimeEngine(build_mode_graphs(helsinki_pbf, modes=("walk",))["walk"])
-    return TransitRouter.from_feed(load_feed(REPO / "data" / "transit" / "helsinki-centre-gtfs.zip"), walk)
+    return TransitRouter.from_feed(load_feed(REPO / "data" / "transit" / "demo-gtfs.zip"), walk)
 
 
 def test_route_across_the_centre_uses_transit_and_adds_up(router):

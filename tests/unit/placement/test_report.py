@@ -41,7 +41,8 @@ def test_offers_occupancy_and_objective():
     occupancy = {o["unit_id"]: o for o in report["occupancy"]}
     assert occupancy["sv-1"] == {"unit_id": "sv-1", "children": 1, "children_under_3": 0, "children_3_plus": 1,
                                  "places_under_3": None, "places_3_plus": None, "used_seats": 1.0,
-                                 "capacity_seats": 1.0, "total_seats": 14.0, "use_percent": 100.0}
+                                 "capacity_seats": 1.0, "total_seats": 14.0, "capacity_assumed": False,
+                                 "use_percent": 100.0}
     assert report["objective"]["placed"] == 2
     langs = {row["language"]: row for row in report["travel_time_by_language"]}
     assert langs["sv"]["children"] == 3 and langs["sv"]["placed"] == 1
