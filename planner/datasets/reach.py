@@ -1,5 +1,7 @@
 """Which units (or candidate sites) a run can use: a place the network of the mode cannot reach is
-named and left out of that run, never stopping it.
+named and left out of that run, never stopping it. ``Dataset.units`` already leaves out the units the
+walking network cannot reach (named by ``Dataset.left_out_units``); this module checks other modes and
+candidate sites.
 
 A place is left out when it lies farther than the engine's ``max_snap_m`` from every street of the
 mode's main network (the largest strongly connected part): Päiväkoti Suomenlinna on its island, whose
@@ -35,21 +37,25 @@ def split_reachable(engine: Any, items: Sequence[T], *, lang: str = "en", kind: 
     for item, snap in zip(items, snaps):
         if snap is not None:
             kept.append(item)
-            continue
-        ident = (getattr(item, "unit_id", None) or getattr(item, "candidate_id", None)
-                 or getattr(item, "id", None))
-        name = getattr(item, "name", None) or ident
-        left_out.append({
-            "id": ident, "name": name, "lat": float(item.lat), "lon": float(item.lon), "mode": shown_mode,
-            "reason": translate(f"data.left_out.{kind}", lang, name=str(name), id=str(ident),
-                                metres=f"{getattr(engine, 'max_snap_m', 500.0):.0f}",
-                                mode=translate(f"data.mode.{shown_mode}", lang)),
-        })
+        else:
+            left_out.append(left_out_record(item, kind, shown_mode, getattr(engine, "max_snap_m", 500.0), lang))
     return kept, left_out
+
+
+def left_out_record(item: Any, kind: str, mode: str, metres: float, lang: str) -> dict[str, Any]:
+    """``{"id", "name", "lat", "lon", "mode", "reason"}`` for a place left out of a run."""
+    ident = (getattr(item, "unit_id", None) or getattr(item, "candidate_id", None) or getattr(item, "id", None))
+    name = getattr(item, "name", None) or ident
+    return {"id": ident, "name": name, "lat": float(item.lat), "lon": float(item.lon), "mode": mode,
+            "reason": translate(f"data.left_out.{kind}", lang, name=str(name), id=str(ident),
+                                metres=f"{metres:.0f}", mode=translate(f"data.mode.{mode}", lang))}
 
 
 def usable_units(dataset: Any, mode: str, units: Sequence[T] | None = None, *,
                  lang: str = "en") -> tuple[list[T], list[dict[str, Any]]]:
-    """The dataset's units (or ``units``) that the ``mode`` network reaches, and the left-out ones."""
+    """The dataset's units (or ``units``) that the ``mode`` network reaches, and the left-out ones (those
+    the dataset already leaves out, :meth:`Dataset.left_out_units`, first)."""
     chosen = list(dataset.units if units is None else units)
-    return split_reachable(_engine_for(dataset, mode), chosen, lang=lang, kind="unit", mode=mode)
+    kept, left_out = split_reachable(_engine_for(dataset, mode), chosen, lang=lang, kind="unit", mode=mode)
+    already = dataset.left_out_units(lang) if hasattr(dataset, "left_out_units") else []
+    return kept, already + left_out

@@ -301,7 +301,8 @@ class Dataset:
         return path if path.exists() else None
 
     @cached_property
-    def units(self) -> list["Unit"]:
+    def all_units(self) -> list["Unit"]:
+        """Every unit of ``units.json``, including those the network cannot reach (see :attr:`units`)."""
         from planner.units import units_from_json
 
         path = self.path / "units.json"
@@ -309,6 +310,21 @@ class Dataset:
             raise DataError(f"dataset {self.name}: units.json is missing; rebuild with --force")
         with damaged_file(self.path.name, path):
             return units_from_json(json.loads(path.read_text(encoding="utf-8")))
+
+    @cached_property
+    def units(self) -> list["Unit"]:
+        """The units every calculation uses: those the walking network's main part reaches. Units more
+        than 500 m from it (``units_far_from_network``: Päiväkoti Suomenlinna on its island in the
+        default) are left out and named by :meth:`left_out_units`, never stopping a run."""
+        far = set(self.meta.get("units_far_from_network") or ())
+        return [unit for unit in self.all_units if unit.unit_id not in far]
+
+    def left_out_units(self, lang: str = "en") -> list[dict[str, Any]]:
+        """The units left out of every run (unreachable on foot), with the reason in ``lang``."""
+        from planner.datasets.reach import left_out_record
+
+        far = set(self.meta.get("units_far_from_network") or ())
+        return [left_out_record(unit, "unit", "walk", 500.0, lang) for unit in self.all_units if unit.unit_id in far]
 
     @cached_property
     def units_by_id(self) -> dict[str, "Unit"]:

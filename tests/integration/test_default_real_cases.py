@@ -6,6 +6,7 @@ every command must name it and leave it out of that run, never exit 2 because of
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -28,13 +29,13 @@ def run(capsys, *argv):
 
 
 def test_whatif_names_the_island_unit_and_leaves_it_out(capsys, dataset):
-    assert SUOMENLINNA in dataset.units_by_id
+    assert SUOMENLINNA in {u.unit_id for u in dataset.all_units} and SUOMENLINNA not in dataset.units_by_id
     code, out, err = run(capsys, "whatif", "--max-minutes", "10", "--lang", "fi")
     assert code == 0, err
     assert [item["id"] for item in out["left_out"]] == [SUOMENLINNA]
     assert "Päiväkoti Suomenlinna" in out["left_out"][0]["reason"] and "jätetään pois" in out["left_out"][0]["reason"]
     listed = {row["unit_id"] for row in out["baseline"]["units"]}
-    assert SUOMENLINNA not in listed and len(listed) == len(dataset.units) - 1
+    assert SUOMENLINNA not in listed and len(listed) == len(dataset.all_units) - 1
 
 
 def test_site_leaves_out_a_candidate_off_the_network_and_keeps_the_others(capsys, dataset, tmp_path):
@@ -49,13 +50,24 @@ def test_site_leaves_out_a_candidate_off_the_network_and_keeps_the_others(capsys
     assert [row["id"] for row in out["chosen"]] == ["c-centre"]
 
 
-def test_rank_lists_the_island_unit_last_as_unreachable(capsys, dataset, repo_root):
-    code, out, err = run(capsys, "rank", str(repo_root / "docs/examples/family-espoo.json"))
+def test_rank_names_the_island_unit_instead_of_failing(capsys, dataset, repo_root):
+    code, out, err = run(capsys, "rank", str(repo_root / "docs/examples/family-espoo.json"), "--lang", "sv")
     assert code == 0, err
-    last = {row["unit_id"]: row for row in out["units"]}[SUOMENLINNA]
-    assert "unreachable" in last["mismatches"]
-    assert out["units"][-1]["unit_id"] == SUOMENLINNA or all("unreachable" in r["mismatches"]
-                                                             for r in out["units"][-3:])
+    assert SUOMENLINNA not in {row["unit_id"] for row in out["units"]}
+    assert [item["id"] for item in out["left_out"]] == [SUOMENLINNA]
+    assert "lämnas utanför" in out["left_out"][0]["reason"]
+
+
+def test_the_planner_page_names_the_island_unit(dataset):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "pages" / "planner_workbench.py"),
+                           default_timeout=180)
+    at.session_state["lang"] = "en"
+    at.session_state["wb.show_maps"] = False
+    at.run()
+    assert not at.exception, at.exception
+    assert any("Päiväkoti Suomenlinna" in w.value for w in at.warning)
 
 
 def test_offers_use_the_assumed_capacity_and_say_so(capsys, dataset, repo_root):
