@@ -307,6 +307,7 @@ def _render_today_only(family: dict[str, Any]) -> None:
 
 
 def main() -> None:
+    ui.init_state()   # first: a fresh server's first request may run this page outside app.py
     st.title(ui.t("life.page.title"))
     st.write(ui.t("life.page.intro"))
     family = ui.family()

@@ -168,7 +168,10 @@ def evaluate_changes(family: Family, raw_changes: Any, *, dataset: Any = None, l
                   "preschool_path": preschool_path(family, dataset=dataset, lang=lang, today=max(today, family.date),
                                                    names=names)},
         "changes": []}
-    today_units = units_summary(family, dataset, lang) if dataset is not None and _needs_units(family) else None
+    # today's ranking only where a change is compared with it (work and unit changes)
+    compared = any(c["type"] in ("work_change", "unit_change") for c in changes)
+    today_units = units_summary(family, dataset, lang) \
+        if compared and dataset is not None and _needs_units(family) else None
     if today_units is not None:
         result["today"]["units"] = _strip(today_units)
     for change in changes:
