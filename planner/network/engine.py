@@ -99,6 +99,16 @@ class Route:
                 "legs": self.legs, "path": self.path}
 
 
+def _canonical_csr(matrix: Any) -> sp.csr_array:
+    """``matrix`` as a float64 CSR with sorted indices, sharing the graph's arrays when they already
+    are (no second copy of every edge per engine)."""
+    if isinstance(matrix, sp.csr_array) and matrix.dtype == np.float64 and matrix.has_sorted_indices:
+        return matrix
+    out = sp.csr_array(matrix, dtype=np.float64)
+    out.sort_indices()
+    return out
+
+
 def _check_point(point: Any, field_name: str) -> tuple[float, float] | Problem:
     """``(lat, lon)`` from a pair, or a Problem naming the field."""
     try:
@@ -126,14 +136,11 @@ class TravelTimeEngine:
         self.mode = graph.mode
         self.max_snap_m = float(max_snap_m)
         self.n = graph.n_nodes
-        times = sp.csr_array(graph.time_s, dtype=np.float64)
-        times.sort_indices()
+        times = _canonical_csr(graph.time_s)
         self._fwd = times
         self._rev = sp.csr_array(times.T.tocsr(), dtype=np.float64)
         self._rev.sort_indices()
-        lengths = sp.csr_array(graph.length_m, dtype=np.float64)
-        lengths.sort_indices()
-        self._len = lengths
+        self._len = _canonical_csr(graph.length_m)
         connection = "weak" if snap_component == "weak" else "strong"
         _, labels = connected_components(times, directed=True, connection=connection)
         counts = np.bincount(labels)

@@ -13,6 +13,7 @@ import argparse
 import hashlib
 import json
 import math
+import os
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -124,11 +125,14 @@ class TransitRouter:
                                   self.cache_parameters())
         self.walk_cache_used = cached is not None
         if cached is not None:
-            self.egress, self.footpaths = cached
+            self.egress, self.footpaths, self._to_stop = cached
         else:
             stop_major = self._walk_matrix(self._walk_csr(), self.max_egress_s)   # csr stops x nodes, seconds
             self.footpaths = self._footpaths(transfer_radius_m, stop_major)
             self.egress = _node_major(stop_major)
+            del stop_major
+            if walk_cache is not None and walk_cache_key is not None:
+                self._refresh_cache(Path(walk_cache), walk_cache_key)
         self._timetables: dict[Any, Timetable] = {}
 
     @classmethod
@@ -143,20 +147,30 @@ class TransitRouter:
                 "walk_speed_mps": WALK_SPEED_MPS, "version": WALK_CACHE_VERSION}
 
     def save_walk_cache(self, path: str | Path, key: str) -> Path:
-        """Write the egress walks (node-major, float32 seconds) and footpaths to ``path`` (.npz,
-        compressed) under ``key``. The node -> stop access matrix is not stored: only
-        :meth:`many_to_one` needs it and it is computed on first use (bounded searches, well under a second)."""
-        egress = self.egress
-        fp = self.footpaths
-        rows = egress.indices.astype(np.uint16 if egress.shape[0] < 65536 else np.int32)
+        """Write the egress and access walks (node-major, float32 seconds) and the footpaths to ``path``
+        (.npz, compressed) under ``key``; written to a temporary file and moved into place."""
+        egress, access, fp = self.egress, _node_major(self._access_matrix()), self.footpaths
+        small = np.uint16 if egress.shape[0] < 65536 else np.int32
         path = Path(path)
-        with path.open("wb") as handle:
+        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with partial.open("wb") as handle:
             np.savez_compressed(handle, key=np.array(key), shape=np.array(egress.shape, dtype=np.int64),
                                 parameters=np.array(json.dumps(self.cache_parameters(), sort_keys=True)),
-                                egress_data=egress.data, egress_rows=rows,
+                                egress_data=egress.data, egress_rows=egress.indices.astype(small),
                                 egress_counts=np.diff(egress.indptr).astype(np.int32),
+                                access_data=access.data, access_rows=access.indices.astype(small),
+                                access_counts=np.diff(access.indptr).astype(np.int32),
                                 fp_indptr=fp.indptr, fp_to=fp.to, fp_time_s=fp.time_s)
+        os.replace(partial, path)
         return path
+
+    def _refresh_cache(self, path: Path, key: str) -> None:
+        """A missing or stale cache (another version, another feed) is rewritten once computed, so the
+        next process reads it; a read-only dataset folder just keeps computing (same answers)."""
+        try:
+            self.save_walk_cache(path, key)
+        except OSError:
+            pass
 
     # -- preprocessing ---------------------------------------------------------------------------
     def _walk_csr(self, reverse: bool = False) -> sp.csr_array:
@@ -348,7 +362,7 @@ class TransitRouter:
     def _access_matrix(self) -> sp.csc_array:
         """Walk seconds from every node to each stop within ``max_access_s`` (csc: column = node)."""
         if self._to_stop is None:
-            self._to_stop = self._walk_matrix(self._walk_csr(reverse=True), self.max_access_s).tocsc()
+            self._to_stop = _node_major(self._walk_matrix(self._walk_csr(reverse=True), self.max_access_s))
         return self._to_stop
 
     def _reverse_timetable(self, day: date) -> Timetable:
@@ -509,7 +523,7 @@ class TransitRouter:
 
 
 # -- command -----------------------------------------------------------------------------------------
-WALK_CACHE_VERSION = 2   # 2: node-major float32 egress only, compressed
+WALK_CACHE_VERSION = 3   # 3: node-major float32 egress and access, compressed
 WALK_CACHE_NAME = "walk_cache.npz"
 
 
@@ -535,14 +549,15 @@ def walk_cache_key(feed_path: str | Path, walk_graph_path: str | Path,
 
 def _node_major(stop_major: sp.csr_array) -> sp.csc_array:
     """The egress walks held once, by node (column = node, rows = stops, float32 seconds)."""
-    csc = sp.csc_array(stop_major).astype(np.float32)
+    csc = sp.csc_array(stop_major)
     csc.sort_indices()
-    return csc
+    return sp.csc_array((csc.data.astype(np.float32), csc.indices.astype(np.int32), csc.indptr.astype(np.int32)),
+                        shape=csc.shape)
 
 
 def _read_walk_cache(path: str | Path | None, key: str | None, n_stops: int, n_nodes: int,
-                     parameters: dict[str, float]) -> tuple[sp.csc_array, Footpaths] | None:
-    """The cached (egress, footpaths) arrays, or None when absent, stale, of another shape or
+                     parameters: dict[str, float]) -> tuple[sp.csc_array, Footpaths, sp.csc_array] | None:
+    """The cached (egress, footpaths, access) arrays, or None when absent, stale, of another shape or
     made with other router settings."""
     if path is None or key is None or not Path(path).is_file():
         return None
@@ -551,16 +566,20 @@ def _read_walk_cache(path: str | Path | None, key: str | None, n_stops: int, n_n
             if str(data["key"]) != key or tuple(int(v) for v in data["shape"]) != (n_stops, n_nodes) \
                     or str(data["parameters"]) != json.dumps(parameters, sort_keys=True):
                 return None
-            indptr = np.zeros(n_nodes + 1, dtype=np.int64)
-            indptr[1:] = np.cumsum(data["egress_counts"])
-            egress = sp.csc_array((data["egress_data"].astype(np.float32), data["egress_rows"].astype(np.int32),
-                                   indptr), shape=(n_stops, n_nodes))
+            egress, access = (_node_major_from(data, name, n_stops, n_nodes) for name in ("egress", "access"))
             footpaths = Footpaths(data["fp_indptr"], data["fp_to"], data["fp_time_s"])
     except (OSError, ValueError, KeyError):  # unreadable cache: compute instead (same result, slower)
         return None
     if len(footpaths.indptr) != n_stops + 1:
         return None
-    return egress, footpaths
+    return egress, footpaths, access
+
+
+def _node_major_from(data: Any, name: str, n_stops: int, n_nodes: int) -> sp.csc_array:
+    indptr = np.zeros(n_nodes + 1, dtype=np.int32)   # int32 indices too (int64 would double them)
+    indptr[1:] = np.cumsum(data[f"{name}_counts"])
+    return sp.csc_array((data[f"{name}_data"].astype(np.float32), data[f"{name}_rows"].astype(np.int32), indptr),
+                        shape=(n_stops, n_nodes))
 
 
 def _parse_point(text: str | None, flag: str) -> tuple[float, float]:
