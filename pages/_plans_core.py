@@ -55,6 +55,11 @@ def compare_units_table(result: dict[str, Any], demo_ids: set[str], lang: str) -
     return pd.DataFrame(rows)
 
 
+def _decimal(value: float, lang: str) -> str:
+    text = f"{value:.1f}"
+    return text.replace(".", ",") if lang in ("fi", "sv") else text
+
+
 def horizon_label(horizon: str, lang: str) -> str:
     """"today", "+3 months", "year 2" in ``lang``."""
     if horizon == "today":
@@ -73,11 +78,14 @@ def forecast_table(forecast: dict[str, Any], lang: str) -> pd.DataFrame:
         row: dict[str, Any] = {_tr("col.unit", lang): unit_label(unit["unit_id"], unit["name"], unit["demo"], lang)}
         for h in unit["horizons"]:
             label = f"{horizon_label(h['horizon'], lang)} ({h['date']})"
-            row[label] = _round(h["occupancy_percent"]) if h["open"] else _tr("closed", lang)
+            value = _round(h["occupancy_percent"]) if h["open"] else None
+            # text cells (a number or "not open"): one type per column for the table
+            row[label] = _tr("closed", lang) if not h["open"] else ("–" if value is None else
+                                                                    _decimal(value, lang))
         kinds = [h.get("basis_kind", "modelled") for h in unit["horizons"] if h.get("basis_kind") != "closed"]
         row[_tr("col.basis", lang)] = _tr(f"basis.{kinds[-1]}", lang) if kinds else _tr("basis.closed", lang)
         rows.append(row)
-    return pd.DataFrame(rows).astype(object)
+    return pd.DataFrame(rows).astype(str)
 
 
 def demand_table(forecast: dict[str, Any], lang: str) -> pd.DataFrame:
