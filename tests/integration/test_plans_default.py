@@ -329,3 +329,16 @@ def test_forecast_command_states_assumptions_and_refuses_bad_ones(planned, capsy
     assert "--birth-rate" in err and "--migration-rate" in err
     assert main(["data", "plan", "--remove", "no-such-plan"]) == 2
     assert "--remove" in capsys.readouterr().err
+
+
+def test_whatif_on_a_date_starts_from_the_units_in_force(planned, capsys):
+    capsys.readouterr()
+    assert main(["whatif", "--date", "2027-09-01"]) == 0
+    after = json.loads(capsys.readouterr().out)
+    assert after["date"] == "2027-09-01" and after["plans_example"] is True
+    assert PLANNED_ID in [u["unit_id"] for u in after["baseline"]["units"]]
+    assert main(["whatif", "--date", "2027-07-01"]) == 0
+    before = json.loads(capsys.readouterr().out)
+    assert PLANNED_ID not in [u["unit_id"] for u in before["baseline"]["units"]]
+    assert main(["whatif", "--date", "2027-13-01"]) == 2
+    assert "--date" in capsys.readouterr().err
