@@ -168,9 +168,17 @@ class TravelTimeEngine:
         t_ab[inverse[forward]] = t[forward]
         t_ba[inverse[~forward]] = t[~forward]
         seg_len[inverse] = lengths
+        keep = np.ones(len(uniq), dtype=bool)
         if snap_to_largest:
             keep = ((self.component[seg_a] == self.largest_component)
                     & (self.component[seg_b] == self.largest_component))
+        hidden = getattr(self.graph, "snap_hidden", None)  # tunnels, indoor, underground: never snapped to
+        if hidden is not None and len(hidden) == len(t) and np.array_equal(self._fwd.indices, self.graph.time_s.indices):
+            visible = np.zeros(len(uniq), dtype=bool)
+            visible[inverse[~np.asarray(hidden, dtype=bool)]] = True
+            if (keep & visible).any():
+                keep &= visible
+        if not keep.all():
             seg_a, seg_b, t_ab, t_ba, seg_len = seg_a[keep], seg_b[keep], t_ab[keep], t_ba[keep], seg_len[keep]
         self._seg_a, self._seg_b, self._t_ab, self._t_ba, self._seg_len = seg_a, seg_b, t_ab, t_ba, seg_len
         x, y = self.graph.x, self.graph.y

@@ -91,6 +91,9 @@ class ModeGraph:
     y: np.ndarray
     node_id: np.ndarray | None = None
     meta: dict = field(default_factory=dict, compare=False)
+    # per CSR entry (same order as ``time_s.data``): True for tunnels, indoor, underground and private
+    # service ways, which are routed over but never snapped to (people are at street level)
+    snap_hidden: np.ndarray | None = None
 
     @property
     def n_nodes(self) -> int:
@@ -116,6 +119,7 @@ class ModeGraph:
                 lat=self.lat, lon=self.lon, x=self.x, y=self.y,
                 node_id=node_id.astype(np.int64),
                 meta=np.array(json.dumps(self.meta, sort_keys=True)),
+                **({"snap_hidden": self.snap_hidden.astype(bool)} if self.snap_hidden is not None else {}),
             )
         return path
 
@@ -134,9 +138,10 @@ class ModeGraph:
                 indptr, indices = data["indptr"], data["indices"]
                 time_s = sp.csr_array((data["time_s"], indices, indptr), shape=(n, n))
                 length_m = sp.csr_array((data["length_m"], indices, indptr), shape=(n, n))
+                hidden = data["snap_hidden"] if "snap_hidden" in data.files else None
                 return cls(mode=str(data["mode"]), time_s=time_s, length_m=length_m,
                            lat=data["lat"], lon=data["lon"], x=data["x"], y=data["y"],
-                           node_id=data["node_id"], meta=json.loads(str(data["meta"])))
+                           node_id=data["node_id"], meta=json.loads(str(data["meta"])), snap_hidden=hidden)
         except (KeyError, ValueError, OSError) as error:
             raise DataError(f"graph file {path} is not a planner graph ({error}); rebuild the dataset") from error
 
@@ -346,23 +351,25 @@ def _transformer(inverse: bool = False):
 
 def graph_from_edges(mode: str, u: np.ndarray, v: np.ndarray, length_m: np.ndarray, time_s: np.ndarray,
                      lat: np.ndarray, lon: np.ndarray, node_id: np.ndarray | None = None,
-                     meta: dict | None = None) -> ModeGraph:
+                     meta: dict | None = None, snap_hidden: np.ndarray | None = None) -> ModeGraph:
     """A :class:`ModeGraph` from directed edge arrays over node indices ``0..len(lat)-1``.
 
-    Self-loops are dropped; parallel edges keep the fastest one (and its length).
+    Self-loops are dropped; parallel edges keep the fastest one (and its length). ``snap_hidden``
+    (per edge): never snap to it (tunnel, indoor, underground, private service way).
     """
     u = np.asarray(u, dtype=np.int64)
     v = np.asarray(v, dtype=np.int64)
     length_m = np.asarray(length_m, dtype=float)
     time_s = np.maximum(np.asarray(time_s, dtype=float), MIN_EDGE_TIME_S)
+    hidden = np.zeros(len(u), dtype=bool) if snap_hidden is None else np.asarray(snap_hidden, dtype=bool)
     keep = u != v
-    u, v, length_m, time_s = u[keep], v[keep], length_m[keep], time_s[keep]
+    u, v, length_m, time_s, hidden = u[keep], v[keep], length_m[keep], time_s[keep], hidden[keep]
     n = len(lat)
     order = np.lexsort((time_s, v, u))
-    u, v, length_m, time_s = u[order], v[order], length_m[order], time_s[order]
+    u, v, length_m, time_s, hidden = u[order], v[order], length_m[order], time_s[order], hidden[order]
     first = np.ones(len(u), dtype=bool)
     first[1:] = (u[1:] != u[:-1]) | (v[1:] != v[:-1])
-    u, v, length_m, time_s = u[first], v[first], length_m[first], time_s[first]
+    u, v, length_m, time_s, hidden = u[first], v[first], length_m[first], time_s[first], hidden[first]
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.add.at(indptr, u + 1, 1)
     indptr = np.cumsum(indptr)
@@ -374,7 +381,36 @@ def graph_from_edges(mode: str, u: np.ndarray, v: np.ndarray, length_m: np.ndarr
     x, y = to_3067(lat, lon)
     return ModeGraph(mode=mode, time_s=times, length_m=lengths, lat=lat, lon=lon, x=x, y=y,
                      node_id=None if node_id is None else np.asarray(node_id, dtype=np.int64),
-                     meta=dict(meta or {}))
+                     meta=dict(meta or {}), snap_hidden=hidden if snap_hidden is not None else None)
+
+
+_HIDDEN_TUNNELS = {"yes", "culvert", "flooded"}   # tunnel=building_passage is an archway at street level
+_INDOOR = {"yes", "corridor", "room", "area", "level"}
+
+
+def _negative(value: Any) -> bool:
+    """True for a ``layer``/``level`` value below ground (``-1``, ``-2;-1``)."""
+    for part in re.split(r"[;,]", str(value or "")):
+        try:
+            if float(part.strip()) < 0:
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def is_snap_hidden(tags: Mapping[str, Any]) -> bool:
+    """Ways people do not start or end a trip on: tunnels, indoor corridors, underground levels and
+    private service ways. They stay in the graph (trips pass through them) but points never snap to them."""
+    if str(tags.get("tunnel", "")).lower() in _HIDDEN_TUNNELS:
+        return True
+    if _negative(tags.get("layer")) or _negative(tags.get("level")):
+        return True
+    if str(tags.get("indoor", "")).lower() in _INDOOR or tags.get("highway") == "corridor":
+        return True
+    if str(tags.get("location", "")).lower() in ("underground", "indoor"):
+        return True
+    return tags.get("highway") == "service" and str(tags.get("access", "")).lower() in ("private", "no")
 
 
 def _edge_tags(row: Mapping[str, Any], columns: list[str]) -> dict[str, Any]:
@@ -431,9 +467,10 @@ def build_mode_graphs(pbf: str | Path, modes: tuple[str, ...] | list[str] = MODE
                     dtype=np.int64).reshape(-1, 2)
     lengths = np.array([float(r["length"]) for r in records], dtype=float)
     graphs: dict[str, ModeGraph] = {}
+    hidden_way = [is_snap_hidden(tags) for tags in tag_dicts]
     for mode in modes:
-        us, vs, ls, ts = [], [], [], []
-        for (a, b), length, tags in zip(ends, lengths, tag_dicts):
+        us, vs, ls, ts, hs = [], [], [], [], []
+        for (a, b), length, tags, hidden in zip(ends, lengths, tag_dicts, hidden_way):
             if a < 0 or b < 0:
                 continue
             rule = edge_rule(mode, tags)
@@ -441,9 +478,9 @@ def build_mode_graphs(pbf: str | Path, modes: tuple[str, ...] | list[str] = MODE
                 continue
             seconds = length / (rule.speed_kmh / 3.6)
             if rule.forward:
-                us.append(a); vs.append(b); ls.append(length); ts.append(seconds)
+                us.append(a); vs.append(b); ls.append(length); ts.append(seconds); hs.append(hidden)
             if rule.backward:
-                us.append(b); vs.append(a); ls.append(length); ts.append(seconds)
+                us.append(b); vs.append(a); ls.append(length); ts.append(seconds); hs.append(hidden)
         if not us:
             raise DataError(f"{pbf} has no ways usable by mode {mode!r}")
         us_a, vs_a = np.array(us, dtype=np.int64), np.array(vs, dtype=np.int64)
@@ -453,7 +490,7 @@ def build_mode_graphs(pbf: str | Path, modes: tuple[str, ...] | list[str] = MODE
         graphs[mode] = graph_from_edges(
             mode, remap[us_a], remap[vs_a], np.array(ls), np.array(ts),
             all_lat[used], all_lon[used], node_id=all_ids[used],
-            meta={"source": pbf.name, "speeds": speed_settings(mode)},
+            meta={"source": pbf.name, "speeds": speed_settings(mode)}, snap_hidden=np.array(hs, dtype=bool),
         )
     return graphs
 

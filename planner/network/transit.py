@@ -108,14 +108,18 @@ class TransitRouter:
         graph = walk.graph
         self.graph = graph
         n_stops = len(feed.stop_ids)
-        # snap stops to the nearest walk-graph node (straight line at walking speed)
-        tree = cKDTree(np.column_stack([graph.x, graph.y]))
+        # snap stops to the nearest node of the walking network's main part (straight line at walking
+        # speed): never to a 2-5 node fragment next to the stop (Tampere: 18 of 1,141 stops did)
+        component = getattr(walk, "component", None)
+        main = (np.flatnonzero(component == walk.largest_component) if component is not None
+                else np.arange(graph.time_s.shape[0]))
+        tree = cKDTree(np.column_stack([graph.x[main], graph.y[main]]))
         from planner.network.graph import to_3067
 
         sx, sy = to_3067(feed.stop_lat, feed.stop_lon)
         self.stop_x, self.stop_y = sx, sy
         dist, node = tree.query(np.column_stack([sx, sy]))
-        self.stop_node = node.astype(np.int64)
+        self.stop_node = main[node].astype(np.int64)
         self.stop_snap_m = dist
         self.stop_ok = dist <= MAX_STOP_SNAP_M
         self.stop_snap_s = np.where(self.stop_ok, dist / WALK_SPEED_MPS, math.inf)
