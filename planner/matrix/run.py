@@ -313,9 +313,13 @@ def _run_dask(job: MatrixJob, tasks: Sequence[BlockTask], runner: RunnerChoice,
               on_done: Callable[[dict], None], connection: tuple[Any, Any] | None = None) -> dict[str, Any]:
     from distributed import as_completed
 
+    started = time.perf_counter()
     client, cluster = connection or connect(runner)
     try:
+        if cluster is not None:
+            client.wait_for_workers(runner.workers, timeout=120)
         client.register_plugin(_worker_plugin(str(job.dataset_path), job.modes), name=_Preload.name)
+        startup_s = time.perf_counter() - started  # workers up and the dataset loaded in each
         others = {}
         for task in tasks:
             if task.side not in others:  # the other side goes to every worker once, not with each task
@@ -335,7 +339,7 @@ def _run_dask(job: MatrixJob, tasks: Sequence[BlockTask], runner: RunnerChoice,
                                     "output folder (a shared path), with the same planner version") from None
                 on_done(record)
         workers = len(client.scheduler_info(n_workers=-1).get("workers", {})) if hasattr(client, "scheduler_info") else None
-        return {"workers": workers}
+        return {"workers": workers, "startup_s": round(startup_s, 3)}
     finally:
         client.close()
         if cluster is not None:
@@ -395,7 +399,7 @@ def run_matrix(job: MatrixJob, out_dir: str | Path, runner: RunnerChoice, *, for
         "departs": list(job.departs), "window_min": job.window_min, "distances": job.distances,
         "rows": rows, "blocks": {"total": len(tasks), "computed": state["computed"], "reused": reused},
         "runner": runner.describe(), "workers": info.get("workers", 1 if runner.kind == "single" else runner.workers),
-        "elapsed_s": round(elapsed, 3),
+        "elapsed_s": round(elapsed, 3), "startup_s": info.get("startup_s", 0.0),
         "blocks_cpu_s": round(state["cpu_s"], 3),
         "worker_rss_max_mb": round(max(state["rss"].values(), default=0) / 2**20, 1),
         "worker_rss_mb": {str(pid): round(rss / 2**20, 1) for pid, rss in sorted(state["rss"].items())},
