@@ -307,7 +307,8 @@ def _render_today_only(family: dict[str, Any]) -> None:
 
 
 def main() -> None:
-    ui.init_state()   # first: a fresh server's first request may run this page outside app.py
+    if ui.FAMILY_KEY not in st.session_state:   # a fresh server's first request ran this page outside app.py
+        ui.init_state()                         # (leaves the legacy pages mode and reruns through app.py)
     st.title(ui.t("life.page.title"))
     st.write(ui.t("life.page.intro"))
     family = ui.family()
