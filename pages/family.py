@@ -359,8 +359,6 @@ def _upload() -> None:
     if messages:
         st.error(ui.t("family.upload_refused") + "\n\n" + "\n".join(f"- {m}" for m in messages),
                  icon=":material/warning:")
-    elif st.session_state.pop("f._loaded", False):
-        st.success(ui.t("family.upload_done"), icon=":material/check:")
 
 
 def load_family_dict(data: dict) -> None:
@@ -387,6 +385,8 @@ def render() -> None:
     _seed_widgets()
     family = ui.family()
     problems = _validate(family, _current_values())
+    if st.session_state.pop("f._loaded", False):
+        st.success(ui.t("family.upload_done"), icon=":material/check:")
     if problems:
         count = sum(len(v) for v in problems.values())
         st.warning(ui.plural("family.has_problems", count))

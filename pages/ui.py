@@ -445,18 +445,28 @@ def ranking(child_id: str | None = None) -> dict[str, Any]:
 # --------------------------------------------------------------------------- people, fields, plurals
 
 
+def _plain_name(name: Any) -> str:
+    """A name the family gave, as plain text safe in every table and message: letters, digits,
+    spaces, hyphens, apostrophes and dots only (no Markdown or HTML can ride in), at most 40 characters."""
+    import re
+
+    if not isinstance(name, str):
+        return ""
+    return re.sub(r"\s+", " ", re.sub(r"[^\w\s.'-]", "", name)).strip()[:40]
+
+
 def adult_label(family_dict: dict | None, index: int) -> str:
     """An adult as the family calls them (their ``name``), else "Aikuinen 1" in the chosen language."""
     adults = (family_dict or {}).get("adults") or []
     name = adults[index].get("name") if index < len(adults) and isinstance(adults[index], dict) else None
-    return str(name) if isinstance(name, str) and name.strip() else t("family.adult", number=index + 1)
+    return _plain_name(name) or t("family.adult", number=index + 1)
 
 
 def child_label(family_dict: dict | None, index: int) -> str:
     """A child as the family calls them (their ``name``), else "Lapsi 1" in the chosen language."""
     children = (family_dict or {}).get("children") or []
     name = children[index].get("name") if index < len(children) and isinstance(children[index], dict) else None
-    return str(name) if isinstance(name, str) and name.strip() else t("family.child", number=index + 1)
+    return _plain_name(name) or t("family.child", number=index + 1)
 
 
 def person_label(person_id: Any, family_dict: dict | None = None) -> str:

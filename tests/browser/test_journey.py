@@ -107,6 +107,7 @@ def _wait_idle(page) -> None:
     from playwright.sync_api import expect
 
     page.wait_for_timeout(400)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=WAIT_MS)
     expect(page.locator("[data-testid='stStatusWidget']")).to_have_count(0, timeout=WAIT_MS)
     expect(page.locator("[data-testid='stMain']")).to_be_visible()
 
@@ -115,7 +116,7 @@ DRAWN_JS = """() => {
   const all = s => [...document.querySelectorAll(s)];
   return all("[data-testid='stSkeleton']").length === 0
     && all("[data-testid='stVegaLiteChart']").every(c => c.querySelector("svg, canvas"))
-    && all("[data-testid='stDataFrame']").every(g => g.querySelector("canvas"))
+    && all("[data-testid='stDataFrame']").every(g => g.closest("details:not([open])") || g.querySelector("canvas"))
     && all("[data-testid='stMetricValue']").every(m => m.innerText.trim() !== "");
 }"""
 
@@ -328,6 +329,13 @@ def test_every_page_reads_on_a_phone(browser, server_url, lang):
             _no_horizontal_scroll(page, f"{lang}/{path}")
             _axe(page, f"phone {lang}/{path}")
             page.screenshot(path=str(SHOTS / f"phone-{lang}-{path}-screen.png"))  # what the phone shows first
+            if path == "costs":  # the comparison leads with the net € / month per option
+                from planner.i18n import translate
+
+                heading = page.get_by_role("heading", name=translate("app.costs.compare", lang))
+                heading.scroll_into_view_if_needed()
+                page.wait_for_timeout(300)
+                page.screenshot(path=str(SHOTS / f"phone-{lang}-costs-compare-screen.png"))
             _shot(page, f"phone-{lang}-{path}.png")
     except Exception:
         page.screenshot(path=str(SHOTS / f"failure-phone-{lang}.png"))
