@@ -535,17 +535,22 @@ def plural(key: str, count: int, **params: Any) -> str:
 
 
 def area_name() -> str:
-    """The area the chosen dataset covers, named for people (shown when an address is outside it)."""
+    """The area the chosen dataset covers, named for people (shown when an address is outside it):
+    the dataset's own description (``meta["covers"]``, a text key) in the chosen language, else its
+    name and bounding box."""
     try:
         data = dataset()
+    except (ImportError, PlannerError):
+        return str(st.session_state.get(DATASET_KEY) or "")
+    covers = (getattr(data, "meta", None) or {}).get("covers")
+    if isinstance(covers, str) and covers in _texts():
+        return translate(covers, lang())
+    try:
         graph = data.graph("walk")
-        box = (f"{fmt_decimal(float(graph.lat.min()), 3)}–{fmt_decimal(float(graph.lat.max()), 3)} N, "
-               f"{fmt_decimal(float(graph.lon.min()), 3)}–{fmt_decimal(float(graph.lon.max()), 3)} E")
+        return (f"{data.name} ({fmt_decimal(float(graph.lat.min()), 3)}–{fmt_decimal(float(graph.lat.max()), 3)} N, "
+                f"{fmt_decimal(float(graph.lon.min()), 3)}–{fmt_decimal(float(graph.lon.max()), 3)} E)")
     except (ImportError, PlannerError, AttributeError):
-        box = ""
-    name = str(st.session_state.get(DATASET_KEY) or "")
-    described = t(f"area.{name}") if f"app.area.{name}" in _texts() else name
-    return f"{described} ({box})" if box else described
+        return str(getattr(data, "name", ""))
 
 
 def _texts() -> dict:

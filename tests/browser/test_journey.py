@@ -44,6 +44,27 @@ NAV = {  # sidebar labels (app.nav.*) per language
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
+def _work_address() -> str:
+    """The issue's work address where the default dataset has it (the old demo area), else an address
+    of central Helsinki that the real 2024 extract has (Siltasaarenkatu lies outside it)."""
+    try:
+        from planner.datasets import load_dataset
+
+        addresses = load_dataset(None).addresses
+        for candidate in ("Siltasaarenkatu 12", "Kaisaniemenkatu 2", "Aleksanterinkatu 9"):
+            try:
+                addresses.resolve(candidate)
+                return candidate
+            except ValueError:
+                continue
+    except Exception:  # noqa: BLE001 - no dataset here: the server test will say so
+        pass
+    return "Kaisaniemenkatu 2"
+
+
+WORK_ADDRESS = _work_address()
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -199,12 +220,24 @@ def test_a_finnish_family_walks_back_and_forth_and_keeps_everything(browser, ser
         _type(page, _textbox(page, "Katuosoite"), "Fredrikinkatu 41", "Enter")
         page.get_by_role("radiogroup", name="Työpaikka").first.get_by_text("Katuosoite").click()
         _wait_idle(page)
-        _type(page, _textbox(page, "Katuosoite", 1), "Siltasaarenkatu 12", commit=None)
+        work = _textbox(page, "Katuosoite", 1)
+        if WORK_ADDRESS != "Siltasaarenkatu 12":
+            # Outside the real central-Helsinki extract: the covered area is named, close addresses
+            # are buttons; one click puts a suggestion into the field.
+            _type(page, work, "Siltasaarenkatu 12", "Enter")
+            expect(page.get_by_text("Valittu aineisto kattaa alueen", exact=False)).to_be_visible()
+            suggestion = page.locator("[data-testid='stButton'] button").filter(has_text="12").first
+            chosen = suggestion.inner_text()
+            suggestion.click()
+            _wait_idle(page)
+            expect(work).to_have_value(chosen)
+        _type(page, work, WORK_ADDRESS, commit=None)
         _go(page, "Kustannukset")
         expect(page.get_by_role("heading", name="Kustannukset", exact=True)).to_be_visible()
+        expect(page.get_by_text("Korjaa ensin", exact=False)).to_have_count(0)
         _go(page, "Perhe")
         expect(_textbox(page, "Katuosoite")).to_have_value("Fredrikinkatu 41")
-        expect(_textbox(page, "Katuosoite", 1)).to_have_value("Siltasaarenkatu 12")
+        expect(_textbox(page, "Katuosoite", 1)).to_have_value(WORK_ADDRESS)
         expect(page.get_by_text("Perheen tiedot ovat valmiit.")).to_be_visible()
 
         # Finnish decimals, a wrong amount, an implausible one, a Finnish date.
@@ -232,7 +265,7 @@ def test_a_finnish_family_walks_back_and_forth_and_keeps_everything(browser, ser
         expect(page.get_by_role("heading", name="Din familj")).to_be_visible()
         expect(page.locator("html")).to_have_attribute("lang", "sv")
         expect(_textbox(page, "Gatuadress")).to_have_value("Fredrikinkatu 41")
-        expect(_textbox(page, "Gatuadress", 1)).to_have_value("Siltasaarenkatu 12")
+        expect(_textbox(page, "Gatuadress", 1)).to_have_value(WORK_ADDRESS)
         expect(page.get_by_role("textbox", name="Bruttoinkomst", exact=False).first).to_have_value("3\u00a0100,50")
 
         # Every page in Swedish: drawn, no English control text, axe, screenshot.
@@ -245,7 +278,7 @@ def test_a_finnish_family_walks_back_and_forth_and_keeps_everything(browser, ser
             page.get_by_role("button", name="Spara familjefilen", exact=False).click()
         family = json.loads(Path(download_info.value.path()).read_text(encoding="utf-8"))
         assert family["home"] == {"address": "Fredrikinkatu 41"}
-        assert family["adults"][0]["work"] == {"address": "Siltasaarenkatu 12"}
+        assert family["adults"][0]["work"] == {"address": WORK_ADDRESS}
         assert [a["gross_monthly_income_eur"] for a in family["adults"]] == [3100.5, 3400]
         assert family["children"][0]["start_date"] == "2026-08-01"
         assert family["holiday_pay"] is True  # as Helsinki's own fee calculator
