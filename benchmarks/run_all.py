@@ -29,6 +29,8 @@ SCRIPTS = [
     ("preschool round (6,000 children x 150 units)", ["placement.py", "preschool"]),
     ("matrix (cells x units on Tampere and the SYNTHETIC grid, 1 vs 2 Dask workers, region projection)",
      ["matrix.py"]),
+    ("load (20 concurrent sessions on loopback walk the pages; p95 server time, errors)", ["load.py"]),
+    ("fuzz (10,000 hostile inputs per file format; uncaught exceptions)", ["fuzz.py"]),
 ]
 
 
