@@ -614,6 +614,9 @@ def parse_depart(depart: str | None, day: str | None) -> datetime:
     return datetime.combine(service_day, clock)
 
 
+
+MAX_WINDOW_MINUTES = 24 * 60   # route --window: departures every minute over at most a day
+
 def route_command_transit(args: argparse.Namespace, dataset: Any) -> dict[str, Any]:
     """``route --mode transit``: the journey at ``--depart`` (and, with ``--window M``, the spread)."""
     lang = getattr(args, "lang", "en") or "en"
@@ -626,8 +629,8 @@ def route_command_transit(args: argparse.Namespace, dataset: Any) -> dict[str, A
         raise InputError.single("--mode", "transit",
                                 f"a mode the dataset {name!r} has (it has no GTFS feed; rebuild it with --gtfs)")
     window = int(getattr(args, "window", 0) or 0)
-    if window < 0:
-        raise InputError.single("--window", window, "a window in minutes, 0 or more")
+    if not 0 <= window <= MAX_WINDOW_MINUTES:  # bounded work: one RAPTOR run per minute of the window
+        raise InputError.single("--window", window, f"a window in minutes from 0 to {MAX_WINDOW_MINUTES} (a day)")
     try:
         route = router.route(origin, destination, depart, lang=lang)
         stats = router.window(origin, [destination], depart, window) if window else None

@@ -87,3 +87,14 @@ def test_input_failures_the_parsers_missed_still_exit_2(monkeypatch, capsys):
     monkeypatch.setattr(cli, "_resolve", lambda command: broken)
     code, _, err = _run(["fees", "x.json"], capsys)
     assert code == 2 and "UnicodeDecodeError" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("argv, flag", [
+    (["route", "--from", "60.17,24.94", "--to", "60.171,24.941", "--mode", "transit", "--window", "100000000"],
+     "--window"),
+    (["timeline", "docs/examples/family-espoo.json", "--months", "1000000000"], "--months"),
+    (["site", "--candidates", "docs/examples/candidates-small.csv", "--max-minutes", "nan"], "--max-minutes"),
+])
+def test_unbounded_work_is_refused_up_front(capsys, argv, flag):
+    code, _, err = _run(argv, capsys)
+    assert code == 2 and err.startswith(f"error: {flag}:")
