@@ -13,6 +13,7 @@ import json
 import math
 import sys
 import traceback
+import warnings
 import zipfile
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -319,9 +320,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif command == "plan":
         command = f"plan {args.plan_command}"
     try:
-        handler = _resolve(command)
-        result = handler(args)
-        text = json.dumps(to_jsonable(result), ensure_ascii=False, indent=2)
+        with warnings.catch_warnings():  # library warnings (pyogrio, pandas) are not one-line problems
+            warnings.simplefilter("ignore")
+            handler = _resolve(command)
+            result = handler(args)
+            text = json.dumps(to_jsonable(result), ensure_ascii=False, indent=2)
     except PlannerError as error:
         print_problems(error)
         return 2
