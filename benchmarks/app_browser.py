@@ -24,12 +24,21 @@ REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 PAGES = ["costs", "units", "summary", "changes", "planner", "staff", "family"]
 DONE_JS = """() => {
-  const all = s => [...document.querySelectorAll(s)];
+  if (document.querySelector("[data-testid='stStatusWidget']")) return false;
+  const all = s => [...document.querySelectorAll(s)].filter(e => e.offsetParent !== null);   // shown ones
   return all("[data-testid='stStatusWidget']").length === 0
     && all("[data-testid='stMain']").length > 0
     && all("[data-testid='stSkeleton']").length === 0
     && all("[data-testid='stVegaLiteChart']").every(c => c.querySelector("svg, canvas"))
     && all("[data-testid='stDataFrame']").every(g => g.querySelector("canvas"));
+}"""
+
+STATE_JS = """() => {
+  const all = s => [...document.querySelectorAll(s)].filter(e => e.offsetParent !== null);
+  return {status: document.querySelectorAll("[data-testid='stStatusWidget']").length,
+          skeletons: all("[data-testid='stSkeleton']").length,
+          charts_undrawn: all("[data-testid='stVegaLiteChart']").filter(c => !c.querySelector("svg, canvas")).length,
+          frames_undrawn: all("[data-testid='stDataFrame']").filter(g => !g.querySelector("canvas")).length};
 }"""
 
 
@@ -87,11 +96,20 @@ def main() -> int:
                     before = page.locator("[data-testid='stMain'] h1").first.inner_text()
                     start = time.perf_counter()
                     link.first.click()
-                    # the new page's title replaces the old one, then its script finishes and draws
-                    page.wait_for_function("(old) => { const h = document.querySelector("
-                                           "\"[data-testid='stMain'] h1\"); return h && h.innerText !== old; }",
-                                           arg=before)
-                    page.wait_for_function(DONE_JS)
+                    # the new page's title replaces the old one (pages without a new title: its URL),
+                    # then its script finishes and everything is drawn
+                    try:
+                        page.wait_for_function("(old) => { const h = document.querySelector("
+                                               "\"[data-testid='stMain'] h1\"); return h && h.innerText !== old; }",
+                                               arg=before, timeout=30_000)
+                    except Exception:  # noqa: BLE001 - same title: fall back to the address
+                        page.wait_for_url(f"**/{name}**", timeout=30_000)
+                        print(f"  ({name}: same title as the page before, timed by its address)")
+                    try:
+                        page.wait_for_function(DONE_JS, timeout=60_000)
+                    except Exception:  # noqa: BLE001 - report what is still missing, then go on
+                        state = page.evaluate(STATE_JS)
+                        print(f"  ({name}: not finished after 60 s: {state})")
                     times[name].append(time.perf_counter() - start)
             browser.close()
         print(f"{'page':<10} {'first':>8} {'later (median)':>15}")

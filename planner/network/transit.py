@@ -128,8 +128,9 @@ class TransitRouter:
         cached = _read_walk_cache(walk_cache, walk_cache_key, n_stops, graph.time_s.shape[0],
                                   self.cache_parameters())
         self.walk_cache_used = cached is not None
+        self._cache_source = (Path(walk_cache), walk_cache_key) if cached is not None else None
         if cached is not None:
-            self.egress, self.footpaths, self._to_stop = cached
+            self.egress, self.footpaths = cached
         else:
             stop_major = self._walk_matrix(self._walk_csr(), self.max_egress_s)   # csr stops x nodes, seconds
             self.footpaths = self._footpaths(transfer_radius_m, stop_major)
@@ -365,6 +366,8 @@ class TransitRouter:
 
     def _access_matrix(self) -> sp.csc_array:
         """Walk seconds from every node to each stop within ``max_access_s`` (csc: column = node)."""
+        if self._to_stop is None and self._cache_source is not None:   # read from the cache on first use
+            self._to_stop = _read_access(*self._cache_source, self.egress.shape, self.cache_parameters())
         if self._to_stop is None:
             self._to_stop = _node_major(self._walk_matrix(self._walk_csr(reverse=True), self.max_access_s))
         return self._to_stop
@@ -560,8 +563,8 @@ def _node_major(stop_major: sp.csr_array) -> sp.csc_array:
 
 
 def _read_walk_cache(path: str | Path | None, key: str | None, n_stops: int, n_nodes: int,
-                     parameters: dict[str, float]) -> tuple[sp.csc_array, Footpaths, sp.csc_array] | None:
-    """The cached (egress, footpaths, access) arrays, or None when absent, stale, of another shape or
+                     parameters: dict[str, float]) -> tuple[sp.csc_array, Footpaths] | None:
+    """The cached (egress, footpaths) arrays, or None when absent, stale, of another shape or
     made with other router settings."""
     if path is None or key is None or not Path(path).is_file():
         return None
@@ -570,13 +573,24 @@ def _read_walk_cache(path: str | Path | None, key: str | None, n_stops: int, n_n
             if str(data["key"]) != key or tuple(int(v) for v in data["shape"]) != (n_stops, n_nodes) \
                     or str(data["parameters"]) != json.dumps(parameters, sort_keys=True):
                 return None
-            egress, access = (_node_major_from(data, name, n_stops, n_nodes) for name in ("egress", "access"))
+            egress = _node_major_from(data, "egress", n_stops, n_nodes)
             footpaths = Footpaths(data["fp_indptr"], data["fp_to"], data["fp_time_s"])
     except (OSError, ValueError, KeyError):  # unreadable cache: compute instead (same result, slower)
         return None
     if len(footpaths.indptr) != n_stops + 1:
         return None
-    return egress, footpaths, access
+    return egress, footpaths
+
+
+def _read_access(path: Path, key: str, shape: tuple[int, int], parameters: dict[str, float]) -> sp.csc_array | None:
+    """The node -> stop access walks from the cache (read only when ``many_to_one`` first needs them)."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if str(data["key"]) != key or str(data["parameters"]) != json.dumps(parameters, sort_keys=True):
+                return None
+            return _node_major_from(data, "access", shape[0], shape[1])
+    except (OSError, ValueError, KeyError):
+        return None
 
 
 def _node_major_from(data: Any, name: str, n_stops: int, n_nodes: int) -> sp.csc_array:
