@@ -284,6 +284,13 @@ def test_a_finnish_family_walks_back_and_forth_and_keeps_everything(browser, ser
         assert family["holiday_pay"] is True  # as Helsinki's own fee calculator
         _go(page, "Familj")
         expect(_textbox(page, "Gatuadress")).to_have_value("Fredrikinkatu 41")
+        for path in ("planner", "staff"):  # the other users' pages: drawn, axe, screenshot
+            from planner.i18n import translate
+
+            _go(page, translate(f"app.nav.{path}", "sv"))
+            expect(page.locator("[data-testid='stException']")).to_have_count(0)
+            _axe(page, f"sv/{path}")
+            _shot(page, f"desktop-sv-{path}.png")
     except Exception:
         page.screenshot(path=str(SHOTS / "failure-desktop.png"))
         raise
