@@ -39,7 +39,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array, csr_array
 
 from planner.errors import InfeasibleError
@@ -119,6 +118,8 @@ def solve_optimal(problem: PlacementProblem, *, time_limit_s: float | None = Non
                   regime: str | None = None, mip_rel_gap: float = 1e-6,
                   full_milp: bool = False) -> Assignment:
     """The lexicographically optimal assignment (see the module docstring for the formulation)."""
+    from scipy.optimize import Bounds, LinearConstraint, milp  # here: scipy.optimize is slow to import (cold CLI)
+
     n, m = len(problem.children), len(problem.units)
     rows: list[int] = []
     cols: list[int] = []

@@ -18,7 +18,10 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Iterable
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pandas is imported where a plan feed is merged (a cold `rank` does not need it)
+    import pandas as pd
 
 from planner.errors import DataError
 from planner.plans.model import DAY_KEYS, FAR_FUTURE, PlannedLine
@@ -38,6 +41,8 @@ def _hms(seconds: float) -> str:
 
 def read_tables(feed: Path) -> dict[str, pd.DataFrame]:
     """Every ``.txt`` table of a GTFS zip or folder as strings (no parsing, no validation)."""
+    import pandas as pd
+
     tables: dict[str, pd.DataFrame] = {}
     if feed.is_dir():
         for path in sorted(feed.glob("*.txt")):
@@ -65,6 +70,8 @@ def write_tables(tables: dict[str, pd.DataFrame], path: Path) -> Path:
 
 
 def _append(tables: dict[str, pd.DataFrame], name: str, rows: list[dict[str, str]]) -> None:
+    import pandas as pd
+
     new = pd.DataFrame(rows, dtype=str)
     if name in tables and len(tables[name].columns):
         tables[name] = pd.concat([tables[name], new], ignore_index=True).fillna("")
@@ -131,6 +138,8 @@ def add_line(tables: dict[str, pd.DataFrame], line: PlannedLine) -> None:
 
 def _cut_route(tables: dict[str, pd.DataFrame], short_name: str, start: date, line_id: str) -> None:
     """Services of the route(s) named ``short_name`` end the day before ``start`` (cloned service ids)."""
+    import pandas as pd
+
     routes = tables["routes.txt"]
     names = routes.get("route_short_name", pd.Series([""] * len(routes)))
     route_ids = set(routes.loc[names == short_name, "route_id"])
