@@ -255,7 +255,8 @@ def _adult(i: int, problems: dict) -> None:
                              format_func=ui.labeller("mode"), **C)
                 ui.show_field_problems(problems, f"{field}.commute_mode")
                 st.number_input(ui.t("family.weekly_work_hours"), key=f"{p}.weekly_work_hours", min_value=0.0,
-                                max_value=60.0, step=1.0, help=ui.t("family.weekly_work_hours_help"), **C)
+                                max_value=60.0, step=0.5, format="%g", help=ui.t("family.weekly_work_hours_help"),
+                                **C)
                 ui.show_field_problems(problems, f"{field}.weekly_work_hours")
             st.checkbox(ui.t("family.drops_off"), key=f"{p}.drops_off", **C)
             st.checkbox(ui.t("family.picks_up"), key=f"{p}.picks_up", **C)
@@ -298,7 +299,7 @@ def _child(i: int, problems: dict) -> None:
                           placeholder=ui.t("family.date_placeholder"), **C)
             ui.show_field_problems(problems, f"{field}.start_date")
             st.number_input(ui.t("family.weekly_hours"), key=f"{p}.weekly_hours", min_value=0.0,
-                            max_value=80.0, step=1.0, disabled=not in_care,
+                            max_value=80.0, step=0.5, format="%g", disabled=not in_care,
                             help=ui.t("family.weekly_hours_help"), **C)
             ui.show_field_problems(problems, f"{field}.weekly_hours")
         with col3:
