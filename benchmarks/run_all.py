@@ -17,6 +17,8 @@ HERE = Path(__file__).resolve().parent
 SCRIPTS = [
     ("money", ["money.py"]),
     ("datasets", ["datasets.py"]),
+    ("real data proof (walking and car vs the Travel Time Matrix 2015, transit vs a connection scan)",
+     ["realdata.py"]),
     ("routing (incl. transit one-to-all and the SYNTHETIC 250,000-node grid)", ["routing.py"]),
     ("street engine beside igraph and networkit (every graph: one-to-all, 1,000 x 100 matrix)", ["baselines.py"]),
     ("transit (RAPTOR beside the plain-Python CSA; default feed and Tampere)", ["transit.py"]),

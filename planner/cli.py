@@ -171,7 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
     rank.add_argument("--dataset", default=None)
     rank.add_argument("--child", default=None, help="child id (default: the youngest child needing care)")
     rank.add_argument("--date", default=None, metavar="YYYY-MM-DD",
-                      help="rank with the units and network in force that day (default: the child's start date)")
+                      help="rank with the units and network in force that day (default: the child's start date); "
+                           "transit uses that day's timetable, else the feed's representative weekday")
 
     site = sub.add_parser("site", parents=[common], help="propose new daycare sites (p-median or maximal coverage)")
     site.add_argument("--dataset", default=None)
@@ -179,7 +180,11 @@ def build_parser() -> argparse.ArgumentParser:
     site.add_argument("--add", type=int, default=1, metavar="K", help="number of new sites")
     site.add_argument("--objective", choices=["p-median", "coverage"], default="p-median")
     site.add_argument("--max-minutes", type=float, default=10.0, dest="max_minutes")
-    site.add_argument("--mode", choices=["walk", "bike", "car"], default="walk")
+    site.add_argument("--mode", choices=["walk", "bike", "car", "transit"], default="walk")
+    site.add_argument("--date", default=None, metavar="YYYY-MM-DD",
+                      help="transit service day (default: the feed's representative weekday)")
+    site.add_argument("--depart", default=None, metavar="HH:MM",
+                      help="transit: time to arrive at the unit (default 08:00)")
     site.add_argument("--matrix", default=None, metavar="DIR",
                         help="travel times from a folder written by `matrix --origins demand` (others are routed)")
     site.add_argument("--participation", default=None, metavar="P0,P1,P2",
@@ -199,7 +204,10 @@ def build_parser() -> argparse.ArgumentParser:
     whatif.add_argument("--participation", default=None, metavar="P0,P1,P2",
                         help="share of children aged 0-2, 3-5 and 6 expected in ECEC (default: assumed national rates)")
     whatif.add_argument("--date", default=None, metavar="YYYY-MM-DD",
-                        help="start from the units and network in force that day under the dataset's plans")
+                        help="start from the units and network in force that day under the dataset's plans "
+                             "(and its timetable; default: the feed's representative weekday)")
+    whatif.add_argument("--depart", default=None, metavar="HH:MM",
+                        help="transit: time to arrive at the unit (default 08:00)")
 
     offers = sub.add_parser("offers", parents=[common], help="proactive placement offers for a children file")
     from planner.placement.commands import add_offers_arguments

@@ -150,6 +150,11 @@ def _trips(family: Any, dataset: Any, home: tuple[float, float], lang: str,
     return trips[dropper.id], trips[picker.id]
 
 
+def _as_time(seconds: float) -> time:
+    seconds = int(seconds) % 86400
+    return time(seconds // 3600, seconds % 3600 // 60)
+
+
 def _departure(day: date, seconds: float) -> datetime:
     return datetime.combine(day, time(0, 0)) + timedelta(seconds=seconds)
 
@@ -225,6 +230,15 @@ def rank_units(family: Any, dataset: Any, *, child_id: str | None = None, lang: 
 
     points = np.array([(u.lat, u.lon) for u in units], dtype=float)
     day = on
+    if "transit" in (drop.mode, pick.mode) and dataset.transit() is not None:
+        # the one time model (planner.network.timemodel): that day's timetable, else the feed's
+        # representative weekday; drop-off or pick-up outside the service hours is a warning, not a walk
+        from planner.network.timemodel import transit_time
+
+        timing = transit_time(dataset.transit(), day, _as_time(drop.start_s), lang=lang,
+                              clocks=(_as_time(pick.end_s),))
+        day = timing.moment.date()
+        notes.extend(timing.notes)
     drop_clock = _departure(day, drop.start_s)
     pick_clock = _departure(day, pick.end_s)
     home_to_unit = _leg_times(dataset, drop.mode, home, points, to_points=True,

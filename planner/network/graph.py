@@ -91,8 +91,8 @@ class ModeGraph:
     y: np.ndarray
     node_id: np.ndarray | None = None
     meta: dict = field(default_factory=dict, compare=False)
-    # per CSR entry (same order as ``time_s.data``): True for tunnels, indoor, underground and private
-    # service ways, which are routed over but never snapped to (people are at street level)
+    # per CSR entry (same order as ``time_s.data``): True for tunnels, indoor and underground ways,
+    # which are routed over but never snapped to (people are at street level)
     snap_hidden: np.ndarray | None = None
 
     @property
@@ -355,7 +355,7 @@ def graph_from_edges(mode: str, u: np.ndarray, v: np.ndarray, length_m: np.ndarr
     """A :class:`ModeGraph` from directed edge arrays over node indices ``0..len(lat)-1``.
 
     Self-loops are dropped; parallel edges keep the fastest one (and its length). ``snap_hidden``
-    (per edge): never snap to it (tunnel, indoor, underground, private service way).
+    (per edge): never snap to it (tunnel, indoor, underground).
     """
     u = np.asarray(u, dtype=np.int64)
     v = np.asarray(v, dtype=np.int64)
@@ -400,17 +400,16 @@ def _negative(value: Any) -> bool:
 
 
 def is_snap_hidden(tags: Mapping[str, Any]) -> bool:
-    """Ways people do not start or end a trip on: tunnels, indoor corridors, underground levels and
-    private service ways. They stay in the graph (trips pass through them) but points never snap to them."""
+    """Ways people do not start or end a trip on: tunnels, indoor corridors and underground levels. They
+    stay in the graph (trips pass through them) but points never snap to them. (Private service ways
+    stay snappable: many Finnish yards are ``highway=service, access=private`` and homes are there.)"""
     if str(tags.get("tunnel", "")).lower() in _HIDDEN_TUNNELS:
         return True
     if _negative(tags.get("layer")) or _negative(tags.get("level")):
         return True
     if str(tags.get("indoor", "")).lower() in _INDOOR or tags.get("highway") == "corridor":
         return True
-    if str(tags.get("location", "")).lower() in ("underground", "indoor"):
-        return True
-    return tags.get("highway") == "service" and str(tags.get("access", "")).lower() in ("private", "no")
+    return str(tags.get("location", "")).lower() in ("underground", "indoor")
 
 
 def _edge_tags(row: Mapping[str, Any], columns: list[str]) -> dict[str, Any]:
@@ -493,6 +492,20 @@ def build_mode_graphs(pbf: str | Path, modes: tuple[str, ...] | list[str] = MODE
             meta={"source": pbf.name, "speeds": speed_settings(mode)}, snap_hidden=np.array(hs, dtype=bool),
         )
     return graphs
+
+
+# Car door to door = walk to the car + drive + find a parking place + walk to the door. ASSUMPTION,
+# calibrated once against the Helsinki Region Travel Time Matrix 2015 rush-hour car times to the railway
+# station (benchmarks/realdata.py): least squares over the 104 central-Helsinki cells with even YKR ids
+# gives TTM ≈ 1.03 × our drive + 332 s; the constant part is used here (inner city; suburbs need less)
+# and the odd-id cells check it (median |difference| 8.6 %).
+CAR_DOOR_TO_DOOR_S = 332.0
+
+
+def car_door_to_door_s(drive_s: float, origin: Any = None, destination: Any = None) -> float:
+    """Door-to-door car seconds from the driving time: + :data:`CAR_DOOR_TO_DOOR_S` (parking and walking,
+    an assumption for a dense city centre; ``origin``/``destination`` reserved for an area table)."""
+    return float(drive_s) + CAR_DOOR_TO_DOOR_S
 
 
 def speed_settings(mode: str) -> dict[str, float]:

@@ -42,6 +42,9 @@ def add_offers_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--method", choices=list(METHODS), default=None,
                         help="default: deferred acceptance when preferences are given, else optimal")
     parser.add_argument("--mode", choices=["walk", "bike", "car", "transit"], default="walk")
+    parser.add_argument("--date", default=None, metavar="YYYY-MM-DD",
+                        help="transit service day (default: the feed's representative weekday)")
+    parser.add_argument("--depart", default=None, metavar="HH:MM", help="transit: leaving home (default 07:30)")
     parser.add_argument("--max-minutes", type=float, default=60.0, dest="max_minutes",
                         help="longest acceptable trip from home to the unit (default 60)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the random tie-break (default 0)")
@@ -280,7 +283,15 @@ def offers_command(args: argparse.Namespace) -> dict[str, Any]:
         travel, catchment_units, matrix_info = matrix_travel_inputs(
             dataset, children, units, mode, matrix_dir, getattr(args, "matrix_max_offset_m", 0.0) or 0.0)
     else:
-        travel, catchment_units = travel_inputs(dataset, children, units, mode)
+        timing = None
+        if mode == "transit" and dataset.transit() is not None:  # the one time model (planner.network.timemodel)
+            from planner.network.timemodel import parse_clock, parse_date, transit_time
+
+            timing = transit_time(dataset.transit(), parse_date(getattr(args, "date", None), "--date"),
+                                  parse_clock(getattr(args, "depart", None), "--depart") or time(7, 30),
+                                  lang=getattr(args, "lang", "en") or "en")
+        travel, catchment_units = travel_inputs(dataset, children, units, mode,
+                                                depart=timing.moment if timing else None)
     walk = None
     if kind == "preschool" and rule_set_for(settings.municipality, round_start(children)).transport_rule != "none":
         walk = walk_distances_m(dataset, children, units)
@@ -288,6 +299,8 @@ def offers_command(args: argparse.Namespace) -> dict[str, Any]:
         report = plan_round(children, units, travel, catchment_units, settings, decisions=decisions,
                             walk_distance_m=walk)
     report["dataset"] = dataset.name
+    if not matrix_dir and timing is not None:
+        report["time"] = timing.to_dict()
     report["problems"] = [p.to_dict() for p in problems] + report.pop("review_problems", [])
     if matrix_info:
         report["travel_times"] = matrix_info

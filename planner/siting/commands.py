@@ -57,8 +57,9 @@ def check_candidates_reachable(engine: Any, candidates: Sequence[Candidate], fie
 def site_for_dataset(dataset: Any, candidates: Sequence[Candidate], *, k: int = 1, objective: str = "p-median",
                      max_minutes: float = 10.0, mode: str = "walk", lang: str = "en",
                      field: str = "candidates", participation: Sequence[float] | str | None = None,
-                     matrix: str | Path | None = None) -> dict[str, Any]:
+                     matrix: str | Path | None = None, day: Any = None, depart: Any = None) -> dict[str, Any]:
     """Run the optimiser on a dataset's demand and units plus ``candidates``; the ``site`` output dict.
+    ``day``/``depart`` (``--date``/``--depart``): the one time model for public transport.
 
     ``participation``: shares 0..1 of children aged 0–2, 3–5, 6 expected in ECEC (a sequence or the text
     ``"P0,P1,P2"``); None = the assumed national shares (``participation_assumed`` in the output).
@@ -79,7 +80,11 @@ def site_for_dataset(dataset: Any, candidates: Sequence[Candidate], *, k: int = 
         raise DataError(translate("siting.infeasible.no_demand", lang) + f" ({dataset.name})")
     from planner.datasets.reach import _engine_for, split_reachable, usable_units
 
-    inputs = SitingInputs.from_dataset(dataset, modes=(mode,), participation=rates)
+    from planner.network.timemodel import parse_date
+
+    timing = _transit_timing(dataset, mode, parse_date(day, "--date"), depart, lang)
+    inputs = SitingInputs.from_dataset(dataset, modes=(mode,), participation=rates,
+                                       arrive_by=timing.moment if timing else None)
     matrix_info = use_matrix(inputs, dataset, matrix, mode, [(c.lat, c.lon) for c in candidates]) if matrix else None
     units, left_out = usable_units(dataset, mode, lang=lang)
     all_candidates = list(candidates)
@@ -109,6 +114,7 @@ def site_for_dataset(dataset: Any, candidates: Sequence[Candidate], *, k: int = 
         "model": result.details.get("model"),
         **({"travel_times": matrix_info} if matrix_info else {}),
         "left_out": left_out,
+        **({"time": timing.to_dict()} if timing else {}),
     }
 
 
@@ -124,7 +130,8 @@ def site_command(args: argparse.Namespace) -> dict[str, Any]:
     dataset = load_dataset(args.dataset)
     return site_for_dataset(dataset, candidates, k=args.add, objective=args.objective,
                             max_minutes=args.max_minutes, mode=args.mode, lang=lang, field="--candidates",
-                            participation=participation, matrix=getattr(args, "matrix", None))
+                            participation=participation, matrix=getattr(args, "matrix", None),
+                            day=getattr(args, "date", None), depart=getattr(args, "depart", None))
 
 
 def whatif_command(args: argparse.Namespace) -> dict[str, Any]:
@@ -151,6 +158,10 @@ def whatif_command(args: argparse.Namespace) -> dict[str, Any]:
         day = parse_day(args.date, "--date")
         dataset = dataset_on(dataset, day)
         arrive_by = datetime.combine(working_day(day), time(8, 0))
+    timing = _transit_timing(dataset, args.mode, arrive_by.date() if arrive_by else None,
+                             getattr(args, "depart", None), lang)
+    if timing is not None:
+        arrive_by = timing.moment
     inputs = SitingInputs.from_dataset(dataset, modes=(args.mode,), participation=participation,
                                        arrive_by=arrive_by)
     matrix_dir = getattr(args, "matrix", None)
@@ -161,6 +172,8 @@ def whatif_command(args: argparse.Namespace) -> dict[str, Any]:
         assignment=args.assignment, lang=lang, resolve=dataset.addresses.resolve)
     result: dict[str, Any] = {"dataset": dataset.name, "scenario": scenario.to_dict(),
                               "baseline": baseline.to_dict(), "left_out": left_out}
+    if timing is not None:
+        result["time"] = timing.to_dict()
     if getattr(args, "date", None):
         result["date"] = args.date
         result["plans_example"] = bool(getattr(getattr(dataset, "plans", None), "example", False))
@@ -170,6 +183,19 @@ def whatif_command(args: argparse.Namespace) -> dict[str, Any]:
     if matrix_info:
         result["travel_times"] = matrix_info
     return result
+
+
+def _transit_timing(dataset: Any, mode: str, day: Any, depart: Any, lang: str) -> Any:
+    """The one time model (planner.network.timemodel) for a transit run: the day (given, else the feed's
+    representative weekday) and the time to arrive at the unit (``--depart``, default 08:00)."""
+    if mode != "transit":
+        return None
+    from planner.network.timemodel import parse_clock, transit_time
+
+    router = dataset.transit()
+    if router is None:
+        return None
+    return transit_time(router, day, parse_clock(depart, "--depart"), lang=lang)
 
 
 def use_matrix(inputs: Any, dataset: Any, matrix: str | Path, mode: str,

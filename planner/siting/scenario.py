@@ -29,7 +29,7 @@ import json
 import math
 import numbers
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
@@ -363,12 +363,11 @@ def _locator(engine: Any) -> Callable[[np.ndarray], list[bool]] | None:
 
 
 def default_arrival(router: Any) -> datetime:
-    """08:00 on the first Tuesday within the transit feed's service period (today's if unknown)."""
-    start, _end = router.feed.date_range() if hasattr(router, "feed") else (None, None)
-    day = start or date.today()
-    while day.weekday() != 1:
-        day += timedelta(days=1)
-    return datetime.combine(day, time(8, 0))
+    """08:00 on the feed's representative weekday (the one time model, planner.network.timemodel: the
+    Tuesday-Thursday with the most trips, not the feed's thin first Tuesday); today's if unknown."""
+    from planner.network.timemodel import transit_time
+
+    return transit_time(router).moment
 
 
 # --------------------------------------------------------------------------- evaluation inputs

@@ -16,7 +16,7 @@ KAMPPI = (60.1699, 24.9384)
     ({"highway": "corridor"}, True),
     ({"highway": "footway", "level": "-1"}, True),
     ({"highway": "footway", "location": "underground"}, True),
-    ({"highway": "service", "access": "private"}, True),
+    ({"highway": "service", "access": "private"}, False),            # Finnish yards: homes are there
     ({"highway": "footway", "tunnel": "building_passage"}, False),   # an archway at street level
     ({"highway": "residential", "layer": "1", "bridge": "yes"}, False),
     ({"highway": "residential"}, False),
