@@ -374,7 +374,9 @@ def explain(row: Mapping[str, Any], unreachable_mode: str | None, lang: str, *,
     if "shift_care" in row["mismatches"]:
         parts.append(translate("ranking.why.shift_care", lang))
     if row["free_seats"] is not None:
-        parts.append(translate("ranking.why.free", lang, count=int(row["free_seats"])) if row["free_seats"] > 0
+        count = int(row["free_seats"])
+        parts.append(translate("ranking.why.free_one" if count == 1 else "ranking.why.free", lang, count=count)
+                     if row["free_seats"] > 0
                      else translate("ranking.why.full", lang))
     return "; ".join(parts)
 

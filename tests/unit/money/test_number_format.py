@@ -188,7 +188,7 @@ def test_home_care_allowance_reasons():
         "sisarkorotus 72,66·€ lapsesta middle, joka on 3 vuotta täyttänyt alle kouluikäinen eikä kunnallisessa "
         "varhaiskasvatuksessa",
         "hoitolisä 52,02·€: 4 hengen perhe, tulot 3·600·€ tulorajaa 1·700·€ vasten, vähennys 7,9·% ylittävästä osasta",
-        "Kunnan Helsinki kuntalisä 264·€ nuorimmasta alle 12 kuukauden ikäisestä lapsesta (2026-03-15 asti) "
+        "Kuntalisä (Helsinki) 264·€ nuorimmasta alle 12 kuukauden ikäisestä lapsesta (2026-03-15 asti) "
         "(ei tiedetä, saavatko sisarukset olla varhaiskasvatuksessa: oletettu sallituksi)",
     ]]
     assert reasons["sv"] == [nb(t) for t in [
