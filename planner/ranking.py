@@ -298,6 +298,8 @@ def rank_units(family: Any, dataset: Any, *, child_id: str | None = None, lang: 
         score = sum(weights[name] * parts[name] for name in parts) / total_weight
         row = {
             "unit_id": unit.unit_id, "name": unit.name, "demo": unit.demo, "provider": unit.provider,
+            "assumptions": list(getattr(unit, "assumptions", ()) or ()),
+            "capacity_assumed": bool(getattr(unit, "capacity_assumed", False)),
             "lat": unit.lat, "lon": unit.lon,
             "in_catchment": in_catchment,
             "drop_off_s": _finite(drop_off_s), "pick_up_s": _finite(pick_up_s),

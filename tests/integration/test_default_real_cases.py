@@ -56,6 +56,11 @@ def test_rank_names_the_island_unit_instead_of_failing(capsys, dataset, repo_roo
     assert SUOMENLINNA not in {row["unit_id"] for row in out["units"]}
     assert [item["id"] for item in out["left_out"]] == [SUOMENLINNA]
     assert "lämnas utanför" in out["left_out"][0]["reason"]
+    # every real unit says what the importer assumed (provider, language, capacity ...)
+    rows = {row["name"]: row for row in out["units"]}
+    assert any("capacity unknown" in note for note in rows["Päiväkoti Kamppi"]["assumptions"])
+    assert rows["Päiväkoti Kamppi"]["capacity_assumed"] is True
+    assert any("operator 'Carousel Nursery oy'" in note for note in rows["Carousel Nursery School"]["assumptions"])
 
 
 def test_the_planner_page_names_the_island_unit(dataset):
