@@ -83,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--catchments", metavar="F", help="catchment polygons (GeoJSON / GeoPackage, any CRS)")
     build.add_argument("--population", metavar="F", help="population grid (polygons with counts)")
     build.add_argument("--default", action="store_true", help="(re)build the embedded default dataset")
+    build.add_argument("--transit-walk-min", type=float, default=None, dest="transit_walk_min", metavar="M",
+                       help="longest walk to and from stops in minutes (a setting; default 15)")
     build.add_argument("--tampere", action="store_true",
                        help="build the shipped Tampere dataset (real OSM + Nysse GTFS subset, CC BY 4.0)")
     build.add_argument("--demo", action="store_true",

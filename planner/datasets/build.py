@@ -205,8 +205,12 @@ def build_dataset(name: str, osm: str | Path | None, units: str | Path | None = 
                   gtfs: str | Path | None = None, catchments: str | Path | None = None,
                   population: str | Path | None = None, *, force: bool = False,
                   include_osm_units: bool | None = None, estimate_demand: bool = True,
-                  covers: str | None = None, fill_demand_outside_grid: bool = False) -> dict[str, Any]:
+                  covers: str | None = None, fill_demand_outside_grid: bool = False,
+                  transit_walk_min: float | None = None) -> dict[str, Any]:
     """Build ``<data_dir>/<name>/`` from local files and return its summary (``dataset.json``).
+
+    ``transit_walk_min``: the longest walk to the first stop and from the last one, in minutes (a
+    setting; default 15, :data:`planner.network.transit.MAX_ACCESS_S`).
 
     ``include_osm_units`` (default: only when no units file is given) adds the extract's
     ``amenity=kindergarten|childcare`` features. Without a population grid the demand is estimated
@@ -221,6 +225,12 @@ def build_dataset(name: str, osm: str | Path | None, units: str | Path | None = 
     options = {"include_osm_units": include_osm_units, "estimate_demand": estimate_demand,
                "format_version": FORMAT_VERSION, "covers": covers,
                "fill_demand_outside_grid": fill_demand_outside_grid}
+    if transit_walk_min is not None:
+        if (isinstance(transit_walk_min, bool) or not isinstance(transit_walk_min, (int, float))
+                or not 1 <= float(transit_walk_min) <= 60):
+            raise InputError.single("--transit-walk-min", transit_walk_min, "minutes of walking to and from "
+                                    "stops, 1 to 60 (default 15)")
+        options["transit_walk_min"] = float(transit_walk_min)
     target = data_dir() / name
     if not force and (target / "dataset.json").is_file():
         try:
@@ -324,7 +334,9 @@ def _build_into(folder: Path, name: str, paths: dict[str, Path], hashes: dict[st
     walk = graphs["walk"]
     modes = list(graphs) + (["transit"] if transit is not None else [])
     if transit is not None:
-        transit["walk_cache"] = _write_transit_walk_cache(folder, transit["feed"])
+        walk_limit_s = 60.0 * options.get("transit_walk_min", 15.0)
+        transit["walk_limit_s"] = walk_limit_s
+        transit["walk_cache"] = _write_transit_walk_cache(folder, transit["feed"], walk_limit_s)
 
     far = _units_far_from_network(walk, all_units)
     if areas is None:  # units the walking network cannot reach (an island) get no derived area
@@ -387,7 +399,7 @@ def _renamed(error: InputError, flag: str, own_field: str) -> InputError:
                        for p in error.problems])
 
 
-def _write_transit_walk_cache(folder: Path, feed_name: str) -> str:
+def _write_transit_walk_cache(folder: Path, feed_name: str, walk_limit_s: float | None = None) -> str:
     """Precompute the transit router's stop <-> street walking matrices into ``transit/`` (keyed by the
     feed, the saved walk graph and the router settings) so that loading the router skips them."""
     from planner.network.engine import TravelTimeEngine
@@ -396,7 +408,8 @@ def _write_transit_walk_cache(folder: Path, feed_name: str) -> str:
     from planner.network.transit import WALK_CACHE_NAME, TransitRouter, walk_cache_key
 
     feed_path, graph_path = folder / "transit" / feed_name, folder / "graph_walk.npz"
-    router = TransitRouter.from_feed(load_feed(feed_path), TravelTimeEngine(ModeGraph.load(graph_path)))
+    limits = {"max_access_s": walk_limit_s, "max_egress_s": walk_limit_s} if walk_limit_s else {}
+    router = TransitRouter.from_feed(load_feed(feed_path), TravelTimeEngine(ModeGraph.load(graph_path)), **limits)
     router.save_walk_cache(folder / "transit" / WALK_CACHE_NAME, walk_cache_key(feed_path, graph_path))
     return WALK_CACHE_NAME
 

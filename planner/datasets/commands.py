@@ -53,6 +53,9 @@ def build_command(args: argparse.Namespace) -> dict[str, Any]:
                  for value_flag, value in files.items() if value is not None]
         if args.name is not None:
             extra.append(Problem("--name", args.name, f"nothing with {flag} (its name is fixed)"))
+        if getattr(args, "transit_walk_min", None) is not None:
+            extra.append(Problem("--transit-walk-min", args.transit_walk_min,
+                                 f"nothing with {flag} (its settings are fixed; use --name for your own build)"))
         if extra:
             raise InputError(extra)
         summary = build_embedded_dataset(embedded_name, force=args.force)
@@ -70,5 +73,6 @@ def build_command(args: argparse.Namespace) -> dict[str, Any]:
         if problems:
             raise InputError(problems)
         summary = build_dataset(args.name, args.osm, units=args.units, gtfs=args.gtfs,
-                                catchments=args.catchments, population=args.population, force=args.force)
+                                catchments=args.catchments, population=args.population, force=args.force,
+                                transit_walk_min=getattr(args, "transit_walk_min", None))
     return _with_notes(summary, lang)

@@ -287,10 +287,12 @@ class Dataset:
         """The transit router's precomputed walking matrices (written by ``data build``), if present."""
         from planner.network.transit import WALK_CACHE_NAME, walk_cache_key
 
+        limit_s = (self.meta.get("transit") or {}).get("walk_limit_s")  # the dataset's walking-limit setting
+        limits = {"max_access_s": float(limit_s), "max_egress_s": float(limit_s)} if limit_s else {}
         cache, graph_path = self.path / "transit" / WALK_CACHE_NAME, self.path / "graph_walk.npz"
         if not cache.is_file() or not graph_path.is_file():
-            return {}
-        return {"walk_cache": cache, "walk_cache_key": walk_cache_key(feed_path, graph_path)}
+            return limits
+        return {"walk_cache": cache, "walk_cache_key": walk_cache_key(feed_path, graph_path), **limits}
 
     def transit_feed_path(self) -> Path | None:
         """The GTFS copy inside the dataset, or None."""

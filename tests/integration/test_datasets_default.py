@@ -263,3 +263,22 @@ def test_data_list_shows_an_unreadable_dataset_instead_of_hiding_it(tmp_path, mo
     assert code == 0 and result["datasets"] == []
     assert [item["name"] for item in result["unreadable"]] == ["broken"]
     assert "rebuild" in result["unreadable"][0]["problem"]
+
+
+def test_the_transit_walking_limit_is_a_setting(helsinki_pbf, tmp_path, monkeypatch, capsys):
+    from planner.datasets import load_dataset
+    from planner.datasets.store import DEMO_GTFS_PATH, DEMO_UNITS_PATH
+
+    monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path))
+    code, result, err = run(capsys, "data", "build", "--name", "walk25", "--osm", str(helsinki_pbf), "--units",
+                            str(DEMO_UNITS_PATH), "--gtfs", str(DEMO_GTFS_PATH), "--transit-walk-min", "25")
+    assert code == 0, err
+    assert result["transit"]["walk_limit_s"] == 1500.0
+    router = load_dataset("walk25").transit()
+    assert router.max_access_s == router.max_egress_s == 1500.0 and router.walk_cache_used
+    for bad in ("0", "nan", "600"):
+        code, _, err = run(capsys, "data", "build", "--name", "walk-bad", "--osm", str(helsinki_pbf),
+                           "--transit-walk-min", bad)
+        assert code == 2 and "--transit-walk-min" in err
+    code, _, err = run(capsys, "data", "build", "--default", "--transit-walk-min", "20")
+    assert code == 2 and "--transit-walk-min" in err
