@@ -206,8 +206,23 @@ def label_nodes(graph: Any, units: Sequence["Unit"]) -> tuple[np.ndarray, np.nda
     return label.astype(int), time_s[:n]
 
 
+LAND_CELL_M = 100.0
+
+
+def _street_mask(xy: np.ndarray) -> Any:
+    """The squares of :data:`LAND_CELL_M` holding a street node, grown by one square each way (EPSG:3067)."""
+    import shapely
+
+    cells = np.unique(np.floor(xy / LAND_CELL_M).astype(np.int64), axis=0)
+    grown = np.unique(np.concatenate([cells + (dx, dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1)]), axis=0)
+    boxes = shapely.box(grown[:, 0] * LAND_CELL_M, grown[:, 1] * LAND_CELL_M,
+                        (grown[:, 0] + 1) * LAND_CELL_M, (grown[:, 1] + 1) * LAND_CELL_M)
+    return shapely.coverage_union_all(boxes)
+
+
 def derive_catchments(graph: Any, units: Iterable["Unit"]) -> Catchments:
-    """Network Voronoi catchments of the municipal units by walking time (``derived = True``).
+    """Network Voronoi catchments of the municipal units by walking time (``derived = True``), clipped to
+    squares of 100 m around street nodes (and their neighbours): no area over open water.
 
     Nodes no municipal unit can reach on foot (islands of the network) go to the straight-line
     nearest labelled node; their count is kept in ``info['unreachable_nodes']``.
@@ -237,6 +252,10 @@ def derive_catchments(graph: Any, units: Iterable["Unit"]) -> Catchments:
     unique_xy, first = np.unique(np.round(xy, 2), axis=0, return_index=True)
     unique_label = label[first]
     hull = MultiPoint(unique_xy).convex_hull.buffer(HULL_BUFFER_M)
+    # land and reachable streets only: squares of LAND_CELL_M around every street node (and their
+    # neighbours), so that areas end at the shore instead of stretching over the sea or a lake
+    hull = shapely.intersection(hull, _street_mask(unique_xy))
+    info["clipped_to"] = f"within {LAND_CELL_M:g}-{2 * LAND_CELL_M:g} m of a street node (no open water)"
     cells = shapely.voronoi_polygons(MultiPoint(unique_xy), extend_to=hull, ordered=True)
     cell_list = np.asarray(shapely.get_parts(cells))
     _, to_wgs84 = _transformers()

@@ -80,3 +80,12 @@ def test_offers_use_the_assumed_capacity_and_say_so(capsys, dataset, repo_root):
     assert code == 0, err
     assert out["offers"], "unknown capacities must not mean 0 seats"
     assert all(row["capacity_assumed"] for row in out["occupancy"] if row["total_seats"] is None)
+
+
+def test_derived_catchments_end_at_the_shore(dataset):
+    # open sea inside the map's convex hull (south of Eira; east of Katajanokka) belongs to no catchment
+    # area (islets with paths, such as Harakka, still do); the shore does
+    assert dataset.catchments.unit_for(60.1480, 24.9400) is None
+    assert dataset.catchments.unit_for(60.1620, 24.9750) is None
+    assert dataset.catchments.unit_for(60.1560, 24.9500) is not None   # Kaivopuisto, on land
+    assert "no open water" in dataset.meta["catchments"]["clipped_to"]
