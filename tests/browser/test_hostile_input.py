@@ -10,24 +10,14 @@ The first request goes straight to ``/family`` (once shown as "Page not found").
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import ARGS, CHROMIUM, REPO, WAIT_MS, need_chromium, streamlit_app
+
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-WAIT_MS = 90_000
 MARK = "PWNED"
 HOSTILE_NAMES = [
     "${console.log('" + MARK + "-1') || alert(1)}",
@@ -37,16 +27,9 @@ HOSTILE_NAMES = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def hostile_server(tmp_path_factory):
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent (install Debian's chromium: apt-get install -y chromium)")
+    need_chromium()
     from planner.datasets import DEFAULT_DATASET, load_dataset
 
     source = load_dataset(None).path
@@ -57,31 +40,8 @@ def hostile_server(tmp_path_factory):
     for unit, name in zip(units, HOSTILE_NAMES):
         unit["name"] = name
     (target / "units.json").write_text(json.dumps(units, ensure_ascii=False), encoding="utf-8")
-    port = _free_port()
-    streamlit = Path(sys.executable).parent / "streamlit"
-    process = subprocess.Popen(
-        [str(streamlit), "run", "app.py", "--server.headless", "true", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**os.environ, "PLANNER_DATA_DIR": str(root)})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(600):
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("streamlit did not start")
+    with streamlit_app({"PLANNER_DATA_DIR": str(root)}) as url:
         yield url, units
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 class Watch:
