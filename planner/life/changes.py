@@ -26,6 +26,7 @@ from typing import Any
 
 from planner.errors import InputError, ProblemCollector
 from planner.family import CARE_TYPES, Child, Family, parse_family
+from planner.family import _date  # the family file's own date check (same texts)
 from planner.money.allowances import default_parental_end
 from planner.municipalities import canonical_name
 
@@ -46,16 +47,6 @@ class Variant:
     household_labels: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     details: dict[str, Any] = field(default_factory=dict)
-
-
-def _date(value: Any, path: str, problems: ProblemCollector) -> date | None:
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    problems.add_keyed(path, value, "problems.date.format")
-    return None
 
 
 def _change_date(change: dict, path: str, family: Family, problems: ProblemCollector,

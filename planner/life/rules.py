@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.errors import MissingRuleError, RuleTableError
+from planner.rules import RuleRow
 
 TABLE = Path(__file__).parent / "tables" / "timing_rules.csv"
 STATUSES = ("verified", "provisional")
@@ -25,30 +26,38 @@ NATIONAL = "*"
 
 @dataclass(frozen=True)
 class LifeRule:
-    """One dated parameter: ``value`` in ``unit`` (months, days, percent, month of the year …)."""
+    """One dated parameter: ``value`` in ``unit`` (months, days, percent, month of the year …);
+    ``rule`` is its validity, source and status (the money tables' :class:`RuleRow`)."""
 
     key: str
     municipality: str
     value: Decimal
     unit: str
-    valid_from: date
-    valid_to: date | None
-    source: str
-    status: str
-    line: int
+    rule: RuleRow
 
     def covers(self, on: date) -> bool:
-        return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
+        return self.rule.covers(on)
+
+    @property
+    def source(self) -> str:
+        return self.rule.source
+
+    @property
+    def status(self) -> str:
+        return self.rule.status
+
+    @property
+    def valid_from(self) -> date:
+        return self.rule.valid_from
 
     @property
     def int_value(self) -> int:
         return int(self.value)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"key": self.key, "municipality": self.municipality, "value": self.int_value
-                if self.value == self.value.to_integral_value() else float(self.value), "unit": self.unit,
-                "valid_from": self.valid_from, "valid_to": self.valid_to, "source": self.source,
-                "status": self.status}
+        number = self.int_value if self.value == self.value.to_integral_value() else float(self.value)
+        return {"key": self.key, "municipality": self.municipality, "value": number, "unit": self.unit,
+                **self.rule.to_dict()}
 
 
 def _date(text: str, line: int, column: str, path: Path) -> date | None:
@@ -86,8 +95,8 @@ def read_rules(path: Path = TABLE) -> tuple[LifeRule, ...]:
                 raise RuleTableError(f"{path.name} line {line} source: empty; name where the value comes from")
             rows.append(LifeRule(key=(record.get("key") or "").strip(),
                                  municipality=(record.get("municipality") or NATIONAL).strip() or NATIONAL,
-                                 value=value, unit=(record.get("unit") or "").strip(), valid_from=start,
-                                 valid_to=end, source=source, status=status, line=line))
+                                 value=value, unit=(record.get("unit") or "").strip(),
+                                 rule=RuleRow(path.name, line, start, end, source, status)))
     _check_overlaps(rows, path)
     return tuple(rows)
 
@@ -97,10 +106,10 @@ def _check_overlaps(rows: list[LifeRule], path: Path) -> None:
     for row in rows:
         by_key.setdefault((row.key, row.municipality), []).append(row)
     for (key, municipality), group in by_key.items():
-        group.sort(key=lambda r: r.valid_from)
+        group.sort(key=lambda r: r.rule.valid_from)
         for before, after in zip(group, group[1:]):
-            if before.valid_to is None or before.valid_to >= after.valid_from:
-                raise RuleTableError(f"{path.name} lines {before.line} and {after.line}: periods of {key!r} "
+            if before.rule.valid_to is None or before.rule.valid_to >= after.rule.valid_from:
+                raise RuleTableError(f"{path.name} lines {before.rule.line} and {after.rule.line}: periods of {key!r} "
                                      f"({municipality}) overlap; end the first before the second starts")
 
 
