@@ -439,8 +439,9 @@ def _optimiser(inputs: Any, units: list, mode: str, minutes: float) -> None:
         return
     result = outcome["ok"]
     st.success(md(result["explanation"]))
-    st.caption(md(result["settings"] + " " +
-                  t("opt.status", status=result["status"], model=result["model"], candidates=result["candidates"])))
+    proven = result["status"] == "optimal"   # solver words stay out of the sentence (the CLI has them)
+    st.caption(md(result["settings"] + " " + t("opt.status_optimal" if proven else "opt.status_other",
+                                               status=result["status"], candidates=result["candidates"])))
     st.dataframe(core.chosen_table(result, ui.lang()), hide_index=True, width="stretch")
     st.dataframe(core.optimiser_metrics_table(result, ui.lang()), hide_index=True, width="stretch")
     points = _unit_points(units) + [{"lat": row["lat"], "lon": row["lon"], "label": f"N{row['rank']}",

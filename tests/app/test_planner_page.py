@@ -144,6 +144,8 @@ def test_optimiser_shows_the_backend_choice_and_explains_infeasibility_with_numb
     outcome = at.session_state["wb.optimiser"]["ok"]
     assert len(outcome["chosen"]) == 1 and outcome["chosen"][0]["id"].startswith("G")
     assert at.success[0].value == outcome["explanation"]
+    if outcome["status"] == "optimal":   # said in words, not as the solver's status code
+        assert any("proved this the best choice" in c.value for c in at.caption)
     # the page shows exactly what planner.siting computes (the same call the `site` command makes)
     expected = optimise_sites(inputs, list(dataset.units), candidates_for("grid", dataset, spacing_m=500.0),
                               k=1, objective="p-median", mode="walk", max_minutes=10.0, lang="en")
