@@ -123,12 +123,9 @@ def _dijkstra_into(indptr, indices, data, sources, offsets, limit_s, dist, targe
 
 
 @njit(cache=True)
-def dijkstra(indptr, indices, data, sources, offsets, limit_s, targets, settle_s=0.0):
-    """Seconds from the nearest source (plus its offset) to every node; inf beyond ``limit_s``.
-
-    ``targets`` (int64, may be empty): stop once all of them are settled and every node within
-    ``settle_s`` is (other nodes' values may then be unfinished upper bounds or inf).
-    """
+def _search_arrays(indptr, indices, sources, targets):
+    """The arrays one search works in: labels (inf), the target mask and its count, the heap's keys and
+    values (every push strictly lowers a node's label, so pushes <= sources + edges) and the settle order."""
     n = indptr.shape[0] - 1
     dist = np.full(n, INF)
     mask = np.zeros(n, dtype=np.bool_)
@@ -137,11 +134,21 @@ def dijkstra(indptr, indices, data, sources, offsets, limit_s, targets, settle_s
         if not mask[targets[k]]:
             mask[targets[k]] = True
             n_targets += 1
-    # every push strictly lowers a node's label, so pushes <= sources + edges
     cap = indices.shape[0] + sources.shape[0] + 1
     keys = np.empty(cap, dtype=np.float64)
     vals = np.empty(cap, dtype=np.int64)
     order = np.empty(n, dtype=np.int64)
+    return dist, mask, n_targets, keys, vals, order
+
+
+@njit(cache=True)
+def dijkstra(indptr, indices, data, sources, offsets, limit_s, targets, settle_s=0.0):
+    """Seconds from the nearest source (plus its offset) to every node; inf beyond ``limit_s``.
+
+    ``targets`` (int64, may be empty): stop once all of them are settled and every node within
+    ``settle_s`` is (other nodes' values may then be unfinished upper bounds or inf).
+    """
+    dist, mask, n_targets, keys, vals, order = _search_arrays(indptr, indices, sources, targets)
     _dijkstra_into(indptr, indices, data, sources, offsets, limit_s, dist, mask, n_targets, keys, vals, order,
                    settle_s)
     return dist
@@ -150,19 +157,8 @@ def dijkstra(indptr, indices, data, sources, offsets, limit_s, targets, settle_s
 @njit(cache=True)
 def dijkstra_pred(indptr, indices, data, sources, offsets, targets):
     """:func:`dijkstra` plus the predecessor of each node on its path (-1 at sources and unreached)."""
-    n = indptr.shape[0] - 1
-    dist = np.full(n, INF)
-    pred = np.full(n, -1, dtype=np.int64)
-    mask = np.zeros(n, dtype=np.bool_)
-    n_targets = 0
-    for k in range(targets.shape[0]):
-        if not mask[targets[k]]:
-            mask[targets[k]] = True
-            n_targets += 1
-    cap = indices.shape[0] + sources.shape[0] + 1
-    keys = np.empty(cap, dtype=np.float64)
-    vals = np.empty(cap, dtype=np.int64)
-    order = np.empty(n, dtype=np.int64)
+    dist, mask, n_targets, keys, vals, order = _search_arrays(indptr, indices, sources, targets)
+    pred = np.full(dist.shape[0], -1, dtype=np.int64)
     _dijkstra_into(indptr, indices, data, sources, offsets, INF, dist, mask, n_targets, keys, vals, order,
                    0.0, pred)
     return dist, pred
