@@ -18,7 +18,7 @@ tax and contribution is rounded half up to cents; monthly figures = annual / 12,
     6. state tax = scale(T); municipal tax = T × the home municipality's rate; church tax = T × the
        parish rate (only when ``church_tax_percent`` is given); medical care contribution = T × rate
     7. work income deduction = min(max + child increase × minor children, rate × (W − floor)) − reduction
-       % × (N − limit), from the state tax first, the rest from municipal, church and medical care
+       % × (min(N, end) − limit) (2026: no reduction above the end, 50 550 EUR), from the state tax first, the rest from municipal, church and medical care
        contribution in proportion (never below 0)
     8. public broadcasting (Yle) tax = min(max, rate × (N − threshold))
     net = W + B − contributions − taxes. Fees are not deductible.
@@ -120,7 +120,8 @@ def person_tax(year: TaxYear, municipal_percent: Decimal, wages_eur: Decimal, be
 
     work_max = year.work_max_eur + year.work_child_eur * minor_children
     work = min(work_max, year.work_rate_percent / 100 * _pos(w - year.work_floor_eur))
-    work = _cents(_pos(work - year.work_reduction_percent / 100 * _pos(net_income - year.work_reduction_from_eur)))
+    reduced_income = min(net_income, year.work_reduction_to_eur) if year.work_reduction_to_eur else net_income
+    work = _cents(_pos(work - year.work_reduction_percent / 100 * _pos(reduced_income - year.work_reduction_from_eur)))
     state_tax = state_before - min(work, state_before)
     rest = work - min(work, state_before)
     others = municipal + church + medical

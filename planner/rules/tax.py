@@ -7,7 +7,8 @@ file, line and problem; every problem of a table is listed, one line each):
 - the state scale ``lower:tax_at_lower:rate;...`` starts at 0 with tax 0, lower limits rise, rates are
   in [0, 100) and each ``tax_at_lower`` equals the previous one + rate x width (to the cent), so a typo
   in the published table is refused;
-- every percentage is in [0, 100); every amount >= 0;
+- every percentage is in [0, 100); every amount >= 0; ``work_reduction_to_eur`` (optional; empty = the
+  work income deduction's reduction has no end) lies above ``work_reduction_from_eur``;
 - municipal rates: 0 <= percent < 30, rows of one municipality do not overlap, and the ``*`` rows (an
   estimate used for municipalities without a row) cover every tax year of ``income_tax.csv``.
 
@@ -151,6 +152,15 @@ def parse_tax_years(rows: list[_Row]) -> tuple[TaxYear, ...]:
             value = values[column] = _number(row, column, problems)
             if not Decimal(0) <= value < Decimal(100):
                 problems.append(f"{row.table}, line {row.line}: {column} {value} must be between 0 and 100 %")
+        try:
+            reduction_to = row.decimal("work_reduction_to_eur", optional=True)
+        except RuleTableError as error:
+            problems.append(str(error))
+            reduction_to = None
+        values["work_reduction_to_eur"] = reduction_to or Decimal(0)   # 0 = the reduction has no end
+        if reduction_to is not None and reduction_to and reduction_to <= values["work_reduction_from_eur"]:
+            problems.append(f"{row.table}, line {row.line}: work_reduction_to_eur {reduction_to} must be above "
+                            f"work_reduction_from_eur {values['work_reduction_from_eur']} (or empty: no end)")
         years.append(TaxYear(rule, scale, values))
     ordered = sorted(years, key=lambda y: y.rule.valid_from)
     for previous, current in zip(ordered, ordered[1:]):

@@ -360,3 +360,17 @@ def test_the_2019_2020_national_trial_gave_20_free_hours_in_turku():
     # the next year (2020-09-01, born 2015-06-01) no free hours are known: full fee by the 2020 row
     # (size 3 threshold 2756): 10.7 % x 1744 = 186.608 -> 187
     assert fee_of(one_child("2020-09-01", "Turku", 4500, birth="2015-06-01", weekly_hours=40)) == 187
+
+
+def test_tampere_holiday_pay_is_5_percent_as_tampere_fi_says():
+    # tampere.fi "Varhaiskasvatuksen maksuperusteet": "Bruttopalkkaan lisätään lomaraha (5 %)". eVaka's
+    # 1.0417 (= 12.5 / 12) converts pay entered WITH the bonus already in it; the city's rule is 5 %.
+    # 2025-03-01, 4000 + 3000 = 7000 x 1.05 = 7350; 2 adults + 2 children = size 4, threshold 5956
+    # (2024-08-01 row, kerava.fi): 10.7 % x 1394 = 149.158 -> 149 (with 1.0417: 7291.90 -> 142.94 -> 143)
+    # young: 149; old (40 %): 59.6 -> 60
+    fam = family("2025-03-01", [adult(4000, "p1"), adult(3000, "p2")],
+                 [child("young", "2022-01-01"), child("old", "2020-09-01")], "Tampere", holiday_pay=True)
+    result = calculate_fees(fam)
+    assert result["income_eur"] == 7350
+    assert [c["monthly_fee_eur"] for c in result["children"]] == [149, 60]
+    assert result["total_monthly_fee_eur"] == 209
