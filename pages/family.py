@@ -18,13 +18,13 @@ from pages import ui
 from pages.safe import md
 from planner.errors import InputError, PlannerError, Problem
 from planner.family import parse_family
-from planner.readers import loads_json
+from planner.readers import MAX_BYTES, loads_json
 from planner.municipalities import find_municipality, load_municipalities
 
 UPLOAD_SEEN_KEY = "f._upload_seen"
 UPLOAD_PROBLEMS_KEY = "f._upload_problems"   # problems of the last refused upload (shown until the next)
 MAP_TARGET_KEY = "f._map_target"             # what a map click places: home or a work place
-MAX_UPLOAD_BYTES = 200_000                    # a family file is a few kB; anything bigger is not one
+MAX_UPLOAD_BYTES = MAX_BYTES["family"]        # the one limit (planner/readers.py), CLI and page alike
 
 
 def _seed_widgets() -> None:
@@ -347,7 +347,7 @@ def _upload() -> None:
     """Load a family file (JSON) the user saved before; replaces the form only when the file is valid."""
     uploaded = st.file_uploader(ui.t("family.upload"), type=["json"], key="f_upload",
                                 help=ui.t("family.upload_help"))
-    st.caption(ui.t("family.upload_note"))
+    st.caption(ui.t("family.upload_note", limit=ui.fmt_decimal(MAX_UPLOAD_BYTES / 1000, 0)))
     if uploaded is not None and st.session_state.get(UPLOAD_SEEN_KEY) != uploaded.file_id:
         st.session_state[UPLOAD_SEEN_KEY] = uploaded.file_id
         data, messages = read_family_file(uploaded.getvalue())

@@ -122,9 +122,10 @@ def import_catchments(path: str | Path, units: Iterable["Unit"], *, field: str =
     import geopandas as gpd
     from shapely import make_valid
 
+    from planner.readers import check_file
+
     path = Path(path)
-    if not path.is_file():
-        raise InputError.single(field, str(path), "an existing GeoJSON or GeoPackage file of catchment polygons")
+    check_file(path, field, "catchments")   # a regular file within the limit (never /proc, /dev, a pipe)
     try:
         frame = gpd.read_file(path)
     except Exception as error:  # pyogrio raises many kinds of errors for unreadable files

@@ -3,8 +3,9 @@
 Every reader here turns whatever can go wrong with a hostile or broken input into an
 :class:`~planner.errors.InputError` naming the field and the fix, never a traceback:
 
-- the path is not a readable file (missing, a directory, no permission, a device): one problem;
-- the file is larger than the limit of its kind (:data:`MAX_BYTES`);
+- the path is not a readable regular file (missing, a folder, a device, a pipe, no permission, a file
+  under /proc, /sys or /dev or on another pseudo file system): one problem, and nothing is opened;
+- the file is larger than the limit of its kind (:data:`MAX_BYTES`), counted by the bytes read;
 - the bytes are not UTF-8 (a byte-order mark is accepted);
 - JSON that is not valid, nests deeper than :data:`MAX_JSON_DEPTH` levels, holds an integer of more
   than :data:`MAX_INT_DIGITS` digits, ``NaN``/``Infinity`` or a number too large for a float.
@@ -16,6 +17,8 @@ from __future__ import annotations
 import csv
 import json
 import math
+import os
+import stat
 import sys
 from pathlib import Path
 from typing import Any
@@ -25,12 +28,14 @@ from planner.errors import InputError, Problem
 # Largest accepted input per kind of file, bytes. A family file is a few kB; a units file of every
 # daycare in Finland (~4 000 units) is under 2 MB; candidates and scenarios are typed or small.
 MAX_BYTES: dict[str, int] = {
-    "family": 1_000_000,
+    "family": 200_000,       # the Family page's upload limit too (pages read it from here)
     "scenario": 2_000_000,
     "candidates": 5_000_000,
     "units": 20_000_000,
     "catchments": 100_000_000,
     "plan": 20_000_000,
+    "children": 20_000_000,  # a round's children CSV (20 000 rows of ~200 bytes with room to spare)
+    "points": 100_000_000,   # a matrix job's origin/destination grid (a population grid of Finland)
     "json": 20_000_000,
 }
 # Rows per file (every unit of Finland is ~4 000; candidates go to an exact optimiser).
@@ -122,28 +127,101 @@ def check_size(size: int, field: str, kind: str, source: str | None = None) -> N
                                   size_mb=f"{size / 1e6:.1f}", limit_mb=f"{limit / 1e6:g}"))
 
 
-def read_bytes(path: str | Path, field: str, kind: str) -> bytes:
-    """The bytes of a user's file; ``InputError`` when it is not a readable regular file of at most
-    :data:`MAX_BYTES` [kind] bytes (devices and ``/proc`` files are refused)."""
-    path = Path(path)
+# File systems whose "files" the kernel makes up on reading (sizes say 0 or 4096, contents are the
+# process's environment, endless zeros, ...): never a user's document.
+PSEUDO_FILESYSTEMS = frozenset({
+    "proc", "sysfs", "devtmpfs", "devpts", "debugfs", "tracefs", "securityfs", "cgroup", "cgroup2",
+    "configfs", "bpf", "pstore", "efivarfs", "fusectl", "mqueue", "binfmt_misc", "autofs", "hugetlbfs",
+    "rpc_pipefs", "nsfs", "selinuxfs"})
+PSEUDO_ROOTS = ("/proc", "/sys", "/dev")   # also refused where /proc/self/mountinfo cannot be read
+_READ_CHUNK = 1 << 16
+
+
+def _filesystem_type(device: int) -> str | None:
+    """Type of the mounted file system holding device ``device`` (``st_dev``), from /proc/self/mountinfo;
+    None where that is not available (not Linux) or the device is not listed."""
+    wanted = f"{os.major(device)}:{os.minor(device)}"
     try:
-        if not path.exists():
-            raise InputError(_problem(field, str(path), "problems.input.file.missing"))
-        if not path.is_file():
-            raise InputError(_problem(field, str(path), "problems.input.file.not_a_file"))
+        with open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                fields = line.split()
+                if len(fields) > 2 and fields[2] == wanted and "-" in fields:
+                    after = fields[fields.index("-") + 1:]
+                    return after[0] if after else None
+    except OSError:
+        return None
+    return None
+
+
+def file_problem(path: str | Path, field: str) -> Problem | None:
+    """Why ``path`` cannot be a user's file, as one problem (None when it is a regular file on a real
+    file system): missing, a folder, a device/pipe/socket, a file under /proc, /sys or /dev or on
+    another pseudo file system, or not readable. Never opens the file (a FIFO would block)."""
+    text = str(path)
+    try:
+        info = os.stat(path)
+        resolved = os.path.realpath(path)
+    except FileNotFoundError:
+        return _problem(field, text, "problems.input.file.missing")
+    except (OSError, ValueError) as error:   # permission, a loop of links, a name with a NUL byte ...
+        return _problem(field, text, "problems.input.file.unreadable", reason=type(error).__name__)
+    if stat.S_ISDIR(info.st_mode):
+        return _problem(field, text, "problems.input.file.folder")
+    if not stat.S_ISREG(info.st_mode):
+        return _problem(field, text, "problems.input.file.special")
+    in_root = any(resolved == root or resolved.startswith(root + "/") for root in PSEUDO_ROOTS)
+    if in_root or _filesystem_type(info.st_dev) in PSEUDO_FILESYSTEMS:
+        return _problem(field, text, "problems.input.file.system")
+    return None
+
+
+def check_file(path: str | Path, field: str, kind: str) -> None:
+    """``InputError`` unless ``path`` is a regular file on a real file system of at most
+    :data:`MAX_BYTES` [kind] bytes (for files a library opens itself, e.g. a GeoPackage through GDAL)."""
+    problem = file_problem(path, field)
+    if problem is not None:
+        raise InputError(problem)
+    try:
+        size = os.stat(path).st_size
+    except OSError as error:
+        raise InputError(_problem(field, str(path), "problems.input.file.unreadable", reason=type(error).__name__)) from None
+    check_size(size, field, kind, Path(path).name)
+
+
+def read_bytes(path: str | Path, field: str, kind: str) -> bytes:
+    """The bytes of a user's file; ``InputError`` when it is not a regular file on a real file system
+    (:func:`file_problem`) or holds more than :data:`MAX_BYTES` [kind] bytes. The limit counts the bytes
+    actually read (a /proc file reports size 0; a file may grow while it is read), never ``st_size`` alone."""
+    path = Path(path)
+    problem = file_problem(path, field)
+    if problem is not None:
+        raise InputError(problem)
+    limit = MAX_BYTES.get(kind, MAX_BYTES["json"])
+    try:
         size = path.stat().st_size
-        check_size(size, field, kind, path.name)
-        if size == 0 and str(path.resolve()).startswith(("/proc/", "/sys/", "/dev/")):
-            raise InputError(_problem(field, str(path), "problems.input.file.not_a_file"))
-        limit = MAX_BYTES.get(kind, MAX_BYTES["json"])
-        with path.open("rb") as handle:
-            data = handle.read(limit + 1)
+        check_size(size, field, kind, path.name)            # early and exact for an honest big file
+        # O_NONBLOCK: if the path was swapped for a pipe since the check, opening does not wait for a writer
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        with os.fdopen(descriptor, "rb") as handle:
+            opened = os.fstat(handle.fileno())
+            if not stat.S_ISREG(opened.st_mode) or _filesystem_type(opened.st_dev) in PSEUDO_FILESYSTEMS:
+                raise InputError(_problem(field, str(path), "problems.input.file.special"))
+            chunks: list[bytes] = []
+            total = 0
+            while total <= limit:
+                chunk = handle.read(min(_READ_CHUNK, limit + 1 - total))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                total += len(chunk)
     except InputError:
         raise
-    except (OSError, ValueError) as error:  # permission, a directory, a name with a NUL byte, ...
+    except (OSError, ValueError) as error:  # permission, a name with a NUL byte, ...
         raise InputError(_problem(field, str(path), "problems.input.file.unreadable", reason=type(error).__name__)) from None
-    check_size(len(data), field, kind, path.name)
-    return data
+    if total > limit:
+        raise InputError(_problem(field, path.name, "problems.input.file.too_large",
+                                  size_mb=f"> {limit / 1e6:g}", limit_mb=f"{limit / 1e6:g}"))
+    return b"".join(chunks)
 
 
 def read_text(path: str | Path, field: str, kind: str) -> str:

@@ -455,7 +455,7 @@ def load_units(path: str | Path, *, addresses: "AddressIndex | None" = None,
     from planner.readers import read_text
 
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():   # other non-files: planner.readers says what they are
         return [], [_problem(field, str(path), "problems.units.file_missing")]
     problems: list[Problem] = []
     seen: dict[str, str] = {}

@@ -139,10 +139,9 @@ def _check_unique(points: PointSet, field: str) -> None:
 
 
 def _read_text(path: Path, field: str) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InputError.single(field, path.name, f"a UTF-8 text file ({error.reason})") from error
+    """UTF-8 text of a grid file (regular files only, at most ``readers.MAX_BYTES['points']``)."""
+    from planner.readers import read_text
+    return read_text(path, field, "points")
 
 
 def _clean_id(value: Any, row: int, field: str, problems: ProblemCollector) -> str | None:
@@ -223,6 +222,8 @@ def _read_grid_csv(path: Path, field: str) -> PointSet:
 def _read_grid_vector(path: Path, field: str) -> PointSet:
     import geopandas as gpd
 
+    from planner.readers import check_file
+    check_file(path, field, "points")    # a regular file within the limit (never /proc, /dev, a pipe)
     try:
         frame = gpd.read_file(path)
     except Exception as error:  # pyogrio raises several kinds for unreadable files

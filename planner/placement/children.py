@@ -29,6 +29,7 @@ from typing import Any
 from planner.errors import InputError, Problem
 from planner.placement.csvsafe import csv_rows, id_problem
 from planner.placement.identity import hetu_birth_date, hetu_problem, looks_like_hetu, mask_hetu
+from planner.readers import MAX_BYTES, read_bytes
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("child_id", "birth_date", "start_date", "weekly_hours", "language",
                                      "shift_care", "sibling_group")
@@ -36,7 +37,7 @@ OPTIONAL_COLUMNS: tuple[str, ...] = ("lat", "lon", "address", "current_unit", "p
                                      "support_coefficient")
 MAX_ROWS = 20_000            # children per file (a city-size preschool round is about 6,000; 20,000 children
                              # in 150 units took 155 s on the loaded 2-core machine)
-MAX_FILE_BYTES = 20_000_000  # 20 MB
+MAX_FILE_BYTES = MAX_BYTES["children"]  # 20 MB: the one limit in planner/readers.py
 MAX_AGE_MONTHS_AT_START = 96  # ECEC ends when school starts (about 7 years)
 _TRUE = {"true", "1", "yes", "y", "kyllä", "k", "ja", "x"}
 _FALSE = {"false", "0", "no", "n", "ei", "nej", ""}
@@ -68,14 +69,8 @@ def _text_of(source: str | bytes | Path, field: str = "children") -> str:
     """The CSV text of ``source``: ``bytes`` (an upload) are decoded as UTF-8, a ``str`` is always CSV
     text itself (never opened as a path: pasted text on the Staff page must not read server files) and
     only a :class:`~pathlib.Path` (the command line's ``--children F``) is read from disk."""
-    if isinstance(source, Path):
-        try:
-            if source.stat().st_size > MAX_FILE_BYTES:
-                raise InputError.single(field, str(source), _too_big())
-            source = source.read_bytes()
-        except OSError as error:
-            raise InputError.single(field, str(source),
-                                    f"a CSV file that exists and can be read ({error.strerror or 'unreadable'})")
+    if isinstance(source, Path):   # regular files only (no /proc, /dev, pipes), at most MAX_FILE_BYTES read
+        source = read_bytes(source, field, "children")
     if isinstance(source, (bytes, bytearray)):
         if len(source) > MAX_FILE_BYTES:
             raise InputError.single(field, f"{len(source)} bytes", _too_big())

@@ -47,13 +47,12 @@ def _text(value: Any) -> str:
 
 
 def _read_text(path: Path, flag: str, problems: list[Problem]) -> str | None:
-    if not path.is_file():
-        problems.append(Problem(flag, str(path), "an existing file"))
-        return None
+    """The UTF-8 text of a plan file (regular files only, at most ``readers.MAX_BYTES['plan']``)."""
+    from planner.readers import read_text
     try:
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        problems.append(Problem(flag, path.name, f"a UTF-8 text file ({error.reason})"))
+        return read_text(path, flag, "plan")
+    except InputError as error:
+        problems.extend(error.problems)
         return None
 
 

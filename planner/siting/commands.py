@@ -36,7 +36,7 @@ def load_candidates(path: str | Path, field: str = "candidates") -> list[Candida
     from planner.readers import read_text
 
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():   # other non-files: planner.readers says what they are
         raise InputError(_problem(field, str(path), "problems.candidates.file_missing"))
     text = read_text(path, field, "candidates")   # size limit, UTF-8, unreadable files: InputError
     kind = "geojson" if path.suffix.lower() in (".geojson", ".json") or text.lstrip().startswith("{") else "csv"

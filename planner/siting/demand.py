@@ -91,9 +91,11 @@ def load_population_grid(path: str | Path, *, layer: str | None = None) -> pd.Da
     """
     import geopandas as gpd
 
+    from planner.readers import file_problem
+
     path = Path(path)
-    if not path.is_file():
-        raise InputError.single("population", str(path), "an existing GeoJSON / GeoPackage / shapefile with counts")
+    if (problem := file_problem(path, "population")) is not None:   # a regular file (never /proc, /dev, a pipe)
+        raise InputError(problem)
     try:
         frame = gpd.read_file(path, layer=layer) if layer else gpd.read_file(path)
     except Exception as error:  # pyogrio raises several types for unreadable files

@@ -256,7 +256,7 @@ def load_scenario(path: str | Path) -> Scenario:
     from planner.readers import read_json
 
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():   # other non-files: planner.readers says what they are
         raise InputError(_problem("scenario", str(path), "problems.scenario.file_missing"))
     return Scenario.from_dict(read_json(path, "scenario", "scenario"))
 
