@@ -239,6 +239,13 @@ def rank_units(family: Any, dataset: Any, *, child_id: str | None = None, lang: 
                               clocks=(_as_time(pick.end_s),))
         day = timing.moment.date()
         notes.extend(timing.notes)
+    car_extra = None
+    if "car" in (drop.mode, pick.mode):  # every car time includes the door-to-door estimate: say so
+        car_extra = getattr(dataset.engine("car"), "trip_end", None)
+        if car_extra:
+            minutes = car_extra["door_to_door_s"] / 60.0
+            shown = f"{minutes:.1f}" if lang == "en" else f"{minutes:.1f}".replace(".", ",")
+            notes.append(translate("ranking.assume.car_door_to_door", lang, minutes=shown))
     drop_clock = _departure(day, drop.start_s)
     pick_clock = _departure(day, pick.end_s)
     home_to_unit = _leg_times(dataset, drop.mode, home, points, to_points=True,
@@ -335,6 +342,7 @@ def rank_units(family: Any, dataset: Any, *, child_id: str | None = None, lang: 
         "modes": {drop.adult_id: drop.mode, pick.adult_id: pick.mode},
         "direct_commute_s": {"drop_off": _finite(direct_drop), "pick_up": _finite(direct_pick)},
         "weights": weights, "notes": notes, "units": rows,
+        "car_door_to_door": car_extra,
     }
 
 

@@ -250,13 +250,22 @@ class Dataset:
             return self._graphs[mode]
 
     def engine(self, mode: str) -> Any:
-        """A ``TravelTimeEngine`` on the ``mode`` graph (one per mode, kept)."""
+        """A ``TravelTimeEngine`` on the ``mode`` graph (one per mode, kept).
+
+        The car engine is the one place that adds the car's door-to-door time (parking and walking, an
+        estimate from :mod:`planner.network.door_to_door`) to every car time of every command and page."""
         self._check_mode(mode)
         with self._lock:
             if mode not in self._engines:
                 from planner.network.engine import TravelTimeEngine
 
-                self._engines[mode] = TravelTimeEngine(self.graph(mode))
+                extra: dict[str, Any] = {}
+                if mode == "car":
+                    from planner.network.door_to_door import car_door_to_door
+
+                    row = car_door_to_door()
+                    extra = {"trip_end_s": row.door_to_door_s, "trip_end": row.to_dict()}
+                self._engines[mode] = TravelTimeEngine(self.graph(mode), **extra)
             return self._engines[mode]
 
     def transit(self) -> Any:

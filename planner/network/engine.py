@@ -59,6 +59,7 @@ class Snap:
     exits: tuple[tuple[int, float, float], ...]
     entries: tuple[tuple[int, float, float], ...]
     segment: int = -1           # the engine's segment index of ``edge`` (-1 unknown)
+    end_s: float = 0.0          # added to every entry: the engine's ``trip_end_s`` (car: parking + walking)
 
     @property
     def node(self) -> int:
@@ -127,9 +128,18 @@ class TravelTimeEngine:
     area (``InputError``). ``snap_component``: ``"strong"`` (default) snaps only onto the largest
     strongly connected component, ``"weak"`` onto the largest weakly connected one, ``"any"`` onto
     any edge (then routes from isolated fragments come back unreachable).
+    ``trip_end_s``: seconds added once to every door-to-door time, at the destination end (every
+    snap's ``entries``): for cars the estimated parking and walking time
+    (:mod:`planner.network.door_to_door`; ``Dataset.engine("car")`` sets it); routes show it as a
+    ``parking`` leg. ``times_from``/``times_from_node`` (to nodes, not to points) never include it.
     """
 
-    def __init__(self, graph: ModeGraph, *, max_snap_m: float = 500.0, snap_component: str = "strong"):
+    def __init__(self, graph: ModeGraph, *, max_snap_m: float = 500.0, snap_component: str = "strong",
+                 trip_end_s: float = 0.0, trip_end: dict | None = None):
+        if not (math.isfinite(float(trip_end_s)) and trip_end_s >= 0):
+            raise InputError.single("trip_end_s", trip_end_s, "give 0 or more seconds")
+        self.trip_end_s = float(trip_end_s)
+        self.trip_end = trip_end  # where trip_end_s comes from (source, status), shown with car times
         if snap_component not in ("strong", "weak", "any"):
             raise InputError.single("snap_component", snap_component, "use strong, weak or any")
         self.graph = graph
@@ -238,18 +248,20 @@ class TravelTimeEngine:
         a, b = int(self._seg_a[seg]), int(self._seg_b[seg])
         t_ab, t_ba, length = float(self._t_ab[seg]), float(self._t_ba[seg]), float(self._seg_len[seg])
         offset_time = offset_m / WALK_SPEED_MS
+        end = self.trip_end_s
         exits, entries = [], []
         if math.isfinite(t_ab):
             exits.append((b, offset_time + (1 - t) * t_ab, offset_m + (1 - t) * length))
-            entries.append((a, offset_time + t * t_ab, offset_m + t * length))
+            entries.append((a, end + offset_time + t * t_ab, offset_m + t * length))
         if math.isfinite(t_ba):
             exits.append((a, offset_time + t * t_ba, offset_m + t * length))
-            entries.append((b, offset_time + (1 - t) * t_ba, offset_m + (1 - t) * length))
+            entries.append((b, end + offset_time + (1 - t) * t_ba, offset_m + (1 - t) * length))
         x, y = self.graph.x, self.graph.y
         sx, sy = x[a] + t * (x[b] - x[a]), y[a] + t * (y[b] - y[a])
         return dict(lat=lat, lon=lon, snapped_x=float(sx), snapped_y=float(sy),
                     offset_m=offset_m, offset_time_s=offset_time, edge=(a, b), fraction=t,
-                    edge_length_m=length, exits=tuple(exits), entries=tuple(entries), segment=int(seg))
+                    edge_length_m=length, exits=tuple(exits), entries=tuple(entries), segment=int(seg),
+                    end_s=end)
 
     def snap(self, lat: float, lon: float, *, field: str = "point") -> Snap:
         """Snap one WGS84 point; ``InputError`` naming ``field`` when it is invalid or outside the area."""
@@ -376,7 +388,7 @@ class TravelTimeEngine:
             along = (o.fraction - d.fraction) * t_ba
         else:
             return math.inf
-        return o.offset_time_s + along + d.offset_time_s
+        return o.offset_time_s + along + d.offset_time_s + d.end_s
 
     def _edge_times(self, snap: Snap) -> tuple[float, float]:
         a, b = snap.edge
@@ -391,15 +403,16 @@ class TravelTimeEngine:
         key = np.array([s.edge[0] * self.n + s.edge[1] for s in ok], dtype=np.int64)
         frac = np.array([s.fraction for s in ok], dtype=float)
         off = np.array([s.offset_time_s for s in ok], dtype=float)
+        end = np.array([s.end_s for s in ok], dtype=float)
         edge_t = np.array([self._edge_times(s) if s.segment < 0 else
                            (self._t_ab[s.segment], self._t_ba[s.segment]) for s in ok], dtype=float).reshape(-1, 2)
-        return idx, key, frac, off, edge_t[:, 0], edge_t[:, 1]
+        return idx, key, frac, off, edge_t[:, 0], edge_t[:, 1], end
 
     def _same_edge_min(self, origs: Sequence[Snap | None], dests: Sequence[Snap | None], out: np.ndarray) -> np.ndarray:
         """``out[i, j] = min(out[i, j], along-the-edge time)`` for every pair snapped onto one edge
         (vectorised: sort the destinations by edge, look every origin's edge up in them)."""
-        oi, okey, ofrac, ooff, t_ab, t_ba = self._snap_arrays(origs)
-        di, dkey, dfrac, doff, _, _ = self._snap_arrays(dests)
+        oi, okey, ofrac, ooff, t_ab, t_ba, _ = self._snap_arrays(origs)
+        di, dkey, dfrac, doff, _, _, dend = self._snap_arrays(dests)
         if len(oi) == 0 or len(di) == 0:
             return out
         order = np.argsort(dkey, kind="stable")
@@ -415,7 +428,7 @@ class TravelTimeEngine:
         with np.errstate(invalid="ignore"):
             along = np.where(forward, (dfrac[pd_] - ofrac[po]) * t_ab[po],
                              np.where(backward, (ofrac[po] - dfrac[pd_]) * t_ba[po], np.inf))
-        total = ooff[po] + along + doff[pd_]
+        total = ooff[po] + along + doff[pd_] + dend[pd_]
         rows, cols = oi[po], di[pd_]
         np.minimum.at(out, (rows, cols), total)
         return out
@@ -556,7 +569,7 @@ class TravelTimeEngine:
         t_ab, t_ba = self._edge_times(o)
         direct = self._same_edge(o, d, t_ab, t_ba)
         if direct <= best_t and math.isfinite(direct):
-            main_t = direct - o.offset_time_s - d.offset_time_s
+            main_t = direct - o.offset_time_s - d.offset_time_s - d.end_s
             main_m = abs(d.fraction - o.fraction) * o.edge_length_m
             return self._make_route(o, d, main_t, main_m, [], 0.0, 0.0)
         if best_entry is None or not math.isfinite(best_t):
@@ -573,7 +586,7 @@ class TravelTimeEngine:
         path_t = float(self._edge_values(self._fwd, us, vs).sum()) if len(us) else 0.0
         start_partial_m = exit_leg[2] - o.offset_m
         end_partial_m = best_entry[2] - d.offset_m
-        main_t = (exit_leg[1] - o.offset_time_s) + path_t + (best_entry[1] - d.offset_time_s)
+        main_t = (exit_leg[1] - o.offset_time_s) + path_t + (best_entry[1] - d.offset_time_s - d.end_s)
         main_m = start_partial_m + path_m + end_partial_m
         return self._make_route(o, d, main_t, main_m, nodes, start_partial_m, end_partial_m)
 
@@ -593,7 +606,11 @@ class TravelTimeEngine:
             {"kind": "egress", "mode": "walk", "from": [d.snapped_lat, d.snapped_lon], "to": [d.lat, d.lon],
              "distance_m": d.offset_m, "travel_time_s": d.offset_time_s},
         ]
-        total_t = o.offset_time_s + main_t + d.offset_time_s
+        if d.end_s > 0:  # car: parking and walking to the door (an estimate), before the last metres
+            legs.insert(2, {"kind": "parking", "mode": "walk", "from": [d.snapped_lat, d.snapped_lon],
+                            "to": [d.snapped_lat, d.snapped_lon], "distance_m": 0.0, "travel_time_s": d.end_s,
+                            "estimate": True, **({"source": self.trip_end.get("source")} if self.trip_end else {})})
+        total_t = o.offset_time_s + main_t + d.offset_time_s + d.end_s
         total_m = o.offset_m + main_m + d.offset_m
         return Route(mode=self.mode, reachable=True, travel_time_s=total_t, distance_m=total_m,
                      legs=legs, path=path)

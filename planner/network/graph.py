@@ -494,18 +494,13 @@ def build_mode_graphs(pbf: str | Path, modes: tuple[str, ...] | list[str] = MODE
     return graphs
 
 
-# Car door to door = walk to the car + drive + find a parking place + walk to the door. ASSUMPTION,
-# calibrated once against the Helsinki Region Travel Time Matrix 2015 rush-hour car times to the railway
-# station (benchmarks/realdata.py): least squares over the 104 central-Helsinki cells with even YKR ids
-# gives TTM ≈ 1.03 × our drive + 332 s; the constant part is used here (inner city; suburbs need less)
-# and the odd-id cells check it (median |difference| 8.6 %).
-CAR_DOOR_TO_DOOR_S = 332.0
-
-
 def car_door_to_door_s(drive_s: float, origin: Any = None, destination: Any = None) -> float:
-    """Door-to-door car seconds from the driving time: + :data:`CAR_DOOR_TO_DOOR_S` (parking and walking,
-    an assumption for a dense city centre; ``origin``/``destination`` reserved for an area table)."""
-    return float(drive_s) + CAR_DOOR_TO_DOOR_S
+    """Door-to-door car seconds from the driving time: + the dated estimate of
+    :func:`planner.network.door_to_door.car_door_to_door` (parking and walking; ``Dataset.engine("car")``
+    already adds it to every car time; ``origin``/``destination`` reserved for an area table)."""
+    from planner.network.door_to_door import car_door_to_door
+
+    return float(drive_s) + car_door_to_door().door_to_door_s
 
 
 def speed_settings(mode: str) -> dict[str, float]:

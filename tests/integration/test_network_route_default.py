@@ -14,8 +14,19 @@ def test_route_on_the_default_dataset(mode, capsys):
     result = json.loads(capsys.readouterr().out)
     assert result["reachable"] is True and result["mode"] == mode
     assert 0 < result["travel_time_s"] < 3600 and 500 < result["distance_m"] < 5000
-    assert [leg["kind"] for leg in result["legs"]] == ["access", "main", "egress"]
+    kinds = ["access", "main", "parking", "egress"] if mode == "car" else ["access", "main", "egress"]
+    assert [leg["kind"] for leg in result["legs"]] == kinds
+    assert result["travel_time_s"] == pytest.approx(sum(leg["travel_time_s"] for leg in result["legs"]))
     assert result["path"][0] == [60.1699, 24.9384]
+
+
+def test_a_car_trip_is_the_drive_plus_the_estimated_door_to_door_time(capsys):
+    from planner.network.door_to_door import car_door_to_door
+
+    assert main(["route", "--from", "60.1699,24.9384", "--to", "60.1745,24.9480", "--mode", "car"]) == 0
+    legs = {leg["kind"]: leg for leg in json.loads(capsys.readouterr().out)["legs"]}
+    assert legs["parking"]["travel_time_s"] == car_door_to_door().door_to_door_s == 332
+    assert legs["parking"]["estimate"] is True
 
 
 def test_route_outside_the_default_area_names_the_flag(capsys):

@@ -70,3 +70,17 @@ def test_rank_bad_child_exits_2(tmp_path, capsys, default_dataset):
     path.write_text(json.dumps(FAMILY), encoding="utf-8")
     assert main(["rank", str(path), "--child", "nobody"]) == 2
     assert "--child" in capsys.readouterr().err
+
+
+def test_car_legs_include_the_estimated_door_to_door_time_and_say_so(tmp_path, capsys, default_dataset):
+    path = tmp_path / "family.json"
+    path.write_text(json.dumps(FAMILY), encoding="utf-8")
+    assert main(["rank", str(path), "--lang", "sv"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    extra = result["car_door_to_door"]
+    assert extra["door_to_door_s"] == 332 and extra["estimate"] is True
+    assert any("5,5 min" in note and "uppskattning" in note for note in result["notes"])
+    # a2 picks up by car: each car leg is a drive plus parking and walking, never less than the estimate
+    legs = [u["legs"]["pick_up"] for u in result["units"] if u["pick_up_s"] is not None]
+    assert legs and all(leg["work_to_unit_s"] > 332 and leg["unit_to_home_s"] > 332 for leg in legs)
+    assert result["direct_commute_s"]["pick_up"] > 332
