@@ -6,6 +6,7 @@ flagged.
 """
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
@@ -115,7 +116,8 @@ def _allowances(result: dict[str, Any]) -> None:
 
 
 def _carer_label(auto_text: str):
-    return lambda adult_id: auto_text if adult_id == "-" else ui.person_label(adult_id)
+    labels = {a.get("id"): ui.person_label(a.get("id")) for a in ui.family().get("adults", [])}  # fixed in this run
+    return lambda adult_id: auto_text if adult_id == "-" else labels.get(adult_id, str(adult_id))
 
 
 def _scenario_inputs() -> None:
@@ -145,6 +147,122 @@ def _scenario_inputs() -> None:
             updated.pop(name, None)
         else:
             updated[name] = value
+    st.session_state[ui.FAMILY_KEY] = updated
+
+
+LEAVE_MODES = ("default", "none", "period")
+PRICED_CARE = ("municipal", "voucher", "preschool")
+
+
+def _mt(key: str, **params: Any) -> str:
+    """A money-input text (``money.inputs.*``) in the chosen language."""
+    return translate(f"money.inputs.{key}", ui.lang(), **params)
+
+
+def _iso(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _leave_label(language: str, count: int):
+    """Labels of the leave choices in ``language`` (captured: right also when called outside a run)."""
+    return lambda mode: translate(f"money.inputs.leave_{mode}", language, count=count)
+
+
+def _small_children(family: dict[str, Any]) -> list[dict[str, Any]]:
+    """Children under 2 on the family's date (or not yet born): parental allowance can be paid for them."""
+    on = _iso(family.get("date")) or date.today()
+    out = []
+    for child in family.get("children", []):
+        birth = _iso(child.get("birth_date"))
+        if child.get("id") and birth is not None and birth > on - timedelta(days=731):
+            out.append(child)
+    return out
+
+
+def _money_inputs() -> None:
+    """Parental leave, daily ECEC hours and each private provider's fee (issue 10), kept in the family
+    dict: ``parental_leave``, ``children[].daily_hours``, ``children[].private_fee_eur``."""
+    family = ui.family()
+    adults = [a.get("id") for a in family.get("adults", []) if a.get("id")]
+    small = _small_children(family)
+    leave = family.get("parental_leave")
+    fresh = ui.language_just_changed()
+    seeds: dict[str, Any] = {}
+    for child in family.get("children", []):
+        cid = child.get("id")
+        if child.get("care") in PRICED_CARE:
+            seeds[f"c.daily.{cid}"] = float(child.get("daily_hours") or 0.0)
+        if child.get("care") == "private":
+            seeds[f"c.cfee.{cid}"] = float(child.get("private_fee_eur") or 0.0)
+    several = isinstance(leave, list) and len(leave) > 1
+    first = leave[0] if isinstance(leave, list) and len(leave) == 1 and isinstance(leave[0], dict) else {}
+    mode = "file" if several else "default" if leave is None else "none" if not leave else "period"
+    seeds["c.leave.mode"] = mode
+    child_ids = [c["id"] for c in small]
+    seeds["c.leave.adult"] = first.get("adult") if first.get("adult") in adults else (adults[0] if adults else "-")
+    seeds["c.leave.child"] = first.get("child") if first.get("child") in child_ids else (
+        child_ids[0] if child_ids else "-")
+    birth = _iso(next((c.get("birth_date") for c in small if c["id"] == seeds["c.leave.child"]), None))
+    seeds["c.leave.from"] = _iso(first.get("from")) or birth or date.today()
+    seeds["c.leave.to"] = _iso(first.get("to")) or (seeds["c.leave.from"] + timedelta(days=365))
+    for key, value in seeds.items():
+        if fresh or key not in st.session_state:
+            st.session_state[key] = value
+    modes = [*LEAVE_MODES, "file"] if several else list(LEAVE_MODES)
+    if st.session_state["c.leave.mode"] not in modes:
+        st.session_state["c.leave.mode"] = mode
+
+    updated = dict(family)
+    with st.expander(_mt("title")):
+        st.caption(_mt("intro"))
+        children = [dict(c) for c in family.get("children", [])]
+        for child in children:
+            cid = child.get("id")
+            if f"c.daily.{cid}" in seeds:
+                st.number_input(_mt("daily_hours", child=ui.person_label(cid)), key=f"c.daily.{cid}",
+                                min_value=0.0, max_value=24.0, step=0.5, help=_mt("daily_hours_help"))
+                value = st.session_state[f"c.daily.{cid}"]
+                if value:
+                    child["daily_hours"] = value
+                else:
+                    child.pop("daily_hours", None)
+            if f"c.cfee.{cid}" in seeds:
+                st.number_input(_mt("child_fee", child=ui.person_label(cid)), key=f"c.cfee.{cid}",
+                                min_value=0.0, step=10.0, help=_mt("child_fee_help"))
+                value = st.session_state[f"c.cfee.{cid}"]
+                if value:
+                    child["private_fee_eur"] = value
+                else:
+                    child.pop("private_fee_eur", None)
+        updated["children"] = children
+
+        st.markdown("**" + _mt("leave") + "**")
+        if not small:
+            st.caption(_mt("no_small_child"))
+        else:
+            st.radio(_mt("leave"), options=modes, key="c.leave.mode", label_visibility="collapsed",
+                     format_func=_leave_label(ui.lang(), len(leave) if several else 0))
+            chosen = st.session_state["c.leave.mode"]
+            if chosen == "period" and adults:
+                labels = {pid: ui.person_label(pid) for pid in [*adults, *child_ids]}  # fixed in this run
+                col1, col2 = st.columns(2)
+                col1.selectbox(_mt("leave_adult"), options=adults, key="c.leave.adult", format_func=labels.get)
+                col2.selectbox(_mt("leave_child"), options=child_ids, key="c.leave.child", format_func=labels.get)
+                col3, col4 = st.columns(2)
+                col3.date_input(_mt("leave_from"), key="c.leave.from", format="DD.MM.YYYY")
+                col4.date_input(_mt("leave_to"), key="c.leave.to", format="DD.MM.YYYY")
+                updated["parental_leave"] = [{
+                    "adult": st.session_state["c.leave.adult"], "child": st.session_state["c.leave.child"],
+                    "from": st.session_state["c.leave.from"].isoformat(),
+                    "to": st.session_state["c.leave.to"].isoformat()}]
+            elif chosen == "none":
+                updated["parental_leave"] = []
+            elif chosen == "default":
+                updated.pop("parental_leave", None)
+            st.caption(_mt("leave_help"))
     st.session_state[ui.FAMILY_KEY] = updated
 
 
@@ -386,6 +504,7 @@ def _questions(fees: dict[str, Any], allowances: dict[str, Any] | None, compare:
 def render() -> None:
     st.title(ui.t("costs.title"))
     st.caption(md(ui.t("costs.intro", date=ui.family().get("date", ""))))
+    _money_inputs()
     fees = _result("fees")
     if fees is None:
         return

@@ -173,6 +173,21 @@ def _hhmm(value: Any) -> str:
 
 
 KEPT_KEYS: tuple[str, ...] = ("private_fee_eur", "part_time_hours", "carer")
+# per-person keys set on the Costs page (money inputs), kept by id when the form rebuilds a person
+ADULT_MONEY_KEYS: tuple[str, ...] = ("church_tax_percent",)
+CHILD_MONEY_KEYS: tuple[str, ...] = ("daily_hours", "private_fee_eur", "own_income_eur")
+
+
+def _keep_money_keys(people: list[dict[str, Any]], previous: Any, keys: tuple[str, ...]) -> None:
+    """Copy ``keys`` from the previous person with the same id (the form has no widgets for them)."""
+    if not isinstance(previous, list):
+        return
+    by_id = {p.get("id"): p for p in previous if isinstance(p, dict) and p.get("id")}
+    for person in people:
+        old = by_id.get(person.get("id"))
+        for key in keys:
+            if old is not None and old.get(key) is not None and key not in person:
+                person[key] = old[key]
 
 
 def family_from_values(values: Mapping[str, Any], previous: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -223,6 +238,8 @@ def family_from_values(values: Mapping[str, Any], previous: Mapping[str, Any] | 
             child["weekly_hours"] = int(hours) if hours == int(hours) else hours
             child["start_date"] = _date_from_text(values[f"{p}.start_date"])
         children.append(child)
+    _keep_money_keys(adults, (previous or {}).get("adults"), ADULT_MONEY_KEYS)
+    _keep_money_keys(children, (previous or {}).get("children"), CHILD_MONEY_KEYS)
     kept = {k: v for k, v in (previous or {}).items()
             if k not in ("municipality", "date", "holiday_pay", "home", "adults", "children") and v is not None}
     return {
