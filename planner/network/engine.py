@@ -157,6 +157,7 @@ class TravelTimeEngine:
         self.component = labels
         self.largest_component = int(np.argmax(counts)) if len(counts) else 0
         self._snap_cache: dict[tuple[float, float], Snap] = {}
+        self._chain_cache: dict[str, tuple[np.ndarray, ...]] = {}
         self._build_snap_index(snap_component != "any")
 
     # ------------------------------------------------------------------------------------ snapping
@@ -332,10 +333,57 @@ class TravelTimeEngine:
         """One compiled Dijkstra from ``nodes`` (start offsets, seconds); see :func:`kernels.dijkstra`."""
         from planner.network.kernels import dijkstra as run
 
-        csr = self._rev if reverse else self._fwd
         targets = np.zeros(0, dtype=np.int64) if targets is None else np.asarray(targets, dtype=np.int64)
+        if not math.isfinite(limit_s) and len(targets) == 0 and len(nodes):   # a full search: on the core
+            from planner.network.kernels import dijkstra_chains
+
+            return dijkstra_chains(*self._chains(reverse), np.asarray(nodes, dtype=np.int64),
+                                   np.asarray(offsets_s, dtype=np.float64))
+        csr = self._rev if reverse else self._fwd
         return run(csr.indptr, csr.indices, csr.data, np.asarray(nodes, dtype=np.int64),
                    np.asarray(offsets_s, dtype=np.float64), float(limit_s), targets, float(settle_s))
+
+    def _chains(self, reverse: bool) -> tuple[np.ndarray, ...]:
+        """The graph (its transpose when ``reverse``) as core + chains for full searches (built on first
+        use, kept); the arguments of :func:`kernels.dijkstra_chains` before the sources. The core is
+        numbered compactly in reverse Cuthill-McKee order (neighbours near each other in memory) and
+        holds the edges between core nodes plus one edge per chain and direction."""
+        key = "rev" if reverse else "fwd"
+        found = self._chain_cache.get(key)
+        if found is not None:
+            return found
+        from scipy.sparse.csgraph import reverse_cuthill_mckee
+
+        from planner.network.kernels import chain_decompose
+
+        csr = self._rev if reverse else self._fwd
+        indptr, indices, data = csr.indptr, csr.indices, csr.data
+        indeg = np.bincount(indices, minlength=self.n).astype(np.int64)
+        chain_id, chain_ptr, order, ends, fa, ta, fb, tb, e_src, e_dst, e_w = chain_decompose(
+            indptr, indices, data, indeg)
+        core = np.flatnonzero(chain_id < 0)
+        core_of = np.full(self.n, -1, dtype=np.int64)
+        core_of[core] = np.arange(len(core))
+        owner = np.repeat(np.arange(self.n, dtype=np.int64), np.diff(indptr))
+        keep = (chain_id[owner] < 0) & (chain_id[indices] < 0)
+        src = core_of[np.concatenate([owner[keep], e_src])]
+        dst = core_of[np.concatenate([indices[keep].astype(np.int64), e_dst])]
+        weight = np.concatenate([data[keep], e_w])
+        del owner, keep
+        pattern = sp.csr_array((np.ones(len(src)), (src, dst)), shape=(len(core), len(core)))
+        rank = np.empty(len(core), dtype=np.int64)
+        perm = np.asarray(reverse_cuthill_mckee(pattern, symmetric_mode=False), dtype=np.int64)
+        rank[perm] = np.arange(len(core))
+        src, dst = rank[src], rank[dst]
+        core_nodes = core[perm]
+        core_of[core_nodes] = np.arange(len(core))
+        by_src = np.argsort(src, kind="stable")
+        core_ptr = np.zeros(len(core) + 1, dtype=np.int64)
+        core_ptr[1:] = np.cumsum(np.bincount(src, minlength=len(core)))
+        found = (core_ptr, dst[by_src], weight[by_src], core_nodes, core_of, chain_id, chain_ptr, order,
+                 core_of[ends], fa[order], ta[order], fb[order], tb[order])
+        self._chain_cache[key] = found
+        return found
 
     def times_from_sources(self, nodes: Sequence[int], offsets_s: Sequence[float], *,
                            reverse: bool = False, limit_s: float = np.inf) -> np.ndarray:

@@ -281,13 +281,14 @@ class TransitRouter:
         table = self.timetable(depart.date())
         return earliest_arrival(table, stop_access_s + t0, max_transfers=self.max_transfers), float(t0)
 
-    def transit_node_s(self, result: RaptorResult, t0: float) -> np.ndarray:
-        """Seconds from the departure to every node via transit (best stop arrival + egress walk)."""
+    def transit_node_s(self, result: RaptorResult, t0: float, walk_s: np.ndarray | None = None) -> np.ndarray:
+        """Seconds from the departure to every node via transit (best stop arrival + egress walk); with
+        ``walk_s`` (walking all the way, overwritten) the faster of the two, without another pass."""
         from planner.network.kernels import gather_min
 
         eg = self.egress
         return gather_min(eg.indptr, eg.indices, eg.data, result.arrival_s - t0,
-                          np.full(eg.shape[1], math.inf))
+                          np.full(eg.shape[1], math.inf) if walk_s is None else walk_s)
 
     def _transit_at(self, result: RaptorResult, t0: float, dests: list) -> np.ndarray:
         """Seconds from the departure to each destination snap via transit (egress columns of its entries)."""
@@ -311,7 +312,7 @@ class TransitRouter:
         """Seconds from ``origin`` to every walk-graph node departing at ``depart`` (inf unreachable)."""
         _o, node_s, stop_s = self._origin_search(origin)
         result, t0 = self._raptor(stop_s, depart)
-        return np.minimum(node_s, self.transit_node_s(result, t0))
+        return self.transit_node_s(result, t0, node_s)
 
     def one_to_many(self, origin: tuple[float, float], destinations, depart: datetime, *,
                     on_outside: str = "raise") -> np.ndarray:
