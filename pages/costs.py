@@ -120,33 +120,72 @@ def _carer_label(auto_text: str):
     return lambda adult_id: auto_text if adult_id == "-" else labels.get(adult_id, str(adult_id))
 
 
+def _auto_carer(family: dict[str, Any]) -> str | None:
+    """The adult the comparison assumes stays home when the family has not said (planner.money.compare:
+    the lowest reported income, the last one on a tie)."""
+    adults = [a for a in family.get("adults", []) if isinstance(a, dict) and a.get("id")]
+    if not adults:
+        return None
+
+    def income(adult: dict[str, Any]) -> float:
+        value = adult.get("gross_monthly_income_eur")
+        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
+
+    lowest = min(income(a) for a in adults)
+    return [a["id"] for a in adults if income(a) == lowest][-1]
+
+
 def _scenario_inputs() -> None:
-    """The two numbers the comparison needs beyond the family form (kept in the family dict)."""
+    """Who stays home with the child, and the two numbers the comparison needs beyond the family form
+    (kept in the family dict). Numbers are typed the Finnish way ("22,5", "1 200 €"); a text that
+    cannot be read is named under its field and keeps the family's last good value."""
+    from planner.parse import format_money_input, parse_money_eur
+
     family = ui.family()
     adults = [a.get("id") for a in family.get("adults", []) if a.get("id")]
-    seeds = {"c.part_time_hours": float(family.get("part_time_hours") or 0.0),
-             "c.private_fee_eur": float(family.get("private_fee_eur") or 0.0),
+    seeds = {"c.part_time_hours": ui.number_text(family.get("part_time_hours")),
+             "c.private_fee_eur": format_money_input(family.get("private_fee_eur"), ui.lang())
+             if isinstance(family.get("private_fee_eur"), (int, float)) else "",
              "c.carer": family.get("carer") if family.get("carer") in adults else "-"}
     fresh = ui.language_just_changed()
     for key, value in seeds.items():
-        if fresh or key not in st.session_state:
+        if fresh or key not in st.session_state or isinstance(st.session_state[key], float):
             st.session_state[key] = value
     if st.session_state["c.carer"] not in ["-", *adults]:
         st.session_state["c.carer"] = "-"
+    auto = _auto_carer(family)
+    auto_text = ui.t("costs.carer_auto_named", name=ui.person_label(auto)) if auto else ui.t("costs.carer_auto")
     col1, col2, col3 = st.columns(3)
-    col1.selectbox(ui.t("costs.carer"), options=["-", *adults], key="c.carer",
-                   format_func=_carer_label(ui.t("costs.carer_auto")))
-    col2.number_input(ui.t("costs.part_time_hours"), key="c.part_time_hours", min_value=0.0,
-                      max_value=60.0, step=1.0, help=ui.t("costs.zero_means_none"))
-    col3.number_input(ui.t("costs.private_fee"), key="c.private_fee_eur", min_value=0.0, step=10.0,
-                      help=ui.t("costs.zero_means_none"))
+    col1.selectbox(ui.t("costs.carer"), options=["-", *adults], key="c.carer", format_func=_carer_label(auto_text),
+                   help=ui.t("costs.carer_help"))
     updated = dict(family)
-    for name in ("part_time_hours", "private_fee_eur", "carer"):
-        value = st.session_state[f"c.{name}"]
-        if value in (0, 0.0, "-", None):
+    hours, hours_ok = ui.number_field(ui.t("costs.part_time_hours"), "c.part_time_hours", field="part_time_hours",
+                                      low=0, high=60, help=ui.t("costs.zero_means_none"), placeholder="20",
+                                      where=col2)
+    with col3:
+        fee_label = ui.t("costs.private_fee")
+        fee_text = st.text_input(fee_label, key="c.private_fee_eur", help=ui.t("costs.zero_means_none"),
+                                 placeholder="1 000")
+        try:
+            fee = parse_money_eur(fee_text, field="private_fee_eur")
+            fee_ok = True
+        except InputError as error:
+            fee, fee_ok = None, False
+            for problem in error.problems:
+                st.error(f"{md(fee_label)}: {ui.problem_text(problem)}", icon=":material/warning:")
+    for name, value, ok in (("part_time_hours", hours, hours_ok),
+                            ("private_fee_eur", None if fee is None else float(fee), fee_ok)):
+        if not ok:
+            continue  # the last good value stays in the family; the box keeps the typed text
+        if not value:
             updated.pop(name, None)
         else:
-            updated[name] = value
+            updated[name] = int(value) if value == int(value) else value
+    carer = st.session_state["c.carer"]
+    if carer == "-":
+        updated.pop("carer", None)
+    else:
+        updated["carer"] = carer
     st.session_state[ui.FAMILY_KEY] = updated
 
 
@@ -266,6 +305,35 @@ def _money_inputs() -> None:
     st.session_state[ui.FAMILY_KEY] = updated
 
 
+HOME_SCENARIOS = ("youngest_home",)
+
+
+def _is_home(scenario: dict[str, Any]) -> bool:
+    """A scenario in which a child under school age is cared for at home by a parent."""
+    if scenario.get("name") in HOME_SCENARIOS:
+        return True
+    if scenario.get("name") == "as_entered":
+        return any(isinstance(c, dict) and c.get("care") == "home" for c in ui.family().get("children", []))
+    return False
+
+
+def _carer_chosen() -> bool:
+    return bool(ui.family().get("carer"))
+
+
+def _home_assumption(compare: dict[str, Any]) -> None:
+    """Say, next to the comparison, who the options with a child at home assume stays home, and ask
+    when the family has not said (the control is the "who stays home" box above)."""
+    usable = [s for s in compare.get("scenarios", []) if s.get("applicable", True) and s.get("net_eur") is not None]
+    if not any(_is_home(s) for s in usable) or not compare.get("carer"):
+        return
+    name = ui.person_label(compare["carer"])
+    if _carer_chosen():
+        st.caption(":material/child_care: " + md(ui.t("costs.home_assumed", name=name)))
+    else:
+        st.info(md(ui.t("costs.home_question", name=name, field=ui.t("costs.carer"))), icon=":material/help:")
+
+
 # scenario -> the family field it needs from the inputs above (hint shown while it is not given)
 MISSING_HINTS = {"part_time": "part_time_hours", "private": "private_fee_eur"}
 
@@ -297,7 +365,7 @@ def _net_cards(usable: list[dict[str, Any]]) -> None:
                 after_tax = scenario.get("net_after_tax_eur")
                 st.metric(scenario.get("title") or scenario.get("name"),
                           ui.fmt_eur(after_tax if after_tax is not None else scenario.get("net_eur")),
-                          help=scenario.get("description"))
+                          help=ui.relabel(scenario.get("description")))
                 st.caption(" · ".join([
                     translate("money.col.net_after_tax", ui.lang()) if after_tax is not None
                     else ui.t("costs.col.net"),
@@ -314,7 +382,7 @@ def _compare(result: dict[str, Any]) -> None:
     usable = [s for s in scenarios if s.get("applicable", True) and s.get("net_eur") is not None]
     table = pd.DataFrame([{
         ui.t("costs.col.scenario"): s.get("title") or s.get("name"),
-        ui.t("costs.col.description"): s.get("description"),
+        ui.t("costs.col.description"): ui.relabel(s.get("description")),
         ui.t("costs.col.earnings"): ui.fmt_amount(s.get("earnings_eur")),
         ui.t("costs.col.fees"): ui.fmt_amount(s.get("fees_eur")),
         ui.t("costs.col.allowances"): ui.fmt_amount(s.get("allowances_eur")),
@@ -326,6 +394,7 @@ def _compare(result: dict[str, Any]) -> None:
         ui.t("costs.col.provisional"): ui.t("costs.yes") if s.get("provisional") else ui.t("costs.no"),
     } for s in usable])
     if usable:
+        _home_assumption(result)
         _net_cards(usable)
         _net_chart(usable)
         st.caption(ui.t("costs.chart_alt"))
@@ -468,19 +537,7 @@ def _answers(fees: dict[str, Any], allowances: dict[str, Any] | None, compare: d
               total=ui.fmt_eur(home.get("total_eur") or 0))
     usable = [s for s in (compare or {}).get("scenarios", [])
               if s.get("applicable", True) and s.get("net_eur") is not None]
-    if usable:
-        best = max(usable, key=lambda s: s["net_eur"])
-        a8 = ui.t("costs.faq.a8", best=best.get("title") or best.get("name"), net=ui.fmt_eur(best["net_eur"]),
-                  all="; ".join(f"{s.get('title') or s.get('name')} {ui.fmt_eur(s['net_eur'])}" for s in usable))
-        taxed = [s for s in usable if s.get("net_after_tax_eur") is not None]
-        if taxed:
-            best_taxed = max(taxed, key=lambda s: s["net_after_tax_eur"])
-            a8 = translate("money.answer.after_tax", ui.lang(), best=best_taxed.get("title") or best_taxed.get("name"),
-                           net=ui.fmt_eur(best_taxed["net_after_tax_eur"]), all="; ".join(
-                               f"{s.get('title') or s.get('name')} {ui.fmt_eur(s['net_after_tax_eur'])}"
-                               for s in taxed)) + " " + a8
-    else:
-        a8 = ui.t("costs.faq.a8_unknown")
+    a8 = _best_answer(usable, (compare or {}).get("carer")) if usable else ui.t("costs.faq.a8_unknown")
     change = _first_fee_change(timeline)
     indexed = period.rule.valid_from
     a9 = ui.t("costs.faq.a9", valid_from=indexed.isoformat(), next=ui.next_fee_indexation(on).isoformat()) + " " + (
@@ -489,6 +546,33 @@ def _answers(fees: dict[str, Any], allowances: dict[str, Any] | None, compare: d
     if period.rule.status == "provisional":
         a9 += " " + ui.t("costs.faq.a9_provisional")
     return [a1, a2, a3, a4, a5, a6, a7, a8, a9, _day_answer()]
+
+
+def _best_answer(usable: list[dict[str, Any]], carer: str | None) -> str:
+    """Question 8: the option with the most money left, never a child-at-home option called best
+    without saying who cares for the child (asked when the family has not chosen)."""
+    taxed = all(s.get("net_after_tax_eur") is not None for s in usable)
+    net_key = "net_after_tax_eur" if taxed else "net_eur"
+    lead_key = "costs.faq.a8_after_tax" if taxed else "costs.faq.a8"
+
+    def title(scenario: dict[str, Any]) -> str:
+        return scenario.get("title") or scenario.get("name") or ""
+
+    listing = "; ".join(f"{title(s)} {ui.fmt_eur(s[net_key])}" for s in usable)
+    best = max(usable, key=lambda s: s[net_key])
+    name = ui.person_label(carer) if carer else ui.t("costs.carer_someone")
+    if _is_home(best) and not _carer_chosen():
+        away = [s for s in usable if not _is_home(s)]
+        answer = ui.t("costs.faq.a8_home_question", best=title(best), net=ui.fmt_eur(best[net_key]), name=name,
+                      field=ui.t("costs.carer"))
+        if away:
+            other = max(away, key=lambda s: s[net_key])
+            answer += " " + ui.t("costs.faq.a8_without_home", best=title(other), net=ui.fmt_eur(other[net_key]))
+        return answer + " " + ui.t("costs.faq.a8_all", all=listing)
+    answer = ui.t(lead_key, best=title(best), net=ui.fmt_eur(best[net_key]), all=listing)
+    if _is_home(best):
+        answer += " " + ui.t("costs.home_assumed", name=name)
+    return answer
 
 
 def _questions(fees: dict[str, Any], allowances: dict[str, Any] | None, compare: dict[str, Any] | None,

@@ -24,7 +24,7 @@ from planner.municipalities import find_municipality, load_municipalities
 UPLOAD_SEEN_KEY = "f._upload_seen"
 UPLOAD_PROBLEMS_KEY = "f._upload_problems"   # problems of the last refused upload (shown until the next)
 MAP_TARGET_KEY = "f._map_target"             # what a map click places: home or a work place
-MAX_UPLOAD_BYTES = MAX_BYTES["family"]        # the one limit (planner/readers.py), CLI and page alike
+MAX_UPLOAD_BYTES = MAX_BYTES["family"]        # one limit for every reader of family files (planner/readers.py)
 
 
 def _seed_widgets() -> None:
@@ -254,9 +254,8 @@ def _adult(i: int, problems: dict) -> None:
                 st.selectbox(ui.t("family.commute_mode"), options=form.MODES, key=f"{p}.commute_mode",
                              format_func=ui.labeller("mode"), **C)
                 ui.show_field_problems(problems, f"{field}.commute_mode")
-                st.number_input(ui.t("family.weekly_work_hours"), key=f"{p}.weekly_work_hours", min_value=0.0,
-                                max_value=60.0, step=0.5, format="%g", help=ui.t("family.weekly_work_hours_help"),
-                                **C)
+                st.text_input(ui.t("family.weekly_work_hours"), key=f"{p}.weekly_work_hours", placeholder="37,5",
+                              help=ui.t("family.weekly_work_hours_help"), **C)
                 ui.show_field_problems(problems, f"{field}.weekly_work_hours")
             st.checkbox(ui.t("family.drops_off"), key=f"{p}.drops_off", **C)
             st.checkbox(ui.t("family.picks_up"), key=f"{p}.picks_up", **C)
@@ -298,9 +297,8 @@ def _child(i: int, problems: dict) -> None:
             st.text_input(ui.t("family.start_date"), key=f"{p}.start_date", disabled=not in_care,
                           placeholder=ui.t("family.date_placeholder"), **C)
             ui.show_field_problems(problems, f"{field}.start_date")
-            st.number_input(ui.t("family.weekly_hours"), key=f"{p}.weekly_hours", min_value=0.0,
-                            max_value=80.0, step=0.5, format="%g", disabled=not in_care,
-                            help=ui.t("family.weekly_hours_help"), **C)
+            st.text_input(ui.t("family.weekly_hours"), key=f"{p}.weekly_hours", placeholder="40",
+                          disabled=not in_care, help=ui.t("family.weekly_hours_help"), **C)
             ui.show_field_problems(problems, f"{field}.weekly_hours")
         with col3:
             st.selectbox(ui.t("family.language"), options=form.CHILD_LANGUAGES, key=f"{p}.language",
@@ -321,8 +319,8 @@ def read_family_file(content: bytes) -> tuple[dict | None, list[str]]:
     problem, in the chosen language, naming the field (as the form calls it) and the fix.
     """
     if len(content) > MAX_UPLOAD_BYTES:
-        return None, [ui.t("family.upload_too_large", size=ui.fmt_decimal(len(content) / 1000, 0),
-                           limit=ui.fmt_decimal(MAX_UPLOAD_BYTES / 1000, 0))]
+        return None, [ui.t("family.upload_too_large", size=ui.fmt_bytes(len(content)),
+                           limit=ui.fmt_bytes(MAX_UPLOAD_BYTES))]
     try:
         content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -347,7 +345,7 @@ def _upload() -> None:
     """Load a family file (JSON) the user saved before; replaces the form only when the file is valid."""
     uploaded = st.file_uploader(ui.t("family.upload"), type=["json"], key="f_upload",
                                 help=ui.t("family.upload_help"))
-    st.caption(ui.t("family.upload_note", limit=ui.fmt_decimal(MAX_UPLOAD_BYTES / 1000, 0)))
+    st.caption(ui.t("family.upload_note", limit=ui.fmt_bytes(ui.upload_limit_bytes("family"))))
     if uploaded is not None and st.session_state.get(UPLOAD_SEEN_KEY) != uploaded.file_id:
         st.session_state[UPLOAD_SEEN_KEY] = uploaded.file_id
         data, messages = read_family_file(uploaded.getvalue())
@@ -415,8 +413,8 @@ def render() -> None:
         _adult(i, problems)
 
     st.subheader(ui.t("family.children"))
-    st.number_input(ui.t("family.n_children"), key="f.n_children", min_value=1,
-                    max_value=form.MAX_CHILDREN, step=1, help=ui.t("family.n_children_help"), **C)
+    st.radio(ui.t("family.n_children"), options=list(range(1, form.MAX_CHILDREN + 1)), key="f.n_children",
+             horizontal=True, help=ui.t("family.n_children_help"), **C)
     ui.show_field_problems(problems, "children", exact=True)
     for i in range(int(st.session_state["f.n_children"])):
         _child(i, problems)

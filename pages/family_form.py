@@ -11,7 +11,9 @@ from datetime import date, time
 from typing import Any, Mapping
 
 from planner.errors import InputError, Problem
-from planner.parse import format_date, format_money_input, parse_date, parse_money_eur, question_income
+from planner.numbers import format_number
+from planner.parse import (format_date, format_money_input, parse_date, parse_money_eur, parse_number,
+                            question_income)
 
 DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CARE_OPTIONS: tuple[str, ...] = ("municipal", "voucher", "private", "home", "preschool", "none")
@@ -82,6 +84,30 @@ def _money_from_text(text: Any) -> Any:
     return int(amount) if amount == amount.to_integral_value() else float(amount)
 
 
+# hours typed as text (never the browser's number field): field -> highest accepted value
+HOURS_HIGH = {"weekly_work_hours": 60.0, "weekly_hours": 80.0}
+
+
+def _number_text(value: Any, lang: str) -> str:
+    """Hours from the family dict as the user types them (``37,5`` in fi/sv); other text as it is."""
+    if value is None or isinstance(value, bool):
+        return ""
+    if isinstance(value, (int, float)):
+        return format_number(value, lang)
+    return str(value)
+
+
+def _number_from_text(text: Any) -> Any:
+    """Typed hours as a JSON number (int when whole), ``None`` when empty; other text stays as typed."""
+    try:
+        number = parse_number(str(text or ""))
+    except InputError:
+        return str(text)
+    if number is None:
+        return None
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
 def _location_values(prefix: str, location: Mapping[str, Any] | None) -> dict[str, Any]:
     location = location or {}
     has_point = location.get("lat") is not None or location.get("lon") is not None
@@ -140,7 +166,7 @@ def adult_values(i: int, adult: Mapping[str, Any], lang: str = "fi") -> dict[str
         f"{p}.commute_mode": adult.get("commute_mode") if adult.get("commute_mode") in MODES else "walk",
         f"{p}.drops_off": bool(adult.get("drops_off", False)),
         f"{p}.picks_up": bool(adult.get("picks_up", False)),
-        f"{p}.weekly_work_hours": _float(adult.get("weekly_work_hours") or 0.0, 0.0, 0.0, 60.0),
+        f"{p}.weekly_work_hours": _number_text(adult.get("weekly_work_hours"), lang),
     }
     values.update(_location_values(f"{p}.work", adult.get("work")))
     return values
@@ -155,7 +181,7 @@ def child_values(i: int, child: Mapping[str, Any], today: date, lang: str = "fi"
         f"{p}.birth_date": _date_text(child.get("birth_date") or today.isoformat(), lang),
         f"{p}.care": child.get("care") if child.get("care") in CARE_OPTIONS else "municipal",
         f"{p}.start_date": _date_text(child.get("start_date") or today.isoformat(), lang),
-        f"{p}.weekly_hours": _float(hours if hours is not None else 40.0, 40.0, 0.0, 80.0),
+        f"{p}.weekly_hours": _number_text(hours if hours is not None else 40, lang),
         f"{p}.language": child.get("language") if child.get("language") in CHILD_LANGUAGES else "fi",
         f"{p}.shift_care": bool(child.get("shift_care", False)),
         f"{p}.expected": bool(child.get("expected", False)),
@@ -217,8 +243,8 @@ def family_from_values(values: Mapping[str, Any], previous: Mapping[str, Any] | 
             })
         adult["drops_off"] = bool(values[f"{p}.drops_off"])
         adult["picks_up"] = bool(values[f"{p}.picks_up"])
-        work_hours = float(values.get(f"{p}.weekly_work_hours") or 0.0)
-        if work_hours > 0 and situation == "work":
+        work_hours = _number_from_text(values.get(f"{p}.weekly_work_hours"))
+        if work_hours and situation == "work":  # empty or 0: not given
             adult["weekly_work_hours"] = work_hours
         adults.append(adult)
     children = []
@@ -234,8 +260,9 @@ def family_from_values(values: Mapping[str, Any], previous: Mapping[str, Any] | 
         if values.get(f"{p}.expected"):
             child["expected"] = True
         if child["care"] in ("municipal", "voucher", "private", "preschool"):
-            hours = float(values[f"{p}.weekly_hours"])
-            child["weekly_hours"] = int(hours) if hours == int(hours) else hours
+            hours = _number_from_text(values[f"{p}.weekly_hours"])
+            if hours is not None:
+                child["weekly_hours"] = hours
             child["start_date"] = _date_from_text(values[f"{p}.start_date"])
         children.append(child)
     _keep_money_keys(adults, (previous or {}).get("adults"), ADULT_MONEY_KEYS)
@@ -255,6 +282,9 @@ def family_from_values(values: Mapping[str, Any], previous: Mapping[str, Any] | 
 
 def _typed_problems(field: str, text: Any, kind: str) -> list[Problem]:
     try:
+        if kind == "hours":
+            parse_number(str(text or ""), field=field, low=0, high=HOURS_HIGH[field.rsplit(".", 1)[-1]])
+            return []
         if kind == "money":
             amount = parse_money_eur(str(text or ""), field=field)
             if amount is None:
@@ -275,11 +305,15 @@ def input_problems(values: Mapping[str, Any]) -> list[Problem]:
         if not values.get("f.no_income"):
             problems += _typed_problems(f"adults[{i}].gross_monthly_income_eur",
                                         values.get(f"f.adults.{i}.income"), "money")
+        if values.get(f"f.adults.{i}.situation", "work") == "work":
+            problems += _typed_problems(f"adults[{i}].weekly_work_hours",
+                                        values.get(f"f.adults.{i}.weekly_work_hours"), "hours")
     for i in range(int(values["f.n_children"])):
         p = f"f.children.{i}"
         problems += _typed_problems(f"children[{i}].birth_date", values.get(f"{p}.birth_date"), "date")
         if values.get(f"{p}.care") in ("municipal", "voucher", "private", "preschool"):
             problems += _typed_problems(f"children[{i}].start_date", values.get(f"{p}.start_date"), "date")
+            problems += _typed_problems(f"children[{i}].weekly_hours", values.get(f"{p}.weekly_hours"), "hours")
     return problems
 
 

@@ -348,6 +348,7 @@ def _scenario_files() -> None:
         st.file_uploader(t("whatif.load"), type=["json"], key="wb.upload", on_change=_load_uploaded,
                          help=t("whatif.load_help"))
         _errors("upload")
+        ui.upload_limit_note("scenario", "JSON")
 
 
 def _whatif(inputs: Any, units: list, mode: str, minutes: float, assignment: str) -> None:

@@ -175,10 +175,12 @@ def _inputs() -> None:
         if st.session_state.get("staff.units_source") == "evaka":
             st.file_uploader(t("units_upload"), type=["csv", "txt"], key="staff.units_upload",
                              help=t("units_upload_help"))
+            ui.upload_limit_note("units", "CSV")
     st.radio(t("source"), SOURCES, key="staff.source", horizontal=True, format_func=_labels("source_name"))
     source = st.session_state.get("staff.source", SOURCES[0])
     if source == "upload":
         st.file_uploader(t("upload"), type=["csv", "txt"], key="staff.upload", help=t("columns_help"))
+        ui.upload_limit_note("children", "CSV")
     elif source == "paste":
         st.text_area(t("paste"), key="staff.paste", height=160, help=t("columns_help"),
                      placeholder="child_id,lat,lon,birth_date,start_date,weekly_hours,language,shift_care,"

@@ -213,7 +213,8 @@ CONTROL_TEXTS: dict[str, dict[str, str]] = {
            "Download": "Ladda ner", "Running...": "Räknar…", "Skip to main content": "Hoppa till huvudinnehållet",
            "Open sidebar": "Öppna menyn", "Close sidebar": "Stäng menyn", "Show password text": "Visa texten"},
 }
-# The uploader's "Limit 200MB per file • JSON" line: replaced by the page's own note (app.family.upload_note).
+# The uploader's "Limit 5MB per file • JSON" line (the server's limit, in English) is hidden in every
+# language: each page says its own limit (planner/readers.py) under the uploader (upload_limit_note).
 _CHROME_JS = """
 <style>
 /* Phone first: narrow padding, chips and long words wrap instead of pushing the page wider. */
@@ -237,7 +238,7 @@ _CHROME_JS = """
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       const t = n.nodeValue.trim();
       if (texts[t]) n.nodeValue = n.nodeValue.replace(t, texts[t]);
-      else if (/^Limit \\d+\\s*[KMG]B per file/.test(t) && w.__ececLang !== "en") n.nodeValue = "";
+      else if (/^Limit \\d+(\\.\\d+)?\\s*[KMG]B per file/.test(t)) n.nodeValue = "";
     }
     // Tables that may scroll sideways on a phone can be scrolled with the keyboard too.
     root.querySelectorAll && root.querySelectorAll("[data-testid='stTable'] > div").forEach(e => {
@@ -595,6 +596,41 @@ def show_field_problems(problems: dict[str, list[Problem]], *fields: str, exact:
                 st.error(problem_text(problem), icon=":material/warning:")
 
 
+def number_text(value: Any, digits: int = 2) -> str:
+    """A number for a text box as people of the chosen language type it: ``22.5`` -> ``22,5`` (fi/sv),
+    ``40.0`` -> ``40``; ``None`` -> empty."""
+    if value is None or value == "" or isinstance(value, bool):
+        return ""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return format_number(round(number, digits), lang())
+
+
+def number_field(label: str, key: str, *, field: str, low: float | None = None, high: float | None = None,
+                 decimals: int | None = None, help: str | None = None, placeholder: str | None = None,
+                 on_change: Any = None, disabled: bool = False, where: Any = None) -> tuple[float | None, bool]:
+    """A number typed into a text box (never the browser's number field, whose tooltips are English and
+    which writes "0.00"): ``22,5`` and ``22.5`` both read (:func:`planner.parse.parse_number`).
+
+    The box keeps what was typed; a problem is shown right under it, naming the field and the fix.
+    Returns ``(value, ok)``: the number (``None`` when empty) and whether the text could be read.
+    """
+    from planner.parse import parse_number
+
+    box = where if where is not None else st
+    text = box.text_input(label, key=key, help=help, placeholder=placeholder, on_change=on_change,
+                          disabled=disabled)
+    try:
+        number = parse_number(text, field, low=low, high=high, decimals=decimals)
+    except InputError as error:
+        for problem in error.problems:
+            box.error(f"{md(label)}: {problem_text(problem)}", icon=":material/warning:")
+        return None, False
+    return (None if number is None else float(number)), True
+
+
 def show_error(error: PlannerError, family: bool = False) -> None:
     """Show any planner error; input errors one problem per line with the field named (``family``:
     the field as the Family page names it, never the file's internal path)."""
@@ -641,6 +677,29 @@ def fmt_eur(value: Any) -> str:
     if lang() == "en":
         return f"€{number:,.0f}" if whole else f"€{number:,.2f}"
     return with_unit(format_number(number, lang(), 0 if whole else 2), "€", lang())
+
+
+def fmt_bytes(size: int) -> str:
+    """A file size as people read it: ``1_000_000`` -> ``1 Mt`` (fi), ``1 MB`` (sv, en); kB below 1 MB."""
+    units = {"fi": ("kt", "Mt"), "sv": ("kB", "MB"), "en": ("kB", "MB")}[lang()]
+    if size >= 1_000_000:
+        return with_unit(format_number(round(size / 1_000_000, 1), lang()), units[1], lang())
+    return with_unit(format_number(max(1, round(size / 1000)), lang()), units[0], lang())
+
+
+def upload_limit_bytes(kind: str) -> int:
+    """The largest file of ``kind`` a user can give: planner/readers.py's limit, or the server's own
+    upload limit (``server.maxUploadSize``, MB) where that is lower."""
+    from planner.readers import MAX_BYTES
+
+    server = int(st.get_option("server.maxUploadSize")) * 1_000_000
+    return min(MAX_BYTES.get(kind, MAX_BYTES["json"]), server)
+
+
+def upload_limit_note(kind: str, types: str) -> None:
+    """The size limit under a file uploader, in the chosen language (Streamlit's own English
+    "Limit 200MB per file" line is hidden by :data:`_CHROME_JS` in every language)."""
+    st.caption(t("upload_limit", limit=fmt_bytes(upload_limit_bytes(kind)), types=types))
 
 
 def fmt_amount(value: Any) -> str:

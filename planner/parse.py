@@ -92,6 +92,41 @@ def question_income(amount: Decimal | None, field: str = "gross_monthly_income_e
     return None
 
 
+_NUMBER = re.compile(r"([0-9]+)(?:[.,]([0-9]+))?")
+
+
+def parse_number(text: str | int | float | Decimal | None, field: str = "number", *, low: float | None = None,
+                 high: float | None = None, decimals: int | None = None) -> Decimal | None:
+    """A number typed ``22,5`` or ``22.5`` (hours, minutes, seats, metres; spaces between thousands
+    allowed: ``1 000``), checked against ``low``..``high`` (inclusive). ``decimals`` 0 asks for a whole
+    number; ``None`` for an empty text. Negative numbers are refused (no field of ours takes one)."""
+    if text is None or isinstance(text, bool):
+        return None if text is None else _number_problem(field, text, "parse.number.invalid")
+    raw = str(text).strip()
+    if not raw:
+        return None
+    cleaned = _GROUP_SPACES.sub("", raw)
+    if cleaned.startswith("-") or cleaned.startswith("\u2212"):
+        _number_problem(field, text, "parse.number.negative")
+    match = _NUMBER.fullmatch(cleaned)
+    if not match:
+        _number_problem(field, text, "parse.number.invalid")
+    number = Decimal(f"{match.group(1)}.{match.group(2) or '0'}")
+    if decimals == 0 and number != number.to_integral_value():
+        _number_problem(field, text, "parse.number.whole")
+    if (low is not None and number < Decimal(str(low))) or (high is not None and number > Decimal(str(high))):
+        _number_problem(field, text, "parse.number.range", low=_plain_number(low), high=_plain_number(high))
+    return number
+
+
+def _plain_number(value: float | None) -> str:
+    return "" if value is None else f"{value:g}".replace(".", ",")
+
+
+def _number_problem(field: str, text: object, key: str, **params: str):
+    raise InputError(Problem.keyed(field, text, key, **params))
+
+
 _DATE_DOTS = re.compile(r"(\d{1,2})\s*\.\s*(\d{1,2})\s*\.\s*(\d{4})\.?")
 _DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _DATE_SLASH = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")

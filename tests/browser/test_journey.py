@@ -292,7 +292,7 @@ def test_family_files_are_checked_before_anything_is_replaced(browser, server_ur
         upload("wrong.json", json.dumps(wrong).encode())
         expect(page.get_by_text("Adult 1 · Gross monthly income (€)", exact=False)).to_be_visible()
         expect(page.get_by_text("Child 1 · Birth date", exact=False)).to_be_visible()
-        upload("huge.json", b'{"children": [' + b'{"id": "x"},' * 30_000 + b'{}]}')
+        upload("huge.json", b'{"children": [' + b'{"id": "x"},' * 100_000 + b'{}]}')  # 1.2 MB > 1 MB
         expect(page.get_by_text("the file is too large", exact=False)).to_be_visible()
         expect(income).to_have_value(before)
         expect(page.get_by_text("Traceback")).to_have_count(0)
