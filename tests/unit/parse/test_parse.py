@@ -89,3 +89,36 @@ def test_opening_hours_as_people_read_them(osm, lang, shown):
     from planner.parse import format_opening_hours
 
     assert format_opening_hours(osm, lang) == shown
+
+
+# --------------------------------------------------------------------------- parse_number (hours, minutes)
+
+
+@pytest.mark.parametrize("text, expected", [("22,5", Decimal("22.5")), ("22.5", Decimal("22.5")), ("40", Decimal(40)),
+                                            (" 37,5 ", Decimal("37.5")), ("1 000", Decimal(1000)),
+                                            ("1\u00a0000", Decimal(1000)), ("0", Decimal(0))])
+def test_parse_number_reads_finnish_and_english_decimals(text, expected):
+    from planner.parse import parse_number
+
+    assert parse_number(text, "hours") == expected
+
+
+def test_parse_number_empty_is_none():
+    from planner.parse import parse_number
+
+    assert parse_number("", "hours") is None and parse_number("  ", "hours") is None and parse_number(None) is None
+
+
+@pytest.mark.parametrize("text, key", [("kaksikymmentä", "parse.number.invalid"), ("-3", "parse.number.negative"),
+                                       ("2,5,1", "parse.number.invalid"), ("61", "parse.number.range"),
+                                       ("2,5", "parse.number.whole")])
+def test_parse_number_names_the_field_and_the_fix(text, key):
+    from planner.errors import InputError
+    from planner.parse import parse_number
+
+    with pytest.raises(InputError) as caught:
+        parse_number(text, "part_time_hours", low=0, high=60, decimals=0 if text == "2,5" else None)
+    problem = caught.value.problems[0]
+    assert problem.field == "part_time_hours" and problem.value == text and problem.key == key
+    if key == "parse.number.range":
+        assert problem.expected_in("fi") == "kirjoita luku väliltä 0–60"
