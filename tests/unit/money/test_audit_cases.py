@@ -374,3 +374,54 @@ def test_tampere_holiday_pay_is_5_percent_as_tampere_fi_says():
     assert result["income_eur"] == 7350
     assert [c["monthly_fee_eur"] for c in result["children"]] == [149, 60]
     assert result["total_monthly_fee_eur"] == 209
+
+
+# ------------------------------------------------------------------------------ more municipalities (issue 10)
+
+# Joensuu (joensuu.fi/asiakasmaksut, 'Maksut 1.8.2020 alkaen'): 0-88 h a month 60 %, 89-120 70 %,
+# 121-140 80 %, 141- 100 %. h a month = h a week x 21/5. 2025-03-01, size 3 threshold 5245 (kerava.fi):
+# 10.7 % x (7002 - 5245) = 187.999 -> 188 full time.
+@pytest.mark.parametrize("weekly, expected", [
+    (20, 113),   # 84 h a month -> 60 %: 112.8 -> 113
+    (25, 132),   # 105 h -> 70 %: 131.6 -> 132
+    (32, 150),   # 134.4 h -> 80 %: 150.4 -> 150
+    (34, 188),   # 142.8 h -> over 140: full fee
+])
+def test_joensuu_monthly_hour_steps(weekly, expected):
+    assert fee_of(one_child("2025-03-01", "Joensuu", 7002, weekly_hours=weekly)) == expected
+
+
+# Kotka (kotka.fi, page with the 289 EUR max fee): 0-80 h a month 50 %, 81-100 70 %, 101-150 85 %,
+# over 151 100 %. 2019-05-01, size 3 threshold 2713 (finlex 840/2017): 10.7 % x 2287 = 244.709 -> 245.
+@pytest.mark.parametrize("weekly, expected", [
+    (19, 123),   # 79.8 h -> 50 %: 122.5 -> 123 (half up)
+    (23, 172),   # 96.6 h -> 70 %: 171.5 -> 172
+    (30, 208),   # 126 h -> 85 %: 208.25 -> 208
+    (36, 245),   # 151.2 h -> full fee
+])
+def test_kotka_monthly_hour_steps(weekly, expected):
+    assert fee_of(one_child("2019-05-01", "Kotka", 5000, weekly_hours=weekly, birth="2016-01-01")) == expected
+
+
+# Kouvola (kouvola.fi, updated 27.4.2020, 289 EUR): up to 84 h a month 40 %, -106 h 60 %, 107-146 h 80 %,
+# over 146 h 100 %. Same family as Kotka: full fee 245.
+@pytest.mark.parametrize("weekly, expected", [
+    (20, 98),    # 84 h -> 40 %: 98
+    (25, 147),   # 105 h -> 60 %: 147
+    (30, 196),   # 126 h -> 80 %: 196
+    (35, 245),   # 147 h -> full fee
+])
+def test_kouvola_monthly_hour_steps(weekly, expected):
+    assert fee_of(one_child("2019-05-01", "Kouvola", 5000, weekly_hours=weekly, birth="2016-01-01")) == expected
+
+
+def test_kouvola_supplement_72_under_3_then_only_under_2():
+    # kouvola.fi / kouvolansanomat.fi: Kouvola-lisa 72 EUR a month for a child under 3 until 28.2.2019;
+    # from 1.3.2019 only for children under 2. Child born 2016-07-01: 30 months on 2019-01-15 -> 72;
+    # 35 months on 2019-06-01 -> 0; a child born 2018-06-01 (12 months) on 2019-06-01 -> 72.
+    def supplement(on: str, birth: str) -> float:
+        fam = family(on, [adult(0, "p1"), adult(0, "p2")], [child("c", birth, "home")], "Kouvola")
+        return calculate_allowances(fam)["home_care_allowance"]["municipal_supplement_eur"]
+    assert supplement("2019-01-15", "2016-07-01") == 72
+    assert supplement("2019-06-01", "2016-07-01") == 0
+    assert supplement("2019-06-01", "2018-06-01") == 72
