@@ -202,10 +202,12 @@ def resolve_change(change: dict[str, Any], addresses: Any) -> dict[str, Any]:
 def optimiser_summary(outcome: Any) -> dict[str, Any]:
     """The optimiser's outcome (``planner.siting.sites.SiteOutcome``) as plain values for the session:
     ``chosen`` rows (rank, id, lat, lon, capacity_seats, assigned_seats), ``before``/``after`` metrics,
-    ``explanation``, ``status``, ``model``, ``candidates`` (how many were offered)."""
+    ``explanation``, ``status``, ``model``, ``candidates`` (how many were offered), ``unmet_seats`` (seats
+    of demand still without a place; the explanation says so)."""
     return {"chosen": [dict(row) for row in outcome.chosen], "before": dict(outcome.before),
             "after": dict(outcome.after), "explanation": outcome.explanation, "status": outcome.status,
-            "model": outcome.model, "candidates": len(outcome.candidates)}
+            "model": outcome.model, "candidates": len(outcome.candidates),
+            "unmet_seats": float(outcome.result.unmet_seats)}
 
 
 def chosen_table(result: dict[str, Any], lang: str) -> pd.DataFrame:

@@ -439,7 +439,10 @@ def _optimiser(inputs: Any, units: list, mode: str, minutes: float) -> None:
             st.error(text, icon=":material/warning:")
         return
     result = outcome["ok"]
-    st.success(md(result["explanation"]))
+    if result.get("unmet_seats", 0) > 0:    # places still short: a warning, not a success
+        st.warning(md(result["explanation"]), icon=":material/warning:")
+    else:
+        st.success(md(result["explanation"]))
     proven = result["status"] == "optimal"   # solver words stay out of the sentence (the CLI has them)
     st.caption(md(result["settings"] + " " + t("opt.status_optimal" if proven else "opt.status_other",
                                                status=result["status"], candidates=result["candidates"])))

@@ -13,8 +13,11 @@ yⱼ ∈ {0, 1} opens candidate j (existing units are always open), xᵢⱼ ≥ 
          xᵢⱼ ≤ wᵢ yⱼ                  candidate j (tightens the relaxation)
          Σ_candidates yⱼ = K
 
-Any unmet demand in the optimum means no assignment exists: it is reported as an ``InfeasibleError``
-with the numbers. Models with at most ``exact_pairs`` reachable (point, site) pairs are solved complete.
+M = (sites + 1) × (longest finite trip + 1 s) per seat (:meth:`SiteModel.unmet_penalty_s`), so the
+optimum places as many seats as the capacities allow before it shortens trips. Demand left unmet (the
+capacities fall short, or a point reaches only full units) is not an error: a planner asking where to
+add sites in an area short of places needs the answer most of all. It is reported as
+``SiteResult.unmet_seats`` with a sentence saying how many seats are still missing. Models with at most ``exact_pairs`` reachable (point, site) pairs are solved complete.
 Larger ones are reduced: every existing unit (always open, so no linking rows), and per point the
 candidates quicker than its quickest existing unit (which is all an uncapacitated point could ever use)
 plus at least its ``neighbours`` quickest candidates. Then two checks add pairs and solve again: points
@@ -67,7 +70,8 @@ class SiteResult:
     ``assignment`` is a sparse (demand points × sites) array of seats, sites = existing then candidates.
     ``objective_value``: seat-seconds (p-median) or seats covered (coverage). ``before`` / ``after``:
     ``coverage_share``, ``mean_travel_s``, ``p90_travel_s`` (+ ``children`` = demand seats,
-    ``unreachable_share``).
+    ``unreachable_share``). ``unmet_seats``: seats of reachable demand the open sites cannot take
+    (capacity short, or only full units within reach); 0 when every seat is placed.
     """
 
     chosen: tuple[int, ...]
@@ -82,6 +86,7 @@ class SiteResult:
     unreachable_seats: float
     pairs_kept: int
     details: dict[str, Any] = field(default_factory=dict)
+    unmet_seats: float = 0.0
 
 
 class SiteModel:
@@ -159,19 +164,29 @@ class SiteModel:
 
     # ------------------------------------------------------------------ feasibility
     def check_feasible(self, lang: str = "en") -> None:
-        """Raise ``InfeasibleError`` with numbers when no solution can exist."""
+        """Raise ``InfeasibleError`` when no solution can exist (more new sites than candidates).
+
+        Too little capacity is not infeasible: the solution then reports its ``unmet_seats``;
+        :meth:`capacity_shortfall_seats` gives the lower bound before solving."""
         if self.k > self.n_candidates:
             raise InfeasibleError(translate("siting.infeasible.k_too_large", lang, k=self.k,
                                             candidates=self.n_candidates))
-        if self.objective != "p-median":
-            return
+
+    def capacity_shortfall_seats(self) -> float:
+        """Seats of reachable demand above all existing capacity plus the K largest candidates (0 when
+        that capacity suffices): a lower bound on the unmet seats of any choice of K sites."""
         served = self._reachable_mask()
         demand_seats = float(self.demand[served].sum())
         best_new = np.sort(self.candidate_capacity)[::-1][: self.k].sum() if self.k else 0.0
         capacity = float(self.existing_capacity.sum() + best_new)
-        if capacity + 1e-9 < demand_seats:
-            raise InfeasibleError(translate("siting.infeasible.capacity", lang, capacity=_fmt(capacity),
-                                            demand=_fmt(demand_seats), k=self.k))
+        return max(0.0, demand_seats - capacity)
+
+    def unmet_penalty_s(self) -> float:
+        """Cost of one unplaced seat in the p-median objective (seconds): (sites + 1) × (longest finite
+        trip + 1 s), more than any chain of reassignments a placed seat can cost."""
+        finite = np.isfinite(self.cost_s)
+        longest = float(self.cost_s[finite].max()) if finite.any() else 0.0
+        return (self.cost_s.shape[1] + 1) * (longest + 1.0)
 
     def _reachable_mask(self) -> np.ndarray:
         return np.isfinite(self.cost_s).any(axis=1) & (self.demand > 0)
@@ -205,8 +220,10 @@ class SiteModel:
                 if solution["unmet"] > tolerance:   # open up every site for the points left unserved
                     short = np.flatnonzero(solution["unmet_by_row"] > 1e-9)
                     i, j = np.nonzero(np.isfinite(self.cost_s[rows[short]]))
-                    pairs = _union(pairs, (short[i], j))
-                    continue
+                    widened = _union(pairs, (short[i], j))
+                    if widened[0].size > pairs[0].size:
+                        pairs = widened
+                        continue
                 better = self._reassign(rows, solution["chosen"], solution["value"])
                 if better is None:
                     break
@@ -214,9 +231,6 @@ class SiteModel:
             solution["model"] = "complete" if pairs[0].size == full else \
                 (f"reduced: every existing unit, candidates quicker than the nearest existing unit or among "
                  f"the {self.neighbours} quickest, + added pairs ({pairs[0].size} of {full} pairs)")
-            if solution["unmet"] > tolerance:
-                raise InfeasibleError(translate("siting.infeasible.unmet", lang, unmet=_fmt(solution["unmet"]),
-                                                demand=_fmt(float(self.demand[rows].sum()))))
         return self._result(rows, pairs, solution, lang)
 
     @property
@@ -233,8 +247,7 @@ class SiteModel:
         m_e = self.n_existing
         base = cost[:, :m_e].min(axis=1) if m_e else np.full(rows.size, np.inf)
         w = self.demand[rows]
-        finite = np.isfinite(self.cost_s)
-        penalty = (self.cost_s.shape[1] + 1) * (float(self.cost_s[finite].max()) + 1.0) if finite.any() else 1.0
+        penalty = self.unmet_penalty_s()
         found = solve_enumeration(cost[:, m_e:], base, w, self.k, penalty)
         method = "Lagrangian bound + enumeration"
         if found is None:   # too many sets under the bound: the MILP (also exact)
@@ -246,11 +259,8 @@ class SiteModel:
         best = np.argmin(np.where(np.isfinite(open_cost), open_cost, np.inf), axis=1)
         served = np.isfinite(open_cost[np.arange(rows.size), best])
         unmet = float(w[~served].sum())
-        if unmet > 1e-6 * max(1.0, float(self.demand.sum())):
-            raise InfeasibleError(translate("siting.infeasible.unmet", lang, unmet=_fmt(unmet),
-                                            demand=_fmt(float(w.sum()))))
         pairs = (np.flatnonzero(served), columns[best[served]])
-        solution = {"x": w[served], "chosen": found.chosen, "status": found.status, "mip_gap": found.mip_gap,
+        solution = {"x": w[served], "unmet": unmet, "chosen": found.chosen, "status": found.status, "mip_gap": found.mip_gap,
                     "model": (f"uncapacitated, exact: {method} ({found.rounds} sets or rounds; "
                               f"greedy + interchange start {found.heuristic_value:.0f})")}
         return self._result(rows, pairs, solution, lang)
@@ -296,8 +306,7 @@ class SiteModel:
         i, jj = np.nonzero(np.isfinite(cost))
         n = rows.size
         capacity = np.concatenate([self.existing_capacity, self.candidate_capacity])[columns]
-        penalty = (self.cost_s.shape[1] + 1) * (float(np.nanmax(np.where(np.isfinite(self.cost_s), self.cost_s,
-                                                                            np.nan))) + 1.0)
+        penalty = self.unmet_penalty_s()
         c = np.concatenate([cost[i, jj], np.full(n, penalty)])
         a_eq = sp.hstack([sp.csr_array((np.ones(i.size), (i, np.arange(i.size))), shape=(n, i.size)),
                           sp.identity(n, format="csr")], format="csr")
@@ -326,9 +335,7 @@ class SiteModel:
         c = np.zeros(n_vars)
         if pmedian:
             c[:n_pairs] = d
-            finite_max = float(np.nanmax(np.where(np.isfinite(self.cost_s), self.cost_s, np.nan))) \
-                if np.isfinite(self.cost_s).any() else 0.0
-            c[n_pairs:y0] = (self.cost_s.shape[1] + 1) * (finite_max + 1.0)
+            c[n_pairs:y0] = self.unmet_penalty_s()
         else:
             c[:n_pairs] = -1.0  # maximise covered seats
         demand_rows = sp.coo_array((np.ones(n_pairs), (pi, np.arange(n_pairs))), shape=(n, n_vars))
@@ -420,12 +427,18 @@ class SiteModel:
         explanation = translate(key, lang, **params)
         if unreachable > 0:
             explanation += " " + translate("siting.explanation.unreachable", lang, seats=_fmt(unreachable))
+        unmet = float(solution.get("unmet", 0.0)) if self.objective == "p-median" else 0.0
+        if unmet <= 1e-6 * max(1.0, float(self.demand.sum())):
+            unmet = 0.0
+        else:
+            explanation += " " + translate("siting.explanation.short", lang, unmet=_fmt(unmet),
+                                           demand=_fmt(float(self.demand[rows].sum())))
         return SiteResult(chosen=chosen, assignment=assignment, objective_value=objective_value, before=before,
                           after=after, status=solution["status"], explanation=explanation,
                           objective=self.objective, assigned_mean_travel_s=assigned_mean,
                           unreachable_seats=unreachable, pairs_kept=int(pi.size),
                           details={"mip_gap": solution["mip_gap"], "served_seats": served,
-                                   "model": solution["model"]})
+                                   "model": solution["model"]}, unmet_seats=unmet)
 
     def metrics_for(self, chosen: Sequence[int]) -> dict[str, float]:
         """Nearest-open-site metrics with the existing units plus the given candidate indices open."""
