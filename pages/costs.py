@@ -375,6 +375,16 @@ def _net_cards(usable: list[dict[str, Any]]) -> None:
                 ] + ([ui.t("costs.col.provisional")] if scenario.get("provisional") else [])))
 
 
+def _tax_notes(usable: list[dict[str, Any]]) -> None:
+    """The income tax notes once (an ESTIMATED municipal rate, provisional tax parameters)."""
+    seen: list[str] = []
+    for scenario in usable:
+        for note in (scenario.get("tax") or {}).get("notes", []):
+            if note not in seen:
+                seen.append(note)
+                st.warning(":material/warning: " + md(note))
+
+
 def _compare(result: dict[str, Any]) -> None:
     scenarios = result.get("scenarios", [])
     if not scenarios:
@@ -396,6 +406,7 @@ def _compare(result: dict[str, Any]) -> None:
     if usable:
         _home_assumption(result)
         _net_cards(usable)
+        _tax_notes(usable)
         _net_chart(usable)
         st.caption(ui.t("costs.chart_alt"))
         with st.expander(ui.t("costs.compare_table")):

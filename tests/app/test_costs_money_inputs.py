@@ -64,3 +64,15 @@ def test_the_family_form_keeps_the_money_keys_of_a_person_it_rebuilds():
                      CHILD_MONEY_KEYS)
     assert rebuilt == [{"id": "a", "care": "municipal", "daily_hours": 5},
                        {"id": "b", "care": "private", "private_fee_eur": 650}]
+
+
+def test_an_estimated_municipal_tax_rate_is_said_on_the_page(app_factory):
+    # Kuopio has no row in municipal_tax_rates.csv: the page must say the 7.50 % is an ESTIMATE
+    at = app_factory("family", "en")
+    family = _family()
+    family["municipality"] = "Kuopio"
+    at.session_state["family"] = family
+    at.switch_page("pages/costs.py").run()
+    assert not at.exception, at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    assert "ESTIMATE" in warnings and "Kuopio" in warnings and "vero.fi" in warnings
