@@ -21,6 +21,7 @@ from planner.placement.review import ACCEPT_REASONS, REASONS, check_decision
 from planner.placement.round import KINDS, RoundSettings, plan_round, round_start
 from planner.placement.round_report import round_report_csv, round_report_html
 from planner.placement.rules import SIBLING_RULES
+from planner.progress import Progress
 
 MODES: tuple[str, ...] = ("walk", "bike", "car", "transit")
 EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "docs" / "examples"
@@ -61,7 +62,7 @@ def run_round(children: Sequence[Any], units: Sequence[Any], travel_time_s: Any,
               catchment_units: Sequence[str | None] | None, *, method: str, mode: str, max_minutes: float,
               lang: str, seed: int = 0, kind: str = "daycare", municipality: str | None = None,
               siblings: str = "soft", decisions: Sequence[dict] = (), walk_distance_m: Any = None,
-              unit_names: dict[str, str] | None = None) -> dict[str, Any]:
+              unit_names: dict[str, str] | None = None, progress: Any = None) -> dict[str, Any]:
     """One round on plain inputs: the planner's report (``plan_round``) plus the download texts
     ``offers_csv``, ``daycare_csv`` (daycare rounds) or ``evaka_csv`` (preschool rounds), ``report_csv``,
     ``report_html``, and ``evaka_problems`` (offers eVaka cannot read).
@@ -81,7 +82,8 @@ def run_round(children: Sequence[Any], units: Sequence[Any], travel_time_s: Any,
                         RoundSettings(kind=kind, municipality=None if municipality in (None, "*") else municipality,
                                       method=method, sibling_rule=siblings, max_minutes=max_minutes, seed=seed,
                                       mode=mode, lang=lang),
-                        decisions=[d for d in checked if d is not None], walk_distance_m=walk_distance_m)
+                        decisions=[d for d in checked if d is not None], walk_distance_m=walk_distance_m,
+                        progress=progress)
     names = unit_names or {}
     out = dict(report, offers_csv=offers_to_csv(report), evaka_csv=None, evaka_problems=[], daycare_csv=None,
                unit_names=dict(names),
@@ -98,10 +100,14 @@ def run_round(children: Sequence[Any], units: Sequence[Any], travel_time_s: Any,
 def place_from_dataset(dataset: Any, source: str | bytes, *, method: str, mode: str, max_minutes: float,
                        lang: str, seed: int = 0, kind: str = "daycare", source_format: str = "children",
                        units_source: bytes | None = None, municipality: str | None = None, siblings: str = "soft",
-                       decisions: Sequence[dict] = ()) -> dict[str, Any]:
+                       decisions: Sequence[dict] = (), progress: Any = None) -> dict[str, Any]:
     """Read the children (project CSV or eVaka's report) and units (the dataset's or eVaka's unit list),
     take travel times and catchments from ``dataset`` and run the round. Bad rows of either file are
-    ``InputError`` problems (nothing is placed until the files are clean)."""
+    ``InputError`` problems (nothing is placed until the files are clean). ``progress``
+    (:class:`planner.progress.Progress`): stages reading → routing → solving → report; stops the round
+    (``Cancelled``) between steps when it says so."""
+    progress = progress or Progress()
+    progress.stage("reading", 0.0, 0.1)
     rules_for(max_minutes, seed)  # a bad trip limit is reported before the travel times are computed
     source = source if isinstance(source, bytes) else str(source)
     children, units, problems = read_round_inputs(
@@ -109,7 +115,8 @@ def place_from_dataset(dataset: Any, source: str | bytes, *, method: str, mode: 
         evaka_children=source if source_format == "evaka" else None, evaka_units=units_source)
     if problems:
         raise InputError(problems)
-    travel, catchment_units = travel_inputs(dataset, children, units, mode)
+    progress.stage("routing", 0.1, 0.4)
+    travel, catchment_units = travel_inputs(dataset, children, units, mode, progress=progress)
     walk = None
     if kind == "preschool":
         chosen = None if municipality in (None, "*") else municipality
@@ -117,5 +124,5 @@ def place_from_dataset(dataset: Any, source: str | bytes, *, method: str, mode: 
             walk = walk_distances_m(dataset, children, units)
     return run_round(children, units, travel, catchment_units, method=method, mode=mode, max_minutes=max_minutes,
                      lang=lang, seed=seed, kind=kind, municipality=municipality, siblings=siblings,
-                     decisions=decisions, walk_distance_m=walk,
+                     decisions=decisions, walk_distance_m=walk, progress=progress,
                      unit_names={u.unit_id: getattr(u, "name", "") for u in units})

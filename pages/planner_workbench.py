@@ -19,7 +19,7 @@ if str(ROOT) not in sys.path:  # so that the page also runs on its own (AppTest.
 import streamlit as st  # noqa: E402
 
 from pages import _workbench_core as core  # noqa: E402
-from pages import ui  # noqa: E402
+from pages import longrun, ui  # noqa: E402
 from pages.safe import md  # noqa: E402
 from planner.readers import check_size, loads_json  # noqa: E402
 from planner.errors import InfeasibleError, InputError, PlannerError  # noqa: E402
@@ -165,19 +165,27 @@ def _run_optimiser(inputs: Any, units: list, mode: str, max_minutes: float) -> N
     from planner.siting.sites import optimise_sites
 
     state = st.session_state
+    state[OPT_KEY] = None   # a stopped run leaves no older result behind
+    lang = ui.lang()
     try:
         candidates = candidates_for(state["wb.cand_source"], ui.dataset(), mode=mode,
                                     spacing_m=float(state.get("wb.grid_m") or 0.0),
                                     text=state.get("wb.points", "") or "", demand=inputs.demand)
-        outcome = optimise_sites(inputs, units, candidates, k=int(state["wb.k"]), objective=state["wb.objective"],
-                                 mode=mode, max_minutes=max_minutes,
-                                 candidate_capacity=state.get("wb.cand_capacity") or None, lang=ui.lang())
+        k, objective, capacity = int(state["wb.k"]), state["wb.objective"], state.get("wb.cand_capacity") or None
+        # in a worker thread with a progress bar and a Stop button; stopped when the session ends (pages/longrun.py)
+        outcome = longrun.run(
+            lambda progress: optimise_sites(inputs, units, candidates, k=k, objective=objective, mode=mode,
+                                            max_minutes=max_minutes, candidate_capacity=capacity, lang=lang,
+                                            progress=progress),
+            key="wb.opt", lang=lang, deadline_s=longrun.OPTIMISER_LIMIT_S)
         result = core.optimiser_summary(outcome)
         result["settings"] = t("opt.settings", mode=translate(f"app_planner.mode_name.{mode}", ui.lang()),
                                minutes=f"{max_minutes:g}", k=int(state["wb.k"]),
                                objective=translate(f"app_planner.opt.objective_name.{state['wb.objective']}",
                                                    ui.lang()))
         state[OPT_KEY] = {"ok": result}
+    except longrun.Cancelled as error:
+        state[OPT_KEY] = {"cancelled": error.text(lang)}
     except InfeasibleError as error:
         state[OPT_KEY] = {"infeasible": md(error)}
     except InputError as error:
@@ -269,7 +277,16 @@ def _settings() -> tuple[str, float, str]:
 def _baseline(inputs: Any, units: list, mode: str, minutes: float, assignment: str) -> None:
     from planner.siting.scenario import evaluate
 
-    evaluation = evaluate(inputs, units, mode, minutes, assignment)
+    lang = ui.lang()
+    try:   # the first call per dataset and mode routes every unit: a bar and a Stop button when slow
+        evaluation = longrun.run(lambda progress: evaluate(inputs, units, mode, minutes, assignment,
+                                                           progress=progress),
+                                 key="wb.baseline", lang=lang, deadline_s=longrun.WHATIF_LIMIT_S, auto=True)
+    except longrun.Cancelled as error:
+        st.warning(error.text(lang), icon=":material/timer_off:")
+        return
+    if evaluation is None:
+        return
     st.subheader(t("baseline.title"))
     if evaluation.estimated:
         st.info(t("note.demand_estimated_long"), icon=":material/info:")
@@ -373,12 +390,21 @@ def _whatif(inputs: Any, units: list, mode: str, minutes: float, assignment: str
     _scenario_files()
     if not scenario.changes:
         return
-    try:
-        baseline, after, comparison = run_what_if(inputs, units, scenario, mode=mode, max_minutes=minutes,
-                                                  assignment=assignment, lang=ui.lang())
+    lang = ui.lang()
+    try:   # new unit locations are routed in a worker thread: a bar and a Stop button when it takes a while
+        outcome = longrun.run(
+            lambda progress: run_what_if(inputs, units, scenario, mode=mode, max_minutes=minutes,
+                                         assignment=assignment, lang=lang, progress=progress),
+            key="wb.whatif", lang=lang, deadline_s=longrun.WHATIF_LIMIT_S, auto=True)
+    except longrun.Cancelled as error:
+        st.warning(error.text(lang), icon=":material/timer_off:")
+        return
     except InputError as error:
         ui.show_error(error)
         return
+    if outcome is None:   # stopped: the page says so and offers to compute again
+        return
+    baseline, after, comparison = outcome
     st.subheader(t("whatif.result_title"))
     if baseline.estimated:
         st.caption(t("note.demand_estimated_long"))
@@ -426,10 +452,14 @@ def _optimiser(inputs: Any, units: list, mode: str, minutes: float) -> None:
         st.number_input(t("opt.capacity"), min_value=0.0, max_value=1000.0, value=0.0, step=7.0,
                         key="wb.cand_capacity", help=t("opt.capacity_help"))
     if st.button(t("opt.run"), key="wb.opt_run", type="primary"):
-        with st.spinner(t("opt.running")):
-            _run_optimiser(inputs, units, mode, minutes)
+        _run_optimiser(inputs, units, mode, minutes)
     outcome = st.session_state[OPT_KEY]
+    if longrun.stopped("wb.opt") and not outcome:
+        st.info(translate("progress.cancelled.stopped", ui.lang()), icon=":material/stop_circle:")
     if not outcome:
+        return
+    if "cancelled" in outcome:
+        st.warning(outcome["cancelled"], icon=":material/timer_off:")
         return
     if "infeasible" in outcome:
         st.error(t("opt.infeasible", reason=outcome["infeasible"]), icon=":material/warning:")

@@ -18,12 +18,13 @@ if str(ROOT) not in sys.path:  # so that the page also runs on its own (AppTest.
 import streamlit as st  # noqa: E402
 
 from pages import _staff_core as core  # noqa: E402
-from pages import ui  # noqa: E402
+from pages import longrun, ui  # noqa: E402
 from pages.safe import md  # noqa: E402
 from planner.errors import InfeasibleError, InputError, PlannerError  # noqa: E402
 from planner.i18n import translate  # noqa: E402
 
 RESULT_KEY = "staff.result"       # the last round's result (children ids, units, times) – memory only
+ROUND_RUN_KEY = "staff.round"    # the running round (its Stop button and "stopped" flag)
 PROBLEMS_KEY = "staff.problems"   # texts of the problems of the last run, shown under the input
 DECISIONS_KEY = "staff.decisions"  # child_id -> {unit_id, decision, reason}: the review, memory only
 FORMATS = ("children", "evaka")
@@ -101,14 +102,19 @@ def _run(keep_review: bool = False) -> None:
             return
         units_bytes = files[0].read_bytes()
     decisions = [dict(v, child_id=k) for k, v in state[DECISIONS_KEY].items()] if keep_review else []
-    try:
-        state[RESULT_KEY] = core.place_from_dataset(
-            ui.dataset(), data, method=state["staff.method"], mode=state["staff.mode"],
-            max_minutes=float(state["staff.max_minutes"]), seed=int(state.get("staff.seed", 0) or 0),
-            lang=ui.lang(), kind=kind,
-            source_format=state.get("staff.format", FORMATS[0]) if preschool else "children",
-            units_source=units_bytes, municipality=state.get("staff.municipality") if preschool else None,
-            siblings=state.get("staff.siblings", core.SIBLING_RULES[0]), decisions=decisions)
+    lang = ui.lang()
+    options = dict(method=state["staff.method"], mode=state["staff.mode"],
+                   max_minutes=float(state["staff.max_minutes"]), seed=int(state.get("staff.seed", 0) or 0),
+                   lang=lang, kind=kind, source_format=state.get("staff.format", FORMATS[0]) if preschool else "children",
+                   units_source=units_bytes, municipality=state.get("staff.municipality") if preschool else None,
+                   siblings=state.get("staff.siblings", core.SIBLING_RULES[0]), decisions=decisions)
+    dataset = ui.dataset()
+    try:   # in a worker thread: a progress bar, a Stop button, stopped when the session ends (pages/longrun.py)
+        state[RESULT_KEY] = longrun.run(
+            lambda progress: core.place_from_dataset(dataset, data, progress=progress, **options),
+            key=ROUND_RUN_KEY, lang=lang, deadline_s=longrun.ROUND_LIMIT_S)
+    except longrun.Cancelled as error:
+        state[PROBLEMS_KEY] = [error.text(lang)]
     except InputError as error:
         state[PROBLEMS_KEY] = [ui.problem_line(p) for p in error.problems]
     except (InfeasibleError, PlannerError) as error:
@@ -116,10 +122,10 @@ def _run(keep_review: bool = False) -> None:
 
 
 def _with_progress(action) -> None:
-    """Run the round while a spinner says so, then draw the page again with the result. (A round is
-    bounded: at most 20,000 children per file and 120 s per MILP solver call.)"""
-    with st.spinner(t("running")):
-        action()
+    """Run the round (a progress bar and a Stop button while it runs), then draw the page again with the
+    result. (A round is bounded: at most 20,000 children per file, 120 s per MILP solver call and
+    ``longrun.ROUND_LIMIT_S`` in all.)"""
+    action()
     st.rerun()
 
 
@@ -192,6 +198,8 @@ def _inputs() -> None:
             st.selectbox(t("example"), names, index=default, key="staff.example")
         else:
             st.info(t("no_example"))
+    if longrun.stopped(ROUND_RUN_KEY) and st.session_state[RESULT_KEY] is None:
+        st.info(translate("progress.cancelled.stopped", ui.lang()), icon=":material/stop_circle:")
     for text in st.session_state[PROBLEMS_KEY]:
         st.error(text, icon=":material/warning:")
     cols = st.columns([3, 2, 2, 1])

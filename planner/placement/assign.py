@@ -37,6 +37,7 @@ fixing rows made HiGHS far slower than the 30 s target at 5,000 children.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy.sparse import coo_array, csr_array
@@ -116,8 +117,10 @@ def objective_weights(problem: PlacementProblem, levels: np.ndarray, pair_child:
 
 def solve_optimal(problem: PlacementProblem, *, time_limit_s: float | None = None,
                   regime: str | None = None, mip_rel_gap: float = 1e-6,
-                  full_milp: bool = False) -> Assignment:
-    """The lexicographically optimal assignment (see the module docstring for the formulation)."""
+                  full_milp: bool = False, progress: Any = None) -> Assignment:
+    """The lexicographically optimal assignment (see the module docstring for the formulation).
+    ``progress`` (:class:`planner.progress.Progress`, optional) is checked before each solver call and
+    caps its time limit at the time left."""
     from scipy.optimize import Bounds, LinearConstraint, milp  # here: scipy.optimize is slow to import (cold CLI)
 
     n, m = len(problem.children), len(problem.units)
@@ -210,6 +213,8 @@ def solve_optimal(problem: PlacementProblem, *, time_limit_s: float | None = Non
     lower, upper = np.zeros(n_var), np.ones(n_var)
     lower[:n_x][problem.fixed_index[pair_child] == pair_unit] = 1.0  # accepted offers are kept
     options: dict = {"presolve": True}
+    if progress is not None:
+        time_limit_s = progress.time_limit_s(time_limit_s)
     if time_limit_s is not None:
         options["time_limit"] = time_limit_s
     bound = None
@@ -225,6 +230,8 @@ def solve_optimal(problem: PlacementProblem, *, time_limit_s: float | None = Non
             settled[pair_child[whole]] = True
             upper[:n_x][settled[pair_child]] = 0.0
             lower[:n_x][whole] = upper[:n_x][whole] = 1.0
+    if progress is not None and "time_limit" in options:
+        options["time_limit"] = progress.time_limit_s(options["time_limit"])
     result = milp(cost, integrality=integrality, bounds=Bounds(lower, upper), constraints=constraints,
                   options=dict(options, mip_rel_gap=0.0 if regime == "exact" else mip_rel_gap))
     if result.x is None:

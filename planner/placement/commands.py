@@ -100,12 +100,13 @@ def next_school_morning(today: date | None = None) -> datetime:
 
 
 def travel_inputs(dataset: Any, children: Sequence[Child], units: Sequence[Any], mode: str = "walk", *,
-                  depart: datetime | None = None) -> tuple[np.ndarray, list[str | None]]:
+                  depart: datetime | None = None, progress: Any = None) -> tuple[np.ndarray, list[str | None]]:
     """The (children × units) travel times in seconds (``inf`` unreachable or outside the network) and
     each child's own catchment unit id, from the dataset.
 
     ``walk``, ``bike``, ``car`` use the dataset's street engine; ``transit`` its timetable router, leaving
-    home at ``depart`` (default: :func:`next_school_morning`)."""
+    home at ``depart`` (default: :func:`next_school_morning`). ``progress``
+    (:class:`planner.progress.Progress`, optional) hears of each child routed by transit and may stop it."""
     origins = [(c.lat, c.lon) for c in children]
     destinations = [(u.lat, u.lon) for u in units]
     if mode == "transit":
@@ -113,8 +114,11 @@ def travel_inputs(dataset: Any, children: Sequence[Child], units: Sequence[Any],
         if router is None:
             raise InputError.single("mode", mode, "walk, bike or car: this dataset has no public transport timetable")
         depart = depart or next_school_morning()
-        rows = [np.asarray(router.one_to_many(origin, destinations, depart, on_outside="none"), dtype=float)
-                for origin in origins]
+        rows = []
+        for done, origin in enumerate(origins, start=1):
+            rows.append(np.asarray(router.one_to_many(origin, destinations, depart, on_outside="none"), dtype=float))
+            if progress is not None:
+                progress.update(done, len(origins))
         travel = np.vstack(rows) if rows else np.zeros((0, len(destinations)))
     else:
         engine = dataset.engine(mode)

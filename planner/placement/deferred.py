@@ -18,6 +18,7 @@ repeats up to ``max_rounds`` times. Any envy that remains is reported, never hid
 from __future__ import annotations
 
 from collections import deque
+from typing import Any
 
 import numpy as np
 
@@ -103,8 +104,9 @@ def _lottery(problem: PlacementProblem) -> np.ndarray:
     return np.random.default_rng(problem.rules.seed).permutation(len(problem.children))
 
 
-def solve_deferred(problem: PlacementProblem, *, max_rounds: int = 50) -> Assignment:
-    """Child-proposing deferred acceptance with weighted seats (see the module docstring)."""
+def solve_deferred(problem: PlacementProblem, *, max_rounds: int = 50, progress: Any = None) -> Assignment:
+    """Child-proposing deferred acceptance with weighted seats (see the module docstring). ``progress``
+    (:class:`planner.progress.Progress`, optional) is checked every round and every 1,000 proposals."""
     n = len(problem.children)
     lists = preference_lists(problem)
     position = [{j: p for p, j in enumerate(lst)} for lst in lists]
@@ -124,7 +126,11 @@ def solve_deferred(problem: PlacementProblem, *, max_rounds: int = 50) -> Assign
             queue.append(k)
 
     def run() -> None:
+        proposals = 0
         while queue:
+            proposals += 1
+            if progress is not None and proposals % 1000 == 0:
+                progress.check()
             i = queue.popleft()
             if unit_of[i] >= 0:
                 continue
@@ -137,6 +143,8 @@ def solve_deferred(problem: PlacementProblem, *, max_rounds: int = 50) -> Assign
     run()
     rounds = 0
     while rounds < max_rounds:
+        if progress is not None:
+            progress.update(rounds, max_rounds)
         envy = justified_envy(problem, unit_of, lists, key=key)
         if not envy:
             break

@@ -23,6 +23,7 @@ from planner.placement.report import build_report
 from planner.placement.review import Decision, apply_decisions, explain_changes
 from planner.placement.rules import HARD_RULES, PlacementProblem, PlacementRules, SIBLING_RULES, language_ok
 from planner.placement.stability import solve_deferred_agents, solve_stable, stability_figures
+from planner.progress import Progress
 
 KINDS: tuple[str, ...] = ("daycare", "preschool")
 METHODS: tuple[str, ...] = ("optimal", "deferred-acceptance", "stable")
@@ -85,11 +86,14 @@ def own_area_units(catchment_units: Sequence[str | None] | None, units: Sequence
 
 def plan_round(children: Sequence[Any], units: Sequence[Any], travel_time_s: Any,
                catchment_units: Sequence[str | None] | None, settings: RoundSettings = RoundSettings(), *,
-               decisions: Sequence[Decision] = (), walk_distance_m: Any = None, on: date | None = None
-               ) -> dict[str, Any]:
+               decisions: Sequence[Decision] = (), walk_distance_m: Any = None, on: date | None = None,
+               progress: Progress | None = None) -> dict[str, Any]:
     """The round's report (``build_report`` plus ``kind``, ``rule_set``, ``sibling_rule``, ``stability``,
-    ``review`` and ``changes``). ``walk_distance_m`` (children × units metres) is needed by transport rules."""
+    ``review`` and ``changes``). ``walk_distance_m`` (children × units metres) is needed by transport rules.
+    ``progress`` (:class:`planner.progress.Progress`) hears of the stages and stops the round (``Cancelled``)
+    between steps when it says so; every solver call's time limit is at most the time it has left."""
     settings.check()
+    progress = progress or Progress()
     children = list(children)
     units = list(units)
     n, m = len(children), len(units)
@@ -126,19 +130,22 @@ def plan_round(children: Sequence[Any], units: Sequence[Any], travel_time_s: Any
     problem = PlacementProblem.from_cost_matrix(children, units, travel, catchment_units, rules,
                                                 forbidden=forbidden, fixed=fixed)
     method = settings.method or ("deferred-acceptance" if any(c.preferences for c in children) else "optimal")
+    progress.stage("solving", 0.4, 0.85)
     if method == "optimal":
-        assignment = solve_optimal(problem, time_limit_s=settings.time_limit_s)
+        assignment = solve_optimal(problem, time_limit_s=settings.time_limit_s, progress=progress)
     elif method == "stable":
-        assignment = solve_stable(problem)
+        assignment = solve_stable(problem, progress=progress)
     elif rules.sibling_rule == "hard":
         assignment = solve_deferred_agents(problem)
     else:
-        assignment = solve_deferred(problem)
+        assignment = solve_deferred(problem, progress=progress)
+    progress.stage("checking", 0.85, 0.95)
     report = build_report(problem, assignment, lang=settings.lang, mode=settings.mode, kind=settings.kind)
     report["sibling_rule"] = rules.sibling_rule
     report["rule_set"] = rule_set.to_dict() if rule_set else None
     report["rules"] = {"max_minutes": rules.max_travel_time_s / 60.0, "seed": rules.seed}
     report["stability"] = stability_figures(problem, assignment.unit_of)
+    progress.stage("report", 0.95, 1.0)
     decided = [d for d in decisions if d.decision in ("accepted", "rejected")]
     report["review"] = {
         "accepted": [d.to_dict() for d in decided if d.decision == "accepted"],

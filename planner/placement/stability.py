@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from typing import Any
 from dataclasses import dataclass
 
 import numpy as np
@@ -222,7 +223,8 @@ def _apply(model: _Model, block: Block, unit_of: np.ndarray) -> np.ndarray:
     return out
 
 
-def _local_search(model: _Model, unit_of: np.ndarray, *, max_moves: int, deadline: float) -> tuple[np.ndarray, list]:
+def _local_search(model: _Model, unit_of: np.ndarray, *, max_moves: int, deadline: float,
+                  progress: Any = None) -> tuple[np.ndarray, list]:
     """Satisfy one blocking pair or coalition at a time; keep the best move (fewest blocks left, then most
     children placed) while it lowers the count, or keeps it and places more children."""
     problem = model.problem
@@ -233,6 +235,8 @@ def _local_search(model: _Model, unit_of: np.ndarray, *, max_moves: int, deadlin
         placed = int((unit_of >= 0).sum())
         best = None
         for block in blocks:
+            if progress is not None:
+                progress.check()
             trial = _apply(model, block, unit_of)
             trial_placed = int((trial >= 0).sum())
             if trial is unit_of or trial_placed < placed:
@@ -250,22 +254,25 @@ def _local_search(model: _Model, unit_of: np.ndarray, *, max_moves: int, deadlin
 
 
 def solve_stable(problem: PlacementProblem, *, max_moves: int = 200, time_limit_s: float = 20.0,
-                 start: Assignment | None = None) -> Assignment:
+                 start: Assignment | None = None, progress: Any = None) -> Assignment:
     """Fewest blocking pairs and coalitions: the local search of the module docstring from two starts,
     deferred acceptance over agents (siblings as one agent under the hard rule) and the exact MILP
     (``start``, solved here when not given), keeping the result with the fewest blocks, then the most
     children placed. ``status`` is ``stable`` or ``blocking_remains``; the search stops at
-    ``time_limit_s`` (the count left is reported, never hidden)."""
+    ``time_limit_s`` (the count left is reported, never hidden) or earlier when ``progress``
+    (:class:`planner.progress.Progress`) says stop (``Cancelled``)."""
     from planner.placement.assign import solve_optimal
 
+    if progress is not None:
+        time_limit_s = progress.time_limit_s(time_limit_s)
     deadline = time.perf_counter() + time_limit_s
     model = _Model(problem)
     starts = [_deferred_agents(model)]
-    start = start or solve_optimal(problem)
+    start = start or solve_optimal(problem, progress=progress)
     starts.append(np.asarray(start.unit_of, dtype=int))
     best = None
     for unit_of in starts:
-        result, blocks = _local_search(model, unit_of, max_moves=max_moves, deadline=deadline)
+        result, blocks = _local_search(model, unit_of, max_moves=max_moves, deadline=deadline, progress=progress)
         score = (len(blocks), -int((result >= 0).sum()))
         if best is None or score < best[0]:
             best = (score, result, blocks)

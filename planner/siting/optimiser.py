@@ -55,6 +55,7 @@ from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from planner.errors import InfeasibleError, InputError, ProblemCollector
 from planner.i18n import translate
+from planner.progress import Progress
 from planner.siting.accessibility import nearest, travel_metrics
 
 OBJECTIVES = ("p-median", "coverage")
@@ -193,28 +194,31 @@ class SiteModel:
 
     # ------------------------------------------------------------------ solve
     def solve(self, *, lang: str = "en", time_limit_s: float | None = None,
-              mip_rel_gap: float = 1e-7) -> SiteResult:
+              mip_rel_gap: float = 1e-7, progress: Progress | None = None) -> SiteResult:
         """Solve to optimality (within ``mip_rel_gap``) and return a frozen :class:`SiteResult`.
 
         p-median: the complete model when it has at most ``exact_pairs`` reachable pairs, else the model
         on each point's ``neighbours`` quickest sites (widened while demand is left unmet);
-        ``details["model"]`` says which.
+        ``details["model"]`` says which. ``progress`` (:class:`planner.progress.Progress`): checked between
+        solver calls (``Cancelled`` when it says stop); each MILP's time limit is at most its time left.
         """
+        progress = progress or Progress()
         self.check_feasible(lang)
         rows = np.flatnonzero(self._reachable_mask())
         if self.objective == "p-median" and self.uncapacitated:
-            return self._solve_uncapacitated(rows, lang, time_limit_s, mip_rel_gap)
+            return self._solve_uncapacitated(rows, lang, time_limit_s, mip_rel_gap, progress)
         if self.objective == "coverage":
             pairs = self._pairs_within(rows, self.max_s)
-            solution = self._solve(rows, pairs, time_limit_s, mip_rel_gap)
+            solution = self._solve(rows, pairs, progress.time_limit_s(time_limit_s), mip_rel_gap)
             solution["model"] = "complete"
         else:
             full = int(np.isfinite(self.cost_s[rows]).sum())
             complete = full <= self.exact_pairs
             tolerance = 1e-6 * max(1.0, float(self.demand.sum()))
             pairs = self._pairs_nearest(rows, self.cost_s.shape[1]) if complete else self._pairs_reduced(rows)
-            for _ in range(20):
-                solution = self._solve(rows, pairs, time_limit_s, mip_rel_gap)
+            for round_no in range(20):
+                progress.update(round_no, 20)
+                solution = self._solve(rows, pairs, progress.time_limit_s(time_limit_s), mip_rel_gap)
                 if pairs[0].size == full:
                     break
                 if solution["unmet"] > tolerance:   # open up every site for the points left unserved
@@ -239,7 +243,7 @@ class SiteModel:
         return bool(np.all(np.isinf(self.existing_capacity)) and np.all(np.isinf(self.candidate_capacity)))
 
     def _solve_uncapacitated(self, rows: np.ndarray, lang: str, time_limit_s: float | None,
-                             mip_rel_gap: float) -> SiteResult:
+                             mip_rel_gap: float, progress: Progress) -> SiteResult:
         """p-median without seat limits: the radius formulation (planner/siting/uncapacitated.py)."""
         from planner.siting.uncapacitated import solve_enumeration, solve_radius
 
@@ -252,7 +256,7 @@ class SiteModel:
         method = "Lagrangian bound + enumeration"
         if found is None:   # too many sets under the bound: the MILP (also exact)
             found = solve_radius(cost[:, m_e:], base, w, self.k, penalty, time_limit_s=time_limit_s,
-                                 mip_rel_gap=mip_rel_gap)
+                                 mip_rel_gap=mip_rel_gap, progress=progress)
             method = "radius formulation MILP"
         columns = np.array(list(range(m_e)) + [m_e + j for j in found.chosen], dtype=np.int64)
         open_cost = cost[:, columns]

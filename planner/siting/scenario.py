@@ -43,6 +43,7 @@ from planner.siting.accessibility import area_metrics, nearest, travel_metrics, 
 from planner.siting.demand import AGE_COLUMNS, validate_demand
 from planner.siting.occupancy import (ASSUMED_PARTICIPATION, demand_seats, is_assumed_participation,
                                       occupancy_percent, validate_participation)
+from planner.progress import Progress
 from planner.readers import in_finland
 from planner.units import Unit
 
@@ -267,6 +268,11 @@ def apply_scenario(units: Sequence[Unit], scenario: Scenario, **kwargs: Any) -> 
 
 
 # --------------------------------------------------------------------------- travel times
+# Unit locations routed per call (a Dijkstra each): small enough that a Stop is noticed within a few
+# seconds, large enough that the compiled loop dominates.
+ROUTE_BLOCK = 16
+
+
 class TravelTimes:
     """Travel-time columns (demand points → one unit location, seconds), computed once per location.
 
@@ -336,16 +342,24 @@ class TravelTimes:
         for j, (lat, lon) in enumerate(locations):
             self._columns[self.key(lat, lon)] = cost[:, j]
 
-    def matrix(self, units: Sequence[Unit]) -> np.ndarray:
-        """(points × units) seconds, inf unreachable; routes only locations not seen before."""
+    def matrix(self, units: Sequence[Unit], progress: Progress | None = None) -> np.ndarray:
+        """(points × units) seconds, inf unreachable; routes only locations not seen before, in blocks of
+        :data:`ROUTE_BLOCK` locations, telling ``progress`` after each block (and stopping when it says so;
+        the blocks already routed stay, they are right)."""
         keys = [self.key(u.lat, u.lon) for u in units]
         missing = sorted({k for k in keys if k not in self._columns})
         if missing:
             if self._compute is None:
                 raise DataError(f"no travel times for {len(missing)} new unit location(s) and no routing engine")
-            block = np.asarray(self._compute(self.points, np.array(missing, dtype=float)), dtype=float)
-            for j, k in enumerate(missing):
-                self._columns[k] = block[:, j]
+            for start in range(0, len(missing), ROUTE_BLOCK):
+                part = missing[start:start + ROUTE_BLOCK]
+                if progress is not None:
+                    progress.check()
+                block = np.asarray(self._compute(self.points, np.array(part, dtype=float)), dtype=float)
+                for j, k in enumerate(part):
+                    self._columns[k] = block[:, j]
+                if progress is not None:
+                    progress.update(start + len(part), len(missing))
         if not keys:
             return np.zeros((self.points.shape[0], 0))
         return np.column_stack([self._columns[k] for k in keys])
@@ -505,7 +519,8 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def evaluate(inputs: "SitingInputs | Any", units: Sequence[Unit], mode: str = "walk", max_minutes: float = 10.0,
-             assignment: str = "catchment", *, participation: Sequence[float] | None = None) -> Evaluation:
+             assignment: str = "catchment", *, participation: Sequence[float] | None = None,
+             progress: Progress | None = None) -> Evaluation:
     """Per-unit table and area metrics for ``units`` (see the module docstring).
 
     ``inputs``: :class:`SitingInputs` (reuses travel times between calls) or a dataset.
@@ -514,6 +529,7 @@ def evaluate(inputs: "SitingInputs | Any", units: Sequence[Unit], mode: str = "w
     when the catchment is derived, missing or its unit closed); ``"nearest"`` by the quickest unit.
 
     ``participation`` (shares 0..1 for ages 0–2, 3–5, 6) overrides ``inputs.participation`` for this call.
+    ``progress`` (:class:`planner.progress.Progress`) hears of the routing of new locations and may stop it.
     """
     if not isinstance(inputs, SitingInputs):   # a dataset: fine for one call; keep SitingInputs to reuse routes
         inputs = SitingInputs.from_dataset(inputs, modes=(mode,), participation=participation)
@@ -529,7 +545,7 @@ def evaluate(inputs: "SitingInputs | Any", units: Sequence[Unit], mode: str = "w
     units = list(units)
     max_s = float(max_minutes) * 60.0
     ids = np.array([u.unit_id for u in units], dtype=object)
-    cost = inputs.times[mode].matrix(units)
+    cost = inputs.times[mode].matrix(units, progress=progress)
     nearest_index, nearest_time = nearest(cost)
     nearest_unit = np.where(nearest_index >= 0, ids[np.maximum(nearest_index, 0)] if ids.size else None, None)
     assigned_index = nearest_index.copy()
@@ -696,10 +712,16 @@ def _delta(a: Any, b: Any) -> float | None:
 def run_what_if(inputs: SitingInputs, units: Sequence[Unit], scenario: Scenario, *, mode: str = "walk",
                 max_minutes: float = 10.0, assignment: str = "catchment", lang: str = "en",
                 resolve: Callable[[str, str], tuple[float, float]] | None = None,
-                participation: Sequence[float] | None = None
+                participation: Sequence[float] | None = None, progress: Progress | None = None
                 ) -> tuple[Evaluation, Evaluation, Comparison]:
-    """Baseline, scenario and their comparison in one call (``participation`` as in :func:`evaluate`)."""
-    baseline = evaluate(inputs, units, mode, max_minutes, assignment, participation=participation)
+    """Baseline, scenario and their comparison in one call (``participation`` as in :func:`evaluate`;
+    ``progress``: routing of the baseline's, then the scenario's new locations, may stop either)."""
+    progress = progress or Progress()
+    progress.stage("baseline", 0.0, 0.5)
+    baseline = evaluate(inputs, units, mode, max_minutes, assignment, participation=participation,
+                        progress=progress)
     changed_units = scenario.apply(units, resolve=resolve)
-    after = evaluate(inputs, changed_units, mode, max_minutes, assignment, participation=participation)
+    progress.stage("whatif", 0.5, 1.0)
+    after = evaluate(inputs, changed_units, mode, max_minutes, assignment, participation=participation,
+                     progress=progress)
     return baseline, after, compare(baseline, after, inputs, lang=lang)

@@ -19,6 +19,7 @@ import numpy as np
 
 from planner.errors import InputError, Problem, ProblemCollector
 from planner.i18n import translate
+from planner.progress import Progress
 from planner.siting.candidates import Candidate
 from planner.siting.occupancy import is_assumed_participation
 from planner.siting.optimiser import OBJECTIVES, SiteModel, SiteResult
@@ -63,14 +64,18 @@ class SiteOutcome:
 def optimise_sites(inputs: Any, units: Sequence[Unit], candidates: Sequence[Candidate], *, k: int,
                    objective: str = "p-median", mode: str = "walk", max_minutes: float = 10.0,
                    candidate_capacity: float | None = None, lang: str = "en", field: str = "candidates",
-                   k_field: str = "k", minutes_field: str = "max_minutes") -> SiteOutcome:
+                   k_field: str = "k", minutes_field: str = "max_minutes",
+                   progress: Progress | None = None, time_limit_s: float | None = None) -> SiteOutcome:
     """Choose ``k`` of ``candidates`` keeping every unit of ``units``, on ``inputs.times[mode]``.
 
     ``candidate_capacity`` (seats) applies to candidates without their own; None or 0 = no limit.
     ``InputError`` names ``k_field``, ``minutes_field``, ``objective``, ``candidate_capacity`` or
     ``<field> <candidate id>`` (outside the network); ``InfeasibleError`` explains an impossible target
-    with its numbers.
+    with its numbers. ``progress`` (:class:`planner.progress.Progress`) hears of the routing (one block of
+    candidate locations at a time) and the solving, and stops the run (``Cancelled``) when it says so;
+    ``time_limit_s`` caps each solver call (None: none, the command line's default).
     """
+    progress = progress or Progress()
     problems = ProblemCollector()
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 0:
         problems.add_keyed(k_field, k, "problems.siting.add")
@@ -94,7 +99,8 @@ def optimise_sites(inputs: Any, units: Sequence[Unit], candidates: Sequence[Cand
         raise InputError([Problem.keyed(f"{field} {c.candidate_id}", f"{c.lat}, {c.lon}",
                                         "problems.candidates.outside")
                           for c, out in zip(candidates, outside) if out])
-    cost = times.matrix(list(units) + list(candidates))
+    progress.stage("routing", 0.0, 0.7)
+    cost = times.matrix(list(units) + list(candidates), progress=progress)
     # unknown capacity: the one rule (planner.units.ASSUMED_SEATS_WHEN_UNKNOWN), never "no limit"
     existing = np.array([getattr(u, "planning_seats", u.seats) for u in units], dtype=float)
     fallback = float(default) if default else np.inf
@@ -102,7 +108,8 @@ def optimise_sites(inputs: Any, units: Sequence[Unit], candidates: Sequence[Cand
                         dtype=float)
     model = SiteModel.from_cost_matrix(cost, inputs.seats, existing, capacity, int(k), objective,
                                        max_s=float(max_minutes) * 60.0)
-    result = model.solve(lang=lang)
+    progress.stage("solving", 0.7, 1.0)
+    result = model.solve(lang=lang, progress=progress, time_limit_s=time_limit_s)
     served = np.asarray(result.assignment.sum(axis=0)).ravel()
     chosen = []
     for rank, j in enumerate(result.chosen, start=1):

@@ -33,6 +33,7 @@ and the MILP is solved again, until none does (then the bound is reached: optima
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -97,11 +98,12 @@ def greedy_interchange(cand_cost: np.ndarray, base: np.ndarray, w: np.ndarray, k
 
 
 def solve_radius(cand_cost: np.ndarray, base: np.ndarray, w: np.ndarray, k: int, penalty: float, *,
-                 time_limit_s: float | None = None, mip_rel_gap: float = 1e-7, max_rounds: int = 30
-                 ) -> RadiusSolution:
+                 time_limit_s: float | None = None, mip_rel_gap: float = 1e-7, max_rounds: int = 30,
+                 progress: Any = None) -> RadiusSolution:
     """Optimal K candidates (see the module docstring). ``cand_cost``: points × candidates seconds
     (inf unreachable); ``base``: per point the quickest always-open site (inf none); ``penalty``: cost
-    per seat of a point with no open reachable site (large: such a point is unmet)."""
+    per seat of a point with no open reachable site (large: such a point is unmet). ``progress``
+    (:class:`planner.progress.Progress`, optional): checked before each MILP, which it time-limits."""
     n, m = cand_cost.shape
     heuristic, h_value = greedy_interchange(cand_cost, base, w, k, penalty) if k else ([], 0.0)
     if k == 0 or m == 0:
@@ -124,8 +126,9 @@ def solve_radius(cand_cost: np.ndarray, base: np.ndarray, w: np.ndarray, k: int,
     keep = np.minimum(n_levels, np.maximum(h_level + 1 + MARGIN_LEVELS, MIN_LEVELS))
     status, gap, chosen, value = "optimal", 0.0, tuple(heuristic), h_value
     for round_no in range(1, max_rounds + 1):
+        limit_s = time_limit_s if progress is None else progress.time_limit_s(time_limit_s)
         chosen, status, gap = _solve_truncated(order, sorted_cost, useful, level_of, keep, n_levels, base, w, k,
-                                               penalty, time_limit_s, mip_rel_gap)
+                                               penalty, limit_s, mip_rel_gap)
         # points whose quickest open site lies beyond their kept levels: the bound was not reached there
         pos = rank[:, list(chosen)].min(axis=1)
         lvl = np.where(pos < n_useful, level_of[np.arange(n), np.minimum(pos, m - 1)], n_levels)

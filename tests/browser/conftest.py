@@ -34,12 +34,13 @@ def need_chromium() -> None:
 
 
 @contextmanager
-def streamlit_app(env: dict[str, str] | None = None) -> Iterator[str]:
-    """``streamlit run app.py`` on a free loopback port; yields its URL once /_stcore/health answers."""
+def streamlit_app(env: dict[str, str] | None = None, script: str = "app.py") -> Iterator[str]:
+    """``streamlit run <script>`` (default the app) on a free loopback port; yields its URL once
+    /_stcore/health answers."""
     port = free_port()
     streamlit = Path(sys.executable).parent / "streamlit"
     process = subprocess.Popen(
-        [str(streamlit), "run", "app.py", "--server.headless", "true", "--server.address", "127.0.0.1",
+        [str(streamlit), "run", script, "--server.headless", "true", "--server.address", "127.0.0.1",
          "--server.port", str(port), "--browser.gatherUsageStats", "false"],
         cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}"
