@@ -11,7 +11,7 @@
 3. Public transport on Tampere (real Nysse GTFS subset): our RAPTOR router against an independent
    connection scan (CSA) written here from the GTFS text files, door to door on the same walking network,
    for ``--pairs`` random origin/destination pairs (seeded), leaving at 08:00 on the feed's
-   representative weekday.
+   representative weekday; the minimum change time and the feed's transfers.txt apply to both.
 
 The TTM samples stay outside the project: read from ``$PLANNER_REALDATA`` (default ../shared/realdata);
 the script says so and skips a part when they are absent. Medians are of |ours − reference| / reference.
@@ -155,27 +155,45 @@ class ConnectionScan:
         connections.sort()
         self.connections = np.array(connections, dtype=np.int64).reshape(-1, 5)
         self.n_trips = len(by_trip)
+        # transfers.txt, read here on its own: (from, to, type, min seconds) of stop-to-stop rows
+        self.transfers: list[tuple[int, int, int, float]] = []
+        with zipfile.ZipFile(feed_path) as archive:
+            if "transfers.txt" in archive.namelist():
+                for row in _read_csv(archive, "transfers.txt"):
+                    if any((row.get(c) or "").strip() for c in ("from_route_id", "to_route_id", "from_trip_id",
+                                                                 "to_trip_id")):
+                        continue
+                    a, b = index.get(row["from_stop_id"]), index.get(row["to_stop_id"])
+                    kind = int((row.get("transfer_type") or "0").strip() or 0)
+                    minimum = (row.get("min_transfer_time") or "").strip()
+                    if a is not None and b is not None and kind in (0, 1, 2, 3) and (kind != 2 or minimum):
+                        self.transfers.append((a, b, kind, float(minimum) if kind == 2 else math.nan))
 
-    def earliest(self, start_s: np.ndarray, footpaths: list[list[tuple[int, float]]]) -> np.ndarray:
-        """Earliest arrival (seconds after midnight) at each stop from ``start_s`` per stop (inf = not there)."""
-        arrival = start_s.astype(float).copy()
-        for s in range(len(arrival)):  # walking first from every stop reached on foot
-            if math.isfinite(arrival[s]):
+    def earliest(self, start_s: np.ndarray, footpaths: list[list[tuple[int, float]]],
+                 change_s: np.ndarray) -> np.ndarray:
+        """Earliest arrival (seconds after midnight) at each stop from ``start_s`` per stop (inf = not there).
+
+        A stop reached on foot is boardable at once; one reached by a vehicle after ``change_s`` of that
+        stop (footpath times carry their own change margin)."""
+        foot = start_s.astype(float).copy()
+        ride = np.full(len(foot), math.inf)
+        for s in range(len(foot)):  # walking first from every stop reached on foot
+            if math.isfinite(start_s[s]):
                 for t, walk in footpaths[s]:
-                    arrival[t] = min(arrival[t], arrival[s] + walk)
+                    foot[t] = min(foot[t], start_s[s] + walk)
         boarded = np.zeros(self.n_trips, dtype=bool)
-        if not np.isfinite(arrival).any():
-            return arrival
-        first = int(np.searchsorted(self.connections[:, 0], np.min(arrival[np.isfinite(arrival)])))
+        if not np.isfinite(foot).any():
+            return foot
+        first = int(np.searchsorted(self.connections[:, 0], np.min(foot[np.isfinite(foot)])))
         for dep, arr, a, b, trip in self.connections[first:]:
-            if boarded[trip] or arrival[a] <= dep:
+            if boarded[trip] or foot[a] <= dep or ride[a] + change_s[a] <= dep:
                 boarded[trip] = True
-                if arr < arrival[b]:
-                    arrival[b] = arr
+                if arr < ride[b]:
+                    ride[b] = arr
                     for t, walk in footpaths[b]:
-                        if arr + walk < arrival[t]:
-                            arrival[t] = arr + walk
-        return arrival
+                        if arr + walk < foot[t]:
+                            foot[t] = arr + walk
+        return np.minimum(foot, ride)
 
 
 def transit_vs_csa(pairs: int, seed: int = 2026) -> tuple[dict[str, float], dict[str, float]] | None:
@@ -204,11 +222,29 @@ def transit_vs_csa(pairs: int, seed: int = 2026) -> tuple[dict[str, float], dict
     radius = getattr(router, "transfer_radius_m", 400.0)
     min_change = float(getattr(router, "min_transfer_s", 0.0) or 0.0)
     on_map = [snap is not None for snap in walk.snap_many(stop_points, on_outside="none")]
+    walks: dict[tuple[int, int], float] = {}
     for a, near in enumerate(tree.query_ball_point(np.column_stack([sx, sy]), radius)):
         others = [b for b in near if b != a and on_map[b]] if on_map[a] else []
         if others:
             times = walk.one_to_many(stop_points[a], [stop_points[b] for b in others], on_outside="none")
-            footpaths[a] = [(b, float(t) + min_change) for b, t in zip(others, times) if math.isfinite(t)]
+            walks.update({(a, b): float(t) for b, t in zip(others, times) if math.isfinite(t)})
+    # the same change rules as the router, applied here from the feed's own transfers.txt
+    change = np.full(len(stop_points), min_change)
+    times_fp = {pair: t + min_change for pair, t in walks.items()}
+    for a, b, kind, minimum in scan.transfers:
+        if a == b:
+            change[a] = {1: 0.0, 2: minimum, 3: math.inf}.get(kind, change[a])
+        elif kind == 3:
+            times_fp.pop((a, b), None)
+        elif on_map[a] and on_map[b]:
+            t = walks.get((a, b))
+            t = float(walk.one_to_many(stop_points[a], [stop_points[b]], on_outside="none")[0]) if t is None else t
+            if math.isfinite(t):
+                times_fp[(a, b)] = {1: t, 2: max(t, minimum)}.get(kind, t + min_change)
+    for (a, b), t in times_fp.items():
+        footpaths[a].append((b, t))
+    print(f"connection scan: {len(scan.transfers)} transfers.txt rows, change {min_change:.0f} s "
+          f"({int(np.isinf(change).sum())} stops without changes)")
     rng = np.random.default_rng(seed)
     graph = walk.graph
     main = np.flatnonzero(walk.component == walk.largest_component)  # points people can start from
@@ -230,7 +266,7 @@ def transit_vs_csa(pairs: int, seed: int = 2026) -> tuple[dict[str, float], dict
         if not math.isfinite(direct) or direct < 15 * 60:  # short trips are walks either way
             continue
         start = np.where(access <= max_access, 8 * 3600 + access, np.inf)
-        arrival = scan.earliest(start, footpaths)
+        arrival = scan.earliest(start, footpaths, change)
         csa = min(direct, float(np.min(np.where(egress <= max_egress, arrival + egress, np.inf)) - 8 * 3600))
         t1 = time.perf_counter()
         mine = float(router.one_to_many(origin, [dest], depart, on_outside="none")[0])

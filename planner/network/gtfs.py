@@ -8,6 +8,7 @@ the header being line 1) and the column, e.g. ``gtfs:stop_times.txt row 17 arriv
 from __future__ import annotations
 
 import io
+import math
 import os
 import warnings
 import zipfile
@@ -84,6 +85,10 @@ class GtfsFeed:
     feed_info: dict[str, str] = field(default_factory=dict)
     assumptions: pd.DataFrame | None = None   # planner_assumptions.txt when present
     source: str = ""
+    # transfers.txt rows used (stop indices; type 0 recommended, 1 timed, 2 min_transfer_s, 3 none) and
+    # how many rows were left out and why (route/trip-specific, in-seat, stations, stops not in the feed)
+    transfers: pd.DataFrame | None = None     # from_stop, to_stop, transfer_type, min_transfer_s (nan)
+    transfers_left_out: dict[str, int] = field(default_factory=dict)
 
     @property
     def stop_index_of(self) -> dict[str, int]:
@@ -596,6 +601,8 @@ def load_feed(path: Path | str) -> GtfsFeed:
         if len(info):
             feed_info = {k: str(v) for k, v in info.iloc[0].items()}
     assumptions = src.read("planner_assumptions.txt") if src.has("planner_assumptions.txt") else None
+    transfers, transfers_left_out = _read_transfers(src, stop_pos, problems)
+    problems.raise_if_any()
 
     return GtfsFeed(
         stop_ids=stop_ids, stop_names=stop_names, stop_lat=lat.astype(float), stop_lon=lon.astype(float),
@@ -604,7 +611,61 @@ def load_feed(path: Path | str) -> GtfsFeed:
         offsets=offsets, stop_index=stop_of.to_numpy()[order].astype(np.int64), arrival_s=arr,
         departure_s=dep, pickup=(pickup_type[order] != 1), dropoff=(drop_type[order] != 1),
         frequencies=frequencies, calendar=calendar, calendar_dates=calendar_dates, feed_info=feed_info,
-        assumptions=assumptions, source=str(path))
+        assumptions=assumptions, source=str(path), transfers=transfers, transfers_left_out=transfers_left_out)
+
+
+TRANSFER_COLUMNS = ("from_stop_id", "to_stop_id", "transfer_type")
+
+
+def _read_transfers(src: "_Source", stop_pos: dict[str, int], problems: "_Collector"
+                    ) -> tuple[pd.DataFrame, dict[str, int]]:
+    """``transfers.txt`` as stop-to-stop rules (GTFS reference: transfer_type 0 recommended, 1 timed,
+    2 needs ``min_transfer_time`` seconds, 3 not possible). Rows tied to routes or trips, in-seat
+    transfers (4, 5), station-level rows and stops outside the feed's boarding stops are left out and
+    counted; bad numbers are problems naming the row."""
+    empty = pd.DataFrame({"from_stop": pd.Series(dtype=np.int64), "to_stop": pd.Series(dtype=np.int64),
+                          "transfer_type": pd.Series(dtype=np.int64), "min_transfer_s": pd.Series(dtype=float)})
+    if not src.has("transfers.txt"):
+        return empty, {}
+    frame = src.read("transfers.txt")
+    if frame.empty:
+        return empty, {}
+    missing = [c for c in TRANSFER_COLUMNS if c not in frame.columns]
+    if missing:
+        problems.add("gtfs:transfers.txt header", ",".join(frame.columns), f"columns {', '.join(missing)} are required")
+        return empty, {}
+    kind = _int_column(frame["transfer_type"], "transfers.txt", "transfer_type", problems, default=0,
+                       allowed={0, 1, 2, 3, 4, 5})
+    raw_min = frame["min_transfer_time"] if "min_transfer_time" in frame.columns else pd.Series([""] * len(frame))
+    min_s = pd.to_numeric(raw_min.replace("", np.nan), errors="coerce").to_numpy(dtype=float)
+    for pos in np.flatnonzero((raw_min.astype(str).str.strip() != "").to_numpy() & ~(min_s >= 0)):
+        problems.add(f"gtfs:transfers.txt row {pos + 2} min_transfer_time", raw_min.iloc[pos],
+                     "a whole number of seconds, 0 or more")
+    left_out: dict[str, int] = {}
+    keep_from, keep_to, keep_kind, keep_min = [], [], [], []
+    specific = [c for c in ("from_route_id", "to_route_id", "from_trip_id", "to_trip_id") if c in frame.columns]
+    for pos in range(len(frame)):
+        reason = None
+        if any(str(frame[c].iloc[pos]).strip() not in ("", "nan") for c in specific):
+            reason = "route_or_trip_specific"
+        elif kind[pos] in (4, 5):
+            reason = "in_seat"
+        elif kind[pos] == 2 and not np.isfinite(min_s[pos]):
+            reason = "type_2_without_time"
+        else:
+            a, b = stop_pos.get(str(frame["from_stop_id"].iloc[pos])), stop_pos.get(str(frame["to_stop_id"].iloc[pos]))
+            if a is None or b is None:
+                reason = "stop_not_a_boarding_stop"
+            else:
+                keep_from.append(a); keep_to.append(b); keep_kind.append(int(kind[pos]))
+                keep_min.append(float(min_s[pos]) if kind[pos] == 2 else math.nan)
+        if reason:
+            left_out[reason] = left_out.get(reason, 0) + 1
+    if not keep_from:
+        return empty, left_out
+    return pd.DataFrame({"from_stop": np.array(keep_from, dtype=np.int64), "to_stop": np.array(keep_to, dtype=np.int64),
+                         "transfer_type": np.array(keep_kind, dtype=np.int64),
+                         "min_transfer_s": np.array(keep_min, dtype=float)}), left_out
 
 
 def representative_weekday(feed: GtfsFeed, *, max_days: int = 370) -> date:

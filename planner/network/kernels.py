@@ -477,8 +477,11 @@ def gather_min(col_ptr, rows, vals, row_values, out):
 @njit(cache=True)
 def raptor_rounds(n_stops, pat_ptr, pat_stops, pat_pickup, pat_dropoff, n_trips, times_ptr,
                   dep, arr, stop_pat_ptr, stop_pat, stop_pat_pos, fp_ptr, fp_to, fp_time,
-                  access_s, max_rounds, latest_dep):
+                  access_s, max_rounds, latest_dep, change_s):
     """RAPTOR rounds over flat arrays (see :mod:`planner.network.raptor` for the layout).
+
+    ``change_s`` (per stop): the minimum change time to board at a stop reached by a vehicle (a stop
+    reached on foot is boardable at once; footpath times carry their own change margin).
 
     Returns per round (row 0 = access) ``best`` (best arrival with at most that many vehicles, after
     footpaths), ``ride`` (arrival by a ride in that round), ``walk`` (arrival by the footpath walked
@@ -498,6 +501,7 @@ def raptor_rounds(n_stops, pat_ptr, pat_stops, pat_pickup, pat_dropoff, n_trips,
     n_pat = pat_ptr.shape[0] - 1
     queued = np.full(n_pat, -1, dtype=np.int64)   # earliest marked position per pattern
     improved = np.empty(n_stops, dtype=np.int64)
+    by_ride = np.zeros(n_stops, dtype=np.bool_)   # best[s] came from a ride (boarding then needs change_s[s])
     for s in range(n_stops):
         a = access_s[s]
         if a < INF:
@@ -511,7 +515,8 @@ def raptor_rounds(n_stops, pat_ptr, pat_stops, pat_pickup, pat_dropoff, n_trips,
         if access_s[s] < INF:
             improved[n_imp] = s
             n_imp += 1
-    _footpaths(improved, n_imp, ride_all[0], fp_ptr, fp_to, fp_time, best, walk_all[0], walk_from[0], marked)
+    _footpaths(improved, n_imp, ride_all[0], fp_ptr, fp_to, fp_time, best, walk_all[0], walk_from[0], marked,
+               by_ride)
     best_all[0, :] = best
     rounds_used = 0
     for k in range(1, max_rounds + 1):
@@ -530,6 +535,7 @@ def raptor_rounds(n_stops, pat_ptr, pat_stops, pat_pickup, pat_dropoff, n_trips,
             break
         rounds_used = k
         prev = best_all[k - 1]
+        prev_ride = by_ride.copy()
         n_imp = 0
         for p in range(n_pat):
             start = queued[p]
@@ -557,9 +563,12 @@ def raptor_rounds(n_stops, pat_ptr, pat_stops, pat_pickup, pat_dropoff, n_trips,
                         ride_board[k, s] = board
                         if t_arr < best[s]:
                             best[s] = t_arr
+                            by_ride[s] = True
                             marked[s] = True
                 # can an earlier trip be caught here? (columns sorted: binary search at this position)
                 tp = prev[s]
+                if prev_ride[s]:
+                    tp += change_s[s]
                 if tp < INF and pat_pickup[a0 + i]:
                     if trip < 0 or tp <= dep[base + i * nt + trip]:
                         lo = 0
@@ -575,7 +584,8 @@ def raptor_rounds(n_stops, pat_ptr, pat_stops, pat_pickup, pat_dropoff, n_trips,
                         if lo < nt and (trip < 0 or lo < trip) and dep[base + lo] <= latest_dep:
                             trip = lo
                             board = i
-        _footpaths(improved, n_imp, ride_all[k], fp_ptr, fp_to, fp_time, best, walk_all[k], walk_from[k], marked)
+        _footpaths(improved, n_imp, ride_all[k], fp_ptr, fp_to, fp_time, best, walk_all[k], walk_from[k], marked,
+                   by_ride)
         best_all[k, :] = best
     r = rounds_used + 1
     return (best, best_all[:r].copy(), ride_all[:r].copy(), walk_all[:r].copy(), ride_pat[:r].copy(),
@@ -583,7 +593,7 @@ def raptor_rounds(n_stops, pat_ptr, pat_stops, pat_pickup, pat_dropoff, n_trips,
 
 
 @njit(cache=True)
-def _footpaths(sources, n_src, from_s, fp_ptr, fp_to, fp_time, best, walk_s, walk_from, marked):
+def _footpaths(sources, n_src, from_s, fp_ptr, fp_to, fp_time, best, walk_s, walk_from, marked, by_ride):
     """One footpath from each source stop (at ``from_s``); the first source wins ties (lowest time)."""
     for i in range(n_src):
         s = sources[i]
@@ -600,4 +610,5 @@ def _footpaths(sources, n_src, from_s, fp_ptr, fp_to, fp_time, best, walk_s, wal
             b = fp_to[e]
             if walk_s[b] < best[b]:
                 best[b] = walk_s[b]
+                by_ride[b] = False
                 marked[b] = True

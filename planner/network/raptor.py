@@ -4,7 +4,8 @@ A :class:`Timetable` holds the trips of one service date grouped into *patterns*
 with the identical stop sequence (and boarding/alighting rules), split further so that no trip
 overtakes another (then the earliest trip catchable at a stop is found by binary search). Round ``k``
 finds the earliest arrival at every stop using at most ``k`` vehicles; between rounds riders may
-walk one footpath (precomputed walking times between nearby stops). Same-stop transfers take 0 s.
+walk one footpath (precomputed walking times between nearby stops). Boarding at a stop reached by a
+vehicle needs the stop's change time (``Footpaths.change_s``; 0 s unless the router sets it).
 Times are integer seconds after midnight of the query date; unreachable is ``math.inf``.
 """
 from __future__ import annotations
@@ -40,13 +41,15 @@ class Footpaths:
     indptr: np.ndarray
     to: np.ndarray
     time_s: np.ndarray
+    change_s: np.ndarray | None = None   # per stop: minimum change time after a ride (None = 0 s)
 
     @classmethod
     def empty(cls, n_stops: int) -> "Footpaths":
         return cls(np.zeros(n_stops + 1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
 
     @classmethod
-    def from_pairs(cls, n_stops: int, pairs: list[tuple[int, int, float]]) -> "Footpaths":
+    def from_pairs(cls, n_stops: int, pairs: list[tuple[int, int, float]],
+                   change_s: np.ndarray | None = None) -> "Footpaths":
         """Build from (from_stop, to_stop, walk_time_s) triples; self-loops are dropped."""
         pairs = sorted((a, b, t) for a, b, t in pairs if a != b)
         frm = np.array([p[0] for p in pairs], dtype=np.int64)
@@ -54,7 +57,7 @@ class Footpaths:
         if len(frm):
             indptr[1:] = np.cumsum(np.bincount(frm, minlength=n_stops))
         return cls(indptr, np.array([p[1] for p in pairs], dtype=np.int64),
-                   np.array([p[2] for p in pairs], dtype=float))
+                   np.array([p[2] for p in pairs], dtype=float), change_s)
 
 
 @dataclass
@@ -228,5 +231,6 @@ def earliest_arrival(timetable: Timetable, access_s: np.ndarray, *, max_transfer
         timetable.n_stops, f["pat_ptr"], f["pat_stops"], f["pat_pickup"], f["pat_dropoff"], f["n_trips"],
         f["times_ptr"], f["dep"], f["arr"], f["stop_pat_ptr"], f["stop_pat"], f["stop_pat_pos"],
         np.asarray(fp.indptr, dtype=np.int64), np.asarray(fp.to, dtype=np.int64),
-        np.asarray(fp.time_s, dtype=np.float64), access_s, int(max_transfers) + 1, latest_dep)
+        np.asarray(fp.time_s, dtype=np.float64), access_s, int(max_transfers) + 1, latest_dep,
+        np.zeros(timetable.n_stops) if fp.change_s is None else np.asarray(fp.change_s, dtype=np.float64))
     return RaptorResult(best, timetable, best_s, ride_s, walk_s, ride_pat, ride_trip, ride_board, walk_from)

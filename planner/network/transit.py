@@ -35,6 +35,10 @@ MAX_EGRESS_S = 15 * 60            # walk from the last stop to the destination
 TRANSFER_RADIUS_M = 400.0         # footpath transfers between stops closer than this (straight line)
 MAX_STOP_SNAP_M = 500.0           # stops further than this from the walk graph are not used
 MAX_TRANSFERS = 4
+# ASSUMPTION: the least time to change vehicles (get off, find the other stop or platform, be there before
+# it leaves). Added to every change at one stop and to every walk between stops; transfers.txt rows
+# override it per stop or pair (type 1 timed: 0 s; type 2: its min_transfer_time; type 3: no change).
+MIN_TRANSFER_S = 60.0
 ROUTE_TYPE_NAMES = {0: "tram", 1: "subway", 2: "rail", 3: "bus", 4: "ferry", 5: "cable_tram", 6: "aerial_lift",
                     7: "funicular", 11: "trolleybus", 12: "monorail"}
 
@@ -97,7 +101,7 @@ class TransitRouter:
     def __init__(self, feed: GtfsFeed, walk: Any, *, max_access_s: float = MAX_ACCESS_S,
                  max_egress_s: float = MAX_EGRESS_S, transfer_radius_m: float = TRANSFER_RADIUS_M,
                  max_transfers: int = MAX_TRANSFERS, walk_cache: str | Path | None = None,
-                 walk_cache_key: str | None = None):
+                 walk_cache_key: str | None = None, min_transfer_s: float = MIN_TRANSFER_S):
         """``walk_cache`` (+ ``walk_cache_key``): an ``.npz`` written by :meth:`save_walk_cache` with the
         same key; when it matches, the stop <-> street walking matrices are read instead of computed."""
         self.feed = feed
@@ -105,6 +109,9 @@ class TransitRouter:
         self.max_access_s = float(max_access_s)
         self.max_egress_s = float(max_egress_s)
         self.max_transfers = int(max_transfers)
+        if not (math.isfinite(float(min_transfer_s)) and 0 <= float(min_transfer_s) <= 3600):
+            raise InputError.single("min_transfer_s", min_transfer_s, "seconds from 0 to 3600")
+        self.min_transfer_s = float(min_transfer_s)
         graph = walk.graph
         self.graph = graph
         n_stops = len(feed.stop_ids)
@@ -133,11 +140,13 @@ class TransitRouter:
             self.egress, self.footpaths = cached
         else:
             stop_major = self._walk_matrix(self._walk_csr(), self.max_egress_s)   # csr stops x nodes, seconds
-            self.footpaths = self._footpaths(transfer_radius_m, stop_major)
+            self.footpaths = self.walk_footpaths = self._footpaths(transfer_radius_m, stop_major)
             self.egress = _node_major(stop_major)
             del stop_major
             if walk_cache is not None and walk_cache_key is not None:
                 self._refresh_cache(Path(walk_cache), walk_cache_key)
+        self.walk_footpaths = self.footpaths           # walking only (what the cache holds)
+        self.footpaths = self._with_transfers(self.walk_footpaths)
         self._timetables: dict[Any, Timetable] = {}
 
     @classmethod
@@ -154,7 +163,7 @@ class TransitRouter:
     def save_walk_cache(self, path: str | Path, key: str) -> Path:
         """Write the egress and access walks (node-major, float32 seconds) and the footpaths to ``path``
         (.npz, compressed) under ``key``; written to a temporary file and moved into place."""
-        egress, access, fp = self.egress, _node_major(self._access_matrix()), self.footpaths
+        egress, access, fp = self.egress, _node_major(self._access_matrix()), self.walk_footpaths
         small = np.uint16 if egress.shape[0] < 65536 else np.int32
         path = Path(path)
         partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -226,6 +235,40 @@ class TransitRouter:
         keep = np.isfinite(t)
         pairs = list(zip(a[keep].tolist(), b[keep].tolist(), t[keep].tolist()))
         return Footpaths.from_pairs(len(self.stop_node), pairs)
+
+    def _with_transfers(self, walks: Footpaths) -> Footpaths:
+        """The footpaths RAPTOR uses: each walk between stops + ``min_transfer_s``, and per stop the
+        change time ``min_transfer_s``, then the feed's ``transfers.txt`` rules on top (same stop: type 1
+        0 s, type 2 its time, type 3 no change there; two stops: type 0 walk + margin, 1 walk only, 2 the
+        longer of walk and its time, 3 no footpath; pairs beyond the transfer radius are added)."""
+        n = len(self.stop_node)
+        change = np.full(n, self.min_transfer_s)
+        times: dict[tuple[int, int], float] = {}
+        walk: dict[tuple[int, int], float] = {}
+        for s in range(n):
+            for k in range(walks.indptr[s], walks.indptr[s + 1]):
+                pair = (s, int(walks.to[k]))
+                walk[pair] = float(walks.time_s[k])
+                times[pair] = walk[pair] + self.min_transfer_s
+        rules = getattr(self.feed, "transfers", None)
+        if rules is not None and len(rules):
+            for a, b, kind, min_s in zip(rules["from_stop"].to_numpy(), rules["to_stop"].to_numpy(),
+                                         rules["transfer_type"].to_numpy(), rules["min_transfer_s"].to_numpy()):
+                a, b, kind = int(a), int(b), int(kind)
+                if a == b:
+                    change[a] = {1: 0.0, 2: float(min_s), 3: math.inf}.get(kind, change[a])
+                    continue
+                if kind == 3:
+                    times.pop((a, b), None)
+                    continue
+                on_foot = walk.get((a, b))
+                if on_foot is None:
+                    on_foot = self._stop_to_stop_s(a, b) if self.stop_ok[a] and self.stop_ok[b] else math.inf
+                if not math.isfinite(on_foot):
+                    continue   # no walk between them on the map: the rule cannot be used
+                times[(a, b)] = {1: on_foot, 2: max(on_foot, float(min_s))}.get(kind, on_foot + self.min_transfer_s)
+        pairs = [(a, b, t) for (a, b), t in times.items()]
+        return Footpaths.from_pairs(n, pairs, change)
 
     def _stop_to_stop_s(self, a: int, b: int) -> float:
         row = self.egress[[a]]
@@ -387,7 +430,8 @@ class TransitRouter:
             pairs = [(int(fp.to[k]), s, float(fp.time_s[k])) for s in range(len(fp.indptr) - 1)
                      for k in range(fp.indptr[s], fp.indptr[s + 1])]
             self._timetables[key] = Timetable.from_trips(rev, len(self.feed.stop_ids),
-                                                         Footpaths.from_pairs(len(self.feed.stop_ids), pairs))
+                                                         Footpaths.from_pairs(len(self.feed.stop_ids), pairs,
+                                                                              fp.change_s))
         return self._timetables[key]
 
     def window(self, origin: tuple[float, float], destinations, depart: datetime, minutes: int, *,

@@ -167,3 +167,31 @@ def test_tampere_nysse_subset_loads(realdata):
     trips = feed.trips_on(date(2021, 12, 15))
     assert len(trips.label) > 500
     assert 6 * 3600 <= trips.departure_s.min() and trips.departure_s.max() < 12 * 3600 + 3600
+    # its transfers.txt (38 rows, read by hand): every row is a stop-to-stop rule the router can use
+    assert len(feed.transfers) == 38 and feed.transfers_left_out == {}
+    no_change = feed.transfers[feed.transfers["transfer_type"] == 3]
+    assert [feed.stop_ids[s] for s in no_change["from_stop"]] == ["6111"]   # "6111,6111,3": no change at 6111
+    one_second = feed.transfers[feed.transfers["transfer_type"] == 2]
+    assert set(one_second["min_transfer_s"]) == {1.0} and len(one_second) == 3
+
+
+def test_transfers_txt_rows_are_read_or_counted_as_left_out(tmp_path):
+    files = dict(BASE, **{"transfers.txt": (
+        "from_stop_id,to_stop_id,transfer_type,min_transfer_time,from_route_id\n"
+        "S1,S1,2,90,\nS1,S2,1,,\nS2,S3,3,,\nS3,S2,,,\n"      # used: min time, timed, none, empty = 0
+        "S1,S3,0,,R1\nS1,X9,0,,\nS2,S2,2,,\nS3,S3,4,,\n")})  # left out: route-specific, unknown stop ...
+    feed = load_feed(write(tmp_path / "feed", files))
+    rows = [(feed.stop_ids[a], feed.stop_ids[b], int(k)) for a, b, k in
+            zip(feed.transfers["from_stop"], feed.transfers["to_stop"], feed.transfers["transfer_type"])]
+    assert rows == [("S1", "S1", 2), ("S1", "S2", 1), ("S2", "S3", 3), ("S3", "S2", 0)]
+    assert feed.transfers["min_transfer_s"].iloc[0] == 90
+    assert feed.transfers_left_out == {"route_or_trip_specific": 1, "stop_not_a_boarding_stop": 1,
+                                       "type_2_without_time": 1, "in_seat": 1}
+
+
+def test_a_bad_transfer_row_is_named(tmp_path):
+    files = dict(BASE, **{"transfers.txt": "from_stop_id,to_stop_id,transfer_type,min_transfer_time\n"
+                                           "S1,S2,2,-5\nS1,S2,9,\n"})
+    problems = errors_of(write(tmp_path / "feed", files))
+    assert "gtfs:transfers.txt row 2 min_transfer_time" in problems
+    assert "gtfs:transfers.txt row 3 transfer_type" in problems

@@ -53,8 +53,10 @@ def write_feed(folder: Path, at) -> Path:
 
 @pytest.fixture
 def router(tmp_path, make_graph, at):
+    # no change margin: the hand-worked times below walk 200 s between stops and board at once
+    # (the margin and transfers.txt are worked in test_transfers.py)
     engine = TravelTimeEngine(street_graph(make_graph))
-    return TransitRouter.from_feed(load_feed(write_feed(tmp_path / "feed", at)), engine)
+    return TransitRouter.from_feed(load_feed(write_feed(tmp_path / "feed", at)), engine, min_transfer_s=0.0)
 
 
 def test_transfer_by_footpath_hand_worked(router, at):
@@ -188,25 +190,28 @@ def _grid(make_graph, n=6, spacing=200.0):
     return xy, make_graph("walk", xy, edges, speed_ms=1.0)
 
 
-def _brute_force_stops(trips, access, footpaths, n_stops):
-    """Earliest arrival per stop on a time-expanded event graph (walk one footpath after each arrival)."""
+def _brute_force_stops(trips, access, footpaths, n_stops, change_s=0.0):
+    """Earliest arrival per stop on a time-expanded event graph (walk one footpath after each arrival).
+
+    ``change_s``: after a ride, boarding at the same stop needs this long, and every footpath takes
+    this long on top of its walk (the router's minimum change time)."""
     import networkx as nx
 
     g = nx.DiGraph()
     g.add_node("src")
     waits = {s: set() for s in range(n_stops)}
 
-    def arrive(node, s, t, walk_on):
-        g.add_edge(node, ("wait", s, t))
-        waits[s].add(t)
-        if walk_on:
-            for (a, b), w in footpaths.items():
-                if a == s:
-                    g.add_edge(node, ("wait", b, t + w))
-                    waits[b].add(t + w)
+    def arrive(node, s, t, by_ride):
+        g.add_edge(node, ("arr", s, t))
+        g.add_edge(node, ("wait", s, t + (change_s if by_ride else 0.0)))
+        waits[s].add(t + (change_s if by_ride else 0.0))
+        for (a, b), w in footpaths.items():
+            if a == s:
+                g.add_edge(node, ("wait", b, t + w + change_s))
+                waits[b].add(t + w + change_s)
 
     for s, t in access.items():
-        arrive("src", s, t, True)
+        arrive("src", s, t, False)
     for tid, stops in trips.items():
         for i, (s, t) in enumerate(stops):
             if i + 1 < len(stops):
@@ -220,13 +225,13 @@ def _brute_force_stops(trips, access, footpaths, n_stops):
                     g.add_edge(("wait", s, w), ("ev", tid, i))
     best = np.full(n_stops, math.inf)
     for node in nx.descendants(g, "src"):
-        if node[0] == "wait":
+        if node[0] in ("wait", "arr"):
             best[node[1]] = min(best[node[1]], node[2])
     return best
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_door_to_door_equals_brute_force(tmp_path, make_graph, at, seed):
+@pytest.mark.parametrize("seed, change_s", [(0, 0.0), (1, 0.0), (2, 0.0), (3, 60.0), (4, 60.0), (5, 60.0)])
+def test_door_to_door_equals_brute_force(tmp_path, make_graph, at, seed, change_s):
     import random
 
     from scipy.sparse.csgraph import dijkstra
@@ -257,7 +262,8 @@ def test_door_to_door_equals_brute_force(tmp_path, make_graph, at, seed):
         f"{tid},{hms(t)},{hms(t)},S{s},{i}\n"
         for tid, stops in trips.items() for i, (s, t) in enumerate(stops)))
     (folder / "calendar_dates.txt").write_text("service_id,date,exception_type\nWK,20250305,1\n")
-    router = TransitRouter.from_feed(load_feed(folder), TravelTimeEngine(graph), transfer_radius_m=350.0)
+    router = TransitRouter.from_feed(load_feed(folder), TravelTimeEngine(graph), transfer_radius_m=350.0,
+                                     min_transfer_s=change_s)
     origin = stop_nodes[trips["r0t0"][0][0]]   # start at a boarding stop so transit matters
     t0 = 8 * 3600
     got = router.one_to_all(at(*xy[origin]), datetime(2025, 3, 5, 8, 0))
@@ -265,7 +271,7 @@ def test_door_to_door_equals_brute_force(tmp_path, make_graph, at, seed):
     access = {k: t0 + walk[origin, n] for k, n in enumerate(stop_nodes) if walk[origin, n] <= 900}
     footpaths = {(a, b): walk[stop_nodes[a], stop_nodes[b]] for a in range(8) for b in range(8)
                  if a != b and math.dist(xy[stop_nodes[a]], xy[stop_nodes[b]]) <= 350}
-    best = _brute_force_stops(trips, access, footpaths, 8)
+    best = _brute_force_stops(trips, access, footpaths, 8, change_s)
     want = walk[origin].copy()
     for k, n in enumerate(stop_nodes):
         reach = walk[n] <= 900
@@ -362,7 +368,7 @@ def test_footpaths_hand_worked_and_equal_to_pair_by_pair(router):
 
     ids = list(router.feed.stop_ids)
     a1, b0 = ids.index("A1"), ids.index("B0")
-    fp = router.footpaths
+    fp = router.walk_footpaths
     # A1 (1500, 0) and B0 (1500, 200) are 200 m apart on the y-street at 1 m/s; both ways
     for s, other in ((a1, b0), (b0, a1)):
         to = fp.to[fp.indptr[s]:fp.indptr[s + 1]].tolist()
@@ -395,7 +401,7 @@ def test_footpaths_vectorised_equal_pair_by_pair_on_random_stops(tmp_path, make_
     reference = _footpaths_pair_by_pair(router, 300.0)
     assert len(reference.to) > 10  # the case is not trivial
     for key in ("indptr", "to", "time_s"):
-        assert np.array_equal(getattr(router.footpaths, key), getattr(reference, key)), key
+        assert np.array_equal(getattr(router.walk_footpaths, key), getattr(reference, key)), key
 
 
 def test_walk_leg_metres_are_real_or_flagged_as_estimated(tmp_path, make_graph, at):
@@ -456,3 +462,69 @@ def test_walk_cache_gives_the_same_router_and_is_ignored_when_stale(tmp_path, ma
     broken = TransitRouter.from_feed(load_feed(feed_path), TravelTimeEngine(graph),
                                      walk_cache=tmp_path / "broken.npz", walk_cache_key=key)
     assert not broken.walk_cache_used and (broken.egress != plain.egress).nnz == 0
+
+
+# -- minimum change time and transfers.txt (hand-worked on the same streets, 1 m/s) --------------------
+
+
+def _router_with(tmp_path, make_graph, at, *, transfers: str | None = None, feed=write_feed, **options):
+    folder = feed(tmp_path / "feed", at)
+    if transfers is not None:
+        (folder / "transfers.txt").write_text("from_stop_id,to_stop_id,transfer_type,min_transfer_time\n" + transfers)
+    return TransitRouter.from_feed(load_feed(folder), TravelTimeEngine(street_graph(make_graph)), **options)
+
+
+@pytest.mark.parametrize("transfers, options, expected_s", [
+    (None, {"min_transfer_s": 0.0}, 780.0),   # walk A1 -> B0 200 s, at B0 08:08:20: tram b2 08:09
+    (None, {}, 3000.0),                       # + the 60 s change margin: 08:09:20, b2 gone: walk all the way
+    ("A1,B0,1,\n", {}, 780.0),                # a timed transfer: the walk without margin catches b2 again
+    ("A1,B0,2,300\n", {"min_transfer_s": 0.0}, 3000.0),   # 300 s needed for this change: 08:10, b2 gone
+    ("A1,B0,3,\n", {"min_transfer_s": 0.0}, 3000.0),      # no transfer possible there
+])
+def test_a_change_between_stops_follows_the_margin_and_transfers_txt(tmp_path, make_graph, at, transfers, options,
+                                                                      expected_s):
+    router = _router_with(tmp_path, make_graph, at, transfers=transfers, **options)
+    got = router.one_to_many(at(0, 0), [at(1500, 1500)], datetime(2025, 3, 5, 7, 59))
+    assert got[0] == pytest.approx(expected_s, abs=0.01)
+
+
+def same_stop_feed(folder: Path, at) -> Path:
+    """Bus 11 A0 08:00 -> A1 08:05; line 7 leaves A1 08:05:30 and 08:20 for B1 (1500, 1500), 2.5 min."""
+    folder.mkdir()
+    stops = {"A0": at(0, 0), "A1": at(1500, 0), "B1": at(1500, 1500)}
+    (folder / "stops.txt").write_text("stop_id,stop_name,stop_lat,stop_lon\n" + "".join(
+        f"{k},Stop {k},{v[0]:.8f},{v[1]:.8f}\n" for k, v in stops.items()))
+    (folder / "routes.txt").write_text("route_id,route_short_name,route_type\nA,11,3\nD,7,3\n")
+    (folder / "trips.txt").write_text("route_id,service_id,trip_id\nA,WK,a1\nD,WK,d1\nD,WK,d2\n")
+    (folder / "stop_times.txt").write_text(
+        "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+        "a1,08:00:00,08:00:00,A0,1\na1,08:05:00,08:05:00,A1,2\n"
+        "d1,08:05:30,08:05:30,A1,1\nd1,08:08:00,08:08:00,B1,2\n"
+        "d2,08:20:00,08:20:00,A1,1\nd2,08:22:30,08:22:30,B1,2\n")
+    (folder / "calendar.txt").write_text(
+        "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n"
+        "WK,1,1,1,1,1,0,0,20250101,20251231\n")
+    return folder
+
+
+@pytest.mark.parametrize("transfers, expected_s", [
+    (None, 1410.0),             # 30 s is less than the 60 s margin: line 7 at 08:20, there 08:22:30
+    ("A1,A1,2,20\n", 540.0),    # the feed allows 20 s at A1: line 7 at 08:05:30, there 08:08
+    ("A1,A1,3,\n", 3000.0),     # no change at A1: walking all the way
+])
+def test_a_change_at_one_stop_follows_the_margin_and_transfers_txt(tmp_path, make_graph, at, transfers, expected_s):
+    router = _router_with(tmp_path, make_graph, at, transfers=transfers, feed=same_stop_feed)
+    depart = datetime(2025, 3, 5, 7, 59)
+    assert router.one_to_many(at(0, 0), [at(1500, 1500)], depart)[0] == pytest.approx(expected_s, abs=0.01)
+    route = router.route(at(0, 0), at(1500, 1500), depart)
+    assert route.travel_time_s == pytest.approx(expected_s, abs=0.01)
+    if expected_s < 3000:   # the journey shown keeps the change time it was found with
+        rides = [leg for leg in route.legs if leg["kind"] == "ride"]
+        assert [leg["route"] for leg in rides] == ["11", "7"]
+        change = datetime.fromisoformat(rides[1]["depart"]) - datetime.fromisoformat(rides[0]["arrive"])
+        assert change.total_seconds() >= (20 if transfers else 60)
+    # arriving by a deadline (the reverse search) obeys the same rule: bus 11 leaves A0 at 08:00
+    if expected_s < 3000:
+        by = datetime(2025, 3, 5, 8, 8) if transfers else datetime(2025, 3, 5, 8, 22, 30)
+        want = 480.0 if transfers else 1350.0
+        assert router.many_to_one([at(0, 0)], at(1500, 1500), by)[0] == pytest.approx(want, abs=0.01)
