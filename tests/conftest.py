@@ -8,7 +8,23 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-REALDATA = Path(os.environ.get("PLANNER_REALDATA", REPO.parent / "shared" / "realdata"))
+
+
+def _default_realdata(repo: Path) -> Path:
+    """../shared/realdata beside the checkout; in a git worktree, beside the main checkout it belongs to."""
+    beside = repo.parent / "shared" / "realdata"
+    git = repo / ".git"
+    if beside.is_dir() or not git.is_file():
+        return beside
+    # a worktree's .git file reads "gitdir: <main checkout>/.git/worktrees/<name>"
+    text = git.read_text(encoding="utf-8", errors="replace").strip()
+    if not text.startswith("gitdir:"):
+        return beside
+    main_checkout = Path(text.split(":", 1)[1].strip()).parents[2]
+    return main_checkout.parent / "shared" / "realdata"
+
+
+REALDATA = Path(os.environ.get("PLANNER_REALDATA", _default_realdata(REPO)))
 
 # Nothing in the tests may reach the internet; osmnx must not write ./cache.
 os.environ.setdefault("PLANNER_OFFLINE", "1")
