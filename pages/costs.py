@@ -139,13 +139,10 @@ def _scenario_inputs() -> None:
     """Who stays home with the child, and the two numbers the comparison needs beyond the family form
     (kept in the family dict). Numbers are typed the Finnish way ("22,5", "1 200 €"); a text that
     cannot be read is named under its field and keeps the family's last good value."""
-    from planner.parse import format_money_input, parse_money_eur
-
     family = ui.family()
     adults = [a.get("id") for a in family.get("adults", []) if a.get("id")]
     seeds = {"c.part_time_hours": ui.number_text(family.get("part_time_hours")),
-             "c.private_fee_eur": format_money_input(family.get("private_fee_eur"), ui.lang())
-             if isinstance(family.get("private_fee_eur"), (int, float)) else "",
+             "c.private_fee_eur": ui.money_text(family.get("private_fee_eur")),
              "c.carer": family.get("carer") if family.get("carer") in adults else "-"}
     fresh = ui.language_just_changed()
     for key, value in seeds.items():
@@ -162,19 +159,9 @@ def _scenario_inputs() -> None:
     hours, hours_ok = ui.number_field(ui.t("costs.part_time_hours"), "c.part_time_hours", field="part_time_hours",
                                       low=0, high=60, help=ui.t("costs.zero_means_none"), placeholder="20",
                                       where=col2)
-    with col3:
-        fee_label = ui.t("costs.private_fee")
-        fee_text = st.text_input(fee_label, key="c.private_fee_eur", help=ui.t("costs.zero_means_none"),
-                                 placeholder="1 000")
-        try:
-            fee = parse_money_eur(fee_text, field="private_fee_eur")
-            fee_ok = True
-        except InputError as error:
-            fee, fee_ok = None, False
-            for problem in error.problems:
-                st.error(f"{md(fee_label)}: {ui.problem_text(problem)}", icon=":material/warning:")
-    for name, value, ok in (("part_time_hours", hours, hours_ok),
-                            ("private_fee_eur", None if fee is None else float(fee), fee_ok)):
+    fee, fee_ok = ui.money_field(ui.t("costs.private_fee"), "c.private_fee_eur", field="private_fee_eur",
+                                 help=ui.t("costs.zero_means_none"), placeholder="1 000", where=col3)
+    for name, value, ok in (("part_time_hours", hours, hours_ok), ("private_fee_eur", fee, fee_ok)):
         if not ok:
             continue  # the last good value stays in the family; the box keeps the typed text
         if not value:
@@ -233,9 +220,9 @@ def _money_inputs() -> None:
     for child in family.get("children", []):
         cid = child.get("id")
         if child.get("care") in PRICED_CARE:
-            seeds[f"c.daily.{cid}"] = float(child.get("daily_hours") or 0.0)
+            seeds[f"c.daily.{cid}"] = ui.number_text(child.get("daily_hours"))
         if child.get("care") == "private":
-            seeds[f"c.cfee.{cid}"] = float(child.get("private_fee_eur") or 0.0)
+            seeds[f"c.cfee.{cid}"] = ui.money_text(child.get("private_fee_eur"))
     several = isinstance(leave, list) and len(leave) > 1
     first = leave[0] if isinstance(leave, list) and len(leave) == 1 and isinstance(leave[0], dict) else {}
     mode = "file" if several else "default" if leave is None else "none" if not leave else "period"
@@ -248,7 +235,7 @@ def _money_inputs() -> None:
     seeds["c.leave.from"] = _iso(first.get("from")) or birth or date.today()
     seeds["c.leave.to"] = _iso(first.get("to")) or (seeds["c.leave.from"] + timedelta(days=365))
     for key, value in seeds.items():
-        if fresh or key not in st.session_state:
+        if fresh or key not in st.session_state or isinstance(st.session_state[key], float):
             st.session_state[key] = value
     modes = [*LEAVE_MODES, "file"] if several else list(LEAVE_MODES)
     if st.session_state["c.leave.mode"] not in modes:
@@ -261,21 +248,22 @@ def _money_inputs() -> None:
         for child in children:
             cid = child.get("id")
             if f"c.daily.{cid}" in seeds:
-                st.number_input(_mt("daily_hours", child=ui.person_label(cid)), key=f"c.daily.{cid}",
-                                min_value=0.0, max_value=24.0, step=0.5, help=_mt("daily_hours_help"))
-                value = st.session_state[f"c.daily.{cid}"]
-                if value:
-                    child["daily_hours"] = value
-                else:
-                    child.pop("daily_hours", None)
+                value, ok = ui.number_field(_mt("daily_hours", child=ui.person_label(cid)), f"c.daily.{cid}",
+                                            field="daily_hours", low=0, high=24, help=_mt("daily_hours_help"),
+                                            placeholder="8")
+                if ok:  # a text that cannot be read keeps the last good value (named under the box)
+                    if value:
+                        child["daily_hours"] = int(value) if value == int(value) else value
+                    else:
+                        child.pop("daily_hours", None)
             if f"c.cfee.{cid}" in seeds:
-                st.number_input(_mt("child_fee", child=ui.person_label(cid)), key=f"c.cfee.{cid}",
-                                min_value=0.0, step=10.0, help=_mt("child_fee_help"))
-                value = st.session_state[f"c.cfee.{cid}"]
-                if value:
-                    child["private_fee_eur"] = value
-                else:
-                    child.pop("private_fee_eur", None)
+                value, ok = ui.money_field(_mt("child_fee", child=ui.person_label(cid)), f"c.cfee.{cid}",
+                                           field="private_fee_eur", help=_mt("child_fee_help"), placeholder="1 000")
+                if ok:
+                    if value:
+                        child["private_fee_eur"] = int(value) if value == int(value) else value
+                    else:
+                        child.pop("private_fee_eur", None)
         updated["children"] = children
 
         st.markdown("**" + _mt("leave") + "**")

@@ -631,6 +631,34 @@ def number_field(label: str, key: str, *, field: str, low: float | None = None, 
     return (None if number is None else float(number)), True
 
 
+def money_field(label: str, key: str, *, field: str, help: str | None = None, placeholder: str | None = None,
+                where: Any = None) -> tuple[float | None, bool]:
+    """Euros typed into a text box the Finnish way (``1 200``, ``1 200,50 €``; :func:`planner.parse.parse_money_eur`).
+
+    Like :func:`number_field`: the box keeps what was typed, a problem is shown under it naming the
+    field; returns ``(euros or None, ok)``."""
+    from planner.parse import parse_money_eur
+
+    box = where if where is not None else st
+    text = box.text_input(label, key=key, help=help, placeholder=placeholder)
+    try:
+        amount = parse_money_eur(text, field=field)
+    except InputError as error:
+        for problem in error.problems:
+            box.error(f"{md(label)}: {problem_text(problem)}", icon=":material/warning:")
+        return None, False
+    return (None if amount is None else float(amount)), True
+
+
+def money_text(value: Any) -> str:
+    """Euros for a text box as the chosen language types them (``1 250,50``); empty for none."""
+    from planner.parse import format_money_input
+
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return ""
+    return format_money_input(value, lang())
+
+
 def show_error(error: PlannerError, family: bool = False) -> None:
     """Show any planner error; input errors one problem per line with the field named (``family``:
     the field as the Family page names it, never the file's internal path)."""

@@ -95,3 +95,25 @@ def test_the_question_in_swedish_too():
     page = _texts(at)
     assert "Vem skulle vårda barnet hemma?" in page
     assert "Därför kallas det inte bäst här" in page
+
+
+def test_the_money_inputs_are_text_boxes_too():
+    """Daily ECEC hours and a private provider's fee: Finnish decimals read, a wrong text named."""
+    at = open_app("family", "fi")
+    family = dict(at.session_state["family"])
+    children = [dict(c) for c in family["children"]]
+    children[1]["care"] = "private"
+    family["children"] = children
+    at.session_state["family"] = family
+    at.switch_page("pages/costs.py").run()
+    assert not [n for n in at.number_input if n.key.startswith("c.")]
+    daily = at.text_input(key=f"c.daily.{children[0]['id']}")
+    fee = at.text_input(key=f"c.cfee.{children[1]['id']}")
+    daily.set_value("7,5")
+    fee.set_value("1 250,50 €")
+    at.run()
+    kids = at.session_state["family"]["children"]
+    assert kids[0]["daily_hours"] == 7.5 and kids[1]["private_fee_eur"] == 1250.5
+    at.text_input(key=f"c.daily.{children[0]['id']}").set_value("25").run()
+    assert any("väliltä 0–24" in e.value for e in at.error)
+    assert at.session_state["family"]["children"][0]["daily_hours"] == 7.5

@@ -44,7 +44,7 @@ def test_leave_and_daily_hours_inputs_change_the_family_and_the_results(app_fact
     assert "641.68" in _metric(at, "total_allowances")
 
     # size 5, threshold 6667: 10.7 % x 1933 = 206.831 -> 207 full time; 5 h/day -> 60 % = 124.2 -> 124
-    at.number_input(key="c.daily.middle").set_value(5.0).run()
+    at.text_input(key="c.daily.middle").set_value("5").run()   # typed as text (no browser number field)
     family = at.session_state["family"]
     assert family["children"][1]["daily_hours"] == 5.0
     assert calculate_fees(parse_family(family))["total_monthly_fee_eur"] == 124
