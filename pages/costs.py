@@ -16,6 +16,7 @@ from pages import ui
 from pages.safe import md, md_frame
 from planner.errors import InputError, PlannerError
 from planner.i18n import translate
+from planner.sources import describe_rule
 
 ALLOWANCES = ("home_care_allowance", "flexible_care_allowance", "partial_care_allowance",
               "private_care_allowance")
@@ -42,7 +43,7 @@ def _rule_caption(rule: dict[str, Any] | None) -> None:
     status = rule.get("status", "")
     text = ui.t("costs.rule", valid_from=rule.get("valid_from") or "–",
                 valid_to=rule.get("valid_to") or ui.t("costs.open_ended"),
-                source=rule.get("source") or "–", status=ui.t(f"costs.status.{status}")
+                source=describe_rule(rule, ui.lang()), status=ui.t(f"costs.status.{status}")
                 if status in ("verified", "provisional") else status)
     if status == "provisional":
         st.warning(":material/warning: " + text)  # rule rows are project data (sources are links)

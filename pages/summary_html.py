@@ -5,6 +5,9 @@ from __future__ import annotations
 import html
 from typing import Any, Callable, Mapping, Sequence
 
+from planner.numbers import format_number
+from planner.sources import describe_rule
+
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;background:#fff;
      max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.45}
@@ -40,6 +43,17 @@ def _labels(t: Callable[..., str], family: Mapping[str, Any]) -> dict[str, str]:
                 labels[str(person.get("id"))] = str(name) if isinstance(name, str) and name.strip() \
                     else t(key, number=i + 1)
     return labels
+
+
+def _relabel(text: Any, labels: Mapping[str, str]) -> str:
+    """A planner text with people's ids (three characters or more, whole words) replaced by their labels."""
+    import re
+
+    out = "" if text is None else str(text)
+    for person_id, label in labels.items():
+        if len(person_id) >= 3:
+            out = re.sub(rf"(?<![\w-]){re.escape(person_id)}(?![\w-])", label, out)
+    return out
 
 
 def _family_section(t: Callable[..., str], family: Mapping[str, Any]) -> str:
@@ -112,8 +126,9 @@ def build_summary_html(*, t: Callable[..., str], lang: str, family: Mapping[str,
     if fees:
         parts.append(f"<h2>{_e(t('costs.fees'))}</h2>")
         parts.append(f"<p><strong>{_e(t('costs.total_fee'))}: {_e(fmt_eur(fees.get('total_monthly_fee_eur')))}</strong></p>")
-        rows = [[_labels(t, family).get(str(c.get("id")), c.get("id")), c.get("sibling_rank") or "–", c.get("coefficient"), fmt_eur(c.get("monthly_fee_eur")),
-                 c.get("explanation", "") + (" — " + t("costs.provisional") if c.get("provisional") else "")]
+        rows = [[_labels(t, family).get(str(c.get("id")), c.get("id")), c.get("sibling_rank") or "–",
+                 "–" if c.get("coefficient") is None else format_number(c["coefficient"], lang), fmt_eur(c.get("monthly_fee_eur")),
+                 _relabel(c.get("explanation", ""), _labels(t, family)) + (" — " + t("costs.provisional") if c.get("provisional") else "")]
                 for c in fees.get("children", [])]
         parts.append(_table([t("costs.col.child"), t("costs.col.sibling_rank"), t("costs.col.coefficient"),
                              t("costs.col.fee"), t("costs.col.explanation")], rows, numeric={1, 2, 3}))
@@ -122,7 +137,7 @@ def build_summary_html(*, t: Callable[..., str], lang: str, family: Mapping[str,
             status = rule.get("status", "")
             parts.append("<p class=\"note" + (" flag" if status == "provisional" else "") + "\">" + _e(t(
                 "costs.rule", valid_from=rule.get("valid_from") or "–",
-                valid_to=rule.get("valid_to") or t("costs.open_ended"), source=rule.get("source") or "–",
+                valid_to=rule.get("valid_to") or t("costs.open_ended"), source=describe_rule(rule, lang),
                 status=t(f"costs.status.{status}") if status in ("verified", "provisional") else status)) + "</p>")
     if allowances:
         parts.append(f"<h2>{_e(t('costs.allowances'))}</h2>")
@@ -132,7 +147,7 @@ def build_summary_html(*, t: Callable[..., str], lang: str, family: Mapping[str,
             part = allowances.get(name) or {}
             if part:
                 parts.append(f"<li>{_e(t(f'costs.allowance.{name}'))}: {_e(fmt_eur(part.get('total_eur')))}"
-                             f" — {_e('; '.join(part.get('reasons') or []))}</li>")
+                             f" — {_e(_relabel('; '.join(part.get('reasons') or []), _labels(t, family)))}</li>")
         parts.append("</ul>")
     if compare and compare.get("scenarios"):
         usable = [s for s in compare["scenarios"] if s.get("net_eur") is not None]
