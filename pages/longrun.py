@@ -11,7 +11,9 @@ blocks, solver calls, search moves). As a second path the loop also asks the run
 session is still active. A solver call already running ends at its own time limit, which the
 Progress caps at the run's deadline.
 
-Runs that end within :data:`QUICK_S` seconds show nothing. Nothing personal is kept here: the work's
+One session runs one piece of work at a time: a new run first waits (with a bar saying so) for the
+session's previous, stopped worker to end, so pressing Start and Stop again and again cannot pile up
+solver calls. Runs that end within :data:`QUICK_S` seconds show nothing. Nothing personal is kept here: the work's
 result goes back to the caller, the thread holds it only until then.
 """
 from __future__ import annotations
@@ -32,6 +34,38 @@ GRACE_S = 0.5        # how long a stop waits to learn whether the session ended 
 OPTIMISER_LIMIT_S = 300.0
 WHATIF_LIMIT_S = 300.0
 ROUND_LIMIT_S = 600.0
+
+
+# session id -> the worker of its latest run (removed when that worker ends): one run per session
+_WORKERS: dict[str, threading.Thread] = {}
+_WORKERS_LOCK = threading.Lock()
+
+
+def _session_id() -> str | None:
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        ctx = get_script_run_ctx(suppress_warning=True)
+        return None if ctx is None else ctx.session_id
+    except Exception:
+        return None
+
+
+def _wait_for_previous(session: str | None, lang: str) -> None:
+    """Wait (drawing a bar: a rerun or the session's end still stops the script) until this session's
+    previous worker has ended."""
+    if session is None:
+        return
+    with _WORKERS_LOCK:
+        previous = _WORKERS.get(session)
+    if previous is None or not previous.is_alive():
+        return
+    holder = st.empty()
+    bar = holder.progress(0.0, text=translate("progress.waiting_previous", lang))
+    while previous.is_alive():
+        previous.join(POLL_S)
+        bar.progress(0.0, text=translate("progress.waiting_previous", lang))
+    holder.empty()
 
 
 def _stopped_key(key: str) -> str:
@@ -97,6 +131,8 @@ def run(work: Callable[[Progress], Any], *, key: str, lang: str, deadline_s: flo
         st.button(translate("progress.restart", lang), key=f"{key}.restart", on_click=_restart, args=(key,))
         return None
     state.pop(_stopped_key(key), None)
+    session = _session_id()
+    _wait_for_previous(session, lang)
     progress = Progress(deadline_s=deadline_s)
     outcome: dict[str, Any] = {}
 
@@ -105,8 +141,15 @@ def run(work: Callable[[Progress], Any], *, key: str, lang: str, deadline_s: flo
             outcome["result"] = work(progress)
         except BaseException as error:  # handed to the script thread, which shows it
             outcome["error"] = error
+        finally:
+            with _WORKERS_LOCK:
+                if session is not None and _WORKERS.get(session) is threading.current_thread():
+                    del _WORKERS[session]
 
     worker = threading.Thread(target=target, name=f"planner-run-{key}", daemon=True)
+    with _WORKERS_LOCK:
+        if session is not None:
+            _WORKERS[session] = worker
     worker.start()
     worker.join(QUICK_S)
     if worker.is_alive():

@@ -1,6 +1,7 @@
 """Test fixture (not a page of the app): one deterministic slow run through ``pages/longrun.py``.
 
-The work takes STEPS steps of STEP_S seconds (a minute in all), reporting each to its
+The work first spends SOLVER_S seconds in a step that cannot be interrupted (like a HiGHS call), then
+takes STEPS steps of STEP_S seconds (a minute in all), reporting each to its
 ``planner.progress.Progress``, which stops it with ``Cancelled`` when asked. The worker thread appends
 what happened to the file named by $PLANNER_TEST_RUN_LOG: ``started``, ``cancelled <reason> <step>``
 or ``finished``. Used by tests/browser/test_long_runs.py.
@@ -21,6 +22,7 @@ from planner.progress import Cancelled  # noqa: E402
 
 STEPS = 600
 STEP_S = 0.1
+SOLVER_S = 3.0
 LOG = Path(os.environ["PLANNER_TEST_RUN_LOG"])
 
 
@@ -32,6 +34,7 @@ def _log(line: str) -> None:
 def work(progress) -> str:
     progress.stage("solving", 0.0, 1.0)
     _log("started")
+    time.sleep(SOLVER_S)   # no check in here: a Stop waits for it to end
     step = 0
     try:
         for step in range(1, STEPS + 1):
