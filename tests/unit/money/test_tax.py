@@ -17,7 +17,8 @@ wrong table row makes these tests fail:
     52 100: 11 053.55 + 37.50 %.
 2026 work income deduction (vero.fi): 18 %, max 3 430, reduced by 2 % of net earned income above 35 000
     up to 50 550 (no reduction above); +105 per minor child (HE 98/2025, etla.fi). 2026 unemployment
-    contribution 0.89 % (demokraatti.fi 4.12.2025: from 0.59 % to 0.89 %). Municipal rates: Helsinki 5.30 (sttinfo.fi, 2024-2026), Espoo 5.30 (2024-2025).
+    contribution 0.89 % (demokraatti.fi 4.12.2025: from 0.59 % to 0.89 %); employee pension contribution
+    7.30 % for all ages (sttinfo.fi 6.10.2025, mtvuutiset.fi 17.12.2025). Municipal rates: Helsinki 5.30 (sttinfo.fi, 2024-2026), Espoo 5.30 (2024-2025).
 Items marked PROVISIONAL in income_tax.csv (the 2024 work income deduction 12 % / 2 140 / 1.89 % over
 33 000; the 2025 work income deduction 18 % / 3 225 / +50 per child / 2 % over 33 000; 2025 basic
 deduction 4 115 and the 2026 estimate 4 272; the 2025-2026 daily allowance 0.84 % and medical care 0.51 %)
@@ -131,23 +132,25 @@ def test_2025_wage_20000_pays_only_the_yle_tax():
 
 def test_2026_wage_50000_with_one_child():
     # work income deduction (vero.fi 2026, V): 18 % x 50 000 -> max 3 430 + 105 (one child) = 3 535,
-    #   - 2 % x (49 250 - 35 000) = 285 -> 3 250. C = 3 575 + 445 (0.89 %) + 420 = 4 440; T = 44 810
-    # state (HE 98/2025 scale): 7 063.55 + 33.25 % x 4 710 = 8 629.625 -> 8 629.63 - 3 250 = 5 379.63
-    # municipal 2 374.93; medical 228.53; Yle 163; taxes 8 146.09; net 50 000 - 4 440 - 8 146.09 = 37 413.91
+    #   - 2 % x (49 250 - 35 000) = 285 -> 3 250. C = 3 650 (pension 7.30 %, sttinfo.fi 6.10.2025)
+    #   + 445 (0.89 %) + 420 = 4 515; T = 49 250 - 4 515 = 44 735 (basic deduction 0 here)
+    # state (HE 98/2025 scale): 7 063.55 + 33.25 % x 4 635 = 8 604.6875 -> 8 604.69 - 3 250 = 5 354.69
+    # municipal 5.30 % = 2 370.955 -> 2 370.96; medical 228.15; Yle 163; taxes 8 116.80;
+    # net 50 000 - 4 515 - 8 116.80 = 37 368.20
     t = tax(2026, "5.30", "50000", minor_children=1)
-    assert t.work_income_deduction == D("3250.00") and t.state_tax == D("5379.63")
-    assert t.net == D("37413.91")
+    assert t.work_income_deduction == D("3250.00") and t.state_tax == D("5354.69")
+    assert t.pension == D("3650.00") and t.net == D("37368.20")
 
 
 def test_2026_the_work_deduction_reduction_stops_at_50550():
     # vero.fi 2026: reduced by 2 % of net earned income over 35 000 "aina 50 550 euroon saakka" (HE 98/2025
     # removed the second reduction). 80 000 a year: N = 79 250; the reduction is 2 % x (50 550 - 35 000) = 311
-    # (not 2 % x 44 250 = 885) -> 3 430 - 311 = 3 119. C = 5 720 + 712 + 672 = 7 104; T = 72 146 (the basic
-    # deduction is 0 at this income); state 11 053.55 + 37.5 % x 20 046 = 18 570.80 - 3 119 = 15 451.80;
-    # municipal 5.30 % = 3 823.74; medical 367.94; Yle 163; net 80 000 - 7 104 - 19 806.48 = 53 089.52
+    # (not 2 % x 44 250 = 885) -> 3 430 - 311 = 3 119. C = 5 840 + 712 + 672 = 7 224; T = 72 026 (the basic
+    # deduction is 0 at this income); state 11 053.55 + 37.5 % x 19 926 = 18 525.80 - 3 119 = 15 406.80;
+    # municipal 5.30 % = 3 817.38; medical 367.33; Yle 163; net 80 000 - 7 224 - 19 754.51 = 53 021.49
     t = tax(2026, "5.30", "80000")
     assert t.work_income_deduction == D("3119.00")
-    assert t.state_tax == D("15451.80") and t.net == D("53089.52")
+    assert t.state_tax == D("15406.80") and t.net == D("53021.49")
 
 
 def test_2026_state_scale_rows_match_the_published_table():
