@@ -37,6 +37,58 @@ def _child_choice() -> str | None:
     return st.session_state[ui.CHILD_KEY]
 
 
+def _transit_controls() -> None:
+    """Timetable day and leaving time, shown only when an adult commutes by public transport; kept in
+    the family's ``transit`` object (family file: ``{"date": "YYYY-MM-DD", "depart": "HH:MM"}``) so every
+    page and a saved file agree. Empty fields: the family's date and an hour before work starts."""
+    family = ui.family()
+    if not any(isinstance(a, dict) and a.get("commute_mode") == "transit" for a in family.get("adults") or []):
+        return
+    settings = family.get("transit") if isinstance(family.get("transit"), dict) else {}
+    try:
+        day = date.fromisoformat(str(settings["date"])) if settings.get("date") else None
+        leave = time.fromisoformat(str(settings["depart"])) if settings.get("depart") else None
+    except ValueError:  # a hand-edited file: the ranking names the field; the controls start empty
+        day, leave = None, None
+    with st.expander(ui.t("units.transit.title"), expanded=False):
+        col1, col2 = st.columns(2)
+        day = col1.date_input(ui.t("units.transit.date"), value=day, key="u.transit_date", format="DD.MM.YYYY",
+                              help=ui.t("units.transit.date_help"))
+        leave = col2.time_input(ui.t("units.transit.depart"), value=leave, key="u.transit_depart", step=300,
+                                help=ui.t("units.transit.depart_help"))
+    wanted = {k: v for k, v in (("date", day.isoformat() if day else None),
+                                ("depart", leave.strftime("%H:%M") if leave else None)) if v}
+    if wanted != settings:
+        if wanted:
+            family["transit"] = wanted
+        else:
+            family.pop("transit", None)
+
+
+def _journeys(result: dict[str, Any], row: dict[str, Any]) -> None:
+    """The chosen unit's public transport legs with line names and times (planner.itinerary)."""
+    timing = result.get("transit")
+    if not timing:
+        return
+    from planner.itinerary import unit_itinerary
+
+    key = (ui.family_json(), st.session_state.get(ui.DATASET_KEY), row["unit_id"], ui.lang())
+    try:
+        journeys = ui._session_cached("itinerary", key,
+                                      lambda: unit_itinerary(ui.dataset(), result, row["unit_id"], lang=ui.lang()))
+    except PlannerError as error:
+        ui.show_error(error)
+        return
+    st.markdown(f"**{md(ui.t('units.journeys.title', name=display_name(row)))}**")
+    st.caption(md(ui.t("units.transit.used", date=timing.get("date", "–"), time=timing.get("leave_home", "–"))))
+    if not journeys:
+        st.caption(ui.t("units.journeys.none"))
+    for journey in journeys:
+        lines = "\n".join(f"- {md(line)}" for line in journey["lines"])
+        st.markdown(md(ui.t(f"units.journeys.part.{journey['part']}", depart=journey["depart"],
+                            arrive=journey.get("arrive") or "–")) + "\n\n" + lines)
+
+
 def _rows(result: dict[str, Any]) -> list[dict[str, Any]]:
     """Ranking rows joined with the unit facts of the dataset (provider, ages, hours, places) as in force
     on the ranking's date (planned units included, planner/plans)."""
@@ -309,6 +361,7 @@ def render() -> None:
     child_id = _child_choice()
     if child_id is None:
         return
+    _transit_controls()
     try:
         result = ui.ranking(child_id)
     except ImportError:
@@ -337,6 +390,7 @@ def render() -> None:
     chosen = next((r for r in all_rows if r["unit_id"] == selected), None)
     if chosen:
         _score_parts(chosen, result)
+        _journeys(result, chosen)
     if rows:
         _explanations(rows)
     for note in result.get("notes") or []:

@@ -35,6 +35,7 @@ HANDLERS: dict[str, str] = {
     "data transit-from-osm": "planner.network.osm_transit:derive_command",
     "route": "planner.network.commands:route_command",
     "rank": "planner.ranking:rank_command",
+    "itinerary": "planner.itinerary:itinerary_command",
     "site": "planner.siting.commands:site_command",
     "whatif": "planner.siting.commands:whatif_command",
     "offers": "planner.placement.commands:offers_command",
@@ -175,6 +176,18 @@ def build_parser() -> argparse.ArgumentParser:
     rank.add_argument("--date", default=None, metavar="YYYY-MM-DD",
                       help="rank with the units and network in force that day (default: the child's start date); "
                            "transit uses that day's timetable, else the feed's representative weekday")
+    rank.add_argument("--depart", default=None, metavar="HH:MM",
+                      help="transit: when the drop-off trip leaves home (default: an hour before work starts; "
+                           "the family file's transit.depart when set)")
+
+    itinerary = sub.add_parser("itinerary", parents=[common],
+                               help="public transport legs of the family's day to and from one unit (line names, times)")
+    itinerary.add_argument("family", metavar="FAMILY.json")
+    itinerary.add_argument("--unit", required=True, metavar="ID", help="unit id (see rank)")
+    itinerary.add_argument("--dataset", default=None)
+    itinerary.add_argument("--child", default=None)
+    itinerary.add_argument("--date", default=None, metavar="YYYY-MM-DD")
+    itinerary.add_argument("--depart", default=None, metavar="HH:MM", help="when the drop-off trip leaves home")
 
     site = sub.add_parser("site", parents=[common], help="propose new daycare sites (p-median or maximal coverage)")
     site.add_argument("--dataset", default=None)

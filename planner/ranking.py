@@ -194,14 +194,40 @@ def _check_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
     return merged
 
 
+def transit_settings(family: Any) -> tuple[date | None, time | None]:
+    """The family file's optional ``transit`` object: ``{"date": "YYYY-MM-DD", "depart": "HH:MM"}`` (the
+    timetable day and when the drop-off trip leaves home); InputError naming ``transit.date``/``transit.depart``."""
+    from planner.network.timemodel import parse_clock, parse_date
+
+    raw = (getattr(family, "extra", None) or {}).get("transit")
+    if raw is None:
+        return None, None
+    if not isinstance(raw, Mapping):
+        raise InputError.single("transit", raw, 'an object {"date": "YYYY-MM-DD", "depart": "HH:MM"}')
+    problems: list[Problem] = []
+    found: list[Any] = []
+    for key, parse in (("date", parse_date), ("depart", parse_clock)):
+        try:
+            found.append(parse(raw.get(key), f"transit.{key}"))
+        except InputError as error:
+            problems.extend(error.problems)
+            found.append(None)
+    if problems:
+        raise InputError(problems)
+    return found[0], found[1]
+
+
 def rank_units(family: Any, dataset: Any, *, child_id: str | None = None, lang: str = "en",
                weights: Mapping[str, float] | None = None, on_date: date | None = None,
-               plans: bool = True) -> dict[str, Any]:
+               plans: bool = True, depart: time | None = None, transit_day: date | None = None) -> dict[str, Any]:
     """Every unit of ``dataset`` ranked for ``family`` (best first), each with its score explained.
 
     The day is ``on_date``, else the child's start date, else the family's date; with ``plans`` the
     units and the transit network are those in force that day under the dataset's plan layers
-    (planner/plans). Times in seconds; ``None`` (JSON null) where a unit cannot be reached.
+    (planner/plans). Transit uses ``transit_day`` (else the family file's ``transit.date``, else that
+    day) through the one time model; ``depart`` (else ``transit.depart``) is when the drop-off trip
+    leaves home (default: an hour before the drop-off adult's work starts).
+    Times in seconds; ``None`` (JSON null) where a unit cannot be reached.
     """
     from planner.units import is_open_between
 
@@ -229,14 +255,17 @@ def rank_units(family: Any, dataset: Any, *, child_id: str | None = None, lang: 
         return {"dataset": dataset.name, "child_id": child.id, "units": [], "notes": notes}
 
     points = np.array([(u.lat, u.lon) for u in units], dtype=float)
-    day = on
+    family_day, family_depart = transit_settings(family)
+    depart = depart or family_depart
+    day = transit_day or family_day or on
+    timing = None
     if "transit" in (drop.mode, pick.mode) and dataset.transit() is not None:
         # the one time model (planner.network.timemodel): that day's timetable, else the feed's
         # representative weekday; drop-off or pick-up outside the service hours is a warning, not a walk
         from planner.network.timemodel import transit_time
 
-        timing = transit_time(dataset.transit(), day, _as_time(drop.start_s), lang=lang,
-                              clocks=(_as_time(pick.end_s),))
+        timing = transit_time(dataset.transit(), day, depart or _as_time(drop.start_s), lang=lang,
+                              clocks=(_as_time(pick.end_s),) + ((_as_time(drop.start_s),) if depart else ()))
         day = timing.moment.date()
         notes.extend(timing.notes)
     car_extra = None
@@ -248,14 +277,14 @@ def rank_units(family: Any, dataset: Any, *, child_id: str | None = None, lang: 
             notes.append(translate("ranking.assume.car_door_to_door", lang, minutes=shown))
     drop_clock = _departure(day, drop.start_s)
     pick_clock = _departure(day, pick.end_s)
-    home_to_unit = _leg_times(dataset, drop.mode, home, points, to_points=True,
-                              clock=drop_clock - timedelta(hours=1))
+    leave_home = datetime.combine(day, depart) if depart else drop_clock - timedelta(hours=1)
+    home_to_unit = _leg_times(dataset, drop.mode, home, points, to_points=True, clock=leave_home)
     unit_to_work = _leg_times(dataset, drop.mode, drop.work, points, to_points=False, clock=drop_clock)
     work_to_unit = _leg_times(dataset, pick.mode, pick.work, points, to_points=True, clock=pick_clock)
     unit_to_home = _leg_times(dataset, pick.mode, home, points, to_points=False,
                               clock=pick_clock + timedelta(hours=1))
     direct_drop = float(_leg_times(dataset, drop.mode, home, np.array([drop.work]), to_points=True,
-                                   clock=drop_clock - timedelta(hours=1))[0])
+                                   clock=leave_home)[0])
     direct_pick = float(_leg_times(dataset, pick.mode, pick.work, np.array([home]), to_points=True,
                                    clock=pick_clock)[0])
     if drop.work == home:
@@ -343,6 +372,9 @@ def rank_units(family: Any, dataset: Any, *, child_id: str | None = None, lang: 
         "direct_commute_s": {"drop_off": _finite(direct_drop), "pick_up": _finite(direct_pick)},
         "weights": weights, "notes": notes, "units": rows,
         "car_door_to_door": car_extra,
+        "work": {"drop_off": list(drop.work), "pick_up": list(pick.work)},
+        "transit": None if timing is None else {**timing.to_dict(), "leave_home": leave_home.strftime("%H:%M"),
+                                                "work_start": _hhmm(drop.start_s), "work_end": _hhmm(pick.end_s)},
     }
 
 
@@ -405,7 +437,11 @@ def rank_command(args: argparse.Namespace) -> dict[str, Any]:
         except ValueError:
             raise InputError.single("--date", args.date, "a date YYYY-MM-DD, e.g. 2028-08-01") from None
     lang = getattr(args, "lang", "en")
-    result = rank_units(family, dataset, child_id=getattr(args, "child", None), lang=lang, on_date=on_date)
+    from planner.network.timemodel import parse_clock
+
+    depart = parse_clock(getattr(args, "depart", None), "--depart")
+    result = rank_units(family, dataset, child_id=getattr(args, "child", None), lang=lang, on_date=on_date,
+                        depart=depart)
     if hasattr(dataset, "left_out_units"):  # units no street reaches (an island), named instead of ranked
         result["left_out"] = dataset.left_out_units(lang)
     if family.extra.get("changes"):  # life changes side by side (planner/life, docs/life.md)

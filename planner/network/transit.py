@@ -523,6 +523,8 @@ class TransitRouter:
                 walk_s = step["arrive_s"] - t0
                 leg = self._walk_leg(origin, self._stop_point(s), depart, walk_s, lang)
                 leg["to"]["stop_id"], leg["to"]["name"] = feed.stop_ids[s], feed.stop_names[s]
+                leg["text"] = translate("transit.leg.walk_to_stop", lang, minutes=round(walk_s / 60),
+                                        stop=feed.stop_names[s])
             elif step["kind"] == "transfer":
                 a, b = step["from_stop"], step["to_stop"]
                 start = datetime.fromisoformat(self._clock(depart, step["depart_s"]))
@@ -563,6 +565,8 @@ class TransitRouter:
         start = datetime.fromisoformat(self._clock(depart, last_arrival))
         leg = self._walk_leg(self._stop_point(last_stop), destination, start, egress_s, lang)
         leg["from"].update(stop_id=feed.stop_ids[last_stop], name=feed.stop_names[last_stop])
+        leg["text"] = translate("transit.leg.walk_from_stop", lang, minutes=round(egress_s / 60),
+                                stop=feed.stop_names[last_stop])
         path.extend(leg.pop("path"))
         legs.append(leg)
         # waiting time before each ride

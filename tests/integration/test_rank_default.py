@@ -84,3 +84,25 @@ def test_car_legs_include_the_estimated_door_to_door_time_and_say_so(tmp_path, c
     legs = [u["legs"]["pick_up"] for u in result["units"] if u["pick_up_s"] is not None]
     assert legs and all(leg["work_to_unit_s"] > 332 and leg["unit_to_home_s"] > 332 for leg in legs)
     assert result["direct_commute_s"]["pick_up"] > 332
+
+
+def test_depart_sets_when_the_drop_off_trip_leaves_home_and_bad_times_are_named(tmp_path, capsys, default_dataset):
+    family = json.loads(json.dumps(FAMILY))
+    family["adults"][0]["commute_mode"] = "transit"
+    path = tmp_path / "family.json"
+    path.write_text(json.dumps(family), encoding="utf-8")
+    assert main(["rank", str(path), "--depart", "07:10"]) == 0
+    timing = json.loads(capsys.readouterr().out)["transit"]
+    assert timing["leave_home"] == "07:10" and timing["work_start"] == "08:00"
+    # the family file's own setting is used when --depart is not given
+    family["transit"] = {"date": "2025-03-04", "depart": "06:55"}
+    path.write_text(json.dumps(family), encoding="utf-8")
+    assert main(["rank", str(path)]) == 0
+    timing = json.loads(capsys.readouterr().out)["transit"]
+    assert timing["leave_home"] == "06:55" and timing["date"] == "2025-03-04"
+    assert main(["rank", str(path), "--depart", "25:00"]) == 2
+    assert capsys.readouterr().err.startswith("error: --depart")
+    family["transit"] = {"date": "4.3.2025"}
+    path.write_text(json.dumps(family), encoding="utf-8")
+    assert main(["rank", str(path)]) == 2
+    assert "transit.date" in capsys.readouterr().err
