@@ -404,12 +404,13 @@ def _write_transit_walk_cache(folder: Path, feed_name: str, walk_limit_s: float 
     feed, the saved walk graph and the router settings) so that loading the router skips them."""
     from planner.network.engine import TravelTimeEngine
     from planner.network.graph import ModeGraph
-    from planner.network.gtfs import load_feed
+    from planner.network.gtfs import FEED_CACHE_NAME, load_feed_cached
     from planner.network.transit import WALK_CACHE_NAME, TransitRouter, walk_cache_key
 
     feed_path, graph_path = folder / "transit" / feed_name, folder / "graph_walk.npz"
     limits = {"max_access_s": walk_limit_s, "max_egress_s": walk_limit_s} if walk_limit_s else {}
-    router = TransitRouter.from_feed(load_feed(feed_path), TravelTimeEngine(ModeGraph.load(graph_path)), **limits)
+    feed = load_feed_cached(feed_path, folder / "transit" / FEED_CACHE_NAME)   # also writes the compact copy
+    router = TransitRouter.from_feed(feed, TravelTimeEngine(ModeGraph.load(graph_path)), **limits)
     router.save_walk_cache(folder / "transit" / WALK_CACHE_NAME, walk_cache_key(feed_path, graph_path))
     return WALK_CACHE_NAME
 

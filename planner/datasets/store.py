@@ -274,13 +274,13 @@ class Dataset:
             if not self._transit_loaded:
                 feed_path = self.transit_feed_path()
                 if feed_path is not None:
-                    from planner.network.gtfs import load_feed
+                    from planner.network.gtfs import FEED_CACHE_NAME, load_feed_cached
                     from planner.network.transit import TransitRouter
 
                     walk = self.engine("walk")
                     with damaged_file(self.path.name, feed_path):
-                        try:
-                            feed = load_feed(feed_path)
+                        try:  # the compact copy written at build (no CSV parsing, no pandas)
+                            feed = load_feed_cached(feed_path, self.path / "transit" / FEED_CACHE_NAME)
                         except InputError as error:  # the feed was checked at build: now it is damaged
                             raise DataError(f"dataset {self.path.name}: file {feed_path.name} is damaged "
                                             f"({error.problems[0].field}); rebuild with "

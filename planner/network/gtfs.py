@@ -18,10 +18,14 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Iterable
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
-import pandas as pd
 
 from planner.errors import InputError, ProblemCollector
+
+if TYPE_CHECKING:  # pragma: no cover - pandas parses feeds (load_feed) but is not needed to use one
+    import pandas as pd
 
 REQUIRED_FILES: tuple[str, ...] = ("stops.txt", "routes.txt", "trips.txt", "stop_times.txt")
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -37,6 +41,55 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
 WEEKDAYS: tuple[str, ...] = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MAX_PROBLEMS = 50
 _TIME_RE = r"^\s*(\d{1,3}):(\d{2}):(\d{2})\s*$"
+
+
+class Table:
+    """A few named numpy columns of equal length: what a loaded feed keeps of calendar.txt,
+    calendar_dates.txt, frequencies.txt and planner_assumptions.txt (no pandas needed to use a feed).
+
+    ``table["col"]`` is a column; ``table[mask]`` (or an index array) the selected rows as a Table.
+    Dates are ``datetime64[D]``.
+    """
+
+    def __init__(self, columns: dict[str, Any]):
+        self.columns: dict[str, np.ndarray] = {str(k): np.asarray(v) for k, v in columns.items()}
+
+    def __len__(self) -> int:
+        return len(next(iter(self.columns.values()))) if self.columns else 0
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.columns
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, str):
+            return self.columns[key]
+        return Table({name: column[key] for name, column in self.columns.items()})
+
+    def __repr__(self) -> str:
+        return f"Table({len(self)} rows: {', '.join(self.columns)})"
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The rows as dicts of plain Python values."""
+        names = list(self.columns)
+        return [dict(zip(names, values)) for values in zip(*(self.columns[n].tolist() for n in names))]
+
+    @classmethod
+    def from_frame(cls, frame: Any) -> "Table":
+        """From a pandas DataFrame (object columns of dates become ``datetime64[D]``)."""
+        columns = {}
+        for name in frame.columns:
+            values = frame[name].tolist()
+            if values and all(isinstance(v, date) for v in values):
+                columns[name] = np.array(values, dtype="datetime64[D]")
+            elif values and all(isinstance(v, str) for v in values):
+                columns[name] = np.array(values, dtype=str)
+            else:
+                columns[name] = frame[name].to_numpy()
+        return cls(columns)
+
+
+def _day(value: date) -> np.datetime64:
+    return np.datetime64(value, "D")
 
 
 @dataclass(frozen=True)
@@ -79,15 +132,15 @@ class GtfsFeed:
     departure_s: np.ndarray
     pickup: np.ndarray           # bool
     dropoff: np.ndarray          # bool
-    frequencies: pd.DataFrame    # trip index, start_s, end_s, headway_s, exact_times
-    calendar: pd.DataFrame       # service_id, weekday flags, start_date, end_date (datetime.date)
-    calendar_dates: pd.DataFrame  # service_id, date, exception_type
+    frequencies: Table           # trip index, start_s, end_s, headway_s, exact_times
+    calendar: Table              # service_id, weekday flags, start_date, end_date (datetime64[D])
+    calendar_dates: Table        # service_id, date (datetime64[D]), exception_type
     feed_info: dict[str, str] = field(default_factory=dict)
-    assumptions: pd.DataFrame | None = None   # planner_assumptions.txt when present
+    assumptions: Table | None = None   # planner_assumptions.txt when present
     source: str = ""
     # transfers.txt rows used (stop indices; type 0 recommended, 1 timed, 2 min_transfer_s, 3 none) and
     # how many rows were left out and why (route/trip-specific, in-seat, stations, stops not in the feed)
-    transfers: pd.DataFrame | None = None     # from_stop, to_stop, transfer_type, min_transfer_s (nan)
+    transfers: Table | None = None            # from_stop, to_stop, transfer_type, min_transfer_s (nan)
     transfers_left_out: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -98,27 +151,30 @@ class GtfsFeed:
         """Service ids active on ``day`` (calendar.txt weekdays and range, then calendar_dates)."""
         active: set[str] = set()
         weekday = WEEKDAYS[day.weekday()]
+        when = _day(day)
         if len(self.calendar):
             cal = self.calendar
-            mask = (cal["start_date"] <= day) & (cal["end_date"] >= day) & (cal[weekday] == 1)
-            active.update(cal.loc[mask, "service_id"])
+            mask = (cal["start_date"] <= when) & (cal["end_date"] >= when) & (cal[weekday] == 1)
+            active.update(cal["service_id"][mask].tolist())
         if len(self.calendar_dates):
-            cd = self.calendar_dates[self.calendar_dates["date"] == day]
-            active.update(cd.loc[cd["exception_type"] == 1, "service_id"])
-            active.difference_update(cd.loc[cd["exception_type"] == 2, "service_id"])
+            cd = self.calendar_dates
+            today = cd["date"] == when
+            active.update(cd["service_id"][today & (cd["exception_type"] == 1)].tolist())
+            active.difference_update(cd["service_id"][today & (cd["exception_type"] == 2)].tolist())
         return active
 
     def date_range(self) -> tuple[date | None, date | None]:
         """First and last date on which the feed may have service (None when it has none)."""
-        days: list[date] = []
+        days: list[np.datetime64] = []
         if len(self.calendar):
-            days += [min(self.calendar["start_date"]), max(self.calendar["end_date"])]
+            days += [self.calendar["start_date"].min(), self.calendar["end_date"].max()]
         if len(self.calendar_dates):
-            added = self.calendar_dates[self.calendar_dates["exception_type"] == 1]["date"]
-            days += list(added)
+            added = self.calendar_dates["date"][self.calendar_dates["exception_type"] == 1]
+            if len(added):
+                days += [added.min(), added.max()]
         if not days:
             return None, None
-        return min(days), max(days)
+        return min(days).item(), max(days).item()
 
     def trips_on(self, day: date) -> TripsOfDay:
         """All trips running on ``day``, frequencies expanded, plus the previous day's overnight trips."""
@@ -131,48 +187,49 @@ class GtfsFeed:
 
     # -- internals -------------------------------------------------------------------------------
     def _expand(self, services: set[str], shift_s: int) -> TripsOfDay:
-        running = np.array([s in services for s in self.trip_service], dtype=bool)
+        """The trips of ``services`` (frequency templates expanded), times shifted by ``shift_s``
+        (vectorised: one gather of every trip's stop events)."""
+        running = np.fromiter((s in services for s in self.trip_service), dtype=bool, count=len(self.trip_service))
         freq = self.frequencies
         has_freq = np.zeros(len(self.trip_ids), dtype=bool)
         if len(freq):
-            has_freq[freq["trip"].to_numpy()] = True
-        route_index: list[int] = []
-        labels: list[str] = []
-        lengths: list[int] = []
-        event_source: list[np.ndarray] = []   # indices of template events
-        event_shift: list[np.ndarray] = []    # seconds added to template times
-        for t in np.flatnonzero(running & ~has_freq):
-            a, b = self.offsets[t], self.offsets[t + 1]
-            route_index.append(int(self.trip_route[t]))
-            labels.append(self.trip_ids[t])
-            lengths.append(b - a)
-            event_source.append(np.arange(a, b))
-            event_shift.append(np.full(b - a, shift_s, dtype=np.int64))
+            has_freq[freq["trip"]] = True
+        plain = np.flatnonzero(running & ~has_freq)
+        labels = [self.trip_ids[t] for t in plain.tolist()]
+        trip_list, shift_list = [plain], [np.full(len(plain), shift_s, dtype=np.int64)]
         if len(freq):
-            for row in freq.itertuples(index=False):
-                t = int(row.trip)
-                if not running[t]:
-                    continue
-                a, b = self.offsets[t], self.offsets[t + 1]
-                first_dep = int(self.departure_s[a])
-                for start in range(int(row.start_s), int(row.end_s), int(row.headway_s)):
-                    route_index.append(int(self.trip_route[t]))
-                    labels.append(f"{self.trip_ids[t]}@{format_time(start)}")
-                    lengths.append(b - a)
-                    event_source.append(np.arange(a, b))
-                    event_shift.append(np.full(b - a, start - first_dep + shift_s, dtype=np.int64))
+            ok = running[freq["trip"]]
+            f_trip = freq["trip"][ok].astype(np.int64)
+            f_start, f_end = freq["start_s"][ok].astype(np.int64), freq["end_s"][ok].astype(np.int64)
+            f_head = freq["headway_s"][ok].astype(np.int64)
+            counts = np.where(f_end > f_start, -((f_start - f_end) // np.maximum(f_head, 1)), 0)
+            row = np.repeat(np.arange(len(f_trip)), counts)
+            step = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+            starts = f_start[row] + step * f_head[row]
+            trips = f_trip[row]
+            first = self.offsets[trips]
+            has_events = self.offsets[trips + 1] > first
+            first_dep = np.where(has_events, self.departure_s[np.minimum(first, max(len(self.departure_s) - 1, 0))]
+                                 if len(self.departure_s) else 0, 0)
+            labels += [f"{self.trip_ids[t]}@{format_time(x)}" for t, x in zip(trips.tolist(), starts.tolist())]
+            trip_list.append(trips)
+            shift_list.append(starts - first_dep + shift_s)
         if not labels:
             return _empty_trips()
-        src = np.concatenate(event_source)
-        shift = np.concatenate(event_shift)
-        offsets = np.zeros(len(labels) + 1, dtype=np.int64)
+        chosen = np.concatenate(trip_list)
+        trip_shift = np.concatenate(shift_list)
+        lengths = self.offsets[chosen + 1] - self.offsets[chosen]
+        offsets = np.zeros(len(chosen) + 1, dtype=np.int64)
         offsets[1:] = np.cumsum(lengths)
+        src = np.repeat(self.offsets[chosen] - offsets[:-1], lengths) + np.arange(int(offsets[-1]))
+        shift = np.repeat(trip_shift, lengths)
         trips = TripsOfDay(
-            route_index=np.asarray(route_index, dtype=np.int64), label=labels, offsets=offsets,
+            route_index=self.trip_route[chosen].astype(np.int64), label=labels, offsets=offsets,
             stop_index=self.stop_index[src], arrival_s=self.arrival_s[src] + shift,
             departure_s=self.departure_s[src] + shift, pickup=self.pickup[src], dropoff=self.dropoff[src])
         if shift_s < 0:  # keep only previous-day trips still running after midnight
-            last_arr = trips.arrival_s[offsets[1:] - 1]
+            ends = offsets[1:] - 1
+            last_arr = np.where(lengths > 0, trips.arrival_s[np.maximum(ends, 0)] if len(src) else -1, -1)
             trips = _select_trips(trips, np.flatnonzero(last_arr >= 0))
         return trips
 
@@ -186,10 +243,10 @@ def _empty_trips() -> TripsOfDay:
 def _select_trips(trips: TripsOfDay, keep: np.ndarray) -> TripsOfDay:
     if len(keep) == 0:
         return _empty_trips()
-    idx = np.concatenate([np.arange(trips.offsets[t], trips.offsets[t + 1]) for t in keep])
     lengths = trips.offsets[keep + 1] - trips.offsets[keep]
     offsets = np.zeros(len(keep) + 1, dtype=np.int64)
     offsets[1:] = np.cumsum(lengths)
+    idx = np.repeat(trips.offsets[keep] - offsets[:-1], lengths) + np.arange(int(offsets[-1]))
     return TripsOfDay(trips.route_index[keep], [trips.label[t] for t in keep], offsets,
                       trips.stop_index[idx], trips.arrival_s[idx], trips.departure_s[idx],
                       trips.pickup[idx], trips.dropoff[idx])
@@ -284,6 +341,8 @@ class _Source:
         return raw
 
     def read(self, name: str) -> pd.DataFrame:
+        import pandas as pd
+
         raw = self._bytes(name)
         if raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
@@ -394,6 +453,8 @@ def _parse_dates(col: pd.Series, file: str, column: str, problems: _Collector) -
 
 def _int_column(col: pd.Series, file: str, column: str, problems: _Collector, *, default: int | None = None,
                 allowed: set[int] | None = None) -> np.ndarray:
+    import pandas as pd
+
     values = pd.to_numeric(col.replace("", np.nan if default is None else str(default)), errors="coerce")
     numbers = values.to_numpy(dtype=float, na_value=np.nan).copy()
     bad = ~np.isfinite(numbers) | (np.abs(np.nan_to_num(numbers)) > 2**53)   # NaN, inf, beyond int64
@@ -413,6 +474,8 @@ def load_feed(path: Path | str) -> GtfsFeed:
     (interpolated linearly by stop order), and either ``calendar.txt`` or ``calendar_dates.txt`` is
     enough. Raises :class:`InputError` listing every problem (capped at 50).
     """
+    import pandas as pd
+
     path = Path(path)
     if not path.exists():
         raise InputError.single("gtfs", str(path), "an existing GTFS .zip file or folder")
@@ -603,6 +666,16 @@ def load_feed(path: Path | str) -> GtfsFeed:
     assumptions = src.read("planner_assumptions.txt") if src.has("planner_assumptions.txt") else None
     transfers, transfers_left_out = _read_transfers(src, stop_pos, problems)
     problems.raise_if_any()
+    calendar = Table({"service_id": np.array(calendar["service_id"].tolist(), dtype=str),
+                      **{wd: np.asarray(calendar[wd].tolist(), dtype=np.int64) for wd in WEEKDAYS},
+                      "start_date": np.array(calendar["start_date"].tolist(), dtype="datetime64[D]"),
+                      "end_date": np.array(calendar["end_date"].tolist(), dtype="datetime64[D]")})
+    calendar_dates = Table({"service_id": np.array(calendar_dates["service_id"].tolist(), dtype=str),
+                            "date": np.array(calendar_dates["date"].tolist(), dtype="datetime64[D]"),
+                            "exception_type": np.asarray(calendar_dates["exception_type"].tolist(), dtype=np.int64)})
+    frequencies = Table({name: np.asarray(frequencies[name].tolist(), dtype=np.int64) for name in frequencies.columns})
+    assumptions = Table.from_frame(assumptions) if assumptions is not None else None
+    transfers = Table.from_frame(transfers)
 
     return GtfsFeed(
         stop_ids=stop_ids, stop_names=stop_names, stop_lat=lat.astype(float), stop_lon=lon.astype(float),
@@ -623,6 +696,8 @@ def _read_transfers(src: "_Source", stop_pos: dict[str, int], problems: "_Collec
     2 needs ``min_transfer_time`` seconds, 3 not possible). Rows tied to routes or trips, in-seat
     transfers (4, 5), station-level rows and stops outside the feed's boarding stops are left out and
     counted; bad numbers are problems naming the row."""
+    import pandas as pd
+
     empty = pd.DataFrame({"from_stop": pd.Series(dtype=np.int64), "to_stop": pd.Series(dtype=np.int64),
                           "transfer_type": pd.Series(dtype=np.int64), "min_transfer_s": pd.Series(dtype=float)})
     if not src.has("transfers.txt"):
@@ -666,6 +741,110 @@ def _read_transfers(src: "_Source", stop_pos: dict[str, int], problems: "_Collec
     return pd.DataFrame({"from_stop": np.array(keep_from, dtype=np.int64), "to_stop": np.array(keep_to, dtype=np.int64),
                          "transfer_type": np.array(keep_kind, dtype=np.int64),
                          "min_transfer_s": np.array(keep_min, dtype=float)}), left_out
+
+
+# -- the compact copy a dataset keeps (no CSV parsing, no pandas when it loads) -----------------------
+FEED_CACHE_VERSION = 1
+FEED_CACHE_NAME = "feed_arrays.npz"
+
+
+def feed_cache_key(path: Path | str) -> str:
+    """sha256 over the feed's bytes (a zip, or every file of a folder) and the cache version."""
+    import hashlib
+
+    digest = hashlib.sha256(f"gtfs-arrays-{FEED_CACHE_VERSION}".encode())
+    path = Path(path)
+    for item in (sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]):
+        digest.update(item.name.encode())
+        digest.update(item.read_bytes())
+    return digest.hexdigest()
+
+
+def save_feed_arrays(feed: GtfsFeed, path: Path | str, key: str) -> Path:
+    """Write every field of ``feed`` as numpy arrays (.npz, compressed) under ``key``; written to a
+    temporary file and moved into place. Lists become arrays, tables one array per column, dicts JSON."""
+    import dataclasses
+    import json
+
+    arrays: dict[str, np.ndarray] = {"key": np.array(key)}
+    for item in dataclasses.fields(feed):
+        value = getattr(feed, item.name)
+        if value is None:
+            arrays[f"none:{item.name}"] = np.zeros(0)
+        elif isinstance(value, np.ndarray):
+            arrays[f"array:{item.name}"] = value
+        elif isinstance(value, str):
+            arrays[f"str:{item.name}"] = np.array(value)
+        elif isinstance(value, dict):
+            arrays[f"json:{item.name}"] = np.array(json.dumps(value, ensure_ascii=False))
+        elif isinstance(value, (list, tuple)):
+            kind = "strs" if all(isinstance(v, str) for v in value) else "list"
+            arrays[f"{kind}:{item.name}"] = np.array(value, dtype=str if kind == "strs" else None)
+        else:   # a Table (or a frame: kept as a Table)
+            table = value if isinstance(value, Table) else Table.from_frame(value)
+            arrays[f"table:{item.name}"] = np.array(json.dumps(list(table.columns)))
+            for name, column in table.columns.items():
+                arrays[f"column:{item.name}:{name}"] = column
+    path = Path(path)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with partial.open("wb") as handle:
+        np.savez_compressed(handle, **arrays)
+    os.replace(partial, path)
+    return path
+
+
+def load_feed_arrays(path: Path | str, key: str) -> GtfsFeed | None:
+    """The feed saved by :func:`save_feed_arrays` under ``key``; None when absent, stale or unreadable."""
+    import dataclasses
+    import json
+
+    path = Path(path)
+    if not path.is_file():
+        return None
+    names = {item.name for item in dataclasses.fields(GtfsFeed)}
+    values: dict[str, Any] = {}
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if str(data["key"]) != key:
+                return None
+            for entry in data.files:
+                kind, _, name = entry.partition(":")
+                if kind == "column" or name not in names:
+                    continue
+                if kind == "none":
+                    values[name] = None
+                elif kind == "array":
+                    values[name] = data[entry]
+                elif kind == "str":
+                    values[name] = str(data[entry])
+                elif kind == "json":
+                    values[name] = json.loads(str(data[entry]))
+                elif kind in ("strs", "list"):
+                    values[name] = data[entry].tolist()
+                elif kind == "table":
+                    values[name] = Table({c: data[f"column:{name}:{c}"] for c in json.loads(str(data[entry]))})
+        if set(values) != names:   # written by another version of GtfsFeed
+            return None
+        return GtfsFeed(**values)
+    except (OSError, ValueError, KeyError, TypeError, EOFError):   # unreadable or of another shape
+        return None
+
+
+def load_feed_cached(path: Path | str, cache: Path | str | None) -> GtfsFeed:
+    """:func:`load_feed`, read from the compact copy ``cache`` when it is of this very feed; otherwise
+    parsed (and validated) and the copy (re)written when the folder allows (same answers either way).
+    On Tampere: ~50 ms instead of ~1.5 s, and pandas is not imported."""
+    if cache is None:
+        return load_feed(path)
+    key = feed_cache_key(path)
+    feed = load_feed_arrays(cache, key)
+    if feed is None:
+        feed = load_feed(path)
+        try:
+            save_feed_arrays(feed, cache, key)
+        except OSError:  # a read-only dataset folder: parse each time
+            pass
+    return feed
 
 
 def representative_weekday(feed: GtfsFeed, *, max_days: int = 370) -> date:

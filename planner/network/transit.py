@@ -148,6 +148,9 @@ class TransitRouter:
         self.walk_footpaths = self.footpaths           # walking only (what the cache holds)
         self.footpaths = self._with_transfers(self.walk_footpaths)
         self._timetables: dict[Any, Timetable] = {}
+        from planner.network.engine import release_freed_memory
+
+        release_freed_memory()
 
     @classmethod
     def from_feed(cls, feed: GtfsFeed, walk: Any, **options: Any) -> "TransitRouter":
@@ -252,8 +255,8 @@ class TransitRouter:
                 times[pair] = walk[pair] + self.min_transfer_s
         rules = getattr(self.feed, "transfers", None)
         if rules is not None and len(rules):
-            for a, b, kind, min_s in zip(rules["from_stop"].to_numpy(), rules["to_stop"].to_numpy(),
-                                         rules["transfer_type"].to_numpy(), rules["min_transfer_s"].to_numpy()):
+            for a, b, kind, min_s in zip(np.asarray(rules["from_stop"]), np.asarray(rules["to_stop"]),
+                                         np.asarray(rules["transfer_type"]), np.asarray(rules["min_transfer_s"])):
                 a, b, kind = int(a), int(b), int(kind)
                 if a == b:
                     change[a] = {1: 0.0, 2: float(min_s), 3: math.inf}.get(kind, change[a])

@@ -184,7 +184,7 @@ def test_transfers_txt_rows_are_read_or_counted_as_left_out(tmp_path):
     rows = [(feed.stop_ids[a], feed.stop_ids[b], int(k)) for a, b, k in
             zip(feed.transfers["from_stop"], feed.transfers["to_stop"], feed.transfers["transfer_type"])]
     assert rows == [("S1", "S1", 2), ("S1", "S2", 1), ("S2", "S3", 3), ("S3", "S2", 0)]
-    assert feed.transfers["min_transfer_s"].iloc[0] == 90
+    assert feed.transfers["min_transfer_s"][0] == 90
     assert feed.transfers_left_out == {"route_or_trip_specific": 1, "stop_not_a_boarding_stop": 1,
                                        "type_2_without_time": 1, "in_seat": 1}
 
