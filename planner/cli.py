@@ -225,7 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="transit: time to arrive at the unit (default 08:00)")
 
     offers = sub.add_parser("offers", parents=[common], help="proactive placement offers for a children file")
-    from planner.placement.commands import add_offers_arguments
+    from planner.placement.options import add_offers_arguments
 
     add_offers_arguments(offers)
     changes = sub.add_parser("changes", parents=[common],

@@ -13,6 +13,7 @@ import csv
 import re
 import unicodedata
 from collections import defaultdict
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, NamedTuple
@@ -40,6 +41,7 @@ def fold(text: str) -> str:
     return re.sub(r"\s+", " ", stripped).strip()
 
 
+@lru_cache(maxsize=65536)   # a dataset's index repeats each street name many times
 def normalise_street(street: str) -> str:
     """Folded street name with abbreviations expanded (``Aleksanterink.`` -> ``aleksanterinkatu``)."""
     text = street.lower().strip()

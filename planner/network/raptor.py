@@ -100,8 +100,13 @@ class Timetable:
             dep = np.stack([trips.departure_s[offsets[t]:offsets[t + 1]] for t in members])
             arr = np.stack([trips.arrival_s[offsets[t]:offsets[t + 1]] for t in members])
             order = np.lexsort(tuple(dep[:, ::-1].T))  # by first departure, then the next ...
-            # greedy split into chains where every stop time is >= the previous trip's
+            # greedy split into chains where every stop time is >= the previous trip's (usually one:
+            # then no trip overtakes another and the check is one vectorised comparison)
             chains: list[list[int]] = []
+            ordered_dep, ordered_arr = dep[order], arr[order]
+            if (ordered_dep[1:] >= ordered_dep[:-1]).all() and (ordered_arr[1:] >= ordered_arr[:-1]).all():
+                chains.append([int(r) for r in order])
+                order = []
             for row in order:
                 for chain in chains:
                     last = chain[-1]

@@ -1,13 +1,24 @@
 """Proactive placement offers: children file, hard and soft rules, exact MILP assignment, deferred
-acceptance, reports (see docs/placement.md). Children's data stays in memory."""
+acceptance, reports (see docs/placement.md). Children's data stays in memory.
+
+The names below load on first use (PEP 562), so importing one light submodule (``options``,
+``children``) does not import the solvers."""
 from __future__ import annotations
 
-from planner.placement.assign import Assignment, objective_levels, solve_optimal
-from planner.placement.children import Child, read_children
-from planner.placement.deferred import justified_envy, preference_lists, solve_deferred
-from planner.placement.report import build_report, evaka_csv, offers_to_csv
-from planner.placement.rules import PlacementProblem, PlacementRules, PlacementUnit, seat_weight
+from importlib import import_module
+from typing import Any
 
-__all__ = ["Assignment", "Child", "PlacementProblem", "PlacementRules", "PlacementUnit", "build_report",
-           "evaka_csv", "justified_envy", "objective_levels", "offers_to_csv", "preference_lists",
-           "read_children", "seat_weight", "solve_deferred", "solve_optimal"]
+_WHERE = {
+    "Assignment": "assign", "objective_levels": "assign", "solve_optimal": "assign",
+    "Child": "children", "read_children": "children",
+    "justified_envy": "deferred", "preference_lists": "deferred", "solve_deferred": "deferred",
+    "build_report": "report", "evaka_csv": "report", "offers_to_csv": "report",
+    "PlacementProblem": "rules", "PlacementRules": "rules", "PlacementUnit": "rules", "seat_weight": "rules",
+}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(import_module(f"planner.placement.{_WHERE[name]}"), name)
+    raise AttributeError(f"module 'planner.placement' has no attribute {name!r}")
