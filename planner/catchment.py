@@ -29,24 +29,19 @@ if TYPE_CHECKING:  # pragma: no cover
 
 WALK_SPEED_M_S = 1.25  # 4.5 km/h: walking from a unit's door to the nearest network node
 HULL_BUFFER_M = 100.0  # derived areas reach this far beyond the outermost network nodes
-_TO_METRIC = None
-_TO_WGS84 = None
+def _to_wgs84_xy(coords: np.ndarray) -> np.ndarray:
+    """EPSG:3067 ``(x, y)`` rows -> WGS84 ``(lon, lat)`` rows (shapely's x/y order)."""
+    from planner.network.projection import from_tm35fin
 
-
-def _transformers() -> tuple[Any, Any]:
-    global _TO_METRIC, _TO_WGS84
-    if _TO_METRIC is None:
-        from pyproj import Transformer
-
-        _TO_METRIC = Transformer.from_crs("EPSG:4326", "EPSG:3067", always_xy=True)
-        _TO_WGS84 = Transformer.from_crs("EPSG:3067", "EPSG:4326", always_xy=True)
-    return _TO_METRIC, _TO_WGS84
+    lat, lon = from_tm35fin(coords[:, 0], coords[:, 1])
+    return np.column_stack([lon, lat])
 
 
 def to_metric(lat: Sequence[float] | np.ndarray, lon: Sequence[float] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """WGS84 degrees -> EPSG:3067 metres ``(x, y)``."""
-    forward, _ = _transformers()
-    x, y = forward.transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    from planner.network.projection import to_tm35fin   # the shared numpy projection (no per-thread PROJ set-up)
+
+    x, y = to_tm35fin(np.asarray(lat, dtype=float), np.asarray(lon, dtype=float))
     return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
 
 
@@ -259,7 +254,6 @@ def derive_catchments(graph: Any, units: Iterable["Unit"]) -> Catchments:
     info["clipped_to"] = f"within {LAND_CELL_M:g}-{2 * LAND_CELL_M:g} m of a street node (no open water)"
     cells = shapely.voronoi_polygons(MultiPoint(unique_xy), extend_to=hull, ordered=True)
     cell_list = np.asarray(shapely.get_parts(cells))
-    _, to_wgs84 = _transformers()
     polygons = {}
     for index, unit in enumerate(municipal):
         mine = cell_list[unique_label == index]
@@ -267,8 +261,7 @@ def derive_catchments(graph: Any, units: Iterable["Unit"]) -> Catchments:
             continue
         area = shapely.intersection(shapely.coverage_union_all(mine), hull)  # cells tile: fast union
         area = shapely.make_valid(shapely.simplify(area, 1.0))
-        polygons[unit.unit_id] = shapely.transform(
-            area, lambda coords: np.column_stack(to_wgs84.transform(coords[:, 0], coords[:, 1])))
+        polygons[unit.unit_id] = shapely.transform(area, _to_wgs84_xy)
     # The unit's own point lies in its catchment unless another unit is nearer to its node.
     info["units_outside_own_catchment"] = []
     catchments = Catchments(polygons, derived=True, info=info)

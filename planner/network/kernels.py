@@ -460,6 +460,32 @@ def dijkstra_chains(core_ptr, core_idx, core_w, core_nodes, core_of, chain_id, c
 
 
 @njit(cache=True)
+def chains_gather(core_ptr, core_idx, core_w, core_nodes, core_of, chain_id, chain_ptr, order, ends,
+                  fa, ta, fb, tb, src_nodes, src_offsets, src_ptr, end_nodes, end_times):
+    """:func:`dijkstra_gather` by full searches on the core + chains (no limit): for many end points
+    spread over the graph a search settles nearly every node anyway, and the core search is ~4x cheaper."""
+    n_q = src_ptr.shape[0] - 1
+    n_end = end_nodes.shape[0]
+    width = end_nodes.shape[1]
+    out = np.full((n_q, n_end), INF)
+    for q in range(n_q):
+        a = src_ptr[q]
+        b = src_ptr[q + 1]
+        dist = dijkstra_chains(core_ptr, core_idx, core_w, core_nodes, core_of, chain_id, chain_ptr, order,
+                               ends, fa, ta, fb, tb, src_nodes[a:b], src_offsets[a:b])
+        for j in range(n_end):
+            best = INF
+            for c in range(width):
+                t = end_times[j, c]
+                if t < INF:
+                    x = dist[end_nodes[j, c]] + t
+                    if x < best:
+                        best = x
+            out[q, j] = best
+    return out
+
+
+@njit(cache=True)
 def gather_min(col_ptr, rows, vals, row_values, out):
     """``out[j] = min(out[j], min_k row_values[rows[k]] + vals[k])`` over column ``j``'s entries (CSC)."""
     n = col_ptr.shape[0] - 1
