@@ -9,6 +9,11 @@ Two origins:
   Dijkstra on the walk graph from every municipal unit labels each node with its nearest unit; the
   Voronoi cells of the labelled nodes (in EPSG:3067) are dissolved per unit and clipped to the
   network's hull. Derived areas are an estimate of the real ones and are marked so everywhere.
+
+Derived areas are **per language**, as municipalities draw Finnish and Swedish areas separately: the
+main partition (``polygons``) among the municipal units teaching in Finnish, and one more partition
+per other language (``language_polygons["sv"]``) among the municipal units teaching in it. A bilingual
+unit is in both. ``unit_for(lat, lon, language="sv")`` answers from the Swedish partition.
 """
 from __future__ import annotations
 
@@ -56,26 +61,33 @@ class Catchments:
     polygons: dict[str, "BaseGeometry"]
     derived: bool
     info: dict[str, Any] = field(default_factory=dict)
+    language_polygons: dict[str, dict[str, "BaseGeometry"]] = field(default_factory=dict)  # e.g. {"sv": {...}}
 
     def __post_init__(self) -> None:
         from shapely.strtree import STRtree
 
         self._ids = sorted(self.polygons)
         self._tree = STRtree([self.polygons[i] for i in self._ids]) if self._ids else None
+        self._by_language = {}
+        for language, polygons in self.language_polygons.items():
+            ids = sorted(polygons)
+            self._by_language[language] = (ids, STRtree([polygons[i] for i in ids]) if ids else None)
 
     def __len__(self) -> int:
         return len(self.polygons)
 
-    def unit_for(self, lat: float, lon: float) -> str | None:
-        """The unit whose catchment contains the point, or None outside every catchment."""
-        if self._tree is None:
+    def unit_for(self, lat: float, lon: float, language: str | None = None) -> str | None:
+        """The unit whose catchment contains the point, or None outside every catchment. ``language``
+        (e.g. ``"sv"``): the catchment among the units teaching in it, when the areas have one per language."""
+        ids, tree = self._by_language.get(language or "", (self._ids, self._tree))
+        if tree is None:
             return None
         from shapely.geometry import Point
 
-        hits = self._tree.query(Point(float(lon), float(lat)), predicate="intersects")
+        hits = tree.query(Point(float(lon), float(lat)), predicate="intersects")
         if len(hits) == 0:
             return None
-        return self._ids[int(min(hits))]  # lowest id wins where imported areas overlap
+        return ids[int(min(hits))]  # lowest id wins where imported areas overlap
 
     find = unit_for  # name used in docs/architecture.md's module list
 
@@ -85,7 +97,16 @@ class Catchments:
 
         features = [{"type": "Feature", "properties": {"unit_id": unit_id, "derived": self.derived},
                      "geometry": mapping(self.polygons[unit_id])} for unit_id in self._ids]
-        return {"type": "FeatureCollection", "derived": self.derived, "info": self.info, "features": features}
+        languages = {}
+        for language in sorted(self.language_polygons):
+            polygons = self.language_polygons[language]
+            languages[language] = [{"type": "Feature", "properties": {"unit_id": unit_id, "derived": self.derived,
+                                                                      "language": language},
+                                    "geometry": mapping(polygons[unit_id])} for unit_id in sorted(polygons)]
+        out = {"type": "FeatureCollection", "derived": self.derived, "info": self.info, "features": features}
+        if languages:  # kept apart from "features": a map of the main areas stays one partition
+            out["language_features"] = languages
+        return out
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(json.dumps(self.to_geojson(), ensure_ascii=False), encoding="utf-8")
@@ -96,7 +117,9 @@ class Catchments:
         from shapely.geometry import shape
 
         polygons = {str(f["properties"]["unit_id"]): shape(f["geometry"]) for f in data.get("features", [])}
-        return cls(polygons, bool(data.get("derived", False)), dict(data.get("info") or {}))
+        languages = {str(language): {str(f["properties"]["unit_id"]): shape(f["geometry"]) for f in features}
+                     for language, features in (data.get("language_features") or {}).items()}
+        return cls(polygons, bool(data.get("derived", False)), dict(data.get("info") or {}), languages)
 
     @classmethod
     def load(cls, path: str | Path) -> "Catchments":
@@ -216,13 +239,41 @@ def _street_mask(xy: np.ndarray) -> Any:
     return shapely.coverage_union_all(boxes)
 
 
-def derive_catchments(graph: Any, units: Iterable["Unit"]) -> Catchments:
+MAIN_LANGUAGE = "fi"
+OTHER_LANGUAGES = ("sv",)
+
+
+def derive_catchments(graph: Any, units: Iterable["Unit"], *, per_language: bool = True) -> Catchments:
     """Network Voronoi catchments of the municipal units by walking time (``derived = True``), clipped to
     squares of 100 m around street nodes (and their neighbours): no area over open water.
 
+    ``per_language``: the main areas among the units teaching in Finnish (all municipal units when none
+    says so) and, for Swedish, separate areas among the units teaching in Swedish
+    (``language_polygons["sv"]``); ``info["languages"]`` counts the units of each partition.
     Nodes no municipal unit can reach on foot (islands of the network) go to the straight-line
     nearest labelled node; their count is kept in ``info['unreachable_nodes']``.
     """
+    units = list(units)
+    if not per_language:
+        return _derive_one(graph, units)
+    municipal = [u for u in units if u.provider == "municipal"]
+    main_units = [u for u in municipal if MAIN_LANGUAGE in (u.languages or ())] or municipal
+    main = _derive_one(graph, main_units)
+    main.info["languages"] = {MAIN_LANGUAGE: len(main_units)}
+    for language in OTHER_LANGUAGES:
+        members = [u for u in municipal if language in (u.languages or ())]
+        if not members:
+            continue
+        part = _derive_one(graph, members)
+        main.language_polygons[language] = part.polygons
+        main.info["languages"][language] = len(members)
+        main.info.setdefault("units_outside_own_catchment_by_language", {})[language] = \
+            part.info.get("units_outside_own_catchment", [])
+    return Catchments(main.polygons, True, main.info, main.language_polygons)
+
+
+def _derive_one(graph: Any, units: Iterable["Unit"]) -> Catchments:
+    """One network Voronoi partition among the municipal ``units`` (see :func:`derive_catchments`)."""
     import shapely
     from scipy.spatial import cKDTree
     from shapely.geometry import MultiPoint

@@ -247,7 +247,7 @@ def rank_units(family: Any, dataset: Any, *, child_id: str | None = None, lang: 
     on = on_date or child.start_date or family.date
     age_months = _months_between(child.birth_date, on)
     try:
-        catchment_unit = dataset.catchments.unit_for(*home)
+        catchment_unit = dataset.catchments.unit_for(*home, language=child.language)
     except DataError:  # a dataset without catchments: say so instead of calling every unit "outside"
         catchment_unit = None
         notes.append(translate("ranking.assume.no_catchments", lang))

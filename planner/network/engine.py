@@ -61,6 +61,7 @@ class Snap:
     entries: tuple[tuple[int, float, float], ...]
     segment: int = -1           # the engine's segment index of ``edge`` (-1 unknown)
     end_s: float = 0.0          # added to every entry: the engine's ``trip_end_s`` (car: parking + walking)
+    fallback: bool = False      # joined a tunnel/indoor way: no surface street within max_snap_m
 
     @property
     def node(self) -> int:
@@ -80,7 +81,7 @@ class Snap:
                 "offset_m": self.offset_m, "offset_time_s": self.offset_time_s,
                 "edge_fraction": self.fraction, "edge_length_m": self.edge_length_m,
                 "node": self.node, "access_time_s": self.access_time_s,
-                "access_distance_m": self.access_distance_m}
+                "access_distance_m": self.access_distance_m, "fallback": self.fallback}
 
 
 @dataclass(frozen=True)
@@ -251,13 +252,17 @@ class TravelTimeEngine:
             keep = ((self.component[seg_a] == self.largest_component)
                     & (self.component[seg_b] == self.largest_component))
         hidden = getattr(self.graph, "snap_hidden", None)  # tunnels, indoor, underground: never snapped to
+        fallback = np.zeros(len(uniq), dtype=bool)   # ... unless no surface street is within max_snap_m
         if hidden is not None and len(hidden) == len(t) and np.array_equal(self._fwd.indices, self.graph.time_s.indices):
             visible = np.zeros(len(uniq), dtype=bool)
             visible[inverse[~np.asarray(hidden, dtype=bool)]] = True
             if (keep & visible).any():
+                fallback = keep & ~visible
                 keep &= visible
-        if not keep.all():
-            seg_a, seg_b, t_ab, t_ba, seg_len = seg_a[keep], seg_b[keep], t_ab[keep], t_ba[keep], seg_len[keep]
+        # the surface segments first, then the hidden ones used only as a fallback (their own KD-tree)
+        order = np.concatenate([np.flatnonzero(keep), np.flatnonzero(fallback)])
+        self._n_primary = int(keep.sum())
+        seg_a, seg_b, t_ab, t_ba, seg_len = seg_a[order], seg_b[order], t_ab[order], t_ba[order], seg_len[order]
         self._seg_a, self._seg_b, self._t_ab, self._t_ba, self._seg_len = seg_a, seg_b, t_ab, t_ba, seg_len
         x, y = self.graph.x, self.graph.y
         ax, ay, bx, by = x[seg_a], y[seg_a], x[seg_b], y[seg_b]
@@ -270,28 +275,35 @@ class TravelTimeEngine:
         frac = (np.arange(len(seg_ids)) - starts + 0.5) / np.repeat(pieces, pieces)
         sx = ax[seg_ids] + frac * (bx - ax)[seg_ids]
         sy = ay[seg_ids] + frac * (by - ay)[seg_ids]
-        self._sample_seg = seg_ids
-        self._tree = (cKDTree(np.column_stack([sx, sy]), balanced_tree=False, compact_nodes=False)
-                      if len(seg_ids) else None)
+        primary = seg_ids < self._n_primary
+        self._sample_seg = seg_ids[primary]
+        self._tree = (cKDTree(np.column_stack([sx[primary], sy[primary]]), balanced_tree=False, compact_nodes=False)
+                      if primary.any() else None)
+        self._fallback_sample_seg = seg_ids[~primary]
+        self._fallback_tree = (cKDTree(np.column_stack([sx[~primary], sy[~primary]]), balanced_tree=False,
+                                       compact_nodes=False) if (~primary).any() else None)
         spacing = metric / pieces
         self._sample_slack_m = float(spacing.max() / 2.0) if len(spacing) else 0.0
         self.bbox = (float(self.graph.lat.min()), float(self.graph.lon.min()),
                      float(self.graph.lat.max()), float(self.graph.lon.max()))
 
-    def _nearest_edges(self, px: np.ndarray, py: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _nearest_edges(self, px: np.ndarray, py: np.ndarray, *, fallback: bool = False
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Exact nearest edge of each point: ``(segment, fraction along a->b, distance_m)`` arrays.
 
         The nearest sample is ``r0`` away, so the nearest edge is at most ``r0`` away and has a
         sample within ``r0 + slack``: the ball query holds every candidate; ties go to the lowest
-        segment index.
+        segment index. ``fallback``: among the hidden (tunnel, indoor) segments instead.
         """
+        tree, sample_seg = ((self._fallback_tree, self._fallback_sample_seg) if fallback
+                            else (self._tree, self._sample_seg))
         points = np.column_stack([px, py])
-        r0, _ = self._tree.query(points)
-        lists = self._tree.query_ball_point(points, r0 + self._sample_slack_m + 1e-6, return_sorted=False)
+        r0, _ = tree.query(points)
+        lists = tree.query_ball_point(points, r0 + self._sample_slack_m + 1e-6, return_sorted=False)
         counts = np.fromiter((len(c) for c in lists), dtype=np.int64, count=len(lists))
         samples = np.fromiter((i for c in lists for i in c), dtype=np.int64, count=int(counts.sum()))
         owner = np.repeat(np.arange(len(lists)), counts)
-        segs = self._sample_seg[samples]
+        segs = sample_seg[samples]
         x, y = self.graph.x, self.graph.y
         ax, ay = x[self._seg_a[segs]], y[self._seg_a[segs]]
         dx, dy = x[self._seg_b[segs]] - ax, y[self._seg_b[segs]] - ay
@@ -367,6 +379,14 @@ class TravelTimeEngine:
             raise InputError([_problem(name, p, "problems.network.empty", mode=str(self.mode))
                               for name, p in zip(names, checked)])
         segs, fracs, dists = self._nearest_edges(px, py)
+        far = np.flatnonzero(dists > self.max_snap_m)
+        used_fallback = np.zeros(len(checked), dtype=bool)
+        if len(far) and self._fallback_tree is not None:
+            # no surface street within max_snap_m: a tunnel or indoor way within it is better than nothing
+            f_segs, f_fracs, f_dists = self._nearest_edges(px[far], py[far], fallback=True)
+            near = f_dists <= self.max_snap_m
+            segs[far[near]], fracs[far[near]], dists[far[near]] = f_segs[near], f_fracs[near], f_dists[near]
+            used_fallback[far[near]] = True
         found: list[dict | None] = []
         problems: list[Problem] = []
         for i in range(len(checked)):
@@ -377,6 +397,7 @@ class TravelTimeEngine:
                     problems.append(result)
                 found.append(None)
             else:
+                result["fallback"] = bool(used_fallback[i])
                 found.append(result)
         if problems:
             raise InputError(problems)
@@ -689,13 +710,15 @@ class TravelTimeEngine:
         path += [[d.snapped_lat, d.snapped_lon], [d.lat, d.lon]]
         legs = [
             {"kind": "access", "mode": "walk", "from": [o.lat, o.lon], "to": [o.snapped_lat, o.snapped_lon],
-             "distance_m": o.offset_m, "travel_time_s": o.offset_time_s},
+             "distance_m": o.offset_m, "travel_time_s": o.offset_time_s,
+             **({"joined_hidden_way": True} if o.fallback else {})},
             {"kind": "main", "mode": self.mode, "from": [o.snapped_lat, o.snapped_lon],
              "to": [d.snapped_lat, d.snapped_lon], "distance_m": main_m, "travel_time_s": main_t,
              "start_partial_edge_m": start_partial_m, "end_partial_edge_m": end_partial_m,
              "nodes": len(nodes)},
             {"kind": "egress", "mode": "walk", "from": [d.snapped_lat, d.snapped_lon], "to": [d.lat, d.lon],
-             "distance_m": d.offset_m, "travel_time_s": d.offset_time_s},
+             "distance_m": d.offset_m, "travel_time_s": d.offset_time_s,
+             **({"joined_hidden_way": True} if d.fallback else {})},
         ]
         if d.end_s > 0:  # car: parking and walking to the door (an estimate), before the last metres
             legs.insert(2, {"kind": "parking", "mode": "walk", "from": [d.snapped_lat, d.snapped_lon],

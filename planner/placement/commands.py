@@ -82,7 +82,8 @@ def travel_inputs(dataset: Any, children: Sequence[Child], units: Sequence[Any],
         travel = np.asarray(engine.matrix(origins, destinations, origins_field="children",
                                           destinations_field="units", on_outside="none"), dtype=float)
     catchments = dataset.catchments
-    catchment_units = [catchments.unit_for(c.lat, c.lon) if catchments is not None else None for c in children]
+    catchment_units = [catchments.unit_for(c.lat, c.lon, language=getattr(c, "language", None))
+                       if catchments is not None else None for c in children]
     return travel.reshape(len(children), len(destinations)), catchment_units
 
 
@@ -110,7 +111,8 @@ def matrix_travel_inputs(dataset: Any, children: Sequence[Child], units: Sequenc
     destinations = np.array([(u.lat, u.lon) for u in units], dtype=float).reshape(-1, 2)
     travel, info = matrix_times(store, mode, origins, destinations, compute=compute, max_offset_m=float(max_offset_m))
     catchments = dataset.catchments
-    catchment_units = [catchments.unit_for(c.lat, c.lon) if catchments is not None else None for c in children]
+    catchment_units = [catchments.unit_for(c.lat, c.lon, language=getattr(c, "language", None))
+                       if catchments is not None else None for c in children]
     info["source"] = "matrix"
     return travel, catchment_units, info
 

@@ -220,21 +220,34 @@ class NearestMunicipalUnit:
     def __len__(self) -> int:
         return len(self._units)
 
-    def unit_for(self, lat: float, lon: float) -> str | None:
-        return self.units_for([(lat, lon)])[0]
+    def unit_for(self, lat: float, lon: float, language: str | None = None) -> str | None:
+        return self.units_for([(lat, lon)], language)[0]
 
     find = unit_for
 
-    def units_for(self, points: Any) -> list[str | None]:
-        """The catchment unit of each (lat, lon); None where no unit is reachable on foot."""
+    def _members(self, language: str | None) -> list:
+        """The units of one language's areas (planner/catchment.py: Finnish ones for the main areas)."""
+        from planner.catchment import MAIN_LANGUAGE, OTHER_LANGUAGES
+
+        if language in OTHER_LANGUAGES:
+            chosen = [u for u in self._units if language in (u.languages or ())]
+            if chosen:
+                return chosen
+        return [u for u in self._units if MAIN_LANGUAGE in (u.languages or ())] or self._units
+
+    def units_for(self, points: Any, language: str | None = None) -> list[str | None]:
+        """The catchment unit of each (lat, lon) (among the units of ``language``'s areas); None where no
+        unit is reachable on foot."""
         import numpy as np
 
         points = [(float(a), float(b)) for a, b in points]
-        if not self._units or not points:
+        members = self._members(language)
+        if not members or not points:
             return [None] * len(points)
-        times = np.asarray(self._dataset.engine("walk").matrix(points, self._points, on_outside="none"), dtype=float)
+        targets = [(u.lat, u.lon) for u in members]
+        times = np.asarray(self._dataset.engine("walk").matrix(points, targets, on_outside="none"), dtype=float)
         best = np.argmin(times, axis=1)
-        return [self._units[j].unit_id if np.isfinite(times[i, j]) else None for i, j in enumerate(best)]
+        return [members[j].unit_id if np.isfinite(times[i, j]) else None for i, j in enumerate(best)]
 
     def to_geojson(self) -> dict[str, Any]:
         if self._polygons is None:

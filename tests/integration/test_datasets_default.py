@@ -69,10 +69,20 @@ def test_the_default_has_units_catchments_addresses_and_graphs(in_default_dir):
     assert dataset.meta["units_far_from_network"] == ["osm-way-123027945"]  # Päiväkoti Suomenlinna, an island
     municipal = [u for u in dataset.units if u.provider == "municipal"
                  and u.unit_id not in dataset.meta["units_far_from_network"]]
-    # derived areas: one per municipal unit the walking network reaches (not the island's)
-    assert dataset.catchments.derived and sorted(dataset.catchments.polygons) == sorted(u.unit_id for u in municipal)
-    for unit in municipal:
+    # derived areas: one per Finnish-language municipal unit the walking network reaches (not the island's);
+    # Daghemmet Axel (Swedish only) has its own Swedish area and no Finnish one; the French-language unit none
+    finnish = [u for u in municipal if "fi" in u.languages]
+    swedish = [u for u in municipal if "sv" in u.languages]
+    assert [u.name for u in municipal if "fi" not in u.languages and "sv" not in u.languages] == \
+        ["Ranskankielinen päiväkoti"]
+    assert dataset.catchments.derived and sorted(dataset.catchments.polygons) == sorted(u.unit_id for u in finnish)
+    assert sorted(dataset.catchments.language_polygons["sv"]) == sorted(u.unit_id for u in swedish)
+    assert "Daghemmet Axel" in [u.name for u in swedish] and len(finnish) == 23
+    for unit in finnish:
         assert dataset.catchments.unit_for(unit.lat, unit.lon) == unit.unit_id
+    axel = next(u for u in swedish if u.name == "Daghemmet Axel")
+    assert dataset.catchments.unit_for(axel.lat, axel.lon) != axel.unit_id      # a Finnish area is not Axel's
+    assert dataset.catchments.unit_for(axel.lat, axel.lon, language="sv") == axel.unit_id
     assert dataset.addresses.resolve("Aleksanterinktu 5") == pytest.approx((60.1691, 24.9506), abs=1e-3)
     walk = dataset.graph("walk")
     assert walk.time_s.shape[0] == dataset.meta["counts"]["walk_nodes"] > 30_000
@@ -114,9 +124,9 @@ def test_derived_catchments_cover_every_walk_node(in_default_dir):
 
     dataset = load_dataset()
     walk = dataset.graph("walk")
-    municipal = sorted((u for u in dataset.units if u.provider == "municipal"
+    municipal = sorted((u for u in dataset.units if u.provider == "municipal" and "fi" in u.languages
                         and u.unit_id not in dataset.meta["units_far_from_network"]), key=lambda u: u.unit_id)
-    label, _ = label_nodes(walk, municipal)
+    label, _ = label_nodes(walk, municipal)   # the main (Finnish) areas
     rng = np.random.default_rng(7)
     reached = np.flatnonzero(label >= 0)
     for node in rng.choice(reached, size=300, replace=False):

@@ -51,9 +51,11 @@ def test_tampere_build_and_list(realdata, tmp_path, monkeypatch, capsys):
     dataset = load_dataset("tampere")
     unit = dataset.units_by_id["osm-way-204816081"]  # Tuomikujan päiväkoti
     assert unit.name == "Tuomikujan päiväkoti"
-    named_ok = [u for u in dataset.units if u.provider == "municipal"
+    named_ok = [u for u in dataset.units if u.provider == "municipal" and "fi" in u.languages
                 and u.unit_id not in built["catchments"]["units_outside_own_catchment"]]
     assert all(dataset.catchments.unit_for(u.lat, u.lon) == u.unit_id for u in named_ok)
+    swedish = [u for u in dataset.units if u.provider == "municipal" and "sv" in u.languages]
+    assert all(dataset.catchments.unit_for(u.lat, u.lon, language="sv") == u.unit_id for u in swedish)
 
 
 def test_population_grid_replaces_the_building_estimate(realdata, helsinki_pbf, tmp_path, monkeypatch):

@@ -140,3 +140,30 @@ def test_unreadable_or_missing_catchment_files_name_the_flag(tmp_path):
     with pytest.raises(InputError) as caught:
         import_catchments(bad, UNITS)
     assert caught.value.fields() == {"--catchments"}
+
+
+def test_swedish_units_get_their_own_areas_and_finnish_areas_ignore_them():
+    import dataclasses
+
+    graph = grid_graph()
+    a = unit_at(graph, node(2, 2), "a")                                    # Finnish
+    b = unit_at(graph, node(18, 18), "b")                                  # Finnish
+    s = dataclasses.replace(unit_at(graph, node(16, 16), "s"), languages=("sv",))          # Swedish only
+    both = dataclasses.replace(unit_at(graph, node(2, 18), "x"), languages=("fi", "sv"))   # bilingual
+    areas = derive_catchments(graph, [a, b, s, both])
+    # Finnish areas: the Swedish-only unit takes no Finnish neighbourhood (node (17, 17) is b's, not s's)
+    assert sorted(areas.polygons) == ["a", "b", "x"]
+    near_s = (graph.lat[node(17, 17)], graph.lon[node(17, 17)])
+    assert areas.unit_for(*near_s) == "b" and areas.unit_for(*near_s, language="fi") == "b"
+    # Swedish areas among s and x only: the whole grid is split between them
+    assert sorted(areas.language_polygons["sv"]) == ["s", "x"]
+    assert areas.unit_for(*near_s, language="sv") == "s"
+    corner = (graph.lat[node(0, 0)], graph.lon[node(0, 0)])   # 16 + 16 blocks to s, 0 + 18 to x
+    assert areas.unit_for(*corner) == "a" and areas.unit_for(*corner, language="sv") == "x"
+    assert areas.info["languages"] == {"fi": 3, "sv": 2}
+    # another language has no areas of its own: the main (Finnish) ones answer
+    assert areas.unit_for(*corner, language="en") == "a"
+    # the areas survive the dataset file
+    again = Catchments.from_geojson(areas.to_geojson())
+    assert again.unit_for(*near_s, language="sv") == "s" and again.unit_for(*near_s) == "b"
+    assert len(areas.to_geojson()["features"]) == 3   # the map of main areas stays one partition

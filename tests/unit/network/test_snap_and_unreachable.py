@@ -171,3 +171,43 @@ def test_loading_a_missing_or_foreign_file_is_a_data_error(tmp_path):
     np.savez(other, something=np.arange(3))
     with pytest.raises(DataError):
         ModeGraph.load(other)
+
+
+def _street_and_tunnel():
+    """A surface street 0-1 (y = 0, 0..200 m) joined by a 700 m street 1-2 to a tunnel 2-3 at y = 700
+    (0..200 m, ``tunnel=yes``); 1 m/s, both ways."""
+    from tests.unit.network.conftest import X0, Y0
+
+    from planner.network.graph import from_3067, graph_from_edges
+
+    xs = np.array([X0, X0 + 200, X0 + 200, X0]); ys = np.array([Y0, Y0, Y0 + 700, Y0 + 700])
+    lat, lon = from_3067(xs, ys)
+    u = np.array([0, 1, 1, 2, 2, 3]); v = np.array([1, 0, 2, 1, 3, 2])
+    length = np.array([200.0, 200.0, 700.0, 700.0, 200.0, 200.0])
+    hidden = np.array([False, False, False, False, True, True])
+    return graph_from_edges("walk", u, v, length, length, lat, lon, snap_hidden=hidden)
+
+
+def test_a_point_with_no_surface_street_within_reach_joins_a_tunnel_and_says_so(at):
+    engine = TravelTimeEngine(_street_and_tunnel(), max_snap_m=500)
+    # 30 m above the tunnel; the surface link street 1-2 (x = 200) is 170 m away: within 500 m, it wins
+    near_link = engine.snap(*at(30, 730))
+    assert not near_link.fallback and near_link.edge in ((1, 2), (2, 1))
+    engine = TravelTimeEngine(_street_and_tunnel(), max_snap_m=150)
+    # the same point: the nearest surface street (the link, 170 m) is beyond 150 m; the tunnel is 30 m away
+    snap = engine.snap(*at(30, 730))
+    assert snap.fallback is True and sorted(snap.edge) == [2, 3]
+    assert snap.offset_m == pytest.approx(30.0, abs=0.01)
+    route = engine.route(at(30, 730), at(100, 5))
+    assert route.reachable and route.legs[0].get("joined_hidden_way") is True
+    # a surface street nearby is always preferred to the tunnel under it
+    assert not engine.snap(*at(100, 5)).fallback
+
+
+def test_a_point_far_from_every_way_names_the_point_and_the_distance(at):
+    engine = TravelTimeEngine(_street_and_tunnel(), max_snap_m=150)
+    with pytest.raises(InputError) as info:
+        engine.snap(*at(-400, 0), field="home")   # 400 m from street 0-1, 806 m from the tunnel
+    problem = info.value.problems[0]
+    assert problem.field == "home" and "," in str(problem.value)
+    assert "400 m from the nearest walk street, more than 150 m" in problem.expected

@@ -60,7 +60,7 @@ class _Engine:
 
 
 class _Catchments:
-    def unit_for(self, lat, lon):
+    def unit_for(self, lat, lon, language=None):
         return "u1" if lat > 60.17 else None
 
 

@@ -31,7 +31,7 @@ class FakeCatchments:
     def __init__(self, unit_id):
         self.unit_id = unit_id
 
-    def unit_for(self, lat, lon):
+    def unit_for(self, lat, lon, language=None):
         return self.unit_id
 
 

@@ -142,7 +142,7 @@ def test_a_dataset_without_catchments_says_so_instead_of_hiding_it(family_data, 
     from planner.errors import DataError
 
     class NoCatchments:
-        def unit_for(self, lat, lon):
+        def unit_for(self, lat, lon, language=None):
             raise DataError("catchments file is missing; rebuild the dataset")
 
     dataset.catchments = NoCatchments()
@@ -153,7 +153,7 @@ def test_a_dataset_without_catchments_says_so_instead_of_hiding_it(family_data, 
 
 def test_a_bug_in_catchments_is_not_swallowed(family_data, dataset):
     class Broken:
-        def unit_for(self, lat, lon):
+        def unit_for(self, lat, lon, language=None):
             raise ZeroDivisionError("a bug, not missing data")
 
     dataset.catchments = Broken()
