@@ -93,13 +93,16 @@ def unit_table(evaluation: Any, units: Sequence[Unit], lang: str) -> pd.DataFram
     return pd.DataFrame(rows)
 
 
-def area_table(areas: pd.DataFrame, lang: str, suffix: str = "") -> pd.DataFrame:
-    """Per-area metrics (children, share within N min, mean, p90, 2SFCA) with translated headers."""
+def area_table(areas: pd.DataFrame, lang: str, suffix: str = "",
+               units: Sequence[Unit] | None = None) -> pd.DataFrame:
+    """Per-area metrics (children, share within N min, mean, p90, 2SFCA) with translated headers.
+    An area named by its unit's id (derived catchments) is shown by that unit's name."""
     tr = lambda key: translate(f"app_planner.col.{key}", lang)  # noqa: E731
+    names = {u.unit_id: unit_label(u.unit_id, u.name, bool(u.demo), lang) for u in units or []}
     rows = []
     for row in areas.to_dict("records"):
         rows.append({
-            tr("area"): row["area"],
+            tr("area"): names.get(row["area"], "–" if row["area"] in (None, "", "-") else row["area"]),
             tr("children"): _round(row.get(f"children{suffix}")),
             tr("coverage_percent"): _percent(row.get(f"coverage_share{suffix}")),
             tr("mean_travel_min"): _minutes(row.get(f"mean_travel_s{suffix}")),
@@ -154,8 +157,20 @@ def changed_units_table(comparison: Any, lang: str, units: Sequence[Unit] = ()) 
     return pd.DataFrame(rows)
 
 
-def changed_points_table(comparison: Any, lang: str) -> pd.DataFrame:
-    """Demand points (groups of families) whose nearest or catchment unit changes, with the reason."""
+def name_units(text: Any, units: Sequence[Unit] | None, lang: str) -> str:
+    """A planner text with unit ids (whole words) replaced by the units' names ("demo-1 → demo-6" ->
+    "Aurinko (demo) → Metsä (demo)")."""
+    out = "" if text is None else str(text)
+    for unit in sorted(units or [], key=lambda u: -len(u.unit_id)):
+        if len(unit.unit_id) >= 3 and unit.unit_id in out:
+            out = re.sub(rf"(?<![\w/-]){re.escape(unit.unit_id)}(?![\w/-])",
+                         unit_label(unit.unit_id, unit.name, bool(unit.demo), lang), out)
+    return out
+
+
+def changed_points_table(comparison: Any, lang: str, units: Sequence[Unit] | None = None) -> pd.DataFrame:
+    """Demand points (groups of families) whose nearest or catchment unit changes, with the reason
+    (units by name when ``units`` are given)."""
     tr = lambda key: translate(f"app_planner.col.{key}", lang)  # noqa: E731
     rows = []
     for row in comparison.changed_points.to_dict("records"):
@@ -163,7 +178,7 @@ def changed_points_table(comparison: Any, lang: str) -> pd.DataFrame:
             tr("point"): row["point"], tr("lat"): _round(row.get("lat"), 5), tr("lon"): _round(row.get("lon"), 5),
             tr("children"): _round(row.get("children")),
             tr("time_before"): _minutes(row["time_before_s"]), tr("time_after"): _minutes(row["time_after_s"]),
-            tr("reason"): row["reason"],
+            tr("reason"): name_units(row["reason"], units, lang),
         })
     return pd.DataFrame(rows)
 

@@ -63,7 +63,7 @@ def _form(family: dict[str, Any], kind: str) -> tuple[dict[str, Any] | None, lis
         elif kind == "new_sibling":
             when = st.text_input(ui.t("life.page.due_date"), key=f"life_{kind}_date")
             care = st.selectbox(ui.t("life.page.care_after_leave"), ("home", "municipal", "private"),
-                                format_func=lambda c: ui.t(f"care.{c}"), key="life_sibling_care")
+                                format_func=ui.labeller("care"), key="life_sibling_care")
             leave = st.text_input(ui.t("life.page.leave_until"), key="life_sibling_leave")
             change["care_after_leave"] = care
             change["id"] = ui.t("life.page.baby_id")
@@ -323,7 +323,7 @@ def main() -> None:
         return
 
     st.subheader(ui.t("life.page.add_title"))
-    kind = st.selectbox(ui.t("life.page.type"), TYPES, format_func=lambda k: ui.t(f"life.page.type.{k}"),
+    kind = st.selectbox(ui.t("life.page.type"), TYPES, format_func=ui.labeller("life.page.type"),
                         key="life_type")
     change, problems = _form(family, kind)
     if change is not None:

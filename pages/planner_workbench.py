@@ -47,7 +47,7 @@ def _labels(prefix: str, language: str | None = None):
 
 def _init() -> None:
     ui.init_state()
-    defaults = {SCENARIO_KEY: {"format": "planner-scenario", "version": 1, "name": "scenario",
+    defaults = {SCENARIO_KEY: {"format": "planner-scenario", "version": 1, "name": t("whatif.default_name"),
                                "description": "", "changes": []},
                 PROBLEMS_KEY: {}, OPT_KEY: None, CLICK_KEY: None,
                 "wb.lat": 60.1699, "wb.lon": 24.9384, "wb.show_maps": True}
@@ -139,7 +139,7 @@ def _clear_changes() -> None:
 
 
 def _rename() -> None:
-    name = st.session_state.get("wb.scenario_name", "").strip() or "scenario"
+    name = st.session_state.get("wb.scenario_name", "").strip() or t("whatif.default_name")
     st.session_state[SCENARIO_KEY] = {**st.session_state[SCENARIO_KEY], "name": name}
 
 
@@ -294,17 +294,19 @@ def _baseline(inputs: Any, units: list, mode: str, minutes: float, assignment: s
     # two metrics per row: four in a row truncate the longer labels ("Share within the time limit, % (10 m…")
     cols = st.columns(2) + st.columns(2)
     cols[0].metric(core.coverage_label(minutes, ui.lang()),
-                   f"{core.overall_value('coverage_share', overall['coverage_share'])} %",
+                   ui.fmt_number(core.overall_value("coverage_share", overall["coverage_share"]), "%"),
                    help=t("metric.coverage_share"))
-    cols[1].metric(t("metric.mean_travel_s"), f"{core.overall_value('mean_travel_s', overall['mean_travel_s'])} min")
-    cols[2].metric(t("metric.p90_travel_s"), f"{core.overall_value('p90_travel_s', overall['p90_travel_s'])} min")
+    cols[1].metric(t("metric.mean_travel_s"),
+                   ui.fmt_number(core.overall_value("mean_travel_s", overall["mean_travel_s"]), "min"))
+    cols[2].metric(t("metric.p90_travel_s"),
+                   ui.fmt_number(core.overall_value("p90_travel_s", overall["p90_travel_s"]), "min"))
     cols[3].metric(t("metric.access_seats_per_child"),
-                   f"{core.overall_value('access_seats_per_child', overall['access_seats_per_child'])}")
+                   ui.fmt_number(core.overall_value("access_seats_per_child", overall["access_seats_per_child"])))
     st.markdown("**" + t("baseline.units") + "**")
-    st.dataframe(core.unit_table(evaluation, units, ui.lang()), hide_index=True, width="stretch")
+    ui.dataframe(core.unit_table(evaluation, units, ui.lang()))
     st.caption(t("baseline.units_caption"))
     st.markdown("**" + t("baseline.areas") + "**")
-    st.dataframe(core.area_table(evaluation.areas, ui.lang()), hide_index=True, width="stretch")
+    ui.dataframe(core.area_table(evaluation.areas, ui.lang(), units=units))
     st.caption(t("baseline.areas_caption", minutes=f"{minutes:g}"))
     _map(_unit_points(units), "wb.map.baseline")
     st.caption(t("map.legend_units"))
@@ -356,7 +358,7 @@ def _scenario_files() -> None:
     document = st.session_state[SCENARIO_KEY]
     cols = st.columns(2)
     with cols[0]:
-        st.text_input(t("whatif.scenario_name"), value=document.get("name", "scenario"), key="wb.scenario_name",
+        st.text_input(t("whatif.scenario_name"), value=document.get("name") or t("whatif.default_name"), key="wb.scenario_name",
                       on_change=_rename)
         text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
         st.download_button(t("whatif.save"), data=text.encode("utf-8"), key="wb.save",
@@ -409,16 +411,16 @@ def _whatif(inputs: Any, units: list, mode: str, minutes: float, assignment: str
     if baseline.estimated:
         st.caption(t("note.demand_estimated_long"))
     st.markdown("**" + t("whatif.overall") + "**")
-    st.dataframe(core.overall_table(comparison.overall, ui.lang()), hide_index=True, width="stretch")
+    ui.dataframe(core.overall_table(comparison.overall, ui.lang()))
     st.markdown("**" + t("whatif.changed_units") + "**")
-    st.dataframe(core.changed_units_table(comparison, ui.lang(), units), hide_index=True, width="stretch")
+    ui.dataframe(core.changed_units_table(comparison, ui.lang(), units))
     st.markdown("**" + t("whatif.changed_points", count=len(comparison.changed_points)) + "**")
     if len(comparison.changed_points):
-        st.dataframe(core.changed_points_table(comparison, ui.lang()), hide_index=True, width="stretch")
+        ui.dataframe(core.changed_points_table(comparison, ui.lang(), units))
     else:
         st.caption(t("whatif.no_changed_points"))
     st.markdown("**" + t("whatif.areas_after") + "**")
-    st.dataframe(core.area_table(comparison.areas, ui.lang(), "_after"), hide_index=True, width="stretch")
+    ui.dataframe(core.area_table(comparison.areas, ui.lang(), "_after", units))
     numbers = {u.unit_id: str(i) for i, u in enumerate(units, start=1)}
     added = [u for u in after.units.itertuples() if u.unit_id not in numbers]
     after_numbers = {**numbers, **{u.unit_id: f"+{i}" for i, u in enumerate(added, start=1)}}
@@ -476,8 +478,8 @@ def _optimiser(inputs: Any, units: list, mode: str, minutes: float) -> None:
     proven = result["status"] == "optimal"   # solver words stay out of the sentence (the CLI has them)
     st.caption(md(result["settings"] + " " + t("opt.status_optimal" if proven else "opt.status_other",
                                                status=result["status"], candidates=result["candidates"])))
-    st.dataframe(core.chosen_table(result, ui.lang()), hide_index=True, width="stretch")
-    st.dataframe(core.optimiser_metrics_table(result, ui.lang()), hide_index=True, width="stretch")
+    ui.dataframe(core.chosen_table(result, ui.lang()))
+    ui.dataframe(core.optimiser_metrics_table(result, ui.lang()))
     points = _unit_points(units) + [{"lat": row["lat"], "lon": row["lon"], "label": f"N{row['rank']}",
                                      "tooltip": t("opt.new_site", rank=row["rank"], id=row["id"]),
                                      "background": "#ffffff", "color": "#1a1a1a"} for row in result["chosen"]]
@@ -505,7 +507,7 @@ def _plans(data: Any, mode: str, minutes: float, assignment: str) -> None:
         st.warning(translate("plans.page.example", lang), icon=":material/warning:")
     events = plans.events()
     st.markdown("**" + translate("plans.page.events", lang) + "**")
-    st.dataframe(plans_core.events_table(events, lang), hide_index=True, width="stretch")
+    ui.dataframe(plans_core.events_table(events, lang))
     today = date.today()
     last = max((date.fromisoformat(e["date"]) for e in events), default=today)
     day = st.date_input(translate("plans.page.date", lang), value=max(last, today + timedelta(days=1)),
@@ -522,17 +524,17 @@ def _plans(data: Any, mode: str, minutes: float, assignment: str) -> None:
         st.error(md(str(error)))
         return
     st.markdown("**" + translate("plans.page.compare", lang) + "**")
-    st.dataframe(plans_core.compare_overall_table(result, lang), hide_index=True, width="stretch")
+    ui.dataframe(plans_core.compare_overall_table(result, lang))
     demo_ids = {u.unit_id for u in data.units if u.demo} | \
         {p.unit.unit_id for layer in plans.layers for p in layer.units if p.unit.demo}
     st.markdown("**" + translate("plans.page.units", lang) + "**")
-    st.dataframe(plans_core.compare_units_table(result, demo_ids, lang), hide_index=True, width="stretch")
+    ui.dataframe(plans_core.compare_units_table(result, demo_ids, lang))
     st.caption(translate("plans.page.compare_caption", lang))
     _plans_map(data, plans, day, lang)
     st.markdown("**" + translate("plans.page.forecast", lang) + "**")
-    st.dataframe(plans_core.forecast_table(forecast, lang), hide_index=True, width="stretch")
+    ui.dataframe(plans_core.forecast_table(forecast, lang))
     st.markdown("**" + translate("plans.page.demand", lang) + "**")
-    st.dataframe(plans_core.demand_table(forecast, lang), hide_index=True, width="stretch")
+    ui.dataframe(plans_core.demand_table(forecast, lang))
     st.caption(md(translate("plans.page.assumptions", lang, text=forecast["assumptions"]["text"])))
 
 

@@ -224,13 +224,24 @@ def _inputs() -> None:
 
 def _table(rows: list[dict[str, Any]], columns: dict[str, str]) -> None:
     """Rows shown with translated headers (``columns``: row key -> text key of the header)."""
-    st.dataframe([{t(f"col.{header}"): row.get(key) for key, header in columns.items()} for row in rows],
-                 hide_index=True, width="stretch")
+    ui.dataframe([{t(f"col.{header}"): row.get(key) for key, header in columns.items()} for row in rows])
 
 
 def _minutes(seconds: Any) -> float | None:
     """Seconds shown as minutes with one decimal; None stays None."""
     return None if seconds is None else round(float(seconds) / 60.0, 1)
+
+
+def _date_text(value: Any) -> str:
+    """An ISO date as the chosen language writes it (1.8.2026); other text as it is."""
+    from datetime import date
+
+    from planner.parse import format_date
+
+    try:
+        return format_date(date.fromisoformat(str(value)), ui.lang())
+    except ValueError:
+        return str(value)
 
 
 def _unit_names() -> dict[str, str]:
@@ -242,8 +253,15 @@ def _unit_names() -> dict[str, str]:
     return names
 
 
+def _group_label(group: str, value: Any) -> str:
+    """A distribution's group as people read it: a language by its name, no area as "–"."""
+    if group == "language" and value in ("fi", "sv", "en"):
+        return ui.labeller("language")(value)
+    return "–" if value in (None, "", "-") else str(value)
+
+
 def _distribution(rows: list[dict[str, Any]], group: str) -> None:
-    shown = [{"group": row[group], "children": row["children"], "placed": row["placed"],
+    shown = [{"group": _group_label(group, row[group]), "children": row["children"], "placed": row["placed"],
               **{f"{k}_min": _minutes(row[f"{k}_travel_time_s"]) for k in ("mean", "median", "p90", "max")}}
              for row in rows]
     _table(shown, {"group": "group", "children": "children", "placed": "placed", "mean_min": "mean_min",
@@ -268,7 +286,9 @@ def _results(result: dict[str, Any]) -> None:
     if rule:
         st.caption(md(t("rule_set", municipality=rule["municipality"] if rule["municipality"] != "*"
                          else t("general_rule"), area=t(f"area_rule.{rule['area_rule']}"),
-                         valid_from=rule["valid_from"], status=rule["status"])))
+                         valid_from=_date_text(rule["valid_from"]),
+                         status=ui.t(f"costs.status.{rule['status']}") if rule["status"] in ("verified", "provisional")
+                         else rule["status"])))
     for problem in result.get("evaka_problems", []):
         st.warning(md(f"{problem['field']}: {problem['value']} – {problem['expected']}"), icon=":material/info:")
     cols = st.columns(2)
@@ -311,7 +331,9 @@ def _results(result: dict[str, Any]) -> None:
     st.caption(t("envy_help"))
     if envy:
         offered = {o["child_id"]: o["unit_id"] for o in result["offers"]}
-        _table([dict(row, has=offered.get(row["child_id"], "–"), displaced=", ".join(row["displaced"]) or "–")
+        _table([dict(row, has=names.get(offered.get(row["child_id"]), offered.get(row["child_id"], "–")),
+                     unit_id=names.get(row["unit_id"], row["unit_id"]),
+                     displaced=", ".join(row["displaced"]) or "–")
                 for row in envy],
                {"child_id": "child_id", "has": "has", "unit_id": "envies", "displaced": "displaced"})
     else:
@@ -326,7 +348,7 @@ def _results(result: dict[str, Any]) -> None:
     levels = result["objective"]
     st.caption(t("objective", placed=levels["placed"], catchment=levels["in_catchment"],
                  siblings=levels["siblings_together"], current=levels["current_unit_kept"],
-                 hours=round(levels["total_travel_time_s"] / 3600.0, 1)))
+                 hours=ui.fmt_number(round(levels["total_travel_time_s"] / 3600.0, 1))))
     stability = result.get("stability") or {}
     st.caption(t("stability", pairs=stability.get("blocking_pairs", 0),
                  coalitions=stability.get("blocking_group_coalitions", 0)

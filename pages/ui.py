@@ -730,6 +730,50 @@ def upload_limit_note(kind: str, types: str) -> None:
     st.caption(t("upload_limit", limit=fmt_bytes(upload_limit_bytes(kind)), types=types))
 
 
+def fmt_number(value: Any, unit: str | None = None) -> str:
+    """A number as the chosen language writes it, digits as given (``100.0`` -> ``100``, ``3.7`` ->
+    ``3,7`` in fi/sv), with an optional unit (``10,5 %``, ``3,7 min``); "–" for no value."""
+    import math
+
+    if value is None or isinstance(value, bool):
+        return "–"
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if math.isnan(number):
+        return "–"
+    text = format_number(number, lang())
+    return with_unit(text, unit, lang()) if unit else text
+
+
+def styled(frame: Any) -> Any:
+    """A DataFrame for ``st.dataframe`` whose cells read in the chosen language while the column keeps
+    its numbers (sorting stays numeric): decimals with the language's mark and digit groups, "–" for no
+    value (never "None" or "nan"). A list of row dicts is made a DataFrame first."""
+    import pandas as pd
+
+    if not isinstance(frame, pd.DataFrame):
+        frame = pd.DataFrame(frame)
+    numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])
+               and not pd.api.types.is_bool_dtype(frame[c])]
+    other = [c for c in frame.columns if c not in numeric]
+    styler = frame.style
+    if numeric:
+        styler = styler.format(fmt_number, subset=numeric)
+    if other:
+        styler = styler.format(lambda v: "–" if v is None or (isinstance(v, float) and v != v) else v,
+                               subset=other)
+    return styler
+
+
+def dataframe(frame: Any, **kwargs: Any) -> Any:
+    """``st.dataframe`` of :func:`styled` (hidden index, full width unless told otherwise)."""
+    kwargs.setdefault("hide_index", True)
+    kwargs.setdefault("width", "stretch")
+    return st.dataframe(styled(frame), **kwargs)
+
+
 def fmt_amount(value: Any) -> str:
     """Euros without the sign, for table columns whose header says €: ``1234.5`` -> ``1 234,50``
     (fi/sv) or ``1,234.50`` (en); always two decimals so the column lines up."""

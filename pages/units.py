@@ -198,7 +198,7 @@ def _table(rows: list[dict[str, Any]]) -> None:
                      ui.t("units.col.extra"), ui.t("units.col.child_day")]]
     st.table(md_frame(compact), hide_index=True)
     with st.expander(ui.t("units.all_columns")):
-        st.dataframe(table, hide_index=True, width="stretch")
+        ui.dataframe(table)
 
 
 MISMATCHES = ("unreachable", "language", "age", "shift_care", "opening_hours")

@@ -427,6 +427,9 @@ class SiteModel:
                   "before_share": _percent(before["coverage_share"]), "after_share": _percent(after["coverage_share"]),
                   "minutes": _fmt(max_s / 60.0) if math.isfinite(max_s) else "-",
                   "covered": _fmt(served), "demand": _fmt(float(self.demand.sum()))}
+        if lang != "en":  # Finnish and Swedish write a decimal comma: 3,8 min
+            params = {name: value.replace(".", ",") if isinstance(value, str) else value
+                      for name, value in params.items()}
         key = "siting.explanation.coverage" if self.objective == "coverage" else "siting.explanation.p_median"
         explanation = translate(key, lang, **params)
         if unreachable > 0:

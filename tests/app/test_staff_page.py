@@ -131,8 +131,9 @@ def test_deferred_acceptance_is_stable_and_tables_by_area_and_language():
     assert languages == {"en": (1, 1), "fi": (5, 5), "sv": (2, 1)}
     frames = _frames(at)
     group = translate("app_staff.col.group", "en")
-    by_language = next(f for f in frames if group in f.columns and list(f[group]) == ["en", "fi", "sv"])
-    assert list(by_language[translate("app_staff.col.group", "en")]) == ["en", "fi", "sv"]
+    names = [translate(f"app.language.{code}", "en") for code in ("en", "fi", "sv")]   # by name, not code
+    by_language = next(f for f in frames if group in f.columns and list(f[group]) == names)
+    assert list(by_language[translate("app_staff.col.group", "en")]) == names
     # c4 (en) walks 19.0 s to demo-5: shown as 0.3 min
     assert by_language[translate("app_staff.col.mean_min", "en")].iloc[0] == pytest.approx(
         round(result["travel_time_by_language"][0]["mean_travel_time_s"] / 60, 1))
@@ -144,7 +145,10 @@ def test_optimal_round_lists_justified_envy_pairs():
     assert envy, "the MILP trades envy for catchment placements in this round"
     table = _frames(at)[3]
     assert list(table[translate("app_staff.col.child_id", "en")]) == [row["child_id"] for row in envy]
-    assert list(table[translate("app_staff.col.envies", "en")]) == [row["unit_id"] for row in envy]
+    from planner.datasets import load_dataset
+
+    names = {u.unit_id: core.unit_name(u.unit_id, u.name, bool(u.demo), "en") for u in load_dataset("demo").units}
+    assert list(table[translate("app_staff.col.envies", "en")]) == [names[row["unit_id"]] for row in envy]  # by name
 
 
 def test_seed_reaches_deferred_acceptance():
