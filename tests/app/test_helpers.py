@@ -105,6 +105,8 @@ APP_FILES = ("app.json", "app_changes.json")   # the texts pages read with ui.t 
 def _keys(lang: str) -> set[str]:
     """Every ``app.`` text key of ``lang`` (``app.json`` and the Life changes page's ``app_changes.json``)."""
     keys: set[str] = set()
+    for path in sorted((REPO / "planner" / "locales" / lang).glob("app*.json")):   # also app_units_transit.json
+        keys |= {k for k in json.loads(path.read_text(encoding="utf-8")) if k.startswith("app.")}
     for name in APP_FILES:
         keys |= set(json.loads((REPO / "planner" / "locales" / lang / name).read_text(encoding="utf-8")))
     return keys
