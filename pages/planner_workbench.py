@@ -227,10 +227,21 @@ def _refit_when_shown(bounds: Any):
     return element
 
 
+# Maps are drawn only in the tab on screen (the tabs rerun the page when one is chosen): each map is a
+# heavy frame of streets and catchments, and a page with all six took ~1.3 s to switch to in Chromium.
+_TAB_SHOWN = [True]
+
+
+def _tab_shown(tab: Any) -> bool:
+    """Whether ``tab`` is the one on screen (True when Streamlit cannot tell, e.g. in older versions)."""
+    shown = getattr(tab, "open", None)
+    return True if shown is None else bool(shown)
+
+
 def _map(points: list[dict[str, Any]], key: str, *, clickable: bool = False) -> dict | None:
     """Streets, catchments and labelled unit markers; returns the last click when ``clickable``.
     Nothing is drawn when the user has switched maps off (the tables carry the same information)."""
-    if not st.session_state.get("wb.show_maps", True):
+    if not st.session_state.get("wb.show_maps", True) or not _TAB_SHOWN[0]:
         return None
     from streamlit_folium import st_folium
 
@@ -540,7 +551,7 @@ def _plans(data: Any, mode: str, minutes: float, assignment: str) -> None:
 
 def _plans_map(data: Any, plans: Any, day: Any, lang: str) -> None:
     """Units in force on the plan date (new ones marked U) and the planned lines in service by then."""
-    if not st.session_state.get("wb.show_maps", True):
+    if not st.session_state.get("wb.show_maps", True) or not _TAB_SHOWN[0]:
         return
     from streamlit_folium import st_folium
 
@@ -603,11 +614,15 @@ def render() -> None:
     except PlannerError as error:
         st.error(md(t("no_demand", reason=str(error))))
         return
-    tabs = st.tabs([t("tab.baseline"), t("tab.whatif"), t("tab.optimiser"), translate("plans.page.tab", ui.lang())])
+    tabs = st.tabs([t("tab.baseline"), t("tab.whatif"), t("tab.optimiser"), translate("plans.page.tab", ui.lang())],
+                   key="wb.tab", on_change="rerun")
+    _TAB_SHOWN[0] = _tab_shown(tabs[0])
     with tabs[0]:
         _baseline(inputs, units, mode, minutes, assignment)
+    _TAB_SHOWN[0] = _tab_shown(tabs[1])
     with tabs[1]:
         _whatif(inputs, units, mode, minutes, assignment)
+    _TAB_SHOWN[0] = _tab_shown(tabs[2])
     with tabs[2]:
         # The optimiser keeps the units of the current what-if (its closures, moves and resizes).
         try:
@@ -616,6 +631,7 @@ def render() -> None:
             st.warning(t("opt.scenario_invalid"), icon=":material/warning:")
             planned_units = units
         _optimiser(inputs, planned_units, mode, minutes)
+    _TAB_SHOWN[0] = _tab_shown(tabs[3])
     with tabs[3]:
         _plans(data, mode, minutes, assignment)
 
