@@ -133,7 +133,7 @@ def run(work: Callable[[Progress], Any], *, key: str, lang: str, deadline_s: flo
     state.pop(_stopped_key(key), None)
     session = _session_id()
     _wait_for_previous(session, lang)
-    progress = Progress(deadline_s=deadline_s)
+    progress = Progress(deadline_s=deadline_s, isolate_solvers=True)   # big MILPs in a child a stop kills
     outcome: dict[str, Any] = {}
 
     def target() -> None:

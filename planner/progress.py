@@ -5,7 +5,8 @@ A :class:`Progress` is handed to the work. The work says where it is (:meth:`Pro
 :class:`Cancelled` once someone called :meth:`Progress.cancel` (the page's Stop button, the browser
 session ending) or the run's deadline passed. Solver calls that cannot be interrupted from outside
 (HiGHS through ``scipy.optimize.milp``) get a time limit of at most what is left
-(:meth:`Progress.time_limit_s`), so even they end by the deadline.
+(:meth:`Progress.time_limit_s`), so even they end by the deadline; with ``isolate_solvers`` the big ones
+run in a child process that a stop kills at once (:mod:`planner.solver`).
 
 Thread-safe: the work runs in one thread, another reads :meth:`Progress.snapshot` and may cancel.
 Plain Python (no Streamlit); the command line runs without one (``Progress()`` never stops anything).
@@ -46,14 +47,16 @@ class Progress:
 
     ``deadline_s``: seconds from now after which :meth:`check` raises ``Cancelled("deadline")`` (None:
     no deadline). ``on_update(fraction, stage)`` is called from the working thread on every change.
-    ``clock``: monotonic seconds (tests pass a fake)."""
+    ``clock``: monotonic seconds (tests pass a fake). ``isolate_solvers``: big MILPs run in a child
+    process that a stop kills at once (:mod:`planner.solver`; the pages ask for it, the CLI does not)."""
 
     def __init__(self, *, deadline_s: float | None = None,
                  on_update: Callable[[float, str], None] | None = None,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.monotonic, isolate_solvers: bool = False):
         if deadline_s is not None and not (isinstance(deadline_s, (int, float)) and deadline_s > 0):
             raise ValueError(f"deadline_s must be a positive number of seconds, got {deadline_s!r}")
         self._clock = clock
+        self.isolate_solvers = bool(isolate_solvers)
         self._limit_s = None if deadline_s is None else float(deadline_s)
         self._deadline = None if deadline_s is None else clock() + float(deadline_s)
         self._on_update = on_update

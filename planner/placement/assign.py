@@ -121,7 +121,9 @@ def solve_optimal(problem: PlacementProblem, *, time_limit_s: float | None = Non
     """The lexicographically optimal assignment (see the module docstring for the formulation).
     ``progress`` (:class:`planner.progress.Progress`, optional) is checked before each solver call and
     caps its time limit at the time left."""
-    from scipy.optimize import Bounds, LinearConstraint, milp  # here: scipy.optimize is slow to import (cold CLI)
+    from scipy.optimize import Bounds, LinearConstraint  # here: scipy.optimize is slow to import (cold CLI)
+
+    from planner.solver import milp  # a child process a Stop can kill (pages' runs), else scipy's milp
 
     n, m = len(problem.children), len(problem.units)
     rows: list[int] = []
@@ -222,7 +224,7 @@ def solve_optimal(problem: PlacementProblem, *, time_limit_s: float | None = Non
         # LP relaxation first: almost every child gets an integral unit there; fix those, and let the
         # MILP decide only the children the LP split between units (few: at most about one per full unit).
         lp = milp(cost, integrality=np.zeros(n_var), bounds=Bounds(lower, upper), constraints=constraints,
-                  options=options)
+                  options=options, progress=progress)
         if lp.x is not None and lp.status == 0:
             bound = float(lp.fun)
             whole = lp.x[:n_x] > 1 - 1e-7
@@ -233,7 +235,7 @@ def solve_optimal(problem: PlacementProblem, *, time_limit_s: float | None = Non
     if progress is not None and "time_limit" in options:
         options["time_limit"] = progress.time_limit_s(options["time_limit"])
     result = milp(cost, integrality=integrality, bounds=Bounds(lower, upper), constraints=constraints,
-                  options=dict(options, mip_rel_gap=0.0 if regime == "exact" else mip_rel_gap))
+                  options=dict(options, mip_rel_gap=0.0 if regime == "exact" else mip_rel_gap), progress=progress)
     if result.x is None:
         raise InfeasibleError(f"the placement model could not be solved: {result.message}")
     status = "optimal" if result.status == 0 and bound is None else (

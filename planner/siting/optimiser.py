@@ -51,7 +51,7 @@ from typing import Any, Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.optimize import Bounds, LinearConstraint, linprog
 
 from planner.errors import InfeasibleError, InputError, ProblemCollector
 from planner.i18n import translate
@@ -209,7 +209,7 @@ class SiteModel:
             return self._solve_uncapacitated(rows, lang, time_limit_s, mip_rel_gap, progress)
         if self.objective == "coverage":
             pairs = self._pairs_within(rows, self.max_s)
-            solution = self._solve(rows, pairs, progress.time_limit_s(time_limit_s), mip_rel_gap)
+            solution = self._solve(rows, pairs, progress.time_limit_s(time_limit_s), mip_rel_gap, progress)
             solution["model"] = "complete"
         else:
             full = int(np.isfinite(self.cost_s[rows]).sum())
@@ -218,7 +218,7 @@ class SiteModel:
             pairs = self._pairs_nearest(rows, self.cost_s.shape[1]) if complete else self._pairs_reduced(rows)
             for round_no in range(20):
                 progress.update(round_no, 20)
-                solution = self._solve(rows, pairs, progress.time_limit_s(time_limit_s), mip_rel_gap)
+                solution = self._solve(rows, pairs, progress.time_limit_s(time_limit_s), mip_rel_gap, progress)
                 if pairs[0].size == full:
                     break
                 if solution["unmet"] > tolerance:   # open up every site for the points left unserved
@@ -381,7 +381,9 @@ class SiteModel:
                 "lb": np.zeros(n_vars), "ub": ub, "y0": y0, "n_pairs": n_pairs, "cap_sites": cap_sites}
 
     def _solve(self, rows: np.ndarray, pairs: tuple[np.ndarray, np.ndarray],
-               time_limit_s: float | None, mip_rel_gap: float) -> dict[str, Any]:
+               time_limit_s: float | None, mip_rel_gap: float, progress: Progress | None = None) -> dict[str, Any]:
+        from planner.solver import milp as solve_milp   # a child process a Stop can kill (pages' runs)
+
         problem = self._build(rows, pairs)
         n_vars, y0, n_pairs = problem["c"].size, problem["y0"], problem["n_pairs"]
         integrality = np.zeros(n_vars)
@@ -391,8 +393,8 @@ class SiteModel:
             options["time_limit"] = float(time_limit_s)
         constraints = [LinearConstraint(problem["a_eq"], problem["b_eq"], problem["b_eq"]),
                        LinearConstraint(problem["a_ub"], -np.inf, problem["b_ub"])]
-        result = milp(problem["c"], constraints=constraints, integrality=integrality,
-                      bounds=Bounds(problem["lb"], problem["ub"]), options=options)
+        result = solve_milp(problem["c"], constraints=constraints, integrality=integrality,
+                            bounds=Bounds(problem["lb"], problem["ub"]), options=options, progress=progress)
         if result.x is None:
             raise InfeasibleError(f"the solver found no solution: {result.message}")
         x = np.clip(result.x, 0.0, None)

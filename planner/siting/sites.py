@@ -110,6 +110,7 @@ def optimise_sites(inputs: Any, units: Sequence[Unit], candidates: Sequence[Cand
                                        max_s=float(max_minutes) * 60.0)
     progress.stage("solving", 0.7, 1.0)
     result = model.solve(lang=lang, progress=progress, time_limit_s=time_limit_s)
+    progress.check()   # stopped during the last solver call: no result
     served = np.asarray(result.assignment.sum(axis=0)).ravel()
     chosen = []
     for rank, j in enumerate(result.chosen, start=1):

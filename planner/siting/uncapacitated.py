@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint
 
 from planner.network.kernels import njit
 
@@ -128,7 +128,7 @@ def solve_radius(cand_cost: np.ndarray, base: np.ndarray, w: np.ndarray, k: int,
     for round_no in range(1, max_rounds + 1):
         limit_s = time_limit_s if progress is None else progress.time_limit_s(time_limit_s)
         chosen, status, gap = _solve_truncated(order, sorted_cost, useful, level_of, keep, n_levels, base, w, k,
-                                               penalty, limit_s, mip_rel_gap)
+                                               penalty, limit_s, mip_rel_gap, progress)
         # points whose quickest open site lies beyond their kept levels: the bound was not reached there
         pos = rank[:, list(chosen)].min(axis=1)
         lvl = np.where(pos < n_useful, level_of[np.arange(n), np.minimum(pos, m - 1)], n_levels)
@@ -146,7 +146,7 @@ def solve_radius(cand_cost: np.ndarray, base: np.ndarray, w: np.ndarray, k: int,
 
 
 def _solve_truncated(order, sorted_cost, useful, level_of, keep, n_levels, base, w, k, penalty,
-                     time_limit_s, mip_rel_gap) -> tuple[tuple[int, ...], str, float]:
+                     time_limit_s, mip_rel_gap, progress=None) -> tuple[tuple[int, ...], str, float]:
     n, m = sorted_cost.shape
     n_z = int(keep.sum())
     z0 = np.zeros(n + 1, dtype=np.int64)
@@ -197,8 +197,10 @@ def _solve_truncated(order, sorted_cost, useful, level_of, keep, n_levels, base,
     options: dict = {"mip_rel_gap": mip_rel_gap, "presolve": True}
     if time_limit_s is not None:
         options["time_limit"] = float(time_limit_s)
-    result = milp(c, constraints=constraints, integrality=integrality, bounds=Bounds(np.zeros(n_vars), ub),
-                  options=options)
+    from planner.solver import milp as solve_milp   # a child process a Stop can kill (pages' runs)
+
+    result = solve_milp(c, progress=progress, constraints=constraints, integrality=integrality,
+                        bounds=Bounds(np.zeros(n_vars), ub), options=options)
     if result.x is None:
         raise RuntimeError(f"the solver found no solution: {result.message}")
     chosen = tuple(int(j) for j in np.flatnonzero(result.x[:m] > 0.5))

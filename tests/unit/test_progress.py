@@ -94,16 +94,18 @@ def test_routing_stops_between_blocks_and_keeps_the_blocks_done():
 
 
 def test_site_solver_time_limit_is_capped_by_the_deadline(monkeypatch):
+    import scipy.optimize
+
     import planner.siting.optimiser as optimiser
 
     seen = []
-    real = optimiser.milp
+    real = scipy.optimize.milp
 
     def recording_milp(*args, options=None, **kwargs):
         seen.append((options or {}).get("time_limit"))
         return real(*args, options=options, **kwargs)
 
-    monkeypatch.setattr(optimiser, "milp", recording_milp)
+    monkeypatch.setattr(scipy.optimize, "milp", recording_milp)
     clock = Clock()
     cost = np.array([[60.0, 300.0, 900.0], [900.0, 300.0, 60.0]])
     model = optimiser.SiteModel.from_cost_matrix(cost, [100, 10], [50], [200, 200], 1, "coverage", max_s=600)
