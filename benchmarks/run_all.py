@@ -22,6 +22,7 @@ SCRIPTS = [
     ("routing (incl. transit one-to-all and the SYNTHETIC 250,000-node grid)", ["routing.py"]),
     ("street engine beside igraph and networkit (every graph: one-to-all, 1,000 x 100 matrix)", ["baselines.py"]),
     ("transit (RAPTOR beside the plain-Python CSA; default feed and Tampere)", ["transit.py"]),
+    ("start-up and memory (cold `rank`, Tampere loaded)", ["startup.py"]),
     ("app (ranking for a family, warm reruns of every page with AppTest)", ["app.py"]),
     ("app in the browser (page switches, Chromium + Playwright)", ["app_browser.py"]),
     ("journey (field commit, page switch, language switch: server time)", ["journey.py"]),
