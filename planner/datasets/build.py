@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from planner.errors import DataError, InputError, Problem
+from planner.readers import file_problem
 from planner.datasets.store import (DEFAULT_DATASET, DEFAULT_GTFS_PATH, DEFAULT_OSM_PATH, DEFAULT_POPULATION_PATH,
                                     DEMO_DATASET, DEMO_GTFS_PATH, DEMO_UNITS_PATH, FORMAT_VERSION,
                                     TAMPERE_DATASET, TAMPERE_GTFS_PATH, TAMPERE_OSM_PATH, data_dir,
@@ -190,6 +191,8 @@ def _check_inputs(osm: Any, units: Any, gtfs: Any, catchments: Any, population: 
         path = Path(value).expanduser()
         if not path.exists() or (flag != "--gtfs" and not path.is_file()):
             problems.append(Problem(flag, str(value), f"an existing file: {what}"))
+        elif not path.is_dir() and (special := file_problem(path, flag)) is not None:
+            problems.append(special)   # /dev/zero, a pipe, /proc/...: never hashed or read (it would not end)
         elif flag == "--osm" and not path.name.endswith(".pbf"):
             problems.append(Problem(flag, str(value), "an OpenStreetMap extract in PBF format (.osm.pbf)"))
         elif flag == "--osm" and (reason := unreadable_pbf(path)) is not None:

@@ -99,3 +99,13 @@ def test_cli_refuses_a_fifo(tmp_path, capsys):
     os.mkfifo(fifo)
     assert cli.main(["offers", "--children", str(fifo)]) == 2
     assert "pipe" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not LINUX, reason="needs Linux /dev")
+def test_data_build_never_hashes_a_device_given_as_gtfs(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path))
+    code = cli.main(["data", "build", "--name", "x", "--osm", str(tmp_path / "missing.osm.pbf"), "--gtfs", "/dev/zero"])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert any(line.startswith("error: --gtfs") and "/dev/zero" in line and "device" in line
+               for line in err.splitlines()), err
