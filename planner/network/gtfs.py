@@ -749,10 +749,12 @@ FEED_CACHE_NAME = "feed_arrays.npz"
 
 
 def feed_cache_key(path: Path | str) -> str:
-    """sha256 over the feed's bytes (a zip, or every file of a folder) and the cache version."""
+    """sha256 over the feed's bytes (a zip, or every file of a folder), the cache version and this
+    module's source (a changed parser never reads a copy made by the old one)."""
     import hashlib
 
     digest = hashlib.sha256(f"gtfs-arrays-{FEED_CACHE_VERSION}".encode())
+    digest.update(Path(__file__).read_bytes())
     path = Path(path)
     for item in (sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]):
         digest.update(item.name.encode())
