@@ -236,26 +236,44 @@ class TravelTimeEngine:
             lengths = self._len.data.copy()  # same sparsity, same order (the ModeGraph contract)
         else:
             lengths = np.asarray(self._len[u, v]).ravel()
-        a, b = np.minimum(u, v), np.maximum(u, v)
+        hidden = getattr(self.graph, "snap_hidden", None)  # tunnels, indoor, underground: never snapped to
+        hidden_ok = (hidden is not None and len(hidden) == len(t)
+                     and np.array_equal(self._fwd.indices, self.graph.time_s.indices))
+        hidden = np.asarray(hidden, dtype=bool) if hidden_ok else None
+        # segments are street pieces between street nodes: with turn restrictions a via node is several
+        # graph nodes (node_origin), so an edge's street ends are its nodes' origins; turn edges are no street
+        origin = getattr(self.graph, "node_origin", None)
+        uo, vo = (u, v) if origin is None else (np.asarray(origin)[u], np.asarray(origin)[v])
+        street = uo != vo
+        u, v, uo, vo, t, lengths = u[street], v[street], uo[street], vo[street], t[street], lengths[street]
+        hidden = hidden[street] if hidden is not None else None
+        a, b = np.minimum(uo, vo), np.maximum(uo, vo)
         key = a * self.n + b
         uniq, inverse = np.unique(key, return_inverse=True)
         seg_a, seg_b = uniq // self.n, uniq % self.n
         t_ab = np.full(len(uniq), np.inf)
         t_ba = np.full(len(uniq), np.inf)
         seg_len = np.zeros(len(uniq))
-        forward = u < v
+        forward = uo < vo
         t_ab[inverse[forward]] = t[forward]
         t_ba[inverse[~forward]] = t[~forward]
+        # graph nodes where each direction starts (tail) and ends (head): the street ends themselves
+        # unless a via node was split
+        tail_ab, head_ab, tail_ba, head_ba = seg_a.copy(), seg_b.copy(), seg_b.copy(), seg_a.copy()
+        tail_ab[inverse[forward]], head_ab[inverse[forward]] = u[forward], v[forward]
+        tail_ba[inverse[~forward]], head_ba[inverse[~forward]] = u[~forward], v[~forward]
         seg_len[inverse] = lengths
         keep = np.ones(len(uniq), dtype=bool)
         if snap_to_largest:
-            keep = ((self.component[seg_a] == self.largest_component)
-                    & (self.component[seg_b] == self.largest_component))
-        hidden = getattr(self.graph, "snap_hidden", None)  # tunnels, indoor, underground: never snapped to
+            largest = self.largest_component
+            comp = self.component
+            keep = (((comp[tail_ab] == largest) & (comp[head_ab] == largest)) | ~np.isfinite(t_ab)) \
+                & (((comp[tail_ba] == largest) & (comp[head_ba] == largest)) | ~np.isfinite(t_ba)) \
+                & (np.isfinite(t_ab) | np.isfinite(t_ba))
         fallback = np.zeros(len(uniq), dtype=bool)   # ... unless no surface street is within max_snap_m
-        if hidden is not None and len(hidden) == len(t) and np.array_equal(self._fwd.indices, self.graph.time_s.indices):
+        if hidden is not None:
             visible = np.zeros(len(uniq), dtype=bool)
-            visible[inverse[~np.asarray(hidden, dtype=bool)]] = True
+            visible[inverse[~hidden]] = True
             if (keep & visible).any():
                 fallback = keep & ~visible
                 keep &= visible
@@ -264,6 +282,8 @@ class TravelTimeEngine:
         self._n_primary = int(keep.sum())
         seg_a, seg_b, t_ab, t_ba, seg_len = seg_a[order], seg_b[order], t_ab[order], t_ba[order], seg_len[order]
         self._seg_a, self._seg_b, self._t_ab, self._t_ba, self._seg_len = seg_a, seg_b, t_ab, t_ba, seg_len
+        self._tail_ab, self._head_ab = tail_ab[order], head_ab[order]
+        self._tail_ba, self._head_ba = tail_ba[order], head_ba[order]
         x, y = self.graph.x, self.graph.y
         ax, ay, bx, by = x[seg_a], y[seg_a], x[seg_b], y[seg_b]
         metric = np.hypot(bx - ax, by - ay)
@@ -330,12 +350,12 @@ class TravelTimeEngine:
         offset_time = offset_m / WALK_SPEED_MS
         end = self.trip_end_s
         exits, entries = [], []
-        if math.isfinite(t_ab):
-            exits.append((b, offset_time + (1 - t) * t_ab, offset_m + (1 - t) * length))
-            entries.append((a, end + offset_time + t * t_ab, offset_m + t * length))
+        if math.isfinite(t_ab):   # graph nodes: the ends of this direction (a split via node's copies)
+            exits.append((int(self._head_ab[seg]), offset_time + (1 - t) * t_ab, offset_m + (1 - t) * length))
+            entries.append((int(self._tail_ab[seg]), end + offset_time + t * t_ab, offset_m + t * length))
         if math.isfinite(t_ba):
-            exits.append((a, offset_time + t * t_ba, offset_m + t * length))
-            entries.append((b, end + offset_time + (1 - t) * t_ba, offset_m + (1 - t) * length))
+            exits.append((int(self._head_ba[seg]), offset_time + t * t_ba, offset_m + t * length))
+            entries.append((int(self._tail_ba[seg]), end + offset_time + (1 - t) * t_ba, offset_m + (1 - t) * length))
         x, y = self.graph.x, self.graph.y
         sx, sy = x[a] + t * (x[b] - x[a]), y[a] + t * (y[b] - y[a])
         return dict(lat=lat, lon=lon, snapped_x=float(sx), snapped_y=float(sy),
@@ -496,6 +516,8 @@ class TravelTimeEngine:
         return o.offset_time_s + along + d.offset_time_s + d.end_s
 
     def _edge_times(self, snap: Snap) -> tuple[float, float]:
+        if 0 <= snap.segment < len(self._t_ab):   # the snap's own street piece (split via nodes included)
+            return float(self._t_ab[snap.segment]), float(self._t_ba[snap.segment])
         a, b = snap.edge
         t_ab = self._edge_values(self._fwd, np.array([a]), np.array([b]))[0]
         t_ba = self._edge_values(self._fwd, np.array([b]), np.array([a]))[0]

@@ -22,7 +22,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -94,6 +94,9 @@ class ModeGraph:
     # per CSR entry (same order as ``time_s.data``): True for tunnels, indoor and underground ways,
     # which are routed over but never snapped to (people are at street level)
     snap_hidden: np.ndarray | None = None
+    # turn restrictions (car): via nodes are split into one node per arriving and per leaving edge, joined
+    # by the turns allowed; ``node_origin[i]`` is the street node a graph node stands for (None: itself)
+    node_origin: np.ndarray | None = None
 
     @property
     def n_nodes(self) -> int:
@@ -120,6 +123,7 @@ class ModeGraph:
                 node_id=node_id.astype(np.int64),
                 meta=np.array(json.dumps(self.meta, sort_keys=True)),
                 **({"snap_hidden": self.snap_hidden.astype(bool)} if self.snap_hidden is not None else {}),
+                **({"node_origin": self.node_origin.astype(np.int64)} if self.node_origin is not None else {}),
             )
         return path
 
@@ -139,9 +143,11 @@ class ModeGraph:
                 time_s = sp.csr_array((data["time_s"], indices, indptr), shape=(n, n))
                 length_m = sp.csr_array((data["length_m"], indices, indptr), shape=(n, n))
                 hidden = data["snap_hidden"] if "snap_hidden" in data.files else None
+                origin = data["node_origin"] if "node_origin" in data.files else None
                 return cls(mode=str(data["mode"]), time_s=time_s, length_m=length_m,
                            lat=data["lat"], lon=data["lon"], x=data["x"], y=data["y"],
-                           node_id=data["node_id"], meta=json.loads(str(data["meta"])), snap_hidden=hidden)
+                           node_id=data["node_id"], meta=json.loads(str(data["meta"])), snap_hidden=hidden,
+                           node_origin=origin)
         except (KeyError, ValueError, OSError) as error:
             raise DataError(f"graph file {path} is not a planner graph ({error}); rebuild the dataset") from error
 
@@ -351,7 +357,8 @@ def _transformer(inverse: bool = False):
 
 def graph_from_edges(mode: str, u: np.ndarray, v: np.ndarray, length_m: np.ndarray, time_s: np.ndarray,
                      lat: np.ndarray, lon: np.ndarray, node_id: np.ndarray | None = None,
-                     meta: dict | None = None, snap_hidden: np.ndarray | None = None) -> ModeGraph:
+                     meta: dict | None = None, snap_hidden: np.ndarray | None = None,
+                     node_origin: np.ndarray | None = None) -> ModeGraph:
     """A :class:`ModeGraph` from directed edge arrays over node indices ``0..len(lat)-1``.
 
     Self-loops are dropped; parallel edges keep the fastest one (and its length). ``snap_hidden``
@@ -381,7 +388,112 @@ def graph_from_edges(mode: str, u: np.ndarray, v: np.ndarray, length_m: np.ndarr
     x, y = to_3067(lat, lon)
     return ModeGraph(mode=mode, time_s=times, length_m=lengths, lat=lat, lon=lon, x=x, y=y,
                      node_id=None if node_id is None else np.asarray(node_id, dtype=np.int64),
-                     meta=dict(meta or {}), snap_hidden=hidden if snap_hidden is not None else None)
+                     meta=dict(meta or {}), snap_hidden=hidden if snap_hidden is not None else None,
+                     node_origin=None if node_origin is None else np.asarray(node_origin, dtype=np.int64))
+
+
+# ------------------------------------------------------------------------------ turn restrictions
+
+RESTRICTION_KINDS = {"no_left_turn", "no_right_turn", "no_straight_on", "no_u_turn", "no_entry", "no_exit",
+                     "only_left_turn", "only_right_turn", "only_straight_on", "only_u_turn"}
+CAR_EXCEPTIONS = {"motorcar", "motor_vehicle", "vehicle"}   # except=... naming cars: not for cars
+
+
+@dataclass(frozen=True)
+class TurnRestriction:
+    """One OSM ``type=restriction`` relation for cars: from way, via node, to way; ``only`` or ``no``."""
+
+    from_way: int
+    via_node: int
+    to_way: int
+    only: bool
+
+
+def read_turn_restrictions(pbf: Path) -> tuple[list[TurnRestriction], dict[str, int]]:
+    """The car turn restrictions of an OSM file with a via *node* (``no_*`` and ``only_*``; also
+    ``restriction:motorcar``), and how many relations were left out and why (via a way, time-dependent
+    ``restriction:conditional`` only, ``except`` cars, an unknown kind, members missing)."""
+    import osmium
+
+    found: list[TurnRestriction] = []
+    skipped: dict[str, int] = {}
+
+    class Reader(osmium.SimpleHandler):
+        def relation(self, relation: Any) -> None:
+            tags = {t.k: t.v for t in relation.tags}
+            if tags.get("type") != "restriction":
+                return
+            kind = tags.get("restriction:motorcar") or tags.get("restriction:motor_vehicle") or tags.get("restriction")
+            reason = None
+            if kind is None:
+                reason = "time_dependent" if any(k.startswith("restriction:conditional") for k in tags) else "no_kind"
+            elif kind not in RESTRICTION_KINDS:
+                reason = "unknown_kind"
+            elif CAR_EXCEPTIONS & {e.strip() for e in tags.get("except", "").split(";")}:
+                reason = "except_cars"
+            members = [(m.type, m.role, m.ref) for m in relation.members]
+            froms = [ref for t, role, ref in members if role == "from" and t == "w"]
+            tos = [ref for t, role, ref in members if role == "to" and t == "w"]
+            vias = [(t, ref) for t, role, ref in members if role == "via"]
+            if reason is None and any(t != "n" for t, _ in vias):
+                reason = "via_way"
+            elif reason is None and (len(froms) != 1 or len(tos) != 1 or len(vias) != 1):
+                reason = "members"
+            if reason:
+                skipped[reason] = skipped.get(reason, 0) + 1
+                return
+            found.append(TurnRestriction(int(froms[0]), int(vias[0][1]), int(tos[0]), kind.startswith("only_")))
+
+    Reader().apply_file(str(pbf))
+    return found, skipped
+
+
+def expand_turns(u: np.ndarray, v: np.ndarray, way: np.ndarray, n: int,
+                 restrictions: Sequence[TurnRestriction], node_index: Mapping[int, int]
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict[str, int]]:
+    """Split every via node of ``restrictions`` into one node per arriving edge and one per leaving edge,
+    joined by the turns that are allowed (``only_*``: just to its ``to`` way; ``no_*``: all but its ``to``
+    way). Returns ``(tail, head, turn_u, turn_v, origin, counts)``: the new end nodes of every edge, the
+    turn edges, ``origin`` (street node of every graph node, length ``n + copies``) and what was applied."""
+    tail, head = np.asarray(u, dtype=np.int64).copy(), np.asarray(v, dtype=np.int64).copy()
+    by_node: dict[int, list[TurnRestriction]] = {}
+    for r in restrictions:
+        if r.via_node in node_index:
+            by_node.setdefault(node_index[r.via_node], []).append(r)
+    origin = list(range(n))
+    turn_u: list[int] = []
+    turn_v: list[int] = []
+    applied = unmatched = 0
+    for via, rules in sorted(by_node.items()):
+        ins, outs = np.flatnonzero(v == via), np.flatnonzero(u == via)
+        in_ways, out_ways = {int(way[k]) for k in ins}, {int(way[k]) for k in outs}
+        usable = [r for r in rules if r.from_way in in_ways and r.to_way in out_ways]
+        unmatched += len(rules) - len(usable)
+        if not usable:
+            continue
+        applied += len(usable)
+        arrive = {}
+        for k in ins:
+            arrive[int(k)] = len(origin); origin.append(via); head[k] = arrive[int(k)]
+        leave = {}
+        for k in outs:
+            leave[int(k)] = len(origin); origin.append(via); tail[k] = leave[int(k)]
+        for k in ins:
+            from_way = int(way[k])
+            only = {r.to_way for r in usable if r.from_way == from_way and r.only}
+            banned = {r.to_way for r in usable if r.from_way == from_way and not r.only}
+            for f in outs:
+                to_way = int(way[f])
+                u_turn = int(v[f]) == int(u[k])
+                if to_way == from_way and not u_turn and to_way in banned and not only:
+                    pass   # no_u_turn on a way that runs on through the node: going on straight stays allowed
+                elif (only and to_way not in only) or to_way in banned:
+                    continue
+                turn_u.append(arrive[int(k)]); turn_v.append(leave[int(f)])
+    counts = {"applied": applied, "not_on_the_network": unmatched,
+              "via_nodes_split": len({o for o in origin[n:]})}
+    return (tail, head, np.array(turn_u, dtype=np.int64), np.array(turn_v, dtype=np.int64),
+            np.array(origin, dtype=np.int64), counts)
 
 
 _HIDDEN_TUNNELS = {"yes", "culvert", "flooded"}   # tunnel=building_passage is an archway at street level
@@ -433,11 +545,14 @@ _NON_TAG_COLUMNS = {"visible", "id", "timestamp", "version", "tags", "osm_type",
                     "length", "changeset"}
 
 
-def build_mode_graphs(pbf: str | Path, modes: tuple[str, ...] | list[str] = MODES) -> dict[str, ModeGraph]:
+def build_mode_graphs(pbf: str | Path, modes: tuple[str, ...] | list[str] = MODES, *,
+                      turn_restrictions: bool = True) -> dict[str, ModeGraph]:
     """Directed graphs for ``modes`` from a local ``.osm.pbf`` (no internet).
 
     Every way segment of the extract is judged per mode by :func:`edge_rule`; nodes not used by a
     mode are left out of its graph. All components are kept (unreachable stays explicit).
+    ``turn_restrictions``: the car graph obeys the extract's ``type=restriction`` relations with a via
+    node (:func:`read_turn_restrictions`, :func:`expand_turns`; counts in ``meta["turn_restrictions"]``).
     """
     pbf = Path(pbf)
     bad = [m for m in modes if m not in MODES]
@@ -456,7 +571,7 @@ def build_mode_graphs(pbf: str | Path, modes: tuple[str, ...] | list[str] = MODE
         raise DataError(f"{pbf} holds no streets (no highway=* ways)")
     nodes, edges = result
     columns = [c for c in edges.columns if c not in _NON_TAG_COLUMNS]
-    records = edges[columns + ["tags", "u", "v", "length"]].to_dict("records")
+    records = edges[columns + ["tags", "u", "v", "length"] + (["id"] if "id" in edges.columns else [])].to_dict("records")
     node_index = {int(nid): i for i, nid in enumerate(nodes["id"].to_numpy())}
     all_lat = nodes["lat"].to_numpy(dtype=float)
     all_lon = nodes["lon"].to_numpy(dtype=float)
@@ -467,9 +582,10 @@ def build_mode_graphs(pbf: str | Path, modes: tuple[str, ...] | list[str] = MODE
     lengths = np.array([float(r["length"]) for r in records], dtype=float)
     graphs: dict[str, ModeGraph] = {}
     hidden_way = [is_snap_hidden(tags) for tags in tag_dicts]
+    way_ids = [int(r["id"]) if r.get("id") is not None else -1 for r in records]
     for mode in modes:
-        us, vs, ls, ts, hs = [], [], [], [], []
-        for (a, b), length, tags, hidden in zip(ends, lengths, tag_dicts, hidden_way):
+        us, vs, ls, ts, hs, ws = [], [], [], [], [], []
+        for (a, b), length, tags, hidden, way in zip(ends, lengths, tag_dicts, hidden_way, way_ids):
             if a < 0 or b < 0:
                 continue
             rule = edge_rule(mode, tags)
@@ -477,20 +593,35 @@ def build_mode_graphs(pbf: str | Path, modes: tuple[str, ...] | list[str] = MODE
                 continue
             seconds = length / (rule.speed_kmh / 3.6)
             if rule.forward:
-                us.append(a); vs.append(b); ls.append(length); ts.append(seconds); hs.append(hidden)
+                us.append(a); vs.append(b); ls.append(length); ts.append(seconds); hs.append(hidden); ws.append(way)
             if rule.backward:
-                us.append(b); vs.append(a); ls.append(length); ts.append(seconds); hs.append(hidden)
+                us.append(b); vs.append(a); ls.append(length); ts.append(seconds); hs.append(hidden); ws.append(way)
         if not us:
             raise DataError(f"{pbf} has no ways usable by mode {mode!r}")
         us_a, vs_a = np.array(us, dtype=np.int64), np.array(vs, dtype=np.int64)
         used = np.unique(np.concatenate([us_a, vs_a]))
         remap = np.full(len(all_lat), -1, dtype=np.int64)
         remap[used] = np.arange(len(used))
-        graphs[mode] = graph_from_edges(
-            mode, remap[us_a], remap[vs_a], np.array(ls), np.array(ts),
-            all_lat[used], all_lon[used], node_id=all_ids[used],
-            meta={"source": pbf.name, "speeds": speed_settings(mode)}, snap_hidden=np.array(hs, dtype=bool),
-        )
+        meta = {"source": pbf.name, "speeds": speed_settings(mode)}
+        u_new, v_new = remap[us_a], remap[vs_a]
+        lat, lon, ids = all_lat[used], all_lon[used], all_ids[used]
+        ls_a, ts_a, hs_a, origin = np.array(ls), np.array(ts), np.array(hs, dtype=bool), None
+        if mode == "car" and turn_restrictions:   # split the via nodes (planner.network.graph.expand_turns)
+            restrictions, skipped = read_turn_restrictions(pbf)
+            if restrictions:
+                tail, head, turn_u, turn_v, origin, counts = expand_turns(
+                    u_new, v_new, np.array(ws, dtype=np.int64), len(used), restrictions,
+                    {int(i): k for k, i in enumerate(ids)})
+                u_new = np.concatenate([tail, turn_u]); v_new = np.concatenate([head, turn_v])
+                ls_a = np.concatenate([ls_a, np.zeros(len(turn_u))])
+                ts_a = np.concatenate([ts_a, np.full(len(turn_u), MIN_EDGE_TIME_S)])
+                hs_a = np.concatenate([hs_a, np.zeros(len(turn_u), dtype=bool)])
+                lat, lon, ids = lat[origin], lon[origin], ids[origin]
+                meta["turn_restrictions"] = {**counts, "relations": len(restrictions), "left_out": skipped}
+            else:
+                meta["turn_restrictions"] = {"applied": 0, "relations": 0, "left_out": skipped}
+        graphs[mode] = graph_from_edges(mode, u_new, v_new, ls_a, ts_a, lat, lon, node_id=ids, meta=meta,
+                                        snap_hidden=hs_a, node_origin=origin)
     return graphs
 
 
