@@ -206,12 +206,19 @@ CONTROL_TEXTS: dict[str, dict[str, str]] = {
            "Press Enter to apply": "Paina Enter hyväksyäksesi", "Close": "Sulje", "Clear all": "Tyhjennä",
            "Delete": "Poista", "Remove": "Poista", "Download": "Lataa", "Running...": "Lasketaan…",
            "Skip to main content": "Siirry pääsisältöön", "Open sidebar": "Avaa valikko",
-           "Close sidebar": "Sulje valikko", "Show password text": "Näytä teksti"},
+           "Close sidebar": "Sulje valikko", "Show password text": "Näytä teksti", "Open": "Avaa",
+           "Selected values": "Valitut", "Clear value": "Tyhjennä"},
     "sv": {"Browse files": "Välj fil", "Drag and drop file here": "Dra filen hit", "Upload": "Välj fil",
            "Choose an option": "Välj", "No results": "Inga träffar", "Press Enter to apply": "Tryck Enter",
            "Close": "Stäng", "Clear all": "Töm", "Delete": "Ta bort", "Remove": "Ta bort",
            "Download": "Ladda ner", "Running...": "Räknar…", "Skip to main content": "Hoppa till huvudinnehållet",
-           "Open sidebar": "Öppna menyn", "Close sidebar": "Stäng menyn", "Show password text": "Visa texten"},
+           "Open sidebar": "Öppna menyn", "Close sidebar": "Stäng menyn", "Show password text": "Visa texten",
+           "Open": "Öppna", "Selected values": "Valda", "Clear value": "Töm"},
+}
+# Control texts with a name in them (aria-labels of chips and help buttons): pattern -> replacement.
+CONTROL_PATTERNS: dict[str, list[list[str]]] = {
+    "fi": [["^Remove (.+)$", "Poista $1"], ["^Help for (.+)$", "Ohje: $1"]],
+    "sv": [["^Remove (.+)$", "Ta bort $1"], ["^Help for (.+)$", "Hjälp: $1"]],
 }
 # The uploader's "Limit 5MB per file • JSON" line (the server's limit, in English) is hidden in every
 # language: each page says its own limit (planner/readers.py) under the uploader (upload_limit_note).
@@ -220,8 +227,8 @@ _CHROME_JS = """
 /* Phone first: narrow padding, chips and long words wrap instead of pushing the page wider. */
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding-left: 0.9rem; padding-right: 0.9rem; }
-  [data-baseweb="tag"] { max-width: calc(100vw - 6rem) !important; }
-  [data-baseweb="tag"] span { overflow: hidden; text-overflow: ellipsis; }
+  [data-baseweb="tag"], [data-tag] { max-width: calc(100vw - 6rem) !important; }
+  [data-baseweb="tag"] span, [data-tag] span { overflow: hidden; text-overflow: ellipsis; }
   [data-testid="stMain"] h1 { font-size: 2rem; overflow-wrap: anywhere; }
   [data-testid="stTable"] { overflow-x: auto; }
 }
@@ -231,6 +238,7 @@ _CHROME_JS = """
 (function () {
   const w = window, d = document;
   w.__ececLang = %(lang)s; w.__ececTexts = %(texts)s; w.__ececTable = %(table)s;
+  w.__ececPatterns = %(patterns)s;
   d.documentElement.lang = w.__ececLang;
   const fix = (root) => {
     const texts = w.__ececTexts || {};
@@ -246,8 +254,17 @@ _CHROME_JS = """
         e.tabIndex = 0; e.setAttribute("role", "region"); e.setAttribute("aria-label", w.__ececTable);
       }
     });
-    root.querySelectorAll && root.querySelectorAll("[aria-label]").forEach(e => {
-      const t = e.getAttribute("aria-label"); if (texts[t]) e.setAttribute("aria-label", texts[t]);
+    const named = t => {
+      if (texts[t]) return texts[t];
+      for (const [pattern, to] of (w.__ececPatterns || [])) {
+        const re = new RegExp(pattern); if (re.test(t)) return t.replace(re, to);
+      }
+      return null;
+    };
+    const targets = root.querySelectorAll ? [root, ...root.querySelectorAll("[aria-label]")] : [];
+    targets.forEach(e => {
+      const t = e.getAttribute && e.getAttribute("aria-label"); const to = t && named(t);
+      if (to && to !== t) e.setAttribute("aria-label", to);
     });
   };
   if (!w.__ececBlur) {
@@ -291,7 +308,8 @@ def page_chrome() -> None:
     language = lang()
     st.html(_CHROME_JS % {"lang": json.dumps(language),
                           "texts": json.dumps(CONTROL_TEXTS.get(language, {}), ensure_ascii=False),
-                          "table": json.dumps(t("table_region"), ensure_ascii=False)},
+                          "table": json.dumps(t("table_region"), ensure_ascii=False),
+                          "patterns": json.dumps(CONTROL_PATTERNS.get(language, []), ensure_ascii=False)},
             unsafe_allow_javascript=True)
 
 

@@ -8,12 +8,14 @@ One ``streamlit run app.py`` server for the whole module, one Chromium. The test
 - the family file: a good file, a wrong-typed value, an unrelated JSON, a huge file and a non-JSON file;
 - every page at 390×844 (a phone) in fi, sv and en: no horizontal scrolling of the main content,
   the axe check (0 critical/serious WCAG 2.1 AA violations), a screenshot;
-- the journey by keyboard alone (sidebar links, a field, a page switch).
+- the whole journey by keyboard alone: Family → Costs → Units → Summary (a field or choice on each,
+  the printable summary saved with Enter) and a language switch, pages reached with Tab and Enter.
 
 Screenshots go to tests/browser/screenshots/ (not committed; docs/ holds the two shown in the README).
 """
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -76,23 +78,55 @@ def browser(server_url):
         chromium.close()
 
 
+TITLE_KEYS = {"family": "app.family.title", "costs": "app.costs.title", "units": "app.units.title",
+              "summary": "app.summary.title", "changes": "app.life.page.title", "planner": "app_planner.title",
+              "staff": "app_staff.title"}
+
+
+def title_of(path: str, lang: str) -> str:
+    """The page's own heading (h1) in ``lang``: what tells that this page, not the last one, is drawn."""
+    from planner.i18n import translate
+
+    return translate(TITLE_KEYS[path], lang)
+
+
+def path_of(label: str) -> str | None:
+    """The page whose sidebar label (in any language) is ``label``."""
+    from planner.i18n import translate
+
+    for path in TITLE_KEYS:
+        if any(translate(f"app.nav.{path}", lang) == label for lang in ("fi", "sv", "en")):
+            return path
+    return None
+
+
 def _open(browser, server_url, path: str, lang: str, viewport: dict):
     context = browser.new_context(viewport=viewport, accept_downloads=True, locale=f"{lang}-FI")
     tab = context.new_page()
     tab.set_default_timeout(WAIT_MS)
     tab.goto(f"{server_url}/{'' if path == 'family' else path}?lang={lang}")  # Family is the root page
-    _drawn(tab)
+    _drawn(tab, title_of(path, lang))
     return context, tab
 
 
-def _wait_idle(page) -> None:
-    """Wait until Streamlit has finished running the script."""
-    from playwright.sync_api import expect
+IDLE_JS = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  return !!app && app.getAttribute("data-test-script-state") === "notRunning"
+    && document.querySelectorAll("[data-testid='stStatusWidget']").length === 0
+    && document.querySelectorAll("[data-stale='true']").length === 0
+    && !!document.querySelector("[data-testid='stMain'] h1");
+}"""
 
-    page.wait_for_timeout(400)
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=WAIT_MS)
-    expect(page.locator("[data-testid='stStatusWidget']")).to_have_count(0, timeout=WAIT_MS)
-    expect(page.locator("[data-testid='stMain']")).to_be_visible()
+
+def _wait_idle(page) -> None:
+    """Wait until Streamlit has finished running the script: not running, its running indicator gone,
+    no element left over from the last run (stale), a page heading drawn. Checked twice 150 ms apart
+    (a rerun that starts right after an answer would otherwise pass the first look)."""
+    page.wait_for_timeout(150)
+    for _ in range(2):
+        page.wait_for_function(IDLE_JS, timeout=WAIT_MS)
+        page.wait_for_timeout(150)
+    page.wait_for_function(IDLE_JS, timeout=WAIT_MS)
 
 
 DRAWN_JS = """() => {
@@ -100,20 +134,31 @@ DRAWN_JS = """() => {
   return all("[data-testid='stSkeleton']").length === 0
     && all("[data-testid='stVegaLiteChart']").every(c => c.querySelector("svg, canvas"))
     && all("[data-testid='stDataFrame']").every(g => g.closest("details:not([open])") || g.querySelector("canvas"))
-    && all("[data-testid='stMetricValue']").every(m => m.innerText.trim() !== "");
+    && all("[data-testid='stMetricValue']").every(m => m.innerText.trim() !== "")
+    && all("iframe").every(f => f.contentDocument === null || f.contentDocument.readyState === "complete");
 }"""
 
 
-def _drawn(page) -> None:
-    """Wait until every element Streamlit loads lazily is drawn (else screenshots show grey boxes)."""
+def _drawn(page, title: str | None = None) -> None:
+    """Wait until the page is drawn: the expected page heading (``title``) is on screen, Streamlit is
+    idle (see :func:`_wait_idle`), every lazily loaded element is drawn (else screenshots show grey
+    boxes) and the fonts are loaded. Deterministic: waits for states, never for a fixed time alone."""
+    from playwright.sync_api import expect
+
+    if title:
+        expect(page.locator("[data-testid='stMain'] h1").filter(has_text=title).first).to_be_visible(timeout=WAIT_MS)
     _wait_idle(page)
     page.wait_for_function(DRAWN_JS, timeout=WAIT_MS)
-    page.wait_for_timeout(200)
+    page.evaluate("() => document.fonts.ready.then(() => true)")
 
 
-def _go(page, label: str) -> None:
+def _go(page, label: str, lang: str | None = None) -> None:
+    """Click the sidebar link ``label`` and wait for that page's own heading (in ``lang``, default the
+    page's <html lang>)."""
     page.locator("[data-testid='stSidebarNav']").get_by_text(label, exact=True).click()
-    _drawn(page)
+    path = path_of(label)
+    language = lang or page.evaluate("() => document.documentElement.lang") or "fi"
+    _drawn(page, title_of(path, language) if path else None)
 
 
 def _shot(page, name: str) -> None:
@@ -125,10 +170,17 @@ def _shot(page, name: str) -> None:
                            "\"[data-testid='stMain'], [data-testid='stMainBlockContainer']\")]"
                            ".map(e => e.scrollHeight), 600)")
     page.set_viewport_size({"width": size["width"], "height": min(int(height) + 80, 12000)})
-    page.wait_for_timeout(500)
+    _settled(page)
     page.screenshot(path=str(SHOTS / name))
     page.set_viewport_size(size)
-    page.wait_for_timeout(200)
+    _settled(page)
+
+
+def _settled(page) -> None:
+    """After a resize: charts and tables drawn again and two animation frames painted."""
+    page.wait_for_function(DRAWN_JS, timeout=WAIT_MS)
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))")
+    page.wait_for_timeout(150)
 
 
 def _axe(page, where: str) -> None:
@@ -223,8 +275,7 @@ def test_a_finnish_family_walks_back_and_forth_and_keeps_everything(browser, ser
         # Swedish mid-way: every value stays, labels follow.
         page.locator("[data-testid='stSidebar']").get_by_role("combobox").first.click()
         page.get_by_role("option", name="Svenska").click()
-        _drawn(page)
-        expect(page.get_by_role("heading", name="Din familj")).to_be_visible()
+        _drawn(page, "Din familj")
         expect(page.locator("html")).to_have_attribute("lang", "sv")
         expect(_textbox(page, "Gatuadress")).to_have_value("Fredrikinkatu 41")
         expect(_textbox(page, "Gatuadress", 1)).to_have_value(WORK_ADDRESS)
@@ -325,7 +376,7 @@ def test_every_page_reads_on_a_phone(browser, server_url, lang):
         for path in PAGES:
             if path != "family":  # a new session each time: the language comes with the link
                 page.goto(f"{server_url}/{path}?lang={lang}")
-                _drawn(page)
+                _drawn(page, title_of(path, lang))
             expect(page.locator("html")).to_have_attribute("lang", lang)
             expect(page.locator("[data-testid='stException']")).to_have_count(0)
             _no_horizontal_scroll(page, f"{lang}/{path}")
@@ -391,27 +442,89 @@ def test_a_new_baby_shows_in_the_money_and_the_timeline(browser, server_url):
 # --------------------------------------------------------------------------- keyboard only
 
 
-def test_the_journey_by_keyboard(browser, server_url):
+def _tab_to(page, target, where: str, back: bool = False, limit: int = 400) -> None:
+    """Press Tab (Shift+Tab with ``back``) until ``target`` (or an element inside it) has the focus."""
+    key = "Shift+Tab" if back else "Tab"
+    for _ in range(limit):
+        page.keyboard.press(key)
+        if target.evaluate("e => e === document.activeElement || e.contains(document.activeElement)"):
+            return
+    pytest.fail(f"{where} cannot be reached with {key}")
+
+
+def test_the_whole_journey_by_keyboard(browser, server_url):
+    """Family → Costs → Units → Summary and a language switch with the keyboard alone: each page's own
+    field typed or chosen, each page reached from the sidebar with Tab and Enter (no mouse, no clicks)."""
     from playwright.sync_api import expect
 
     context, page = _open(browser, server_url, "family", "en", DESKTOP)
+    nav = page.locator("[data-testid='stSidebarNav'] a")
     try:
+        # Family: an income typed the Finnish way
         income = _textbox(page, "Gross monthly income (€)")
-        income.focus()
+        _tab_to(page, income, "the income field")
         page.keyboard.press("Control+A")
         page.keyboard.type("4200,50")
         page.keyboard.press("Tab")
         _wait_idle(page)
         expect(income).to_have_value("4200.50")
-        link = page.locator("[data-testid='stSidebarNav'] a").nth(1)
-        for _ in range(200):  # Tab from the page start until the Costs link has the focus
-            page.keyboard.press("Tab")
-            if link.evaluate("e => e === document.activeElement"):
-                break
-        else:
-            pytest.fail("the Costs link cannot be reached with Tab")
+        # Costs: part-time hours
+        _tab_to(page, nav.nth(1), "the Costs link", back=True)
         page.keyboard.press("Enter")
-        _drawn(page)
-        expect(page.get_by_role("heading", name="Costs", exact=True)).to_be_visible()
+        _drawn(page, title_of("costs", "en"))
+        hours = page.get_by_role("textbox", name="Part-time working hours per week", exact=True)
+        _tab_to(page, hours, "the part-time hours field")
+        page.keyboard.press("Control+A")
+        page.keyboard.type("22,5")
+        page.keyboard.press("Tab")
+        _wait_idle(page)
+        expect(hours).to_have_value("22,5")
+        expect(page.get_by_text("type a number", exact=False)).to_have_count(0)
+        # Units: one unit chosen for the summary
+        _tab_to(page, nav.nth(2), "the Units link", back=True)
+        page.keyboard.press("Enter")
+        _drawn(page, title_of("units", "en"))
+        box = page.locator("[data-testid='stMultiSelect']").filter(has_text="Your choice")
+        choice, tags = box.locator("input"), box.locator("[data-tag]")
+        _tab_to(page, choice, "the units choice")
+        before = tags.count()
+        if before >= 3:  # the most that can be chosen: take the last one away first
+            page.keyboard.press("Backspace")
+            _wait_idle(page)
+            expect(tags).to_have_count(before - 1)
+            if not choice.evaluate("e => e === document.activeElement"):
+                _tab_to(page, choice, "the units choice")
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Enter")
+        page.keyboard.press("Escape")
+        _wait_idle(page)
+        expect(tags.first).to_be_visible()   # at least the unit chosen now
+        import re
+
+        unit = re.sub(r"^\d+\.\s*", "", tags.last.inner_text().strip())   # "4. Päiväkoti X" -> the name
+        # Summary: the chosen unit is there; the printable summary is saved with Enter
+        _tab_to(page, nav.nth(3), "the Summary link", back=True)
+        page.keyboard.press("Enter")
+        _drawn(page, title_of("summary", "en"))
+        expect(page.get_by_text(unit, exact=False).first).to_be_visible()
+        save = page.get_by_role("button", name="Download the printable summary (HTML)")
+        _tab_to(page, save, "the summary download")
+        with page.expect_download() as download_info:
+            page.keyboard.press("Enter")
+        assert html.escape(unit.split(" (")[0]) in Path(download_info.value.path()).read_text(encoding="utf-8")
+        # The language: Finnish from the sidebar's select, typed and chosen with Enter
+        language = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.locator("input")
+        _tab_to(page, language, "the language select", back=True)
+        page.keyboard.type("Suomi")
+        page.keyboard.press("Enter")
+        _drawn(page, title_of("summary", "fi"))
+        expect(page.locator("html")).to_have_attribute("lang", "fi")
+        _tab_to(page, nav.nth(0), "the Family link", back=True)
+        page.keyboard.press("Enter")
+        _drawn(page, title_of("family", "fi"))
+        expect(_textbox(page, "Bruttotulot kuukaudessa (€)")).to_have_value("4\u00a0200,50")
+    except Exception:
+        page.screenshot(path=str(SHOTS / "failure-keyboard.png"))
+        raise
     finally:
         context.close()
