@@ -82,3 +82,11 @@ def car_door_to_door(on: date | None = None, area: str = "*", *, path: Path = TA
         raise MissingRuleError(f"{path.name}: no car door-to-door row covers {on.isoformat()} (area {area}); "
                                "add a row with valid_from/valid_to, source and status")
     return sorted(rows, key=lambda r: (r.area == "*", r.valid_from))[0]
+
+
+def car_estimate_of(dataset: Any, mode: str) -> dict[str, Any] | None:
+    """What the car times of a run include besides driving (the row of :func:`car_door_to_door`, marked
+    ``estimate``), for a command's output; None for other modes."""
+    if mode != "car" or dataset is None or not hasattr(dataset, "engine"):
+        return None
+    return getattr(dataset.engine("car"), "trip_end", None)

@@ -264,6 +264,10 @@ def offers_command(args: argparse.Namespace) -> dict[str, Any]:
     report["dataset"] = dataset.name
     if not matrix_dir and timing is not None:
         report["time"] = timing.to_dict()
+    from planner.network.door_to_door import car_estimate_of
+
+    if car_estimate_of(dataset, mode):   # car times include parking and walking (an estimate): say so
+        report["car_door_to_door"] = car_estimate_of(dataset, mode)
     report["problems"] = [p.to_dict() for p in problems] + report.pop("review_problems", [])
     if matrix_info:
         report["travel_times"] = matrix_info

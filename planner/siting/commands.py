@@ -116,6 +116,7 @@ def site_for_dataset(dataset: Any, candidates: Sequence[Candidate], *, k: int = 
         **({"travel_times": matrix_info} if matrix_info else {}),
         "left_out": left_out,
         **({"time": timing.to_dict()} if timing else {}),
+        **_car_estimate(dataset, mode),
     }
 
 
@@ -175,6 +176,7 @@ def whatif_command(args: argparse.Namespace) -> dict[str, Any]:
                               "baseline": baseline.to_dict(), "left_out": left_out}
     if timing is not None:
         result["time"] = timing.to_dict()
+    result.update(_car_estimate(dataset, args.mode))
     if getattr(args, "date", None):
         result["date"] = args.date
         result["plans_example"] = bool(getattr(getattr(dataset, "plans", None), "example", False))
@@ -225,3 +227,11 @@ def use_matrix(inputs: Any, dataset: Any, matrix: str | Path, mode: str,
     return {"source": "matrix", "dir": str(matrix), "mode": mode,
             "depart": store.departs[0] if mode == "transit" and store.departs else None,
             "locations_from_matrix": int(len(columns)), "locations_routed": int((found < 0).sum())}
+
+
+def _car_estimate(dataset: Any, mode: str) -> dict[str, Any]:
+    """``{"car_door_to_door": ...}`` when car times include the door-to-door estimate (else empty)."""
+    from planner.network.door_to_door import car_estimate_of
+
+    row = car_estimate_of(dataset, mode)
+    return {"car_door_to_door": row} if row else {}

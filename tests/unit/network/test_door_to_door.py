@@ -61,3 +61,15 @@ def test_the_estimate_is_a_dated_sourced_row_and_a_date_before_it_fails_loudly(t
     with pytest.raises(RuleTableError, match="line 2"):
         car_door_to_door(date(2020, 1, 1), path=bad)
 
+
+
+def test_commands_say_what_their_car_times_include():
+    from planner.network.door_to_door import car_estimate_of
+
+    class Data:
+        def engine(self, mode):
+            return type("E", (), {"trip_end": car_door_to_door().to_dict()})()
+
+    assert car_estimate_of(Data(), "car")["door_to_door_s"] == 332
+    assert car_estimate_of(Data(), "car")["estimate"] is True
+    assert car_estimate_of(Data(), "walk") is None and car_estimate_of(None, "car") is None
