@@ -43,6 +43,11 @@ ROUTE_TYPE_NAMES = {0: "tram", 1: "subway", 2: "rail", 3: "bus", 4: "ferry", 5: 
                     7: "funicular", 11: "trolleybus", 12: "monorail"}
 
 
+def _minutes(seconds: float) -> int:
+    """Whole minutes for a leg's text: any walk at all is at least 1 min ("Walk 0 min" reads as none)."""
+    return max(1, round(float(seconds) / 60)) if seconds > 0 else 0
+
+
 def mode_of_route_type(route_type: int) -> str:
     """GTFS ``route_type`` (basic 0-12 or extended 100-1700) to a mode key of ``transit.mode.*``."""
     if route_type in ROUTE_TYPE_NAMES:
@@ -496,7 +501,7 @@ class TransitRouter:
                 "to": {"lat": b[0], "lon": b[1]}, "travel_time_s": time_s, "distance_m": distance,
                 "depart": start.isoformat(timespec="seconds"),
                 "arrive": (start + timedelta(seconds=time_s)).isoformat(timespec="seconds"),
-                "text": translate("transit.leg.walk", lang, minutes=round(time_s / 60)), "path": path,
+                "text": translate("transit.leg.walk", lang, minutes=_minutes(time_s)), "path": path,
                 "distance_estimated": estimated}
 
     def _walk_distance(self, a: tuple[float, float], b: tuple[float, float]) -> tuple[float, list, bool]:
@@ -526,7 +531,7 @@ class TransitRouter:
                 walk_s = step["arrive_s"] - t0
                 leg = self._walk_leg(origin, self._stop_point(s), depart, walk_s, lang)
                 leg["to"]["stop_id"], leg["to"]["name"] = feed.stop_ids[s], feed.stop_names[s]
-                leg["text"] = translate("transit.leg.walk_to_stop", lang, minutes=round(walk_s / 60),
+                leg["text"] = translate("transit.leg.walk_to_stop", lang, minutes=_minutes(walk_s),
                                         stop=feed.stop_names[s])
             elif step["kind"] == "transfer":
                 a, b = step["from_stop"], step["to_stop"]
@@ -536,7 +541,7 @@ class TransitRouter:
                 leg["kind"] = "transfer"
                 leg["from"].update(stop_id=feed.stop_ids[a], name=feed.stop_names[a])
                 leg["to"].update(stop_id=feed.stop_ids[b], name=feed.stop_names[b])
-                leg["text"] = translate("transit.leg.transfer", lang, minutes=round(leg["travel_time_s"] / 60),
+                leg["text"] = translate("transit.leg.transfer", lang, minutes=_minutes(leg["travel_time_s"]),
                                         stop=feed.stop_names[b])
             else:
                 pattern = result.timetable.patterns[step["pattern"]]
@@ -568,7 +573,7 @@ class TransitRouter:
         start = datetime.fromisoformat(self._clock(depart, last_arrival))
         leg = self._walk_leg(self._stop_point(last_stop), destination, start, egress_s, lang)
         leg["from"].update(stop_id=feed.stop_ids[last_stop], name=feed.stop_names[last_stop])
-        leg["text"] = translate("transit.leg.walk_from_stop", lang, minutes=round(egress_s / 60),
+        leg["text"] = translate("transit.leg.walk_from_stop", lang, minutes=_minutes(egress_s),
                                 stop=feed.stop_names[last_stop])
         path.extend(leg.pop("path"))
         legs.append(leg)

@@ -46,7 +46,7 @@ def test_the_drop_off_trip_is_told_leg_by_leg_with_line_names_and_times(data, at
         "bus 11 at 08:00 from Stop A0 to Stop A1 (arrives 08:05)",
         "Walk 3 min to change at Stop B0",
         "tram 4 at 08:09 from Stop B0 to Stop B1 (arrives 08:12)",
-        "Walk 0 min from stop Stop B1",
+        "Walk 1 min from stop Stop B1",   # a few seconds off the stop: at least 1 min
     ]
     assert [leg["route"] for leg in home["legs"] if leg["kind"] == "ride"] == ["11", "4"]
     # the unit -> work part leaves at work start minus the ranking's 100 s (08:58:20): a 100 m walk
@@ -58,7 +58,7 @@ def test_the_legs_speak_finnish_and_swedish(data, at):
     sv = unit_itinerary(data, result_for(at), "u1", lang="sv")[0]["lines"]
     assert fi[1] == "bussi 11 klo 08:00 pysäkiltä Stop A0 pysäkille Stop A1 (perillä 08:05)"
     assert sv[1] == "buss 11 kl. 08:00 från Stop A0 till Stop A1 (framme 08:05)"
-    assert fi[0].startswith("Kävele 0 min pysäkille") and sv[-1].startswith("Gå 0 min från hållplatsen")
+    assert fi[0].startswith("Kävele 0 min pysäkille") and sv[-1].startswith("Gå 1 min från hållplatsen")
 
 
 def test_no_transit_means_no_legs_and_an_unknown_unit_is_named(data, at):
