@@ -304,8 +304,18 @@ def _route_cached(dataset_name: str | None, mode: str, origin: tuple, destinatio
         return []
 
 
+def _areas_for(language: str | None) -> dict:
+    """The catchment areas the child's ranking used: the Swedish ones for a Swedish-speaking child when
+    the dataset has them (planner/catchment.py), otherwise the main (Finnish) areas."""
+    geojson = ui.catchments_geojson()
+    by_language = geojson.get("language_features") or {}
+    if language in by_language:
+        return {"type": "FeatureCollection", "features": by_language[language]}
+    return geojson
+
+
 def _map(rows: list[dict[str, Any]], all_rows: list[dict[str, Any]], selected: str | None,
-         own_catchment: str | None) -> None:
+         own_catchment: str | None, child_language: str | None = None) -> None:
     from streamlit_folium import st_folium
 
     from pages import maps
@@ -315,7 +325,7 @@ def _map(rows: list[dict[str, Any]], all_rows: list[dict[str, Any]], selected: s
     fmap = maps.new_map(bounds, height_px=620)
     maps.add_streets(fmap, lines, ui.t("units.map.streets"))
     labels = {r["unit_id"]: r.get("name", r["unit_id"]) for r in all_rows}
-    maps.add_catchments(fmap, ui.catchments_geojson(), own_catchment, ui.t("units.map.catchments"),
+    maps.add_catchments(fmap, _areas_for(child_language), own_catchment, ui.t("units.map.catchments"),
                         {u: ui.t("units.map.catchment_of", name=n) for u, n in labels.items()})
     home = ui.point_of(family.get("home"))
     if home:
@@ -386,7 +396,8 @@ def render() -> None:
     else:
         _table(rows)
     selected = _choose(rows)
-    _map(rows, all_rows, selected, result.get("catchment_unit_id"))
+    child = next((c for c in ui.family().get("children") or [] if isinstance(c, dict) and c.get("id") == child_id), {})
+    _map(rows, all_rows, selected, result.get("catchment_unit_id"), child.get("language"))
     chosen = next((r for r in all_rows if r["unit_id"] == selected), None)
     if chosen:
         _score_parts(chosen, result)

@@ -30,3 +30,24 @@ def test_transit_controls_rerank_and_the_chosen_unit_shows_its_legs():
     at.switch_page("pages/family.py").run()
     at.switch_page("pages/units.py").run()
     assert at.time_input(key="u.transit_depart").value == dt.time(7, 30)
+
+
+def test_a_swedish_speaking_childs_map_shows_the_swedish_areas():
+    import json
+
+    from planner.datasets import load_dataset
+
+    def area_labels(at) -> int:
+        script = json.loads(at.get("component_instance")[0].proto.json_args)["script"]
+        return script.count('\\"label\\"') + script.count('"label"')
+
+    at = open_app("family", "sv")
+    finnish_labels = area_labels(open_app("units", "sv"))
+    at.session_state["family"]["children"][0]["language"] = "sv"
+    at.switch_page("pages/units.py").run()
+    assert not at.exception, at.exception
+    areas = load_dataset(at.session_state["dataset_name"]).catchments
+    swedish = areas.language_polygons.get("sv") or {}
+    assert swedish and len(swedish) < len(areas.polygons)
+    # the map's areas are the Swedish partition now (fewer polygons than the Finnish one)
+    assert area_labels(at) < finnish_labels
