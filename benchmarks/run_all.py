@@ -33,6 +33,8 @@ SCRIPTS = [
     ("matrix (cells x units on Tampere and the SYNTHETIC grid, 1 vs 2 Dask workers, region projection)",
      ["matrix.py"]),
     ("load (20 concurrent sessions on loopback walk the pages; p95 server time, errors)", ["load.py"]),
+    ("abandoned long runs (tabs closed mid-solve: server CPU afterwards, with and without the solver child)",
+     ["abandon.py", "--compare"]),
     ("fuzz (10,000 hostile inputs per file format; uncaught exceptions)", ["fuzz.py"]),
 ]
 

@@ -12,6 +12,7 @@ on stdin and answers on stdout (nothing on disk, no names or ids, no fork of the
 """
 from __future__ import annotations
 
+import os
 import pickle
 import subprocess
 import sys
@@ -22,7 +23,9 @@ import numpy as np
 
 from planner.errors import DataError
 
-ISOLATE_MIN_VARS = 10_000   # such a model takes seconds; a child costs ~1 s to start (Python + scipy)
+# Such a model takes seconds; a child costs ~1 s to start (Python + scipy). $PLANNER_ISOLATE_MIN_VARS
+# overrides it (e.g. a huge number turns the child off; benchmarks/abandon.py compares both).
+ISOLATE_MIN_VARS = int(os.environ.get("PLANNER_ISOLATE_MIN_VARS", "10000"))
 POLL_S = 0.2                # how often the waiting parent checks the Progress
 KILL_WAIT_S = 5.0
 
