@@ -57,19 +57,40 @@ def _init() -> None:
 
 
 @st.cache_resource(show_spinner=False)
-def _cached_inputs(dataset_name: str | None, mode: str, class_id: int, _dataset: Any):
+def _cached_inputs(dataset_name: str | None, mode: str, class_id: int, _dataset: Any, arrive_by: Any = None):
     """Demand points, catchments and the travel-time cache of one dataset and mode (no personal data).
     ``class_id`` = id of the ``SitingInputs`` class: when Streamlit re-imports ``planner`` after a source
-    change, the cached object of the old class is not handed to code that checks the new class."""
+    change, the cached object of the old class is not handed to code that checks the new class.
+    ``arrive_by``: transit only, the moment of the one time model (planner.network.timemodel)."""
     from planner.siting.scenario import SitingInputs
 
-    return SitingInputs.from_dataset(_dataset, modes=(mode,))
+    return SitingInputs.from_dataset(_dataset, modes=(mode,), arrive_by=arrive_by)
 
 
-def _inputs(dataset_name: str | None, mode: str, dataset: Any):
+def _transit_moment(data: Any, mode: str) -> Any:
+    """Transit only: the timetable day (empty = the feed's representative weekday) and the time to be at
+    the unit, through the one time model; its notes (which day, service hours) are shown."""
+    if mode != "transit" or data.transit() is None:
+        return None
+    from datetime import time
+
+    from planner.network.timemodel import transit_time
+
+    cols = st.columns(2)
+    day = cols[0].date_input(t("transit.date"), value=None, key="wb.transit_date", format="DD.MM.YYYY",
+                             help=t("transit.date_help"))
+    clock = cols[1].time_input(t("transit.arrive"), value=time(8, 0), key="wb.transit_arrive", step=300,
+                               help=t("transit.arrive_help"))
+    timing = transit_time(data.transit(), day, clock, lang=ui.lang())
+    for note in timing.notes:
+        st.caption(md(note))
+    return timing.moment
+
+
+def _inputs(dataset_name: str | None, mode: str, dataset: Any, arrive_by: Any = None):
     from planner.siting.scenario import SitingInputs
 
-    return _cached_inputs(dataset_name, mode, id(SitingInputs), dataset)
+    return _cached_inputs(dataset_name, mode, id(SitingInputs), dataset, arrive_by)
 
 
 def _scenario():
@@ -607,7 +628,7 @@ def render() -> None:
     for item in left_out:  # a unit the network cannot reach is named and left out, never stops the page
         st.warning(item["reason"], icon=":material/wrong_location:")
     try:
-        inputs = _inputs(data.name, mode, data)
+        inputs = _inputs(data.name, mode, data, _transit_moment(data, mode))
     except InputError as error:
         ui.show_error(error)
         return

@@ -264,3 +264,18 @@ def test_optimiser_says_when_it_ignores_a_broken_scenario():
     at.run()
     assert not at.exception, at.exception
     assert translate("app_planner.opt.scenario_invalid", "en") in [w.value for w in at.warning]
+
+
+def test_transit_has_a_timetable_day_and_arrival_time_through_the_one_time_model():
+    import datetime as dt
+
+    at = _open("fi")
+    assert not at.get("date_input")                                  # walking: no timetable controls
+    at.selectbox(key="wb.mode").set_value("transit").run()
+    assert not at.exception, at.exception
+    assert at.time_input(key="wb.transit_arrive").value == dt.time(8, 0)
+    captions = " ".join(c.value for c in at.caption)
+    assert "tyypillinen arkipäivä" in captions                        # which day is used, said on the page
+    at.time_input(key="wb.transit_arrive").set_value(dt.time(3, 0)).run()   # outside the service hours
+    assert not at.exception, at.exception
+    assert "Varoitus" in " ".join(c.value for c in at.caption) and "03:00" in " ".join(c.value for c in at.caption)
