@@ -371,6 +371,7 @@ def _build_into(folder: Path, name: str, paths: dict[str, Path], hashes: dict[st
             **{f"{mode}_edges": int(g.time_s.nnz) for mode, g in graphs.items()},
         },
         "units_far_from_network": far,
+        "car_turn_restrictions": (graphs["car"].meta.get("turn_restrictions") if "car" in graphs else None),
         "units_left_out": osm_counts.get("left_out", []),
         "demo": any(u.demo for u in all_units),
         "catchments": {"derived": areas.derived, **{k: v for k, v in areas.info.items() if k != "method"}},
