@@ -4,8 +4,10 @@ Written for the benchmarks only (independent of planner/network/raptor.py): the 
 become elementary connections (stop -> next stop) sorted by departure; one pass over them finds
 the earliest arrival at every stop. The same rules as the project's RAPTOR: boarding only where
 pickup is allowed, alighting only where drop-off is, one footpath walked after the walk from the
-origin and after each ride, same-stop changes take 0 s. No limit on the number of vehicles (the
-project's RAPTOR allows 5 by default; benchmarks/transit.py compares answers with that in mind).
+origin and after each ride, boarding at a stop reached by a vehicle needs that stop's change time
+(``change_s``, 0 s when not given; walks between stops already include theirs). No limit on the number
+of vehicles (the project's RAPTOR allows 5 by default; benchmarks/transit.py compares answers with that
+in mind).
 """
 from __future__ import annotations
 
@@ -53,11 +55,13 @@ def footpath_lists(indptr, to, time_s) -> list[list[tuple[int, float]]]:
 
 
 def earliest_arrival(conn: Connections, footpaths: list[list[tuple[int, float]]], access_s,
-                     horizon_s: float = 3 * 3600) -> np.ndarray:
+                     horizon_s: float = 3 * 3600, change_s=None) -> np.ndarray:
     """Earliest arrival (seconds after midnight) at every stop; ``access_s`` = walk arrival per stop."""
     n = len(footpaths)
-    best = [float(x) for x in access_s]           # best arrival (boarding possible from here)
+    change = [0.0] * n if change_s is None else [float(x) for x in change_s]
+    best = [float(x) for x in access_s]           # best arrival on foot (boarding possible from here)
     ride = list(best)                              # arrival on foot from the origin or by a ride
+    by_ride = [math.inf] * n                       # arrival by a ride (boarding then needs the change time)
     start = min((x for x in best if x < math.inf), default=math.inf)
     if start == math.inf:
         return np.array(best)
@@ -84,16 +88,16 @@ def earliest_arrival(conn: Connections, footpaths: list[list[tuple[int, float]]]
             break
         t = trip[c]
         if not on_trip[t]:
-            if not (board_ok[c] and best[dep_stop[c]] <= dep_s[c] and first[c] <= latest):
+            s = dep_stop[c]
+            if not (board_ok[c] and min(best[s], by_ride[s] + change[s]) <= dep_s[c] and first[c] <= latest):
                 continue
             on_trip[t] = True
         if alight_ok[c]:
             s, a = arr_stop[c], arr_s[c]
             if a < ride[s]:
                 ride[s] = a
-                if a < best[s]:
-                    best[s] = a
+                by_ride[s] = min(by_ride[s], a)
                 for b, w in footpaths[s]:
                     if a + w < best[b]:
                         best[b] = a + w
-    return np.array(best)
+    return np.minimum(np.array(best), np.array(by_ride))

@@ -109,7 +109,7 @@ def compare_csa(router: TransitRouter, depart: datetime, nodes: list[int]) -> tu
         _node_s, stop_s = router.access_s((float(graph.lat[node]), float(graph.lon[node])))
         access = stop_s + t0
         start = time.perf_counter()
-        want = csa.earliest_arrival(conn, fps, access)
+        want = csa.earliest_arrival(conn, fps, access, change_s=router.footpaths.change_s)
         base.append(1000 * (time.perf_counter() - start))
         got = earliest_arrival(table, access, max_transfers=router.max_transfers)   # warm
         start = time.perf_counter()
