@@ -3,8 +3,8 @@ per worker, and the projected time of the Helsinki region's 13,231 x 13,231 walk
 
     .venv/bin/python benchmarks/matrix.py [--quick] [--no-tampere]
 
-* Tampere (REAL OpenStreetMap, ../shared/realdata/tampere; skipped when absent): the dataset is built
-  once into data/datasets/ (about a minute), then 250 m grid cells x its 45 OSM kindergartens for walk,
+* Tampere (REAL OpenStreetMap, ../shared/realdata/tampere; skipped when absent): the shipped dataset
+  (`data build --tampere`; built once into data/datasets/ when missing, about a minute), then 250 m grid cells x its 45 OSM kindergartens for walk,
   bike and car, in this process, on a LocalCluster of 1 worker and of 2 workers.
 * SYNTHETIC 500 x 500 street grid (250,000 nodes, the routing benchmark's): 250 m cells x 100 random
   "units"; single process vs LocalCluster 1 and 2 workers.
@@ -139,10 +139,10 @@ def tampere(quick: bool) -> dict | None:
         print(f"Tampere: skipped (no real data at {folder})")
         return None
     from planner.datasets import load_dataset
-    from planner.datasets.build import build_dataset
+    from planner.datasets.build import build_embedded_dataset
 
     start = time.perf_counter()
-    build_dataset("tampere", folder / "tampere_filtered.osm.pbf")
+    build_embedded_dataset("tampere")   # the shipped Tampere dataset (as `data build --tampere`; reused when built)
     dataset = load_dataset("tampere")
     print(f"Tampere dataset ready in {time.perf_counter() - start:.1f} s (REAL OSM, {dataset.meta['counts']['walk_nodes']:,} "
           f"walk nodes)", flush=True)
