@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 
 import pytest
 
@@ -75,17 +76,23 @@ def _idle(page) -> None:
 
 
 def _maps_loaded(page) -> int:
-    """Wait until every map iframe has drawn its Leaflet markers; the number of maps."""
-    page.wait_for_function("""() => [...document.querySelectorAll("iframe")].length > 0""", timeout=WAIT_MS)
-    frames = [f for f in page.frames if f != page.main_frame]
-    drawn = 0
-    for frame in frames:
-        try:
-            frame.wait_for_selector(".leaflet-marker-icon", timeout=WAIT_MS, state="attached")
-            drawn += 1
-        except Exception:  # noqa: BLE001 - an iframe that is not a map (e.g. a component) is fine
-            continue
-    return drawn
+    """Wait until at least one map iframe has drawn its Leaflet markers; the number of such maps.
+
+    The frames are looked up afresh on every poll: a map drawn by a rerun (a tab chosen, a file
+    uploaded) replaces its iframe, so a list taken once can hold only frames that are gone."""
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while True:
+        drawn = 0
+        for frame in page.frames:
+            if frame == page.main_frame:
+                continue
+            try:
+                drawn += frame.locator(".leaflet-marker-icon").count() > 0
+            except Exception:  # noqa: BLE001 - a frame detached while polled: the next poll sees its successor
+                continue
+        if drawn or time.monotonic() > deadline:
+            return drawn
+        page.wait_for_timeout(250)
 
 
 def test_hostile_names_render_as_text_and_run_nothing(hostile_server, tmp_path):
