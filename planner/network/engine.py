@@ -31,6 +31,7 @@ from planner.network.graph import WALK_SPEED_KMH, ModeGraph, from_3067, to_3067
 WALK_SPEED_MS = WALK_SPEED_KMH / 3.6
 SAMPLE_SPACING_M = 60.0  # edges are cut into pieces this long at most; one KD-tree sample per piece
 STREET_MODES = ("walk", "bike", "car")
+KD_TREE_OPTIONS: dict[str, Any] = {"balanced_tree": False, "compact_nodes": True, "leafsize": 32}
 CHAIN_MATRIX_MIN_TARGETS = 32  # matrices without a limit and with this many end nodes use full core searches
 SNAP_CACHE_SIZE = 50_000  # points whose snap an engine keeps (cleared when full)
 
@@ -143,8 +144,10 @@ def _core_and_chains(csr: sp.csr_array) -> tuple[np.ndarray, ...]:
     by_src = np.argsort(src, kind="stable")
     core_ptr = np.zeros(len(core) + 1, dtype=np.int64)
     core_ptr[1:] = np.cumsum(np.bincount(src, minlength=len(core)))
-    return (core_ptr, dst[by_src], weight[by_src], core_nodes, core_of, chain_id, chain_ptr, order,
-            core_of[ends], fa[order], ta[order], fb[order], tb[order])
+    small = np.int32 if max(n, len(dst)) < 2**31 - 1 else np.int64   # node and edge numbers: half the memory
+    return (core_ptr.astype(small), dst[by_src].astype(small), weight[by_src], core_nodes.astype(small),
+            core_of.astype(small), chain_id.astype(small), chain_ptr.astype(small), order.astype(small),
+            core_of[ends].astype(small), fa[order], ta[order], fb[order], tb[order])
 
 
 def release_freed_memory() -> None:
@@ -281,7 +284,8 @@ class TravelTimeEngine:
         order = np.concatenate([np.flatnonzero(keep), np.flatnonzero(fallback)])
         self._n_primary = int(keep.sum())
         seg_a, seg_b, t_ab, t_ba, seg_len = seg_a[order], seg_b[order], t_ab[order], t_ba[order], seg_len[order]
-        self._seg_a, self._seg_b, self._t_ab, self._t_ba, self._seg_len = seg_a, seg_b, t_ab, t_ba, seg_len
+        self._seg_a, self._seg_b = seg_a.astype(np.int32), seg_b.astype(np.int32)   # half the memory of int64
+        self._t_ab, self._t_ba, self._seg_len = t_ab, t_ba, seg_len
         self._tail_ab, self._head_ab = tail_ab[order], head_ab[order]
         self._tail_ba, self._head_ba = tail_ba[order], head_ba[order]
         x, y = self.graph.x, self.graph.y
@@ -296,12 +300,13 @@ class TravelTimeEngine:
         sx = ax[seg_ids] + frac * (bx - ax)[seg_ids]
         sy = ay[seg_ids] + frac * (by - ay)[seg_ids]
         primary = seg_ids < self._n_primary
-        self._sample_seg = seg_ids[primary]
-        self._tree = (cKDTree(np.column_stack([sx[primary], sy[primary]]), balanced_tree=False, compact_nodes=False)
+        # compact nodes and leaves of 32 samples: the same query speed, ~8 MiB less per Tampere walk tree
+        self._sample_seg = seg_ids[primary].astype(np.int32)
+        self._tree = (cKDTree(np.column_stack([sx[primary], sy[primary]]), **KD_TREE_OPTIONS)
                       if primary.any() else None)
-        self._fallback_sample_seg = seg_ids[~primary]
-        self._fallback_tree = (cKDTree(np.column_stack([sx[~primary], sy[~primary]]), balanced_tree=False,
-                                       compact_nodes=False) if (~primary).any() else None)
+        self._fallback_sample_seg = seg_ids[~primary].astype(np.int32)
+        self._fallback_tree = (cKDTree(np.column_stack([sx[~primary], sy[~primary]]), **KD_TREE_OPTIONS)
+                               if (~primary).any() else None)
         spacing = metric / pieces
         self._sample_slack_m = float(spacing.max() / 2.0) if len(spacing) else 0.0
         self.bbox = (float(self.graph.lat.min()), float(self.graph.lon.min()),
