@@ -41,8 +41,8 @@ def _rule_caption(rule: dict[str, Any] | None) -> None:
     if not rule:
         return
     status = rule.get("status", "")
-    text = ui.t("costs.rule", valid_from=rule.get("valid_from") or "–",
-                valid_to=rule.get("valid_to") or ui.t("costs.open_ended"),
+    text = ui.t("costs.rule", valid_from=ui.local_dates(rule.get("valid_from")) or "–",
+                valid_to=ui.local_dates(rule.get("valid_to")) or ui.t("costs.open_ended"),
                 source=describe_rule(rule, ui.lang()), status=ui.t(f"costs.status.{status}")
                 if status in ("verified", "provisional") else status)
     if status == "provisional":
@@ -58,7 +58,7 @@ def _fees(result: dict[str, Any]) -> None:
     col1.metric(ui.t("costs.total_fee"), f"{ui.fmt_eur(fee_range[0])}–{ui.fmt_eur(fee_range[1])}" if fee_range
                 else ui.fmt_eur(result.get("total_monthly_fee_eur")))
     if result.get("thresholds_published") is False and result.get("notes"):
-        st.warning(":material/warning: " + md(result["notes"][0]))
+        st.warning(":material/warning: " + md(ui.local_dates(result["notes"][0])))
     col2.metric(ui.t("costs.family_size"), result.get("family_size"))
     income = result.get("income_eur")
     col3.metric(ui.t("costs.income"), ui.fmt_eur(income) if income is not None else ui.t("costs.not_reported"))
@@ -83,7 +83,7 @@ def _fees(result: dict[str, Any]) -> None:
                     f"{md(ui.relabel(child.get('explanation', '')))}{marker}")
     _rule_caption(result.get("rule"))
     for note in result.get("notes", []):
-        st.caption(":material/info: " + md(note))
+        st.caption(":material/info: " + md(ui.local_dates(note)))
 
 
 CARE_KEYS = ("municipal", "voucher", "private", "home", "preschool", "none")
@@ -442,10 +442,10 @@ def _timeline(result: dict[str, Any]) -> None:
     chart = pd.DataFrame({
         fees_col: [_number(m.get("total_monthly_fee_eur")) for m in months],
         allowances_col: [_number(m.get("allowances_eur")) for m in months],  # unknown = gap, not 0
-    }, index=pd.Index([str(m.get("month", "")) for m in months], name=ui.t("costs.col.month")))
+    }, index=pd.Index([ui.local_dates(m.get("month", "")) for m in months], name=ui.t("costs.col.month")))
     compact, rows = [], []
     for month in months:
-        row: dict[str, Any] = {ui.t("costs.col.month"): str(month.get("month", ""))}
+        row: dict[str, Any] = {ui.t("costs.col.month"): ui.local_dates(month.get("month", ""))}
         fees_by_child = {c["id"]: c.get("monthly_fee_eur") for c in month.get("children", [])}
         for child_id in child_ids:
             row[ui.t("costs.col.child_fee", child=ui.person_label(child_id))] = ui.fmt_amount(fees_by_child.get(child_id))
@@ -482,7 +482,7 @@ def _first_fee_change(timeline: dict[str, Any] | None) -> tuple[str, Any] | None
     months = (timeline or {}).get("rows", [])
     for before, month in zip(months, months[1:]):
         if month.get("total_monthly_fee_eur") != before.get("total_monthly_fee_eur"):
-            return str(month.get("month", "")), month.get("total_monthly_fee_eur")
+            return ui.local_dates(month.get("month", "")), month.get("total_monthly_fee_eur")
     return None
 
 
@@ -540,7 +540,8 @@ def _answers(fees: dict[str, Any], allowances: dict[str, Any] | None, compare: d
     a8 = _best_answer(usable, (compare or {}).get("carer")) if usable else ui.t("costs.faq.a8_unknown")
     change = _first_fee_change(timeline)
     indexed = period.rule.valid_from
-    a9 = ui.t("costs.faq.a9", valid_from=indexed.isoformat(), next=ui.next_fee_indexation(on).isoformat()) + " " + (
+    a9 = ui.t("costs.faq.a9", valid_from=ui.local_dates(indexed.isoformat()),
+              next=ui.local_dates(ui.next_fee_indexation(on).isoformat())) + " " + (
         ui.t("costs.faq.a9_change", month=change[0], total=ui.fmt_eur(change[1])) if change
         else ui.t("costs.faq.a9_no_change", months=(timeline or {}).get("months", 24)))
     if period.rule.status == "provisional":
@@ -587,7 +588,7 @@ def _questions(fees: dict[str, Any], allowances: dict[str, Any] | None, compare:
 
 def render() -> None:
     st.title(ui.t("costs.title"))
-    st.caption(md(ui.t("costs.intro", date=ui.family().get("date", ""))))
+    st.caption(md(ui.t("costs.intro", date=ui.local_dates(ui.family().get("date", "")))))
     _money_inputs()
     fees = _result("fees")
     if fees is None:

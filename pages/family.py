@@ -68,7 +68,8 @@ def _location_problems(family: dict) -> list[Problem]:
         try:
             if place.get("address"):
                 lat, lon = data.addresses.resolve(place["address"], field=f"{field}.address")
-            elif place.get("lat") is not None:
+            elif all(isinstance(place.get(k), (int, float)) and not isinstance(place.get(k), bool)
+                     for k in ("lat", "lon")):   # a typed text that is no number is named by the form
                 lat, lon = float(place["lat"]), float(place["lon"])
             else:
                 continue
@@ -115,10 +116,8 @@ def _location_inputs(prefix: str, field: str, label: str, problems: dict) -> Non
         return
     else:
         left, right = st.columns(2)
-        left.number_input(ui.t("family.lat"), key=f"{prefix}.lat", min_value=-90.0, max_value=90.0,
-                          step=0.0005, format="%.5f", **C)
-        right.number_input(ui.t("family.lon"), key=f"{prefix}.lon", min_value=-180.0, max_value=180.0,
-                           step=0.0005, format="%.5f", **C)
+        left.text_input(ui.t("family.lat"), key=f"{prefix}.lat", placeholder="60,1699", **C)
+        right.text_input(ui.t("family.lon"), key=f"{prefix}.lon", placeholder="24,9384", **C)
     ui.show_field_problems(problems, field)
 
 

@@ -108,23 +108,35 @@ def _number_from_text(text: Any) -> Any:
     return int(number) if number == number.to_integral_value() else float(number)
 
 
-def _location_values(prefix: str, location: Mapping[str, Any] | None) -> dict[str, Any]:
+def _location_values(prefix: str, location: Mapping[str, Any] | None, lang: str = "fi") -> dict[str, Any]:
     location = location or {}
     has_point = location.get("lat") is not None or location.get("lon") is not None
     return {
         f"{prefix}.mode": "coordinates" if has_point or not location else "address",
         f"{prefix}.address": str(location.get("address") or ""),
-        f"{prefix}.lat": _float(location.get("lat"), 60.17, -90.0, 90.0),
-        f"{prefix}.lon": _float(location.get("lon"), 24.945, -180.0, 180.0),
+        f"{prefix}.lat": _coordinate_text(location.get("lat"), 60.17, lang),
+        f"{prefix}.lon": _coordinate_text(location.get("lon"), 24.945, lang),
     }
 
 
-def _float(value: Any, fallback: float, low: float, high: float) -> float:
-    """A number for a number box (which refuses anything else): the fallback for a wrong type or range;
-    the problem itself is shown from the family dict, which keeps the value as given."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= float(value) <= high:
-        return fallback
-    return float(value)
+def _coordinate_text(value: Any, fallback: float, lang: str) -> str:
+    """A coordinate as the user types it (``60,1745`` in fi/sv, at most 6 decimals); text as it is."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        value = fallback
+    return format_number(round(float(value), 6), lang)
+
+
+def _coordinate_from_text(text: Any) -> Any:
+    """A typed coordinate as a JSON number (6 decimals); text that is no number stays as typed."""
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        return round(float(text), 6)
+    try:
+        number = parse_number(str(text or ""))
+    except InputError:
+        return str(text)
+    return None if number is None else round(float(number), 6)
 
 
 def widget_values(family: Mapping[str, Any], today: date | None = None, lang: str = "fi") -> dict[str, Any]:
@@ -142,7 +154,7 @@ def widget_values(family: Mapping[str, Any], today: date | None = None, lang: st
         "f.n_adults": len(adults),
         "f.n_children": len(children),
     }
-    values.update(_location_values("f.home", family.get("home")))
+    values.update(_location_values("f.home", family.get("home"), lang))
     for i, adult in enumerate(adults):
         values.update(adult_values(i, adult, lang))
     for i, child in enumerate(children):
@@ -168,7 +180,7 @@ def adult_values(i: int, adult: Mapping[str, Any], lang: str = "fi") -> dict[str
         f"{p}.picks_up": bool(adult.get("picks_up", False)),
         f"{p}.weekly_work_hours": _number_text(adult.get("weekly_work_hours"), lang),
     }
-    values.update(_location_values(f"{p}.work", adult.get("work")))
+    values.update(_location_values(f"{p}.work", adult.get("work"), lang))
     return values
 
 
@@ -191,7 +203,7 @@ def child_values(i: int, child: Mapping[str, Any], today: date, lang: str = "fi"
 def _location_from(values: Mapping[str, Any], prefix: str) -> dict[str, Any]:
     if values.get(f"{prefix}.mode") == "address":
         return {"address": str(values.get(f"{prefix}.address") or "").strip()}
-    return {"lat": round(float(values[f"{prefix}.lat"]), 6), "lon": round(float(values[f"{prefix}.lon"]), 6)}
+    return {"lat": _coordinate_from_text(values[f"{prefix}.lat"]), "lon": _coordinate_from_text(values[f"{prefix}.lon"])}
 
 
 def _hhmm(value: Any) -> str:
@@ -297,15 +309,31 @@ def _typed_problems(field: str, text: Any, kind: str) -> list[Problem]:
     return []
 
 
+def _coordinate_problems(prefix: str, field: str, values: Mapping[str, Any]) -> list[Problem]:
+    if values.get(f"{prefix}.mode") == "address":
+        return []
+    problems: list[Problem] = []
+    for name, high in (("lat", 90), ("lon", 180)):
+        text = values.get(f"{prefix}.{name}")
+        try:
+            if parse_number(str(text if text is not None else ""), field=f"{field}.{name}", low=0, high=high) is None:
+                problems.append(Problem.keyed(f"{field}.{name}", "", "parse.number.invalid"))
+        except InputError as error:
+            problems.extend(error.problems)
+    return problems
+
+
 def input_problems(values: Mapping[str, Any]) -> list[Problem]:
-    """Problems with what was typed (euros, dates) that the family dict cannot carry as numbers or
-    ISO dates; field paths as in the family file, texts keyed for every language."""
+    """Problems with what was typed (euros, dates, hours, coordinates) that the family dict cannot carry
+    as numbers or ISO dates; field paths as in the family file, texts keyed for every language."""
     problems = _typed_problems("date", values.get("f.date"), "date")
+    problems += _coordinate_problems("f.home", "home", values)
     for i in range(int(values["f.n_adults"])):
         if not values.get("f.no_income"):
             problems += _typed_problems(f"adults[{i}].gross_monthly_income_eur",
                                         values.get(f"f.adults.{i}.income"), "money")
         if values.get(f"f.adults.{i}.situation", "work") == "work":
+            problems += _coordinate_problems(f"f.adults.{i}.work", f"adults[{i}].work", values)
             problems += _typed_problems(f"adults[{i}].weekly_work_hours",
                                         values.get(f"f.adults.{i}.weekly_work_hours"), "hours")
     for i in range(int(values["f.n_children"])):

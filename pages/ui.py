@@ -220,7 +220,8 @@ CONTROL_PATTERNS: dict[str, list[list[str]]] = {
     "fi": [["^Remove (.+)$", "Poista $1"], ["^Help for (.+)$", "Ohje: $1"]],
     "sv": [["^Remove (.+)$", "Ta bort $1"], ["^Help for (.+)$", "Hjälp: $1"]],
 }
-# The uploader's "Limit 5MB per file • JSON" line (the server's limit, in English) is hidden in every
+# The uploader's "5MB per file • JSON" line ("Limit 5MB per file" in older Streamlit; the server's
+# limit, in English) is hidden in every
 # language: each page says its own limit (planner/readers.py) under the uploader (upload_limit_note).
 _CHROME_JS = """
 <style>
@@ -246,7 +247,7 @@ _CHROME_JS = """
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       const t = n.nodeValue.trim();
       if (texts[t]) n.nodeValue = n.nodeValue.replace(t, texts[t]);
-      else if (/^Limit \\d+(\\.\\d+)?\\s*[KMG]B per file/.test(t)) n.nodeValue = "";
+      else if (/^(Limit\\s+)?\\d+(\\.\\d+)?\\s*[KMG]B per file/.test(t)) n.nodeValue = "";
     }
     // Tables that may scroll sideways on a phone can be scrolled with the keyboard too.
     root.querySelectorAll && root.querySelectorAll("[data-testid='stTable'] > div").forEach(e => {
@@ -500,10 +501,24 @@ def person_label(person_id: Any, family_dict: dict | None = None) -> str:
     return str(person_id)
 
 
+def local_dates(text: Any) -> str:
+    """ISO dates and months in a planner text as the chosen language writes them: ``2026-08-01`` ->
+    ``1.8.2026``, ``2026-11`` -> ``11/2026`` (fi, sv); English keeps ISO."""
+    import re
+
+    out = "" if text is None else str(text)
+    if lang() == "en":
+        return out
+    out = re.sub(r"(?<![\w-])(\d{4})-(\d{2})-(\d{2})(?![\w-])",
+                 lambda m: f"{int(m.group(3))}.{int(m.group(2))}.{m.group(1)}", out)
+    return re.sub(r"(?<![\w-])(\d{4})-(0[1-9]|1[0-2])(?![\w-])", lambda m: f"{int(m.group(2))}/{m.group(1)}", out)
+
+
 def relabel(text: Any, family_dict: dict | None = None) -> str:
     """A planner text with the family's people by their labels: ``child1`` -> "Lapsi 1" (ids of three
-    or more characters, as whole words, so short ids never replace parts of words)."""
-    out = "" if text is None else str(text)
+    or more characters, as whole words, so short ids never replace parts of words), and its dates
+    written the language's way (:func:`local_dates`)."""
+    out = local_dates(text)
     family_dict = family_dict if family_dict is not None else family()
     import re
 
@@ -837,7 +852,10 @@ def point_of(location: dict | None) -> tuple[float, float] | None:
     if not location:
         return None
     if location.get("lat") is not None and location.get("lon") is not None:
-        return float(location["lat"]), float(location["lon"])
+        try:
+            return float(location["lat"]), float(location["lon"])
+        except (TypeError, ValueError):  # a typed text that is no number: the Family page names it
+            return None
     if location.get("address"):
         try:
             return dataset().addresses.resolve(str(location["address"]))

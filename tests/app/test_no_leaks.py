@@ -24,6 +24,7 @@ LEAKS = {
     "docs path": re.compile(r"\bdocs/"),
     "snake_case key": re.compile(r"\b[a-z]+_[a-z0-9]+(?:_[a-z0-9]+)*\b"),
     "internal person id": re.compile(r"\b(?:child|parent)\d+\b"),
+    "ISO date": re.compile(r"(?<![\w-])\d{4}-(?:0[1-9]|1[0-2])(?:-\d{2})?(?![\w-])"),
     "decimal point before a unit": re.compile(r"(?<![\d.])\d+\.\d+\s?(?:%|€|min\b|h\b|km\b|Mt\b|kt\b|MB\b|kB\b)"),
 }
 # File formats staff and planners must type exactly (the CSV header of a children file, a command line):
@@ -139,8 +140,10 @@ def test_no_internal_text_on_the_page(page, lang):
 def test_the_check_finds_what_it_looks_for():
     """The patterns catch the leaks the issue lists (so a green run means something)."""
     samples = ["Ratkaisijan tila: optimal", "None", "ks. docs/siting.md", "100.0 %", "child1: 3.7 min",
-               "gross_monthly_income_eur", "nan", "Limit 200MB per file"]
+               "gross_monthly_income_eur", "nan", "Limit 200MB per file", "5MB per file", "voimassa 2026-08-01",
+               "2026-11"]
     for sample in samples:
         assert any(p.search(FORMAT_WORDS.sub("", sample)) for p in [*LEAKS.values(), *FINNISH_ONLY.values()]), sample
-    for fine in ["1.8.2026", "klo 8.30", "ma–pe 7.00–16.30", "100 %", "3,7 min", "child_id,lat,lon"]:
+    for fine in ["1.8.2026", "klo 8.30", "ma–pe 7.00–16.30", "100 %", "3,7 min", "child_id,lat,lon", "11/2026",
+                 "2024–2027", "osm-way-123027945"]:
         assert not any(p.search(FORMAT_WORDS.sub("", fine)) for p in LEAKS.values()), fine

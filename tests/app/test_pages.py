@@ -95,11 +95,23 @@ def test_unknown_home_address_is_shown_under_the_address(app_factory, after):
 
 def test_work_place_outside_the_dataset_is_shown_under_the_work_place(app_factory, after):
     at = app_factory("family", "en")
-    at.number_input(key="f.adults.0.work.lat").set_value(60.30).run()
+    at.text_input(key="f.adults.0.work.lat").set_value("60.30").run()
     after = after(at, "f.adults.0.work.lon", 1)
     assert type(after[0]).__name__ == "Error"
     assert "outside" in after[0].value
-    assert at.number_input(key="f.adults.1.work.lat").value == pytest.approx(60.1665)
+    assert at.text_input(key="f.adults.1.work.lat").value == "60.1665"   # typed as text, in the page's language
+
+
+def test_coordinates_are_typed_the_finnish_way_and_a_wrong_one_is_named(app_factory, after):
+    at = app_factory("family", "fi")
+    assert at.text_input(key="f.adults.1.work.lat").value == "60,1665"
+    at.text_input(key="f.adults.0.work.lat").set_value("60,1712").run()
+    assert at.session_state["family"]["adults"][0]["work"]["lat"] == pytest.approx(60.1712)
+    at.text_input(key="f.adults.0.work.lat").set_value("kuusikymmentä").run()
+    following = after(at, "f.adults.0.work.lon", 1)
+    assert type(following[0]).__name__ == "Error" and "kirjoita luku numeroina" in following[0].value
+    assert at.text_input(key="f.adults.0.work.lat").value == "kuusikymmentä"     # kept as typed
+    assert at.text_input(key="f.adults.1.work.lat").value == "60,1665"           # the rest untouched
 
 
 def test_family_survives_a_page_switch_and_a_language_switch(app_factory):
@@ -298,7 +310,7 @@ def test_ranking_is_cached_per_input_not_recomputed_on_a_filter_change(app_facto
     at.selectbox(key="u.sort").set_value("name").run()
     assert len(calls) == 1
     at.switch_page("pages/family.py").run()
-    at.number_input(key="f.adults.0.work.lat").set_value(60.1700).run()   # a new input: ranked again
+    at.text_input(key="f.adults.0.work.lat").set_value("60,1700").run()   # a new input: ranked again
     at.switch_page("pages/units.py").run()
     assert len(calls) == 2
 

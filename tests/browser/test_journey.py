@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -379,6 +380,8 @@ def test_every_page_reads_on_a_phone(browser, server_url, lang):
                 _drawn(page, title_of(path, lang))
             expect(page.locator("html")).to_have_attribute("lang", lang)
             expect(page.locator("[data-testid='stException']")).to_have_count(0)
+            # Streamlit's English size line ("5MB per file") never shows; each uploader says its own limit
+            expect(page.get_by_text(re.compile(r"[KMG]B per file"))).to_have_count(0)
             _no_horizontal_scroll(page, f"{lang}/{path}")
             _axe(page, f"phone {lang}/{path}")
             page.screenshot(path=str(SHOTS / f"phone-{lang}-{path}-screen.png"))  # what the phone shows first
@@ -499,8 +502,6 @@ def test_the_whole_journey_by_keyboard(browser, server_url):
         page.keyboard.press("Escape")
         _wait_idle(page)
         expect(tags.first).to_be_visible()   # at least the unit chosen now
-        import re
-
         unit = re.sub(r"^\d+\.\s*", "", tags.last.inner_text().strip())   # "4. Päiväkoti X" -> the name
         # Summary: the chosen unit is there; the printable summary is saved with Enter
         _tab_to(page, nav.nth(3), "the Summary link", back=True)
