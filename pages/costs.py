@@ -336,7 +336,8 @@ def _net_chart(usable: list[dict[str, Any]]) -> None:
     data = pd.DataFrame({"scenario": [s.get("title") or s.get("name") for s in usable],
                          "net": [float(s["net_after_tax_eur" if after_tax else "net_eur"]) for s in usable]})
     chart = alt.Chart(data).mark_bar(aria=False).encode(
-        x=alt.X("net:Q", title=net, axis=alt.Axis(format="d")),  # no English thousands commas
+        # a short axis title (the long one was cut at 390 px; the cards above name the figure)
+        x=alt.X("net:Q", title=ui.t("costs.chart_eur_month"), axis=alt.Axis(format="d")),  # no English commas
         y=alt.Y("scenario:N", title=None, sort=None, axis=alt.Axis(labelLimit=0)),
         tooltip=[alt.Tooltip("scenario:N", title=ui.t("costs.col.scenario")),
                  alt.Tooltip("net:Q", title=net, format=",.2f")],

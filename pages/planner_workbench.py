@@ -294,8 +294,8 @@ def _settings() -> tuple[str, float, str]:
         mode = st.selectbox(t("mode"), core.MODES, format_func=_labels("mode_name"), key="wb.mode",
                             help=t("mode_help"))
     with cols[1]:
-        minutes = st.number_input(t("max_minutes"), min_value=1.0, max_value=120.0, value=10.0, step=1.0,
-                                  key="wb.minutes", help=t("max_minutes_help"))
+        minutes = ui.number_box(t("max_minutes"), "wb.minutes", default=10.0, low=1, high=120,
+                                help=t("max_minutes_help")) or 10.0
     with cols[2]:
         assignment = st.radio(t("assignment"), ("catchment", "nearest"), key="wb.assignment", horizontal=True,
                               format_func=_labels("assignment_name"), help=t("assignment_help"))
@@ -371,17 +371,17 @@ def _change_form(units: list, current_units: list) -> None:
     if action in ("add", "move"):
         cols = st.columns(3)
         with cols[0]:
-            st.number_input(t("whatif.lat"), min_value=-90.0, max_value=90.0, format="%.6f", key="wb.lat")
+            ui.number_box(t("whatif.lat"), "wb.lat", default=60.1699, low=0, high=90)
             _errors("lat")
         with cols[1]:
-            st.number_input(t("whatif.lon"), min_value=-180.0, max_value=180.0, format="%.6f", key="wb.lon")
+            ui.number_box(t("whatif.lon"), "wb.lon", default=24.9384, low=0, high=180)
             _errors("lon")
         with cols[2]:
             st.text_input(t("whatif.address"), key="wb.address", help=t("whatif.address_help"))
             _errors("address")
     if action in ("add", "resize"):
-        st.number_input(t("whatif.capacity"), min_value=0.0, max_value=1000.0, value=None, step=7.0,
-                        key="wb.capacity", help=t("whatif.capacity_help"))
+        ui.number_box(t("whatif.capacity"), "wb.capacity", default=None, low=0, high=1000,
+                      help=t("whatif.capacity_help"))
         _errors("capacity_seats")
     st.button(t("whatif.add_button"), key="wb.add", on_click=_add_change, args=(units,), type="primary")
 
@@ -472,19 +472,19 @@ def _optimiser(inputs: Any, units: list, mode: str, minutes: float) -> None:
     source = st.radio(t("opt.source"), core.CANDIDATE_SOURCES, key="wb.cand_source", horizontal=True,
                       format_func=_labels("opt.source_name"))
     if source == "grid":
-        st.number_input(t("opt.grid_m"), min_value=50.0, max_value=5000.0, value=400.0, step=50.0, key="wb.grid_m")
+        ui.number_box(t("opt.grid_m"), "wb.grid_m", default=400.0, low=50, high=5000)
     elif source == "points":
         st.text_area(t("opt.points"), key="wb.points", placeholder="60.1699,24.9384,70", help=t("opt.points_help"))
     else:
         st.caption(t("opt.buildings_note", count=core.MAX_BUILDING_CANDIDATES))
     cols = st.columns(3)
     with cols[0]:
-        st.number_input(t("opt.k"), min_value=0, max_value=20, value=1, step=1, key="wb.k")
+        ui.number_box(t("opt.k"), "wb.k", default=1, low=0, high=20, decimals=0)
     with cols[1]:
         st.radio(t("opt.objective"), OBJECTIVES, key="wb.objective", format_func=_labels("opt.objective_name"))
     with cols[2]:
-        st.number_input(t("opt.capacity"), min_value=0.0, max_value=1000.0, value=0.0, step=7.0,
-                        key="wb.cand_capacity", help=t("opt.capacity_help"))
+        ui.number_box(t("opt.capacity"), "wb.cand_capacity", default=0.0, low=0, high=1000,
+                      help=t("opt.capacity_help"))
     if st.button(t("opt.run"), key="wb.opt_run", type="primary"):
         _run_optimiser(inputs, units, mode, minutes)
     outcome = st.session_state[OPT_KEY]

@@ -209,11 +209,10 @@ def _inputs() -> None:
     with cols[1]:
         st.selectbox(t("mode"), core.MODES, key="staff.mode", format_func=_labels("mode_name"))
     with cols[2]:
-        st.number_input(t("max_minutes"), min_value=1.0, max_value=240.0, value=60.0, step=5.0,
-                        key="staff.max_minutes", help=t("max_minutes_help"))
+        ui.number_box(t("max_minutes"), "staff.max_minutes", default=60.0, low=1, high=240,
+                      help=t("max_minutes_help"))
     with cols[3]:
-        st.number_input(t("seed"), min_value=0, max_value=2**31 - 1, value=0, step=1, key="staff.seed",
-                        help=t("seed_help"))
+        ui.number_box(t("seed"), "staff.seed", default=0, low=0, high=2**31 - 1, decimals=0, help=t("seed_help"))
     st.radio(t("siblings"), core.SIBLING_RULES, key="staff.siblings", format_func=_labels("siblings_name"),
              help=t("siblings_help"), horizontal=True)
     cols = st.columns(2)

@@ -664,6 +664,47 @@ def number_field(label: str, key: str, *, field: str, low: float | None = None, 
     return (None if number is None else float(number)), True
 
 
+def _read_number_box(key: str, low: float | None, high: float | None, decimals: int | None,
+                     field: str, required: bool = False) -> list[Problem]:
+    """Parse the text of :func:`number_box` ``key`` into ``st.session_state[key]``; the problems when
+    it cannot be read (the number keeps its last good value)."""
+    from planner.parse import parse_number
+
+    try:
+        number = parse_number(st.session_state.get(f"{key}._text"), field, low=low, high=high, decimals=decimals)
+    except InputError as error:
+        return list(error.problems)
+    if number is None and required:
+        return [Problem.keyed(field, "", "parse.number.invalid")]
+    value = None if number is None else (int(number) if decimals == 0 else float(number))
+    st.session_state[key] = value
+    st.session_state[f"{key}._shown"] = value
+    return []
+
+
+def number_box(label: str, key: str, *, default: float | None, low: float | None = None,
+               high: float | None = None, decimals: int | None = None, help: str | None = None,
+               placeholder: str | None = None, where: Any = None) -> float | None:
+    """A number kept in ``st.session_state[key]`` (as a number: every reader stays as it is), typed into a
+    text box ``<key>._text`` the language's way (never the browser's number field). A new value put
+    into ``key`` by the page (a map click) shows in the box; a text that cannot be read is named under
+    the box and the number keeps its last good value. Empty means ``None`` where ``default`` is None,
+    else it is asked for (the number keeps its last value)."""
+    if key not in st.session_state:
+        st.session_state[key] = default
+    number = st.session_state[key]
+    if f"{key}._text" not in st.session_state or st.session_state.get(f"{key}._shown") != number:
+        st.session_state[f"{key}._text"] = number_text(number, 6)
+        st.session_state[f"{key}._shown"] = number
+    box = where if where is not None else st
+    required = default is not None
+    box.text_input(label, key=f"{key}._text", help=help, placeholder=placeholder, on_change=_read_number_box,
+                   args=(key, low, high, decimals, key, required))
+    for problem in _read_number_box(key, low, high, decimals, key, required):
+        box.error(f"{md(label)}: {problem_text(problem)}", icon=":material/warning:")
+    return st.session_state[key]
+
+
 def money_field(label: str, key: str, *, field: str, help: str | None = None, placeholder: str | None = None,
                 where: Any = None) -> tuple[float | None, bool]:
     """Euros typed into a text box the Finnish way (``1 200``, ``1 200,50 €``; :func:`planner.parse.parse_money_eur`).

@@ -35,7 +35,7 @@ def _open(page: str, lang: str) -> AppTest:
 def test_the_optimiser_at_its_deadline_says_so_and_shows_no_sites(lang, monkeypatch):
     at = _open("planner_workbench.py", lang)
     monkeypatch.setattr(longrun, "OPTIMISER_LIMIT_S", 1e-9)
-    at.number_input(key="wb.grid_m").set_value(500.0)
+    at.text_input(key="wb.grid_m._text").set_value("500.0")
     at.button(key="wb.opt_run").click().run()
     assert not at.exception, at.exception
     expected = Cancelled("deadline", limit_s=1e-9).text(lang)

@@ -107,22 +107,22 @@ def test_adding_a_unit_with_an_existing_id_shows_the_error_under_the_id_and_keep
     at = _open("en")
     at.text_input(key="wb.new_id").input("demo-2")
     at.text_input(key="wb.name").input("My new unit")
-    at.number_input(key="wb.lat").set_value(60.171)
+    at.text_input(key="wb.lat._text").set_value("60.171")
     at.button(key="wb.add").click().run()
     following = after(at, "wb.new_id", 1)
     assert type(following[0]).__name__ == "Error"
     assert "demo-2" in following[0].value
     assert at.session_state["wb.scenario"]["changes"] == []
     assert at.text_input(key="wb.name").value == "My new unit"
-    assert at.number_input(key="wb.lat").value == pytest.approx(60.171)
+    assert at.session_state["wb.lat"] == pytest.approx(60.171)
 
 
 def test_adding_and_removing_a_unit(dataset):
     at = _open("en")
     at.text_input(key="wb.new_id").input("new-1")
-    at.number_input(key="wb.lat").set_value(60.1745)
-    at.number_input(key="wb.lon").set_value(24.9440)
-    at.number_input(key="wb.capacity").set_value(70.0)
+    at.text_input(key="wb.lat._text").set_value("60.1745")
+    at.text_input(key="wb.lon._text").set_value("24.9440")
+    at.text_input(key="wb.capacity._text").set_value("70.0")
     at.button(key="wb.add").click().run()
     assert at.session_state["wb.scenario"]["changes"] == [
         {"action": "add", "unit_id": "new-1", "lat": 60.1745, "lon": 24.944, "capacity_seats": 70.0}]
@@ -140,7 +140,7 @@ def test_optimiser_shows_the_backend_choice_and_explains_infeasibility_with_numb
     from planner.siting.sites import optimise_sites
 
     at = _open("en")
-    at.number_input(key="wb.grid_m").set_value(500.0)
+    at.text_input(key="wb.grid_m._text").set_value("500.0")
     at.button(key="wb.opt_run").click().run()
     outcome = at.session_state["wb.optimiser"]["ok"]
     assert len(outcome["chosen"]) == 1 and outcome["chosen"][0]["id"].startswith("G")
@@ -168,7 +168,7 @@ def test_optimiser_shows_the_backend_choice_and_explains_infeasibility_with_numb
         closed.append({"action": "close", "unit_id": unit.unit_id})
     at.session_state["wb.scenario"] = {**at.session_state["wb.scenario"], "changes": closed}
     at.radio(key="wb.objective").set_value("p-median")
-    at.number_input(key="wb.cand_capacity").set_value(7.0)
+    at.text_input(key="wb.cand_capacity._text").set_value("7.0")
     at.button(key="wb.opt_run").click().run()
     result = at.session_state["wb.optimiser"]["ok"]
     short = float(inputs.seats.sum()) - remaining - 7
@@ -279,3 +279,18 @@ def test_transit_has_a_timetable_day_and_arrival_time_through_the_one_time_model
     at.time_input(key="wb.transit_arrive").set_value(dt.time(3, 0)).run()   # outside the service hours
     assert not at.exception, at.exception
     assert "Varoitus" in " ".join(c.value for c in at.caption) and "03:00" in " ".join(c.value for c in at.caption)
+
+
+def test_numbers_are_typed_the_finnish_way_and_a_wrong_one_is_named():
+    """No browser number field (English tooltips, "10.00"): the time limit and coordinates are text boxes
+    read with a decimal comma; a text that is no number is named under its box and the last value kept."""
+    at = _open("fi")
+    assert not at.number_input
+    assert at.text_input(key="wb.minutes._text").value == "10"
+    at.text_input(key="wb.minutes._text").set_value("12,5").run()
+    assert at.session_state["wb.minutes"] == 12.5
+    at.text_input(key="wb.minutes._text").set_value("kymmenen").run()
+    assert any("kirjoita luku numeroina" in e.value for e in at.error)
+    assert at.session_state["wb.minutes"] == 12.5 and at.text_input(key="wb.minutes._text").value == "kymmenen"
+    at.text_input(key="wb.lat._text").set_value("60,171").run()
+    assert at.session_state["wb.lat"] == pytest.approx(60.171)

@@ -153,7 +153,7 @@ def test_optimal_round_lists_justified_envy_pairs():
 
 def test_seed_reaches_deferred_acceptance():
     at = _open("fi")
-    at.number_input(key="staff.seed").set_value(3)
+    at.text_input(key="staff.seed._text").set_value("3")
     at = _run_pasted(at, CHILDREN_CSV, method="deferred-acceptance")
     expected = _planner_report("fi", method="deferred-acceptance", seed=3)
     assert at.session_state["staff.result"]["offers"] == expected["offers"]
@@ -170,7 +170,7 @@ def test_public_transport_round_uses_the_timetable():
 
 def test_shorter_trip_limit_reaches_the_planner():
     at = _open("en")
-    at.number_input(key="staff.max_minutes").set_value(5.0)
+    at.text_input(key="staff.max_minutes._text").set_value("5.0")
     at = _run_pasted(at, CHILDREN_CSV)
     result = at.session_state["staff.result"]
     expected = _planner_report("en", max_minutes=5.0)
