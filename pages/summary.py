@@ -94,7 +94,9 @@ def render() -> None:
     st.subheader(ui.t("summary.costs"))
     col1, col2 = st.columns(2)
     if fees:
-        col1.metric(ui.t("costs.total_fee"), ui.fmt_eur(fees.get("total_monthly_fee_eur")))
+        fee_range = fees.get("total_monthly_fee_range_eur")  # thresholds not published: a range, as on Costs
+        col1.metric(ui.t("costs.total_fee"), f"{ui.fmt_eur(fee_range[0])}–{ui.fmt_eur(fee_range[1])}" if fee_range
+                    else ui.fmt_eur(fees.get("total_monthly_fee_eur")))
     if allowances:
         col2.metric(ui.t("costs.total_allowances"), ui.fmt_eur(allowances.get("total_eur")))
     if fees and fees.get("provisional"):

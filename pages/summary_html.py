@@ -125,7 +125,10 @@ def build_summary_html(*, t: Callable[..., str], lang: str, family: Mapping[str,
 
     if fees:
         parts.append(f"<h2>{_e(t('costs.fees'))}</h2>")
-        parts.append(f"<p><strong>{_e(t('costs.total_fee'))}: {_e(fmt_eur(fees.get('total_monthly_fee_eur')))}</strong></p>")
+        fee_range = fees.get("total_monthly_fee_range_eur")  # thresholds not published: a range, as on Costs
+        total = (f"{fmt_eur(fee_range[0])}–{fmt_eur(fee_range[1])}" if fee_range
+                 else fmt_eur(fees.get("total_monthly_fee_eur")))
+        parts.append(f"<p><strong>{_e(t('costs.total_fee'))}: {_e(total)}</strong></p>")
         rows = [[_labels(t, family).get(str(c.get("id")), c.get("id")), c.get("sibling_rank") or "–",
                  "–" if c.get("coefficient") is None else format_number(c["coefficient"], lang), fmt_eur(c.get("monthly_fee_eur")),
                  _relabel(c.get("explanation", ""), _labels(t, family)) + (" — " + t("costs.provisional") if c.get("provisional") else "")]

@@ -347,3 +347,16 @@ def test_holiday_pay_defaults_as_the_municipalitys_calculator_and_fi_pages_show_
     shown = " ".join([*(m.value for m in at.markdown), *(str(t.value) for t in at.table)])
     assert "child1" not in shown and "parent1" not in shown
     assert translate("app.family.child", "fi", number=1) in shown
+
+
+def test_summary_shows_the_fee_as_the_costs_page_does(app_factory):
+    """Where the income thresholds are not published the Costs page gives a range; so does the Summary."""
+    from planner.family import parse_family
+
+    at = app_factory("summary", "en")
+    fees = calculate_fees(parse_family(at.session_state["family"]), lang="en")
+    metric = next(m.value for m in at.metric if m.label == translate("app.costs.total_fee", "en"))
+    fee_range = fees.get("total_monthly_fee_range_eur")
+    expected = (f"€{fee_range[0]:,.0f}–€{fee_range[1]:,.0f}" if fee_range
+                else f"€{fees['total_monthly_fee_eur']:,.0f}")
+    assert metric == expected
