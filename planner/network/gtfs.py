@@ -177,13 +177,22 @@ class GtfsFeed:
         return min(days).item(), max(days).item()
 
     def trips_on(self, day: date) -> TripsOfDay:
-        """All trips running on ``day``, frequencies expanded, plus the previous day's overnight trips."""
+        """All trips running on ``day``, frequencies expanded, plus the previous day's overnight trips.
+        The last few days asked for are kept (the time model, the timetable and the reverse timetable
+        all ask for the same day); the arrays are shared, so treat them as read-only."""
+        cache = self.__dict__.setdefault("_trips_of_day", {})
+        if day in cache:
+            return cache[day]
         parts = []
         for service_day, shift_s in ((day - timedelta(days=1), -86400), (day, 0)):
             services = self.services_on(service_day)
             if services:
                 parts.append(self._expand(services, shift_s))
-        return _concat_trips(parts)
+        trips = _concat_trips(parts)
+        if len(cache) >= 4:
+            cache.pop(next(iter(cache)))
+        cache[day] = trips
+        return trips
 
     # -- internals -------------------------------------------------------------------------------
     def _expand(self, services: set[str], shift_s: int) -> TripsOfDay:
@@ -211,7 +220,8 @@ class GtfsFeed:
             has_events = self.offsets[trips + 1] > first
             first_dep = np.where(has_events, self.departure_s[np.minimum(first, max(len(self.departure_s) - 1, 0))]
                                  if len(self.departure_s) else 0, 0)
-            labels += [f"{self.trip_ids[t]}@{format_time(x)}" for t, x in zip(trips.tolist(), starts.tolist())]
+            clock = {x: format_time(x) for x in set(starts.tolist())}   # frequency starts repeat across trips
+            labels += [f"{self.trip_ids[t]}@{clock[x]}" for t, x in zip(trips.tolist(), starts.tolist())]
             trip_list.append(trips)
             shift_list.append(starts - first_dep + shift_s)
         if not labels:
