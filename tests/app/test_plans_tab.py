@@ -52,6 +52,7 @@ def test_plans_tab_shows_the_example_plan(planned_dir, lang):
     at.session_state["lang"] = lang
     at.session_state["wb.show_maps"] = lang == "en"     # one language draws the maps
     at.session_state["wb.mode"] = "walk"
+    at.session_state["wb.tab"] = translate("plans.page.tab", lang)   # the Plans tab on screen: its map is drawn
     at.run()
     assert not at.exception, at.exception
     tab = at.tabs[3]
