@@ -82,7 +82,8 @@ def _fees(result: dict[str, Any]) -> None:
         st.markdown(f"- **{md(ui.person_label(child.get('id')))}** — {md(ui.fmt_eur(child.get('monthly_fee_eur')))}: "
                     f"{md(ui.relabel(child.get('explanation', '')))}{marker}")
     _rule_caption(result.get("rule"))
-    for note in result.get("notes", []):
+    shown_first = result.get("thresholds_published") is False   # notes[0] is the warning above
+    for note in result.get("notes", [])[1 if shown_first else 0:]:
         st.caption(":material/info: " + md(ui.local_dates(note)))
 
 

@@ -234,6 +234,9 @@ _CHROME_JS = """
   [data-testid="stTable"] { overflow-x: auto; }
 }
 [data-testid="stMain"] p, [data-testid="stMain"] li { overflow-wrap: anywhere; }
+/* The uploader's own size line ("5MB per file • JSON", English, the server's limit): each page says
+   the limit of its kind of file under the uploader instead (upload_limit_note). */
+[data-testid="stFileUploaderDropzoneInstructions"] > div > span { display: none !important; }
 </style>
 <script>
 (function () {
@@ -247,7 +250,12 @@ _CHROME_JS = """
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       const t = n.nodeValue.trim();
       if (texts[t]) n.nodeValue = n.nodeValue.replace(t, texts[t]);
-      else if (/^(Limit\\s+)?\\d+(\\.\\d+)?\\s*[KMG]B per file/.test(t)) n.nodeValue = "";
+      else if (/^(Limit\\s+)?\\d+(\\.\\d+)?\\s*[KMG]B per file/.test(t)) {
+        // the whole line goes (its " • CSV, TXT" is a text node of its own); the page says the limit
+        n.nodeValue = "";
+        const line = n.parentElement;
+        if (line && line.closest("[data-testid='stFileUploaderDropzone']")) line.style.display = "none";
+      }
     }
     // Tables that may scroll sideways on a phone can be scrolled with the keyboard too.
     root.querySelectorAll && root.querySelectorAll("[data-testid='stTable'] > div").forEach(e => {

@@ -382,6 +382,9 @@ def test_every_page_reads_on_a_phone(browser, server_url, lang):
             expect(page.locator("[data-testid='stException']")).to_have_count(0)
             # Streamlit's English size line ("5MB per file") never shows; each uploader says its own limit
             expect(page.get_by_text(re.compile(r"[KMG]B per file"))).to_have_count(0)
+            shown = page.evaluate("() => [...document.querySelectorAll(\"[data-testid='stFileUploaderDropzone']\")]"
+                                  ".filter(e => e.checkVisibility()).map(e => e.innerText).join(' ')")  # shown tabs
+            assert "per file" not in shown and "•" not in shown, f"{lang}/{path}: {shown!r}"
             _no_horizontal_scroll(page, f"{lang}/{path}")
             _axe(page, f"phone {lang}/{path}")
             page.screenshot(path=str(SHOTS / f"phone-{lang}-{path}-screen.png"))  # what the phone shows first
