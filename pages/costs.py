@@ -159,10 +159,12 @@ def _scenario_inputs() -> None:
                    help=ui.t("costs.carer_help"))
     updated = dict(family)
     hours, hours_ok = ui.number_field(ui.t("costs.part_time_hours"), "c.part_time_hours", field="part_time_hours",
-                                      low=0, high=60, help=ui.t("costs.zero_means_none"), placeholder="20",
+                                      low=0, high=60, help=ui.t("costs.zero_means_none"),
+                                      placeholder=ui.t("costs.example", value="20"),
                                       where=col2)
     fee, fee_ok = ui.money_field(ui.t("costs.private_fee"), "c.private_fee_eur", field="private_fee_eur",
-                                 help=ui.t("costs.zero_means_none"), placeholder="1 000", where=col3)
+                                 help=ui.t("costs.zero_means_none"),
+                                 placeholder=ui.t("costs.example", value="1 000"), where=col3)
     for name, value, ok in (("part_time_hours", hours, hours_ok), ("private_fee_eur", fee, fee_ok)):
         if not ok:
             continue  # the last good value stays in the family; the box keeps the typed text
@@ -252,7 +254,7 @@ def _money_inputs() -> None:
             if f"c.daily.{cid}" in seeds:
                 value, ok = ui.number_field(_mt("daily_hours", child=ui.person_label(cid)), f"c.daily.{cid}",
                                             field="daily_hours", low=0, high=24, help=_mt("daily_hours_help"),
-                                            placeholder="8")
+                                            placeholder=ui.t("costs.example", value="8"))
                 if ok:  # a text that cannot be read keeps the last good value (named under the box)
                     if value:
                         child["daily_hours"] = int(value) if value == int(value) else value
@@ -260,7 +262,8 @@ def _money_inputs() -> None:
                         child.pop("daily_hours", None)
             if f"c.cfee.{cid}" in seeds:
                 value, ok = ui.money_field(_mt("child_fee", child=ui.person_label(cid)), f"c.cfee.{cid}",
-                                           field="private_fee_eur", help=_mt("child_fee_help"), placeholder="1 000")
+                                           field="private_fee_eur", help=_mt("child_fee_help"),
+                                           placeholder=ui.t("costs.example", value="1 000"))
                 if ok:
                     if value:
                         child["private_fee_eur"] = int(value) if value == int(value) else value
