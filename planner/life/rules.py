@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.errors import MissingRuleError, RuleTableError
-from planner.rules import RuleRow
+from planner.rules import RuleBacked, RuleRow
 
 TABLE = Path(__file__).parent / "tables" / "timing_rules.csv"
 STATUSES = ("verified", "provisional")
@@ -25,7 +25,7 @@ NATIONAL = "*"
 
 
 @dataclass(frozen=True)
-class LifeRule:
+class LifeRule(RuleBacked):
     """One dated parameter: ``value`` in ``unit`` (months, days, percent, month of the year …);
     ``rule`` is its validity, source and status (the money tables' :class:`RuleRow`)."""
 
@@ -34,21 +34,6 @@ class LifeRule:
     value: Decimal
     unit: str
     rule: RuleRow
-
-    def covers(self, on: date) -> bool:
-        return self.rule.covers(on)
-
-    @property
-    def source(self) -> str:
-        return self.rule.source
-
-    @property
-    def status(self) -> str:
-        return self.rule.status
-
-    @property
-    def valid_from(self) -> date:
-        return self.rule.valid_from
 
     @property
     def int_value(self) -> int:

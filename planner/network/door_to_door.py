@@ -18,27 +18,23 @@ from typing import Any
 
 from planner.errors import MissingRuleError, RuleTableError
 
+from planner.rules.tables import RuleBacked, RuleRow
+
 TABLE = Path(__file__).parent / "tables" / "car_door_to_door.csv"
 STATUSES = ("verified", "estimate")
 
 
 @dataclass(frozen=True)
-class DoorToDoor:
-    """Seconds a car trip takes besides driving, with where the figure comes from."""
+class DoorToDoor(RuleBacked):
+    """Seconds a car trip takes besides driving, for ``area``; ``rule`` is its validity, source and
+    status (the rule tables' :class:`~planner.rules.RuleRow`)."""
 
     area: str
-    valid_from: date
-    valid_to: date | None
     door_to_door_s: float
-    source: str
-    status: str
-
-    def covers(self, on: date) -> bool:
-        return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
+    rule: RuleRow
 
     def to_dict(self) -> dict[str, Any]:
-        return {"door_to_door_s": self.door_to_door_s, "area": self.area, "valid_from": self.valid_from,
-                "valid_to": self.valid_to, "source": self.source, "status": self.status,
+        return {"door_to_door_s": self.door_to_door_s, "area": self.area, **self.rule.to_dict(),
                 "estimate": self.status == "estimate"}
 
 
@@ -50,10 +46,11 @@ def _parse(path: Path) -> tuple[DoorToDoor, ...]:
             line = reader.line_num
             try:
                 valid_to = (values["valid_to"] or "").strip()
-                row = DoorToDoor(area=values["area"].strip(), valid_from=date.fromisoformat(values["valid_from"].strip()),
-                                 valid_to=date.fromisoformat(valid_to) if valid_to else None,
-                                 door_to_door_s=float(values["door_to_door_s"]), source=values["source"].strip(),
-                                 status=values["status"].strip())
+                rule = RuleRow(path.name, line, date.fromisoformat(values["valid_from"].strip()),
+                               date.fromisoformat(valid_to) if valid_to else None,
+                               values["source"].strip(), values["status"].strip())
+                row = DoorToDoor(area=values["area"].strip(), door_to_door_s=float(values["door_to_door_s"]),
+                                 rule=rule)
             except (KeyError, ValueError, AttributeError) as error:
                 raise RuleTableError(f"{path.name}, line {line}: {error}") from None
             if not (0 <= row.door_to_door_s <= 3600):

@@ -16,13 +16,13 @@ from planner.errors import MissingRuleError, RuleTableError
 from planner.municipalities import canonical_name
 from planner.rules.tables import (
     COVERAGE_START, DEFAULT_KEY, TABLES_DIR, FeePeriod, FreeHours, KelaPeriod, MunicipalSettings, MunicipalSupplement,
-    PartTimeBand, PartTimeBands, RuleRow, check_keyed_periods, check_periods, parse_band_rows,
+    PartTimeBand, PartTimeBands, RuleBacked, RuleRow, check_keyed_periods, check_periods, parse_band_rows,
     parse_fee_row, parse_free_hours_row, parse_kela_row, parse_settings_row, parse_supplement_row, read_rows,
 )
 
 __all__ = [
     "COVERAGE_START", "FeePeriod", "FreeHours", "KelaPeriod", "MunicipalSettings", "MunicipalSupplement", "PartTimeBand",
-    "PartTimeBands", "RuleBook", "RuleRow", "load_rule_book", "rule_book", "fee_period_on", "kela_period_on",
+    "PartTimeBands", "RuleBacked", "RuleBook", "RuleRow", "load_rule_book", "rule_book", "fee_period_on", "kela_period_on",
     "settings_on", "supplement_on", "part_time_bands_on", "free_hours_on",
 ]
 

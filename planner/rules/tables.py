@@ -55,6 +55,30 @@ class RuleRow:
                 "source": self.source, "status": self.status}
 
 
+class RuleBacked:
+    """For a dated value kept with its :class:`RuleRow` in a field ``rule``: validity, source and status
+    read through to that row (used by the life-event rules and the car door-to-door table)."""
+
+    def covers(self, on: date) -> bool:
+        return self.rule.covers(on)  # type: ignore[attr-defined]
+
+    @property
+    def valid_from(self) -> date:
+        return self.rule.valid_from  # type: ignore[attr-defined]
+
+    @property
+    def valid_to(self) -> date | None:
+        return self.rule.valid_to  # type: ignore[attr-defined]
+
+    @property
+    def source(self) -> str:
+        return self.rule.source  # type: ignore[attr-defined]
+
+    @property
+    def status(self) -> str:
+        return self.rule.status  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True)
 class FeePeriod:
     """The fee law's parameters for one period (euros whole, shares as Decimal)."""
