@@ -339,7 +339,9 @@ def clean_units(features: Iterable[_Feature]) -> tuple[list[Unit], list[dict[str
         notes: list[str] = []
         name = feature.name
         if not name:
-            name = f"{tags['amenity']} (OSM {feature.osm_type} {feature.osm_id}, no name)"
+            # a unit name is data shown as is on every page: the local word, not English, plus the OSM object
+            street = " ".join(part for part in (tags.get("addr:street"), tags.get("addr:housenumber")) if part)
+            name = f"Nimetön päiväkoti{', ' + street if street else ''} (OSM {feature.osm_type} {feature.osm_id})"
             notes.append("name missing in the map")
         provider, basis = provider_of(tags, feature.name)
         notes.append(basis)

@@ -93,3 +93,15 @@ def test_the_default_extract_gives_its_real_units_cleaned():
     assert by_name["Daghemmet Axel"].languages == ("sv",)
     assert by_name["Katajanokan ankkalampi"].opening_hours == "Mo-Fr 08:00-17:00"
     assert all(u.assumptions for u in units)
+
+
+def test_a_unit_without_a_name_gets_a_finnish_label_with_its_address_and_osm_object():
+    # the unnamed kindergarten of the default extract (way 1096148252) once showed in English on fi/sv pages
+    bare = _Feature("way", 1096148252, {"amenity": "kindergarten"}, 60.16, 24.93, x=0, y=0)
+    addressed = _Feature("node", 7, {"amenity": "childcare", "addr:street": "Fredrikinkatu",
+                                     "addr:housenumber": "41"}, 60.16, 24.94, x=5000, y=5000)
+    units, _ = clean_units([bare, addressed])
+    names = sorted(u.name for u in units)
+    assert names == ["Nimetön päiväkoti (OSM way 1096148252)",
+                     "Nimetön päiväkoti, Fredrikinkatu 41 (OSM node 7)"]
+    assert all("name missing in the map" in " ".join(u.assumptions) for u in units)
