@@ -31,6 +31,7 @@ HANDLERS: dict[str, str] = {
     "timeline": "planner.money.commands:timeline_command",
     "tax": "planner.money.commands:tax_command",
     "data list": "planner.datasets.commands:list_command",
+    "rules import-tax-rates": "planner.rules.tax_import:import_command",
     "data build": "planner.datasets.commands:build_command",
     "data transit-from-osm": "planner.network.osm_transit:derive_command",
     "route": "planner.network.commands:route_command",
@@ -113,6 +114,18 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--description", default=None)
     plan.add_argument("--list", action="store_true", help="list the dataset's plan layers and their dated events")
     plan.add_argument("--remove", default=None, metavar="NAME", help="remove a plan layer")
+
+    rules = sub.add_parser("rules", help="rule tables: import the yearly official tables a deployment keeps")
+    rules_sub = rules.add_subparsers(dest="rules_command", required=True, metavar="ACTION")
+    tax_rates = rules_sub.add_parser(
+        "import-tax-rates", parents=[common],
+        help="import Vero's municipal income tax rates of one year from a local CSV "
+             "(written to <data dir>/rules/municipal_tax_rates.csv)")
+    tax_rates.add_argument("file", metavar="FILE.csv",
+                           help="the table as CSV (';' or ',', UTF-8 or Windows-1252; columns Kunta, Tuloveroprosentti)")
+    tax_rates.add_argument("--year", type=int, required=True, metavar="YYYY", help="the tax year of the table")
+    tax_rates.add_argument("--source", required=True, metavar="TEXT",
+                           help="where the table comes from (publisher, title, date downloaded)")
 
     plan_cmd = sub.add_parser("plan", help="the municipality's plans: compare today with a plan date")
     plan_sub = plan_cmd.add_subparsers(dest="plan_command", required=True, metavar="ACTION")
@@ -342,6 +355,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         command = f"data {args.data_command}"
     elif command == "plan":
         command = f"plan {args.plan_command}"
+    elif command == "rules":
+        command = f"rules {args.rules_command}"
     try:
         with warnings.catch_warnings():  # library warnings (pyogrio, pandas) are not one-line problems
             warnings.simplefilter("ignore")

@@ -36,6 +36,7 @@ MAX_BYTES: dict[str, int] = {
     "plan": 20_000_000,
     "children": 20_000_000,  # a round's children CSV (20 000 rows of ~200 bytes with room to spare)
     "points": 100_000_000,   # a matrix job's origin/destination grid (a population grid of Finland)
+    "tax_rates": 1_000_000,  # Vero's yearly municipal income tax table: ~310 rows, ~20 kB
     "json": 20_000_000,
 }
 # Rows per file (every unit of Finland is ~4 000; candidates go to an exact optimiser).

@@ -12,6 +12,11 @@ file, line and problem; every problem of a table is listed, one line each):
 - municipal rates: 0 <= percent < 30, rows of one municipality do not overlap, and the ``*`` rows (an
   estimate used for municipalities without a row) cover every tax year of ``income_tax.csv``.
 
+A deployment adds the official yearly table of every municipality with ``python -m planner rules
+import-tax-rates`` (:mod:`planner.rules.tax_import`): an overlay ``<data dir>/rules/municipal_tax_rates.csv``
+in the same format, validated the same way. An imported row wins over the shipped row of the same
+municipality and year and over the ``*`` estimate; outside the imported years nothing changes.
+
 A date no tax row covers raises MissingRuleError naming the date.
 """
 from __future__ import annotations
@@ -75,6 +80,7 @@ class MunicipalTaxRate:
 class TaxBook:
     years: tuple[TaxYear, ...]
     rates: tuple[MunicipalTaxRate, ...]
+    imported: tuple[MunicipalTaxRate, ...] = ()
 
     def year_on(self, on: date) -> TaxYear:
         for year in self.years:
@@ -86,7 +92,11 @@ class TaxBook:
                                f"{first.isoformat()} – {last.isoformat()}")
 
     def rate_on(self, municipality: str, on: date) -> MunicipalTaxRate:
-        """The municipality's own row for ``on``, else the ``*`` estimate row."""
+        """The imported official row for ``on``, else the municipality's own shipped row, else the ``*``
+        estimate row."""
+        for rate in self.imported:
+            if rate.municipality == municipality and rate.rule.covers(on):
+                return rate
         for key in (municipality, DEFAULT_KEY):
             for rate in self.rates:
                 if rate.municipality == key and rate.rule.covers(on):
@@ -176,8 +186,8 @@ def parse_tax_years(rows: list[_Row]) -> tuple[TaxYear, ...]:
     return tuple(ordered)
 
 
-def parse_rates(rows: list[_Row], known: Callable[[str], str | None], years: tuple[TaxYear, ...]
-                ) -> tuple[MunicipalTaxRate, ...]:
+def parse_rates(rows: list[_Row], known: Callable[[str], str | None], years: tuple[TaxYear, ...],
+                *, require_default: bool = True) -> tuple[MunicipalTaxRate, ...]:
     problems: list[str] = []
     rates = []
     for row in rows:
@@ -206,7 +216,7 @@ def parse_rates(rows: list[_Row], known: Callable[[str], str | None], years: tup
             if end is None or current.rule.valid_from <= end:
                 problems.append(f"{current.rule.table}, line {current.rule.line} ({key}): period from "
                                 f"{current.rule.valid_from} overlaps the period of line {previous.rule.line}")
-    for year in years:
+    for year in years if require_default else ():
         if not any(r.municipality == DEFAULT_KEY and r.rule.covers(year.rule.valid_from)
                    and (year.rule.valid_to is None or r.rule.covers(year.rule.valid_to)) for r in rates):
             problems.append(f"municipal_tax_rates.csv: no '*' row covers the tax year from {year.rule.valid_from}")
@@ -215,15 +225,47 @@ def parse_rates(rows: list[_Row], known: Callable[[str], str | None], years: tup
     return tuple(rates)
 
 
-def load_tax_book(directory: Path = TABLES_DIR) -> TaxBook:
+def read_overlay(path: Path, years: tuple[TaxYear, ...] = ()) -> tuple[MunicipalTaxRate, ...]:
+    """The imported rates at ``path`` (none when the file does not exist), validated like the shipped
+    table except that no ``*`` row is needed; problems name the overlay's full path."""
+    from planner.municipalities import canonical_name
+
+    if not path.is_file():
+        return ()
+    rows = read_rows(path)
+    for row in rows:
+        row.table = f"{path} (imported tax rates; re-run `python -m planner rules import-tax-rates`)"
+    return parse_rates(rows, canonical_name, years, require_default=False)
+
+
+def overlay_path() -> Path:
+    """Where ``rules import-tax-rates`` writes: ``<data dir>/rules/municipal_tax_rates.csv``."""
+    from planner.datasets.store import data_dir
+
+    return data_dir() / "rules" / "municipal_tax_rates.csv"
+
+
+def load_tax_book(directory: Path = TABLES_DIR, overlay: Path | None = None) -> TaxBook:
     from planner.municipalities import canonical_name
 
     years = parse_tax_years(read_rows(directory / "income_tax.csv"))
     rates = parse_rates(read_rows(directory / "municipal_tax_rates.csv"), canonical_name, years)
-    return TaxBook(years, rates)
+    imported = read_overlay(overlay, years) if overlay is not None else ()
+    return TaxBook(years, rates, imported)
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=4)
+def _cached_book(overlay: Path, stamp: tuple[int, int] | None) -> TaxBook:
+    return load_tax_book(overlay=overlay)
+
+
 def tax_book() -> TaxBook:
-    """The project's tax tables, validated once per process."""
-    return load_tax_book()
+    """The project's tax tables plus the imported overlay, validated once per version of the overlay
+    (a new import is seen without a restart)."""
+    path = overlay_path()
+    try:
+        info = path.stat()
+        stamp: tuple[int, int] | None = (info.st_mtime_ns, info.st_size)
+    except OSError:
+        stamp = None
+    return _cached_book(path, stamp)
