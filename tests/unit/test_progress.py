@@ -93,12 +93,11 @@ def test_routing_stops_between_blocks_and_keeps_the_blocks_done():
     assert times.matrix(units[:ROUTE_BLOCK]).shape == (2, ROUTE_BLOCK)   # the first block is kept
 
 
-def test_site_solver_time_limit_is_capped_by_the_deadline(monkeypatch):
+def _record_milp_time_limits(monkeypatch) -> list:
+    """Wrap scipy's milp so each call's ``time_limit`` option is recorded (the list returned)."""
     import scipy.optimize
 
-    import planner.siting.optimiser as optimiser
-
-    seen = []
+    seen: list = []
     real = scipy.optimize.milp
 
     def recording_milp(*args, options=None, **kwargs):
@@ -106,6 +105,13 @@ def test_site_solver_time_limit_is_capped_by_the_deadline(monkeypatch):
         return real(*args, options=options, **kwargs)
 
     monkeypatch.setattr(scipy.optimize, "milp", recording_milp)
+    return seen
+
+
+def test_site_solver_time_limit_is_capped_by_the_deadline(monkeypatch):
+    import planner.siting.optimiser as optimiser
+
+    seen = _record_milp_time_limits(monkeypatch)
     clock = Clock()
     cost = np.array([[60.0, 300.0, 900.0], [900.0, 300.0, 60.0]])
     model = optimiser.SiteModel.from_cost_matrix(cost, [100, 10], [50], [200, 200], 1, "coverage", max_s=600)
@@ -123,21 +129,12 @@ def _cancelled() -> Progress:
 
 @pytest.mark.parametrize("method", ["optimal", "deferred-acceptance", "stable"])
 def test_a_cancelled_round_raises_and_a_deadline_caps_the_milp(method, monkeypatch):
-    import scipy.optimize
-
     from planner.placement.round import RoundSettings, plan_round
 
     children, units, travel, catchment = random_instance(3, 12, 3)
     with pytest.raises(Cancelled):
         plan_round(children, units, travel, catchment, RoundSettings(method=method), progress=_cancelled())
-    seen = []
-    real = scipy.optimize.milp
-
-    def recording_milp(*args, options=None, **kwargs):
-        seen.append((options or {}).get("time_limit"))
-        return real(*args, options=options, **kwargs)
-
-    monkeypatch.setattr(scipy.optimize, "milp", recording_milp)
+    seen = _record_milp_time_limits(monkeypatch)
     report = plan_round(children, units, travel, catchment, RoundSettings(method=method),
                         progress=Progress(deadline_s=30, clock=Clock()))
     assert report["offers"] or report["unplaced"]
