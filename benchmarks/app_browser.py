@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
+sys.path.insert(0, str(REPO))
+
+from tests.browser.conftest import CHROMIUM, streamlit_app  # noqa: E402
 PAGES = ["costs", "units", "summary", "changes", "planner", "staff", "family"]
 DONE_JS = """() => {
   if (document.querySelector("[data-testid='stStatusWidget']")) return false;
@@ -45,12 +44,6 @@ STATE_JS = """() => {
 }"""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=3)
@@ -60,20 +53,7 @@ def main() -> int:
         return 0
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
-    streamlit = Path(sys.executable).parent / "streamlit"
-    server = subprocess.Popen([str(streamlit), "run", "app.py", "--server.headless", "true", "--server.address",
-                               "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-                              cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(600):
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.2)
+    with streamlit_app() as url:  # the browser tests' one way to start the app
         print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
@@ -122,12 +102,6 @@ def main() -> int:
             later_all += later
             print(f"{name:<10} {values[0]:7.2f}s {statistics.median(later):14.2f}s")
         print(f"page switch, warm, median over pages: {statistics.median(later_all):.2f} s (target < 1 s)")
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
     return 0
 
 
