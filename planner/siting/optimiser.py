@@ -167,20 +167,10 @@ class SiteModel:
     def check_feasible(self, lang: str = "en") -> None:
         """Raise ``InfeasibleError`` when no solution can exist (more new sites than candidates).
 
-        Too little capacity is not infeasible: the solution then reports its ``unmet_seats``;
-        :meth:`capacity_shortfall_seats` gives the lower bound before solving."""
+        Too little capacity is not infeasible: the solution then reports its ``unmet_seats``."""
         if self.k > self.n_candidates:
             raise InfeasibleError(translate("siting.infeasible.k_too_large", lang, k=self.k,
                                             candidates=self.n_candidates))
-
-    def capacity_shortfall_seats(self) -> float:
-        """Seats of reachable demand above all existing capacity plus the K largest candidates (0 when
-        that capacity suffices): a lower bound on the unmet seats of any choice of K sites."""
-        served = self._reachable_mask()
-        demand_seats = float(self.demand[served].sum())
-        best_new = np.sort(self.candidate_capacity)[::-1][: self.k].sum() if self.k else 0.0
-        capacity = float(self.existing_capacity.sum() + best_new)
-        return max(0.0, demand_seats - capacity)
 
     def unmet_penalty_s(self) -> float:
         """Cost of one unplaced seat in the p-median objective (seconds): (sites + 1) × (longest finite
