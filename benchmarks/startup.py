@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/startup.py [--runs 5]
 
 * Cold rank: ``python -m planner rank docs/examples/family-espoo.json`` in a new process, ``--runs``
-  times (the default dataset, its walking cache and numba's machine code already on disk, as after
-  setup). Wall and CPU (user + system of the child) medians, and the slowest imports from one run with
+  times (the default dataset, its walking cache, numba's machine code and the project's bytecode
+  already on disk, as after ``scripts/setup.sh``). Wall and CPU (user + system of the child) medians, and the slowest imports from one run with
   ``python -X importtime`` (target: < 1.5 s; before: 2.0 s CPU).
 * Memory: a new process loads Tampere's walk, bike and car engines and the transit router, then runs
   one door-to-door transit one-to-all; its resident memory (VmRSS) and peak (VmHWM). Needs

@@ -50,6 +50,7 @@ def normalise_street(street: str) -> str:
     return fold(text.replace(".", " "))
 
 
+@lru_cache(maxsize=65536)   # house numbers repeat across streets (1, 2, 3 ...)
 def normalise_number(number: str) -> str:
     """House number without spaces, lower case: ``15 B`` -> ``15b``; ``1-5`` kept."""
     return re.sub(r"\s+", "", fold(number))
@@ -179,8 +180,9 @@ class AddressIndex:
             street_key = normalise_street(entry.street)
             self._by_street[street_key].append(entry)
             self._exact.setdefault((street_key, normalise_number(entry.housenumber)), entry)
-            if entry.city and re.fullmatch(r"[^\W\d_]+", fold(entry.city)):  # one word, letters only
-                cities.add(fold(entry.city))
+        for city in {entry.city for entry in self.entries if entry.city}:   # a few names, each once
+            if re.fullmatch(r"[^\W\d_]+", fold(city)):  # one word, letters only
+                cities.add(fold(city))
         self._streets: list[str] = sorted(self._by_street)
         self._cities = cities
 

@@ -170,19 +170,29 @@ class TransitRouter:
 
     def save_walk_cache(self, path: str | Path, key: str) -> Path:
         """Write the egress and access walks (node-major, float32 seconds) and the footpaths to ``path``
-        (.npz, compressed) under ``key``; written to a temporary file and moved into place."""
+        (.npz) under ``key``; written to a temporary file and moved into place.
+
+        Stored uncompressed: reading is then a copy, not an inflate (the default dataset's 19 MB took
+        0.1 s to decompress on every cold start). The access walks are stored only when they differ
+        from the egress walks (on a walk graph whose every street goes both ways they are the same
+        matrix), which keeps the file at about the size the compressed one had."""
         egress, access, fp = self.egress, _node_major(self._access_matrix()), self.walk_footpaths
         small = np.uint16 if egress.shape[0] < 65536 else np.int32
+        arrays = {"key": np.array(key), "shape": np.array(egress.shape, dtype=np.int64),
+                  "parameters": np.array(json.dumps(self.cache_parameters(), sort_keys=True)),
+                  "egress_data": egress.data, "egress_rows": egress.indices.astype(small),
+                  "egress_counts": np.diff(egress.indptr).astype(np.int32),
+                  "fp_indptr": fp.indptr, "fp_to": fp.to, "fp_time_s": fp.time_s}
+        same = (np.array_equal(access.indptr, egress.indptr) and np.array_equal(access.indices, egress.indices)
+                and np.array_equal(access.data, egress.data))
+        arrays["access_same"] = np.array(same)
+        if not same:
+            arrays.update(access_data=access.data, access_rows=access.indices.astype(small),
+                          access_counts=np.diff(access.indptr).astype(np.int32))
         path = Path(path)
         partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         with partial.open("wb") as handle:
-            np.savez_compressed(handle, key=np.array(key), shape=np.array(egress.shape, dtype=np.int64),
-                                parameters=np.array(json.dumps(self.cache_parameters(), sort_keys=True)),
-                                egress_data=egress.data, egress_rows=egress.indices.astype(small),
-                                egress_counts=np.diff(egress.indptr).astype(np.int32),
-                                access_data=access.data, access_rows=access.indices.astype(small),
-                                access_counts=np.diff(access.indptr).astype(np.int32),
-                                fp_indptr=fp.indptr, fp_to=fp.to, fp_time_s=fp.time_s)
+            np.savez(handle, **arrays)
         os.replace(partial, path)
         return path
 
@@ -419,7 +429,8 @@ class TransitRouter:
     def _access_matrix(self) -> sp.csc_array:
         """Walk seconds from every node to each stop within ``max_access_s`` (csc: column = node)."""
         if self._to_stop is None and self._cache_source is not None:   # read from the cache on first use
-            self._to_stop = _read_access(*self._cache_source, self.egress.shape, self.cache_parameters())
+            self._to_stop = _read_access(*self._cache_source, self.egress.shape, self.cache_parameters(),
+                                         self.egress)
         if self._to_stop is None:
             self._to_stop = _node_major(self._walk_matrix(self._walk_csr(reverse=True), self.max_access_s))
         return self._to_stop
@@ -587,7 +598,7 @@ class TransitRouter:
 
 
 # -- command -----------------------------------------------------------------------------------------
-WALK_CACHE_VERSION = 3   # 3: node-major float32 egress and access, compressed
+WALK_CACHE_VERSION = 4   # 4: node-major float32 egress, access only when it differs, uncompressed
 WALK_CACHE_NAME = "walk_cache.npz"
 
 
@@ -639,12 +650,16 @@ def _read_walk_cache(path: str | Path | None, key: str | None, n_stops: int, n_n
     return egress, footpaths
 
 
-def _read_access(path: Path, key: str, shape: tuple[int, int], parameters: dict[str, float]) -> sp.csc_array | None:
-    """The node -> stop access walks from the cache (read only when ``many_to_one`` first needs them)."""
+def _read_access(path: Path, key: str, shape: tuple[int, int], parameters: dict[str, float],
+                 egress: sp.csc_array | None = None) -> sp.csc_array | None:
+    """The node -> stop access walks from the cache (read only when ``many_to_one`` first needs them);
+    ``egress`` itself when the cache says both are the same matrix."""
     try:
         with np.load(path, allow_pickle=False) as data:
             if str(data["key"]) != key or str(data["parameters"]) != json.dumps(parameters, sort_keys=True):
                 return None
+            if bool(data["access_same"]):
+                return egress
             return _node_major_from(data, "access", shape[0], shape[1])
     except (OSError, ValueError, KeyError):
         return None
@@ -653,8 +668,8 @@ def _read_access(path: Path, key: str, shape: tuple[int, int], parameters: dict[
 def _node_major_from(data: Any, name: str, n_stops: int, n_nodes: int) -> sp.csc_array:
     indptr = np.zeros(n_nodes + 1, dtype=np.int32)   # int32 indices too (int64 would double them)
     indptr[1:] = np.cumsum(data[f"{name}_counts"])
-    return sp.csc_array((data[f"{name}_data"].astype(np.float32), data[f"{name}_rows"].astype(np.int32), indptr),
-                        shape=(n_stops, n_nodes))
+    return sp.csc_array((data[f"{name}_data"].astype(np.float32, copy=False), data[f"{name}_rows"].astype(np.int32),
+                         indptr), shape=(n_stops, n_nodes))
 
 
 def _parse_point(text: str | None, flag: str) -> tuple[float, float]:

@@ -464,6 +464,38 @@ def test_walk_cache_gives_the_same_router_and_is_ignored_when_stale(tmp_path, ma
     assert not broken.walk_cache_used and (broken.egress != plain.egress).nnz == 0
 
 
+def test_walk_cache_stores_the_access_walks_only_when_they_differ_from_the_egress_walks(tmp_path, make_graph, at):
+    from planner.network.transit import walk_cache_key
+
+    feed_path = write_feed(tmp_path / "feed", at)
+    # two-way streets: walking to a stop takes as long as walking from it, one matrix is stored
+    graph = street_graph(make_graph)
+    two_way = TransitRouter.from_feed(load_feed(feed_path), TravelTimeEngine(graph))
+    key = walk_cache_key(feed_path, graph.save(tmp_path / "graph_walk.npz"))
+    with np.load(two_way.save_walk_cache(tmp_path / "two_way.npz", key)) as data:
+        assert bool(data["access_same"]) and "access_data" not in data.files
+    # one street piece walkable one way only (x 1400 -> 1500 m at y = 0; back is a 100 m detour's worth)
+    xy = [(x, 0.0) for x in range(0, 3001, 100)]
+    edges = [(i, i + 1, 100.0) for i in range(30)] + [(i + 1, i, 100.0) for i in range(30) if i != 14]
+    edges += [(15, 14, 300.0)]
+    one_way = make_graph("walk", xy, edges, speed_ms=1.0)
+    key = walk_cache_key(feed_path, one_way.save(tmp_path / "one_way_graph.npz"))
+    plain = TransitRouter.from_feed(load_feed(feed_path), TravelTimeEngine(one_way))
+    path = plain.save_walk_cache(tmp_path / "one_way.npz", key)
+    with np.load(path) as data:
+        assert not bool(data["access_same"]) and "access_data" in data.files
+    cached = TransitRouter.from_feed(load_feed(feed_path), TravelTimeEngine(one_way), walk_cache=path,
+                                     walk_cache_key=key)
+    assert cached.walk_cache_used
+    assert (cached._access_matrix() != plain._access_matrix()).nnz == 0
+    assert (cached._access_matrix() != cached.egress).nnz > 0
+    # stop A1 at x = 1500 m from x = 1300 m: 200 s there (with the one-way piece), 300 + 100 s back
+    a1 = plain.feed.stop_ids.index("A1")
+    node_1300 = 13
+    assert plain._access_matrix()[a1, node_1300] == pytest.approx(200.0, abs=1.0)
+    assert plain.egress[a1, node_1300] == pytest.approx(400.0, abs=1.0)
+
+
 # -- minimum change time and transfers.txt (hand-worked on the same streets, 1 m/s) --------------------
 
 
