@@ -441,8 +441,9 @@ class TransitRouter:
         if key not in self._timetables:
             self.timetable(day)  # the same no-service error
             trips = self.feed.trips_on(day)
-            fwd = trips.offsets
-            idx = np.concatenate([np.arange(fwd[t + 1] - 1, fwd[t] - 1, -1) for t in range(len(trips.label))])
+            fwd = np.asarray(trips.offsets, dtype=np.int64)
+            owner = np.repeat(np.arange(len(fwd) - 1), np.diff(fwd))   # the trip of each stop event
+            idx = fwd[owner] + fwd[owner + 1] - 1 - np.arange(int(fwd[0]), int(fwd[-1]))   # each trip backwards
             rev = TripsOfDay(trips.route_index, trips.label, trips.offsets, trips.stop_index[idx],
                              -trips.departure_s[idx], -trips.arrival_s[idx], trips.dropoff[idx], trips.pickup[idx])
             fp = self.footpaths

@@ -239,3 +239,39 @@ def test_max_transfers_limits_the_number_of_vehicles(tmp_path):
     assert math.isfinite(two.arrival_s[feed.stop_index_of["S2"]])
     assert math.isinf(two.arrival_s[feed.stop_index_of["S3"]])
     assert four.arrival_s[feed.stop_index_of["S4"]] == 29100 + 3 * 600
+
+
+def _trips_of_day(trips: list[tuple[int, list[int], list[bool]]]):
+    """TripsOfDay from (route, stops, pickup per stop) rows; times 60 s apart, drop-off everywhere."""
+    from planner.network.gtfs import TripsOfDay
+
+    offsets = np.cumsum([0] + [len(stops) for _, stops, _ in trips])
+    stops = np.array([s for _, row, _ in trips for s in row], dtype=np.int64)
+    pickup = np.array([p for _, _, row in trips for p in row], dtype=bool)
+    times = np.arange(len(stops), dtype=float) * 60.0
+    return TripsOfDay(np.array([r for r, _, _ in trips], dtype=np.int64), [f"t{i}" for i in range(len(trips))],
+                      offsets, stops, times, times, pickup, np.ones(len(stops), dtype=bool))
+
+
+@pytest.mark.parametrize("multiplier", [None, 0], ids=["hashed", "every-hash-colliding"])
+def test_trips_are_grouped_by_route_stops_and_rules(monkeypatch, multiplier):
+    from planner.network import raptor
+
+    if multiplier is not None:   # every trip of one length hashes alike: the exact check must split them
+        monkeypatch.setattr(raptor, "_HASH_MULTIPLIER", np.uint64(multiplier))
+    yes, no = True, False
+    day = _trips_of_day([
+        (0, [1, 2, 3], [yes, yes, yes]),   # t0
+        (0, [4], [yes]),                   # t1: one stop, no pattern (and between two trips of one group)
+        (0, [1, 2, 3], [yes, yes, yes]),   # t2: same as t0
+        (1, [1, 2, 3], [yes, yes, yes]),   # t3: another route
+        (0, [1, 2, 3], [yes, no, yes]),    # t4: no boarding at stop 2
+        (0, [3, 2, 1], [yes, yes, yes]),   # t5: the other direction
+        (0, [1, 2], [yes, yes]),           # t6: shorter
+        (0, [1, 3, 2], [yes, yes, yes]),   # t7: same stops in another order (same first stop: same hash at 0)
+        (0, [1, 2, 3], [yes, yes, yes]),   # t8: same as t0
+    ])
+    groups = {tuple(int(t) for t in members) for members in raptor._same_stops_groups(day).values()}
+    assert groups == {(0, 2, 8), (3,), (4,), (5,), (6,), (7,)}
+    table = Timetable.from_trips(day, 5)
+    assert sorted(p.labels for p in table.patterns) == [["t0", "t2", "t8"], ["t3"], ["t4"], ["t5"], ["t6"], ["t7"]]
