@@ -14,7 +14,8 @@ a year or ``%`` after the word is fine), optionally a number column (``Kuntanume
 
 Every row is checked (a known municipality, the number matching the name, 0 <= percent <= 15, no
 municipality twice); every bad row is one problem naming its line, the value and the fix, and nothing
-is written. A good file's rows replace that year's rows in ``<data dir>/rules/municipal_tax_rates.csv``
+is written. Rows that sum up the table (``Koko maa``, ``Manner-Suomi``, ``Hela landet`` ...) are skipped
+and listed in the summary (``rows_skipped``). A good file's rows replace that year's rows in ``<data dir>/rules/municipal_tax_rates.csv``
 (:func:`planner.rules.tax.overlay_path`; other years stay), status ``verified``, which
 :func:`planner.rules.tax.tax_book` reads on top of the shipped table.
 """
@@ -40,6 +41,10 @@ PERCENT_HEADERS = ("tuloveroprosentti", "kunnallisveroprosentti", "kunnan tulove
 CODE_HEADERS = ("kuntanumero", "kuntakoodi", "kunta nro", "kuntanro", "kunnan numero", "kunnan koodi", "nro",
                 "kommunnummer", "code", "municipality code")
 HEADER_SEARCH_LINES = 15
+# rows that sum up the table instead of naming a municipality (Vero's file ends with the country's
+# average): skipped and listed in the summary, not refused (folded with _norm, compared by first words)
+SUMMARY_ROW_NAMES = ("koko maa", "manner suomi", "hela landet", "fasta finland", "keskimaarin", "keskimäärin",
+                     "yhteensa", "yhteensä", "totalt", "genomsnitt", "whole country", "average", "total")
 
 
 def _norm(header: str) -> str:
@@ -89,9 +94,16 @@ def parse_percent(raw: str) -> Decimal | None:
     return value if value.is_finite() else None
 
 
+def is_summary_row(name: str) -> bool:
+    """``'Koko maa'``, ``'KOKO MAA keskimäärin'``, ``'Hela landet'``: a row summing up the table."""
+    folded = _norm(name)
+    return any(folded == label or folded.startswith(label + " ") for label in SUMMARY_ROW_NAMES)
+
+
 def read_table(path: str | Path, year: int) -> tuple[list[dict[str, Any]], list[Problem]]:
     """The rows of a Vero-style file (``{"line", "municipality", "code", "percent"}``) and the problems
-    of its bad rows (one per row; line numbers as in the file, the first line is 1)."""
+    of its bad rows (one per row; line numbers as in the file, the first line is 1). A row summing up
+    the table (:func:`is_summary_row`) comes back as ``{"line", "skipped": name}``."""
     from planner.municipalities import find_municipality, suggest
 
     name = Path(path).name
@@ -129,6 +141,9 @@ def read_table(path: str | Path, year: int) -> tuple[list[dict[str, Any]], list[
                 return cells[index].strip() if index is not None and index < len(cells) else ""
 
             raw_name, raw_percent, raw_code = cell("name"), cell("percent"), cell("code")
+            if raw_name and is_summary_row(raw_name):
+                rows.append({"line": line, "skipped": raw_name})
+                continue
             municipality = find_municipality(raw_name) if raw_name else None
             if municipality is None and not raw_name and raw_code:
                 municipality = find_municipality(raw_code.zfill(3))
@@ -162,7 +177,7 @@ def read_table(path: str | Path, year: int) -> tuple[list[dict[str, Any]], list[
                          "percent": percent.quantize(Decimal("0.01"))})
     except csv.Error as error:
         raise csv_problem(error, FIELD, name, header_line + reader.line_num) from None
-    if not rows and not problems:
+    if not any("municipality" in r for r in rows) and not problems:
         problems.append(Problem(FIELD, name, "at least one municipality row below the header"))
     return rows, problems
 
@@ -204,6 +219,9 @@ def import_tax_rates(path: str | Path, year: int, source: str) -> dict[str, Any]
     rows, problems = read_table(path, year)
     if problems:
         raise InputError(problems)
+    skipped = [{"line": r["line"], "name": r["skipped"], "why": "a summary row (not a municipality)"}
+               for r in rows if "skipped" in r]
+    rows = [r for r in rows if "skipped" not in r]
     target = overlay_path()
     start, end = date(year, 1, 1), date(year, 12, 31)
     kept: list[dict[str, str]] = []
@@ -238,6 +256,7 @@ def import_tax_rates(path: str | Path, year: int, source: str) -> dict[str, Any]
         "overlay_path": str(target), "source": source, "status": "verified",
         "valid_from": start, "valid_to": end,
         "provisional_shipped_rows_replaced": replaced,
+        "rows_skipped": skipped,
         "disagreements": disagreements,
         "without_rate": {"count": len(missing), "municipalities": missing,
                          "note": "these use the '*' ESTIMATE row (municipal_tax_rates.csv) for this year" if missing else ""},

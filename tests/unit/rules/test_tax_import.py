@@ -115,6 +115,22 @@ def test_without_rate_lists_the_municipalities_left_on_the_estimate(tmp_path, da
     assert summary["without_rate"]["count"] == 309 - 5 - 7    # 7 more shipped 2024 rows (Espoo … Vaasa), Pori and Helsinki imported
 
 
+def test_summary_rows_are_skipped_and_listed_not_refused(tmp_path, data_dir):
+    # the country's average at the end (and a mainland line), as the yearly table sums itself up
+    text = VERO_STYLE + "000;KOKO MAA keskimäärin;7,52;1,35;2,00\r\n;Manner-Suomi;7,55;;\r\n"
+    summary = import_tax_rates(write(tmp_path, text), 2024, "Vero 2024")
+    assert summary["rows_imported"] == 5
+    assert summary["rows_skipped"] == [
+        {"line": 9, "name": "KOKO MAA keskimäärin", "why": "a summary row (not a municipality)"},
+        {"line": 10, "name": "Manner-Suomi", "why": "a summary row (not a municipality)"}]
+    with (data_dir / "rules" / "municipal_tax_rates.csv").open(encoding="utf-8") as handle:
+        assert len(list(csv.DictReader(handle))) == 5
+    # a file of summary rows only has nothing to import
+    only = "Kunta;Tuloveroprosentti\r\nKoko maa;7,52\r\n"
+    with pytest.raises(InputError, match="at least one municipality row"):
+        import_tax_rates(write(tmp_path, only, name="only.csv"), 2024, "Vero 2024")
+
+
 def test_every_bad_row_is_named_and_nothing_is_written(tmp_path, data_dir, capsys):
     bad = ("Kuntanumero;Kunta;Tuloveroprosentti\r\n"
            "297;Kuopio;9,25\r\n"
