@@ -342,8 +342,8 @@ def read_family_file(content: bytes) -> tuple[dict | None, list[str]]:
 
 def _upload() -> None:
     """Load a family file (JSON) the user saved before; replaces the form only when the file is valid."""
-    uploaded = st.file_uploader(ui.t("family.upload"), type=["json"], key="f_upload",
-                                help=ui.t("family.upload_help"))
+    uploaded = ui.uploaded_file(st.file_uploader(ui.t("family.upload"), type=["json"], key="f_upload",
+                                                 help=ui.t("family.upload_help")))
     st.caption(ui.t("family.upload_note", limit=ui.fmt_bytes(ui.upload_limit_bytes("family"))))
     if uploaded is not None and st.session_state.get(UPLOAD_SEEN_KEY) != uploaded.file_id:
         st.session_state[UPLOAD_SEEN_KEY] = uploaded.file_id

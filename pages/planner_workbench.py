@@ -168,7 +168,7 @@ def _load_uploaded() -> None:
     """Read an uploaded scenario file (validated; problems shown under the uploader)."""
     from planner.siting.scenario import Scenario
 
-    uploaded = st.session_state.get("wb.upload")
+    uploaded = ui.uploaded_file(st.session_state.get("wb.upload"))   # None while a replaced file is on its way
     if uploaded is None:
         return
     try:

@@ -64,7 +64,7 @@ def _source_bytes() -> bytes | str | None:
     state = st.session_state
     source = state.get("staff.source", SOURCES[0])
     if source == "upload":
-        uploaded = state.get("staff.upload")
+        uploaded = ui.uploaded_file(state.get("staff.upload"))
         return uploaded.getvalue() if uploaded is not None else None
     if source == "paste":
         text = state.get("staff.paste", "")
@@ -90,7 +90,7 @@ def _run(keep_review: bool = False) -> None:
     preschool = kind == "preschool"
     units_bytes = None
     if preschool and state.get("staff.units_source") == "evaka":
-        uploaded = state.get("staff.units_upload")
+        uploaded = ui.uploaded_file(state.get("staff.units_upload"))
         if uploaded is None:
             state[PROBLEMS_KEY] = [t("no_units_file")]
             return

@@ -797,6 +797,17 @@ def fmt_bytes(size: int) -> str:
     return with_unit(format_number(max(1, round(size / 1000)), lang()), units[0], lang())
 
 
+def uploaded_file(value: Any) -> Any:
+    """The file in a ``st.file_uploader`` value, or None while there is none to read.
+
+    When the user drops a new file on an uploader that holds one, the browser deletes the old file on
+    the server at once but names it in its widget state until the new one has arrived. A rerun that
+    another widget starts in between (a typed id, a button) gets Streamlit's ``DeletedFile``
+    placeholder for it, which has no content: reading it crashed the whole page. It counts as no file;
+    the uploader's own rerun brings the new file a moment later."""
+    return value if callable(getattr(value, "getvalue", None)) else None
+
+
 def upload_limit_bytes(kind: str) -> int:
     """The largest file of ``kind`` a user can give: planner/readers.py's limit, or the server's own
     upload limit (``server.maxUploadSize``, MB) where that is lower."""

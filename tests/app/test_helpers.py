@@ -148,3 +148,22 @@ def test_next_fee_indexation_is_the_next_even_year_first_of_august():
     assert next_indexation(date(2026, 7, 31)) == date(2026, 8, 1)
     assert next_indexation(date(2026, 8, 1)) == date(2028, 8, 1)
     assert next_indexation(date(2025, 1, 1)) == date(2026, 8, 1)
+
+
+def test_a_replaced_upload_that_is_already_deleted_counts_as_no_file():
+    """Streamlit hands a rerun that overtakes a file's replacement a ``DeletedFile`` (no content); the
+    pages read uploads through ``ui.uploaded_file``, which gives None for it and the file otherwise
+    (the browser test tests/browser/test_upload_race.py shows the crash this prevents)."""
+    from streamlit.runtime.uploaded_file_manager import DeletedFile, UploadedFile, UploadedFileRec
+
+    from pages.ui import uploaded_file
+
+    real = UploadedFile(UploadedFileRec("id-1", "scenario.json", "application/json", b"{}"), None)
+    assert uploaded_file(real) is real
+    assert uploaded_file(DeletedFile("id-0")) is None
+    assert uploaded_file(None) is None
+    sources = {path.name: path.read_text(encoding="utf-8") for path in (REPO / "pages").glob("*.py")}
+    raw = [name for name, text in sources.items()
+           if re.search(r"""(state|session_state)(\.get\(|\[)["'][\w.]*upload["']""", text)
+           and "uploaded_file(" not in text]
+    assert raw == [], f"pages reading an uploader's value without ui.uploaded_file: {raw}"
