@@ -65,8 +65,13 @@ def _fees(result: dict[str, Any]) -> None:
     st.caption(ui.t("costs.fee_basis", percent=ui.fmt_decimal(result.get("fee_percent")),
                     threshold=ui.fmt_eur(result.get("threshold_eur")),
                     max_fee=ui.fmt_eur(result.get("max_fee_eur")), min_fee=ui.fmt_eur(result.get("min_fee_eur"))))
+    # "Rests on an unconfirmed rule" per child: the child's own part-time or free-hours rule, or a rule every
+    # child's fee uses (the fee table of the rule box below, the holiday-pay setting) is not confirmed yet.
+    children = result.get("children", [])
+    shared_provisional = bool(result.get("provisional")) and (
+        (result.get("rule") or {}).get("status") == "provisional" or not any(c.get("provisional") for c in children))
     rows = []
-    for child in result.get("children", []):
+    for child in children:
         rows.append({
             ui.t("costs.col.child"): ui.person_label(child.get("id")),
             ui.t("costs.col.care"): ui.t(f"care.{child['care']}") if child.get("care") in CARE_KEYS else
@@ -74,7 +79,8 @@ def _fees(result: dict[str, Any]) -> None:
             ui.t("costs.col.sibling_rank"): child.get("sibling_rank") if child.get("sibling_rank") else "–",
             ui.t("costs.col.coefficient"): ui.fmt_decimal(child.get("coefficient"), 4),
             ui.t("costs.col.fee"): ui.fmt_eur(child.get("monthly_fee_eur")),
-            ui.t("costs.col.provisional"): ui.t("costs.yes") if child.get("provisional") else ui.t("costs.no"),
+            ui.t("costs.col.provisional"): ui.t("costs.yes") if child.get("provisional") or shared_provisional
+            else ui.t("costs.no"),
         })
     st.table(md_frame(pd.DataFrame(rows)), hide_index=True)
     for child in result.get("children", []):

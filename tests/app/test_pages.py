@@ -360,3 +360,21 @@ def test_summary_shows_the_fee_as_the_costs_page_does(app_factory):
     expected = (f"€{fee_range[0]:,.0f}–€{fee_range[1]:,.0f}" if fee_range
                 else f"€{fees['total_monthly_fee_eur']:,.0f}")
     assert metric == expected
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_the_fee_table_says_a_fee_rests_on_an_unconfirmed_rule_when_the_rule_box_says_provisional(app_factory, lang):
+    """The per-child column once read "Alustava: ei" right above a rule box "tila: ALUSTAVA" (the fee table
+    of 1.8.2026 is provisional): the column now names what it tells (the fee rests on an unconfirmed
+    rule) and agrees with the box; the box's status word says what provisional means."""
+    at = app_factory("costs", lang)
+    assert not at.exception, at.exception
+    column = translate("app.costs.col.provisional", lang)
+    fee_table = next(t.value for t in at.table if translate("app.costs.col.coefficient", lang) in t.value.columns)
+    assert column in fee_table.columns and "Alustava" not in fee_table.columns, list(fee_table.columns)
+    status = translate("app.costs.status.provisional", lang)
+    boxes = [w.value for w in at.warning] + [c.value for c in at.caption]
+    fee_rule_box = next(b for b in boxes if translate("app.costs.rule", lang).split("{")[0] in b)
+    if status in fee_rule_box:   # the fee table in force is provisional: every child's fee rests on it
+        assert set(fee_table[column]) == {translate("app.costs.yes", lang)}, fee_table[column].tolist()
+    assert "(" in status and status.split(" (")[0].upper() == status.split(" (")[0]   # word + what it means
