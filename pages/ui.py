@@ -861,8 +861,10 @@ def styled(frame: Any) -> Any:
 
 
 def dataframe(frame: Any, **kwargs: Any) -> Any:
-    """``st.dataframe`` of :func:`styled` (hidden index, full width unless told otherwise)."""
+    """``st.dataframe`` of :func:`styled` (hidden index, full width unless told otherwise). The browser
+    draws a missing cell as the placeholder, never as the Styler's text for it: "–" here, not "None"."""
     kwargs.setdefault("hide_index", True)
+    kwargs.setdefault("placeholder", "–")
     kwargs.setdefault("width", "stretch")
     return st.dataframe(styled(frame), **kwargs)
 

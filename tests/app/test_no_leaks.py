@@ -35,7 +35,9 @@ FORMAT_WORDS = re.compile(r"\b(?:child_id|birth_date|start_date|weekly_hours|shi
 
 
 def _display_values(element):
-    """The cells of a table as the browser shows them (a pandas Styler's display values when given)."""
+    """The cells of a table as the browser shows them (a pandas Styler's display values when given).
+    The browser draws a missing value (None, NaN) of ``st.dataframe`` as the element's placeholder,
+    "None" when none is set, whatever the Styler says for that cell."""
     from streamlit import dataframe_util
 
     proto = getattr(element, "proto", None)
@@ -44,7 +46,10 @@ def _display_values(element):
         frame = dataframe_util.convert_arrow_bytes_to_pandas_df(arrow.styler.display_values)
     else:
         frame = element.value
-    return [str(c) for c in frame.columns] + [str(v) for row in frame.values.tolist() for v in row]
+    cells = [str(c) for c in frame.columns] + [str(v) for row in frame.values.tolist() for v in row]
+    if type(element).__name__ == "Dataframe" and element.value.isna().any(axis=None):
+        cells.append(proto.placeholder if proto.HasField("placeholder") else "None")
+    return cells
 
 
 def _texts(node) -> list[str]:
@@ -98,6 +103,9 @@ def _open(page: str, lang: str) -> AppTest:
 
 def _planner(lang: str) -> AppTest:
     at = _open("planner_workbench", lang)
+    at.text_input(key="wb.lat._text").set_value("60.1745")    # add a unit (no "seats before": a missing value)
+    at.text_input(key="wb.lon._text").set_value("24.944")
+    at.button(key="wb.add").click().run()
     at.selectbox(key="wb.action").set_value("close").run()     # close a unit
     at.selectbox(key="wb.unit").set_value("demo-1")
     at.button(key="wb.add").click().run()
