@@ -203,10 +203,10 @@ def change_from_form(action: str, unit_id: str, *, name: str = "", lat: float | 
     return change
 
 
-def resolve_change(change: dict[str, Any], addresses: Any) -> dict[str, Any]:
-    """Resolve an ``address`` into lat/lon with the dataset's address index (InputError names ``address``)."""
+def resolve_change(change: dict[str, Any], addresses: Any, field: str = "address") -> dict[str, Any]:
+    """Resolve an ``address`` into lat/lon with the dataset's address index (InputError names ``field``)."""
     if change.get("address") and change.get("lat") is None and addresses is not None:
-        lat, lon = addresses.resolve(change["address"], "address")
+        lat, lon = addresses.resolve(change["address"], field)
         return {**change, "lat": float(lat), "lon": float(lon)}
     return change
 

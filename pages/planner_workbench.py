@@ -8,6 +8,7 @@ dataset and its travel-time cache are cached (``st.cache_resource``); scenarios 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -147,10 +148,24 @@ def _by_short_field(error: InputError) -> dict[str, list[str]]:
     return grouped
 
 
-def _remove_change(index: int) -> None:
+def _remove_change(index: int, units: list) -> None:
+    """Remove one change, unless a later change needs it (moves the unit it adds, adds back the unit it
+    closes): then the scenario stays as it was and the page says which change to remove first."""
+    from planner.siting.scenario import Scenario
+
     document = st.session_state[SCENARIO_KEY]
     changes = [c for i, c in enumerate(document["changes"]) if i != index]
-    st.session_state[SCENARIO_KEY] = {**document, "changes": changes}
+    candidate = {**document, "changes": changes}
+    try:
+        Scenario.from_dict(candidate).apply(units)
+    except InputError as error:
+        match = re.match(r"changes\[(\d+)\]", error.problems[0].field)
+        other = int(match.group(1)) if match else index
+        other += 1 if other >= index else 0       # its place in the list as shown (before the removal)
+        st.session_state[PROBLEMS_KEY] = {"remove": [t("whatif.remove_blocked", number=index + 1, other=other + 1)]}
+        return
+    st.session_state[SCENARIO_KEY] = candidate
+    st.session_state[PROBLEMS_KEY] = {}
 
 
 def _clear_changes() -> None:
@@ -164,10 +179,10 @@ def _rename() -> None:
     st.session_state[SCENARIO_KEY] = {**st.session_state[SCENARIO_KEY], "name": name}
 
 
-def _load_uploaded() -> None:
-    """Read an uploaded scenario file (validated; problems shown under the uploader)."""
-    from planner.siting.scenario import Scenario
-
+def _load_uploaded(units: list) -> None:
+    """Read an uploaded scenario file. Only a file whose changes all apply to the units on the page
+    replaces the scenario; otherwise its problems are shown under the uploader and the earlier scenario
+    stays in force."""
     uploaded = ui.uploaded_file(st.session_state.get("wb.upload"))   # None while a replaced file is on its way
     if uploaded is None:
         return
@@ -175,10 +190,38 @@ def _load_uploaded() -> None:
         content = uploaded.getvalue()
         check_size(len(content), "scenario", "scenario", uploaded.name)
         data = loads_json(content, "scenario", uploaded.name)   # UTF-8, depth, huge numbers: InputError
-        st.session_state[SCENARIO_KEY] = Scenario.from_dict(data).to_dict()
-        st.session_state[PROBLEMS_KEY] = {}
+        document = _checked_document(data, units)
     except InputError as error:
-        st.session_state[PROBLEMS_KEY] = {"upload": [ui.problem_line(p) for p in error.problems]}
+        st.session_state[PROBLEMS_KEY] = {"upload": [ui.problem_line(p) for p in error.problems]
+                                          + [t("whatif.load_kept")]}
+        return
+    st.session_state[SCENARIO_KEY] = document
+    st.session_state[PROBLEMS_KEY] = {}
+    if st.session_state.get("wb.new_id") in {c["unit_id"] for c in document["changes"]}:
+        st.session_state["wb.new_id"] = _next_new_id(document)   # a typed id is kept unless the file took it
+
+
+def _checked_document(data: Any, units: list) -> dict:
+    """A scenario document that applies to ``units``: its form checked, addresses placed with the
+    dataset's address index, then every change applied (unknown or duplicate unit ids). InputError
+    names ``changes[i].field`` for every problem."""
+    from planner.errors import ProblemCollector
+    from planner.siting.scenario import Scenario
+
+    document = Scenario.from_dict(data).to_dict()
+    addresses = ui.dataset().addresses
+    problems, changes = ProblemCollector(), []
+    for index, change in enumerate(document["changes"]):
+        try:
+            if change["action"] in ("add", "move"):
+                change = core.resolve_change(change, addresses, field=f"changes[{index}].address")
+        except InputError as error:
+            problems.extend(error)
+        changes.append(change)
+    problems.raise_if_any()
+    document = {**document, "changes": changes}
+    Scenario.from_dict(document).apply(units)
+    return document
 
 
 def _run_optimiser(inputs: Any, units: list, mode: str, max_minutes: float) -> None:
@@ -386,7 +429,7 @@ def _change_form(units: list, current_units: list) -> None:
     st.button(t("whatif.add_button"), key="wb.add", on_click=_add_change, args=(units,), type="primary")
 
 
-def _scenario_files() -> None:
+def _scenario_files(units: list) -> None:
     document = st.session_state[SCENARIO_KEY]
     cols = st.columns(2)
     with cols[0]:
@@ -397,7 +440,7 @@ def _scenario_files() -> None:
                            file_name=f"{document.get('name', 'scenario')}.json", mime="application/json")
     with cols[1]:
         st.file_uploader(t("whatif.load"), type=["json"], key="wb.upload", on_change=_load_uploaded,
-                         help=t("whatif.load_help"))
+                         args=(units,), help=t("whatif.load_help"))
         _errors("upload")
         ui.upload_limit_note("scenario", "JSON")
 
@@ -418,10 +461,11 @@ def _whatif(inputs: Any, units: list, mode: str, minutes: float, assignment: str
         cols = st.columns([6, 1])
         cols[0].markdown(f"{index + 1}. {md(change.describe(ui.lang()))}")
         cols[1].button(t("whatif.remove", number=index + 1), key=f"wb.remove.{index}", on_click=_remove_change,
-                       args=(index,))
+                       args=(index, units))
+    _errors("remove")
     if scenario.changes:
         st.button(t("whatif.clear"), key="wb.clear", on_click=_clear_changes)
-    _scenario_files()
+    _scenario_files(units)
     if not scenario.changes:
         return
     lang = ui.lang()

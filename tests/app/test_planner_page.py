@@ -217,6 +217,46 @@ def test_scenario_file_loads_and_a_bad_one_is_explained_under_the_uploader(after
     assert len(at.session_state["wb.scenario"]["changes"]) == 1     # the loaded scenario is kept
 
 
+def test_a_scenario_file_that_does_not_apply_leaves_the_earlier_scenario_in_force(after):
+    """A file closing a unit the dataset does not have is refused with the field named in the page's
+    language; the scenario already on the page stays in force and on screen (guide: never lose input)."""
+    import json
+
+    at = _open("fi")
+    good = {"name": "s", "changes": [{"action": "resize", "unit_id": "demo-2", "capacity_seats": 84}]}
+    at.file_uploader(key="wb.upload").set_value(("s.json", json.dumps(good).encode(), "application/json")).run()
+    kept = at.session_state["wb.scenario"]
+    shown = [m.value for m in at.markdown if m.value.startswith("1. ")]
+    bad = {"name": "b", "changes": [{"action": "close", "unit_id": "no-such-unit"}]}
+    at.file_uploader(key="wb.upload").set_value(("b.json", json.dumps(bad).encode(), "application/json")).run()
+    assert not at.exception, at.exception
+    texts = [e.value for e in after(at, "wb.upload", 2)]
+    assert "changes[0].unit_id" in texts[0] and "no-such-unit" in texts[0]
+    assert texts[1] == translate("app_planner.whatif.load_kept", "fi")
+    assert at.session_state["wb.scenario"] == kept
+    assert [m.value for m in at.markdown if m.value.startswith("1. ")] == shown
+    assert translate("app_planner.opt.scenario_invalid", "fi") not in [w.value for w in at.warning]
+
+
+def test_a_change_another_needs_is_not_removed():
+    """Removing the addition of new-1 while a later change resizes new-1 would break the scenario: the
+    page keeps both changes and says which one to remove first."""
+    at = _open("en")
+    at.session_state["wb.scenario"] = {
+        "format": "planner-scenario", "version": 1, "name": "s", "description": "",
+        "changes": [{"action": "add", "unit_id": "new-1", "lat": 60.1745, "lon": 24.944},
+                    {"action": "close", "unit_id": "demo-1"},
+                    {"action": "resize", "unit_id": "new-1", "capacity_seats": 40}]}
+    at.run()
+    at.button(key="wb.remove.0").click().run()
+    assert len(at.session_state["wb.scenario"]["changes"]) == 3
+    assert translate("app_planner.whatif.remove_blocked", "en", number=1, other=3) in [e.value for e in at.error]
+    at.button(key="wb.remove.2").click().run()
+    at.button(key="wb.remove.0").click().run()
+    assert at.session_state["wb.scenario"]["changes"] == [{"action": "close", "unit_id": "demo-1"}]
+    assert not at.error, [e.value for e in at.error]
+
+
 def test_unit_label_marks_demo_units_exactly_once():
     assert core.unit_label("demo-1", "Demo: Päiväkoti Aurinko", True, "en") == "Päiväkoti Aurinko (demo)"
     assert core.unit_label("demo-1", "demo - Aurinko", True, "fi") == \
