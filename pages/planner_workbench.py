@@ -197,6 +197,7 @@ def _load_uploaded(units: list) -> None:
         return
     st.session_state[SCENARIO_KEY] = document
     st.session_state[PROBLEMS_KEY] = {}
+    st.session_state["wb.scenario_name"] = document["name"]        # the name box shows the file's name
     if st.session_state.get("wb.new_id") in {c["unit_id"] for c in document["changes"]}:
         st.session_state["wb.new_id"] = _next_new_id(document)   # a typed id is kept unless the file took it
 
@@ -433,8 +434,9 @@ def _scenario_files(units: list) -> None:
     document = st.session_state[SCENARIO_KEY]
     cols = st.columns(2)
     with cols[0]:
-        st.text_input(t("whatif.scenario_name"), value=document.get("name") or t("whatif.default_name"), key="wb.scenario_name",
-                      on_change=_rename)
+        if "wb.scenario_name" not in st.session_state:   # set here (not value=): a loaded file renames it
+            st.session_state["wb.scenario_name"] = document.get("name") or t("whatif.default_name")
+        st.text_input(t("whatif.scenario_name"), key="wb.scenario_name", on_change=_rename)
         text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
         st.download_button(t("whatif.save"), data=text.encode("utf-8"), key="wb.save",
                            file_name=f"{document.get('name', 'scenario')}.json", mime="application/json")

@@ -226,6 +226,7 @@ def test_a_scenario_file_that_does_not_apply_leaves_the_earlier_scenario_in_forc
     good = {"name": "s", "changes": [{"action": "resize", "unit_id": "demo-2", "capacity_seats": 84}]}
     at.file_uploader(key="wb.upload").set_value(("s.json", json.dumps(good).encode(), "application/json")).run()
     kept = at.session_state["wb.scenario"]
+    assert at.text_input(key="wb.scenario_name").value == "s"
     shown = [m.value for m in at.markdown if m.value.startswith("1. ")]
     bad = {"name": "b", "changes": [{"action": "close", "unit_id": "no-such-unit"}]}
     at.file_uploader(key="wb.upload").set_value(("b.json", json.dumps(bad).encode(), "application/json")).run()
