@@ -21,7 +21,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from planner.errors import InputError, PlannerError
+from planner.errors import InputError, PlannerError, interrupted_by_user
 
 # command name -> "module:function"; each function takes the parsed args and returns a dict.
 HANDLERS: dict[str, str] = {
@@ -370,6 +370,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {command}: interrupted", file=sys.stderr)
         return 130
     except Exception as error:  # noqa: BLE001 - the CLI's one boundary: never a traceback
+        if interrupted_by_user(error):   # Ctrl-C while a compiled call ran
+            print(f"error: {command}: interrupted", file=sys.stderr)
+            return 130
         return report_unexpected(error, command)
     try:
         sys.stdout.write(text + "\n")

@@ -113,3 +113,16 @@ class ProblemCollector:
 
     def __bool__(self) -> bool:
         return bool(self.problems)
+
+
+def interrupted_by_user(error: BaseException) -> bool:
+    """Whether ``error`` is the user's Ctrl-C: a ``KeyboardInterrupt``, or the ``SystemError`` a compiled
+    call (numba, numpy) raises when the signal arrived while it ran ("returned a result with an
+    exception set", caused by the ``KeyboardInterrupt``)."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, KeyboardInterrupt):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False

@@ -18,7 +18,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from planner.errors import InputError, Problem, ProblemCollector
+from planner.errors import InputError, Problem, ProblemCollector, interrupted_by_user
 from planner.matrix.run import MODES, MatrixJob, choose_runner, run_matrix
 
 from planner.matrix.options import MAX_DEPARTS, MAX_WINDOW_MIN
@@ -143,10 +143,12 @@ def matrix_command(args: argparse.Namespace) -> dict[str, Any]:
     try:
         return run_matrix(job, args.out, runner, force=args.force, progress=not args.no_progress,
                           provenance=provenance)
-    except (KeyboardInterrupt, Interrupted):
+    except (KeyboardInterrupt, Interrupted, SystemError) as error:
+        if isinstance(error, SystemError) and not interrupted_by_user(error):
+            raise
         print(f"interrupted: the finished blocks are kept in {args.out}; run the same command again to resume",
               file=sys.stderr)
-        raise SystemExit(130)
+        raise SystemExit(130) from None
 
 
 def _safe_argv() -> list[str]:

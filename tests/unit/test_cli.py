@@ -40,6 +40,28 @@ def test_input_error_exits_2_with_one_line_per_problem(monkeypatch, capsys):
     assert "Traceback" not in "\n".join(err)
 
 
+def test_ctrl_c_inside_a_compiled_call_is_an_interruption_not_a_bug(monkeypatch, capsys):
+    # a signal arriving while numba or numpy runs comes back as SystemError caused by KeyboardInterrupt
+    from planner.errors import interrupted_by_user
+
+    def compiled_call_interrupted(args):
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as interrupt:
+            raise SystemError("<function> returned a result with an exception set") from interrupt
+
+    def real_bug(args):
+        raise SystemError("a bug")
+
+    monkeypatch.setattr("planner.cli._resolve", lambda command: compiled_call_interrupted)
+    assert main(["fees", "x.json"]) == 130
+    assert capsys.readouterr().err.strip() == "error: fees: interrupted"
+    monkeypatch.setattr("planner.cli._resolve", lambda command: real_bug)
+    assert main(["fees", "x.json"]) == 1
+    assert "this is a bug of the planner" in capsys.readouterr().err
+    assert not interrupted_by_user(ValueError("x")) and interrupted_by_user(KeyboardInterrupt())
+
+
 def test_bad_flag_is_an_argparse_error_with_exit_2():
     proc = subprocess.run([sys.executable, "-m", "planner", "route", "--from", "1,2", "--to", "1,2",
                            "--mode", "plane"], capture_output=True, text=True)
