@@ -10,6 +10,12 @@
   one door-to-door transit one-to-all; its resident memory (VmRSS) and peak (VmHWM). Needs
   ``data build --tampere`` (skipped otherwise). Target <= 300 MiB; before: 407-418 MiB.
 
+* ``--compare DIR``: the same cold ``rank`` alternately here and in ``DIR`` (another checkout of the
+  project with its own built default dataset, e.g. ``git worktree add ../before <commit>`` then
+  ``data build --default`` there), ``--runs`` rounds: both medians and the median per-round ratio. On a
+  shared virtual machine the CPU's speed drifts by 20 % within minutes, so only runs interleaved like
+  this compare two versions fairly.
+
 Figures depend on the machine's load (printed): other work slows the wall times, the CPU times less.
 """
 from __future__ import annotations
@@ -58,17 +64,36 @@ def _child_cpu_s() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _rank_once(checkout: Path, python: str) -> tuple[float, float]:
+    """Wall and CPU seconds of one cold ``rank`` in ``checkout`` run by ``python``."""
+    cpu, start = _child_cpu_s(), time.perf_counter()
+    subprocess.run([python, "-m", "planner", "rank", str(FAMILY.relative_to(REPO))], cwd=checkout,
+                   stdout=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - start, _child_cpu_s() - cpu
+
+
 def cold_rank(runs: int) -> tuple[float, float]:
     """Median wall and CPU seconds of a cold ``rank`` (the first run also warms the OS file cache)."""
-    command = [sys.executable, "-m", "planner", "rank", str(FAMILY)]
-    subprocess.run(command, cwd=REPO, stdout=subprocess.DEVNULL, check=True)
-    walls, cpus = [], []
-    for _ in range(runs):
-        cpu, start = _child_cpu_s(), time.perf_counter()
-        subprocess.run(command, cwd=REPO, stdout=subprocess.DEVNULL, check=True)
-        walls.append(time.perf_counter() - start)
-        cpus.append(_child_cpu_s() - cpu)
+    _rank_once(REPO, sys.executable)
+    walls, cpus = zip(*(_rank_once(REPO, sys.executable) for _ in range(runs)))
     return statistics.median(walls), statistics.median(cpus)
+
+
+def compare_cold_rank(other: Path, runs: int) -> dict[str, float]:
+    """Cold ``rank`` here and in ``other`` alternately (``runs`` rounds, the order swapped every round):
+    median CPU seconds of each and the median of the per-round ratios here / other."""
+    other_python = str(other / ".venv" / "bin" / "python")
+    here, there = (REPO, sys.executable), (other, other_python)
+    for checkout, python in (here, there):   # warm the OS file cache and numba's cache
+        _rank_once(checkout, python)
+    cpu_here, cpu_there = [], []
+    for round_ in range(runs):
+        for checkout, python in ((here, there) if round_ % 2 == 0 else (there, here)):
+            (cpu_here if checkout == REPO else cpu_there).append(_rank_once(checkout, python)[1])
+    ratios = [a / b for a, b in zip(cpu_here, cpu_there)]
+    return {"here_cpu_s": statistics.median(cpu_here), "other_cpu_s": statistics.median(cpu_there),
+            "ratio": statistics.median(ratios), "ratio_min": min(ratios), "ratio_max": max(ratios),
+            "here_max_cpu_s": max(cpu_here)}
 
 
 def slowest_imports(count: int = 8) -> list[tuple[str, float]]:
@@ -103,9 +128,18 @@ def tampere_memory() -> tuple[float, float, bool] | None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--compare", type=Path, default=None, metavar="DIR",
+                        help="another checkout (with .venv and the default dataset built): interleaved cold ranks")
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
     print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
+    if args.compare is not None:
+        found = compare_cold_rank(args.compare.resolve(), args.runs)
+        print(f"cold rank, {args.runs} interleaved rounds: here {found['here_cpu_s']:.2f} s CPU (slowest "
+              f"{found['here_max_cpu_s']:.2f}), {args.compare} {found['other_cpu_s']:.2f} s CPU; ratio here / there "
+              f"{found['ratio']:.2f} ({found['ratio_min']:.2f}-{found['ratio_max']:.2f}); load average now "
+              f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+        return 0
     wall, cpu = cold_rank(args.runs)
     print(f"cold `python -m planner rank {FAMILY.relative_to(REPO)}` x{args.runs}: median {wall:.2f} s wall, "
           f"{cpu:.2f} s CPU (before {BEFORE_RANK_CPU_S:.1f} s CPU: ratio {cpu / BEFORE_RANK_CPU_S:.2f}; target < 1.5 s)")
