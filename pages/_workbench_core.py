@@ -15,6 +15,7 @@ from typing import Any, Sequence
 import pandas as pd
 
 from planner.i18n import translate
+from planner.siting.accessibility import NO_AREA
 from planner.siting.candidates import MAX_BUILDING_CANDIDATES, SOURCES as CANDIDATE_SOURCES  # noqa: F401
 from planner.units import Unit
 
@@ -102,7 +103,8 @@ def area_table(areas: pd.DataFrame, lang: str, suffix: str = "",
     rows = []
     for row in areas.to_dict("records"):
         rows.append({
-            tr("area"): names.get(row["area"], "–" if row["area"] in (None, "", "-") else row["area"]),
+            tr("area"): names.get(row["area"], "–" if row["area"] in (None, "", "-") else
+                                  translate("app_planner.area.none", lang) if row["area"] == NO_AREA else row["area"]),
             tr("children"): _round(row.get(f"children{suffix}")),
             tr("coverage_percent"): _percent(row.get(f"coverage_share{suffix}")),
             tr("mean_travel_min"): _minutes(row.get(f"mean_travel_s{suffix}")),

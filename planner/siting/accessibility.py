@@ -76,6 +76,9 @@ def travel_metrics(time_s: np.ndarray, weights: np.ndarray, max_s: float) -> dic
     }
 
 
+NO_AREA = "(none)"   # the area label of homes in no unit's catchment (pages show it in the reader's language)
+
+
 def area_metrics(time_s: np.ndarray, weights: np.ndarray, groups, max_s: float,
                  *, access: np.ndarray | None = None) -> pd.DataFrame:
     """:func:`travel_metrics` per group label (one row per area, sorted by label as text).
@@ -84,7 +87,7 @@ def area_metrics(time_s: np.ndarray, weights: np.ndarray, groups, max_s: float,
     """
     time_s = np.asarray(time_s, dtype=float)
     weights = np.asarray(weights, dtype=float)
-    labels = pd.Series(list(groups), dtype=object).fillna("(none)").astype(str).to_numpy()
+    labels = pd.Series(list(groups), dtype=object).fillna(NO_AREA).astype(str).to_numpy()
     rows = []
     for label in sorted(set(labels)):
         mask = labels == label

@@ -41,6 +41,7 @@ import pandas as pd
 
 from planner.errors import InputError, ProblemCollector
 from planner.siting.demand import AGE_COLUMNS, AGE_SHARES
+from planner.siting.accessibility import NO_AREA
 
 # ASSUMPTION (not verified against the source table): live births per 1,000 residents per year. Finland
 # 2023: about 43,400 live births and 5.6 million residents (Statistics Finland, population changes) ≈ 7.7.
@@ -155,7 +156,7 @@ class CohortForecast:
     def table(self, areas: Sequence[Any] | None = None) -> list[dict[str, Any]]:
         """Children per age group per area (``areas``: a label per point; None = one area "all") and date."""
         labels = pd.Series(list(areas) if areas is not None else ["all"] * len(self.points), dtype=object)
-        labels = labels.fillna("(none)").astype(str).to_numpy()
+        labels = labels.fillna(NO_AREA).astype(str).to_numpy()
         housing = (self.points["kind"] == "housing").to_numpy() if "kind" in self.points else \
             np.zeros(len(self.points), dtype=bool)
         rows = []

@@ -16,7 +16,8 @@ REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-ENGLISH = r"the|and|with|infeasible|feasible|time_limit|unknown|chosen automatically|not given|Upload|Browse|per file"
+ENGLISH = (r"the|and|with|infeasible|feasible|time_limit|unknown|chosen automatically|not given|Upload|Browse|"
+           r"per file|none")
 LEAKS = {
     # "optimal" is also Swedish ("metod: optimal"): an English word on Finnish pages only
     "English word": re.compile(rf"\b(?:{ENGLISH})\b"),
@@ -149,7 +150,7 @@ def test_the_check_finds_what_it_looks_for():
     """The patterns catch the leaks the issue lists (so a green run means something)."""
     samples = ["Ratkaisijan tila: optimal", "None", "ks. docs/siting.md", "100.0 %", "child1: 3.7 min",
                "gross_monthly_income_eur", "nan", "Limit 200MB per file", "5MB per file", "voimassa 2026-08-01",
-               "2026-11"]
+               "2026-11", "(none)"]
     for sample in samples:
         assert any(p.search(FORMAT_WORDS.sub("", sample)) for p in [*LEAKS.values(), *FINNISH_ONLY.values()]), sample
     for fine in ["1.8.2026", "klo 8.30", "ma–pe 7.00–16.30", "100 %", "3,7 min", "child_id,lat,lon", "11/2026",
