@@ -459,9 +459,10 @@ def _whatif(inputs: Any, units: list, mode: str, minutes: float, assignment: str
     st.subheader(t("whatif.changes_title"))
     if not scenario.changes:
         st.info(t("whatif.no_changes"))
+    names = {u.unit_id: core.unit_label(u.unit_id, u.name, u.demo, ui.lang()) for u in [*units, *current_units]}
     for index, change in enumerate(scenario.changes):
         cols = st.columns([6, 1])
-        cols[0].markdown(f"{index + 1}. {md(change.describe(ui.lang()))}")
+        cols[0].markdown(f"{index + 1}. {md(change.describe(ui.lang(), names.get(change.unit_id)))}")
         cols[1].button(t("whatif.remove", number=index + 1), key=f"wb.remove.{index}", on_click=_remove_change,
                        args=(index, units))
     _errors("remove")

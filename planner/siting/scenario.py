@@ -78,16 +78,18 @@ class Change:
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in dataclasses.asdict(self).items() if v is not None}
 
-    def describe(self, lang: str = "en") -> str:
-        """One line saying what the change does, in ``lang``."""
+    def describe(self, lang: str = "en", label: str | None = None) -> str:
+        """One line saying what the change does, in ``lang``; the unit is called ``label`` (e.g. its name
+        on a page) when given, else by its id."""
+        unit = label or self.unit_id
         if self.action in ("add", "move"):
-            return translate(f"siting.change.{self.action}", lang, unit_id=self.unit_id,
+            return translate(f"siting.change.{self.action}", lang, unit_id=unit,
                              lat=self.lat if self.lat is not None else float("nan"),
                              lon=self.lon if self.lon is not None else float("nan"))
         if self.action == "resize":
             seats = self.caretakers * 7 if self.caretakers is not None else self.capacity_seats
-            return translate("siting.change.resize", lang, unit_id=self.unit_id, seats=f"{seats:g}")
-        return translate("siting.change.close", lang, unit_id=self.unit_id)
+            return translate("siting.change.resize", lang, unit_id=unit, seats=f"{seats:g}")
+        return translate("siting.change.close", lang, unit_id=unit)
 
 
 @dataclass(frozen=True)

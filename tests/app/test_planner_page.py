@@ -85,7 +85,9 @@ def _close_demo_1_and_check(at, lang, dataset, inputs):
     at.button(key="wb.add").click().run()
     assert not at.exception, at.exception
     assert at.session_state["wb.scenario"]["changes"] == [{"action": "close", "unit_id": "demo-1"}]
-    assert translate("siting.change.close", lang, unit_id="demo-1") in [m.value.split(". ", 1)[-1] for m in at.markdown]
+    demo_1 = next(u for u in dataset.units if u.unit_id == "demo-1")
+    name = core.unit_label(demo_1.unit_id, demo_1.name, bool(demo_1.demo), lang)   # the change names the unit
+    assert translate("siting.change.close", lang, unit_id=name) in [m.value.split(". ", 1)[-1] for m in at.markdown]
     frames = [f.value for f in at.dataframe]
     changed_units = next(f for f in frames if col("status", lang) in f.columns)
     status = dict(zip(changed_units[col("unit_id", lang)], changed_units[col("status", lang)]))
@@ -198,7 +200,7 @@ def test_change_from_form_keeps_only_the_fields_of_the_action():
         {"action": "resize", "unit_id": "u1", "capacity_seats": 84.0}
 
 
-def test_scenario_file_loads_and_a_bad_one_is_explained_under_the_uploader(after):
+def test_scenario_file_loads_and_a_bad_one_is_explained_under_the_uploader(after, dataset):
     import json
 
     at = _open("sv")
@@ -208,7 +210,9 @@ def test_scenario_file_loads_and_a_bad_one_is_explained_under_the_uploader(after
     assert not at.exception, at.exception
     assert at.session_state["wb.scenario"]["changes"] == [{"action": "resize", "unit_id": "demo-2",
                                                             "capacity_seats": 84.0}]
-    assert translate("siting.change.resize", "sv", unit_id="demo-2", seats="84") in \
+    demo_2 = next(u for u in dataset.units if u.unit_id == "demo-2")
+    name = core.unit_label(demo_2.unit_id, demo_2.name, bool(demo_2.demo), "sv")
+    assert translate("siting.change.resize", "sv", unit_id=name, seats="84") in \
         [m.value.split(". ", 1)[-1] for m in at.markdown]
     bad = {"changes": [{"action": "explode", "unit_id": "demo-2"}]}
     at.file_uploader(key="wb.upload").set_value(("b.json", json.dumps(bad).encode(), "application/json")).run()

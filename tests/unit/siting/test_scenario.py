@@ -165,3 +165,10 @@ def test_compare_needs_same_demand():
     with pytest.raises(InputError):
         compare(a, b)
     assert not math.isnan(a.overall["access_seats_per_child"])
+
+
+def test_a_change_can_name_its_unit_by_a_label():
+    change = Change("resize", "osm-node-10299334679", capacity_seats=84)
+    assert change.describe("fi", "Ryhmäperhepäiväkoti Peukaloinen") == \
+        "yksikön Ryhmäperhepäiväkoti Peukaloinen koko muutettu: 84 paikkaa"
+    assert change.describe("fi") == "yksikön osm-node-10299334679 koko muutettu: 84 paikkaa"
