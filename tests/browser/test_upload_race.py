@@ -110,7 +110,7 @@ def test_replacing_a_scenario_file_while_typing_keeps_the_planner_page(tmp_path)
             uploader = page.locator("[data-testid='stFileUploaderDropzoneInput']").first
             uploader.set_input_files(str(first))
             _idle(page)
-            expect(page.get_by_text("new unit x1", exact=False)).to_be_visible(timeout=WAIT_MS)
+            expect(page.get_by_text("new unit Uusi", exact=False)).to_be_visible(timeout=WAIT_MS)
             expect(page.locator("[data-testid='stFileChipName']")).to_have_text("first.json")
             _idle(page)
 
