@@ -7,6 +7,7 @@ Nothing personal is written to disk or logged: the family lives in ``st.session_
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from typing import Any
 
@@ -615,7 +616,9 @@ def problems_by_field(error: InputError) -> dict[str, list[Problem]]:
 def problem_text(problem: Problem) -> str:
     """A problem as one sentence in the chosen language (bad value, what to do), escaped for
     markdown (:func:`pages.safe.md`): values and ids quoted in it come from the user's files."""
-    return md(t("error.problem", value=_short(problem.value), expected=problem.expected_in(lang())))
+    text = t("error.problem", value=_short(problem.value), expected=problem.expected_in(lang()))
+    # the template closes the sentence; a fix text that already did ("tarkoititko X?") keeps its own mark
+    return md(re.sub(r"([?!.])\.$", r"\1", text))
 
 
 def problem_line(problem: Problem) -> str:

@@ -183,3 +183,15 @@ def test_homes_in_no_catchment_are_an_area_named_in_the_readers_language(lang, s
     table = core.area_table(areas, lang)
     assert list(table.iloc[:, 0]) == [shown, "u1"] or list(table.iloc[:, 0]) == ["u1", shown]
     assert "(none)" not in table.to_string()
+
+
+def test_a_problem_ending_in_a_question_is_not_closed_twice():
+    # "tarkoititko Aleksanterinkatu?" under the template "Annettu “{value}”: {expected}." read "…?."
+    from pages import ui
+    from planner.errors import Problem
+
+    asked = Problem.keyed("home", "Aleksanterinktu", "problems.address.suggest_1", first="Aleksanterinkatu")
+    text = ui.problem_text(asked)
+    assert text.endswith("Aleksanterinkatu?") and "?." not in text
+    plain_fix = Problem("home", "x", "a street and a number")
+    assert ui.problem_text(plain_fix).endswith("a street and a number.")
