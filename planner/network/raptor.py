@@ -159,25 +159,24 @@ def _same_stops_groups(trips: TripsOfDay) -> dict[tuple, np.ndarray]:
     events = np.flatnonzero(lengths[owner] >= 2)
     if not np.array_equal(code[events], code[offsets[rep[owner[events]]] - offsets[0] + position[events]]):
         return _same_stops_groups_exact(trips, used)
-    groups: dict[tuple, np.ndarray] = {}
-    for members in np.split(sorted_trips, starts[1:]):
-        a, b = offsets[members[0]], offsets[members[0] + 1]
-        groups[(int(route[members[0]]), trips.stop_index[a:b].tobytes(), trips.pickup[a:b].tobytes(),
-                trips.dropoff[a:b].tobytes())] = members
+    groups = {_pattern_key(trips, int(members[0])): members for members in np.split(sorted_trips, starts[1:])}
     if len(groups) != len(starts):   # one sequence in two hash groups: cannot happen, but stay exact
         return _same_stops_groups_exact(trips, used)
     return groups
 
 
+def _pattern_key(trips: TripsOfDay, t: int) -> tuple:
+    """Trip ``t``'s (route, stop bytes, pickup bytes, dropoff bytes): equal for trips of one pattern."""
+    a, b = trips.offsets[t], trips.offsets[t + 1]
+    return (int(trips.route_index[t]), trips.stop_index[a:b].tobytes(), trips.pickup[a:b].tobytes(),
+            trips.dropoff[a:b].tobytes())
+
+
 def _same_stops_groups_exact(trips: TripsOfDay, used: np.ndarray) -> dict[tuple, np.ndarray]:
     """:func:`_same_stops_groups` by the exact key, one trip at a time (after a hash collision)."""
-    offsets = trips.offsets
     groups: dict[tuple, list[int]] = {}
     for t in used:
-        a, b = offsets[t], offsets[t + 1]
-        key = (int(trips.route_index[t]), trips.stop_index[a:b].tobytes(), trips.pickup[a:b].tobytes(),
-               trips.dropoff[a:b].tobytes())
-        groups.setdefault(key, []).append(int(t))
+        groups.setdefault(_pattern_key(trips, int(t)), []).append(int(t))
     return {key: np.array(members, dtype=np.int64) for key, members in groups.items()}
 
 

@@ -142,7 +142,9 @@ class TransitRouter:
         self.walk_cache_used = cached is not None
         self._cache_source = (Path(walk_cache), walk_cache_key) if cached is not None else None
         if cached is not None:
-            self.egress, self.footpaths = cached
+            self.egress, self.footpaths, access_same = cached
+            if access_same:   # a two-way walk graph: walking to a stop takes as long as walking from it
+                self._to_stop = self.egress
         else:
             stop_major = self._walk_matrix(self._walk_csr(), self.max_egress_s)   # csr stops x nodes, seconds
             self.footpaths = self.walk_footpaths = self._footpaths(transfer_radius_m, stop_major)
@@ -429,8 +431,7 @@ class TransitRouter:
     def _access_matrix(self) -> sp.csc_array:
         """Walk seconds from every node to each stop within ``max_access_s`` (csc: column = node)."""
         if self._to_stop is None and self._cache_source is not None:   # read from the cache on first use
-            self._to_stop = _read_access(*self._cache_source, self.egress.shape, self.cache_parameters(),
-                                         self.egress)
+            self._to_stop = _read_access(*self._cache_source, self.egress.shape, self.cache_parameters())
         if self._to_stop is None:
             self._to_stop = _node_major(self._walk_matrix(self._walk_csr(reverse=True), self.max_access_s))
         return self._to_stop
@@ -632,9 +633,9 @@ def _node_major(stop_major: sp.csr_array) -> sp.csc_array:
 
 
 def _read_walk_cache(path: str | Path | None, key: str | None, n_stops: int, n_nodes: int,
-                     parameters: dict[str, float]) -> tuple[sp.csc_array, Footpaths] | None:
-    """The cached (egress, footpaths) arrays, or None when absent, stale, of another shape or
-    made with other router settings."""
+                     parameters: dict[str, float]) -> tuple[sp.csc_array, Footpaths, bool] | None:
+    """The cached (egress, footpaths, whether the access walks are the egress walks), or None when
+    absent, stale, of another shape or made with other router settings."""
     if path is None or key is None or not Path(path).is_file():
         return None
     try:
@@ -644,23 +645,21 @@ def _read_walk_cache(path: str | Path | None, key: str | None, n_stops: int, n_n
                 return None
             egress = _node_major_from(data, "egress", n_stops, n_nodes)
             footpaths = Footpaths(data["fp_indptr"], data["fp_to"], data["fp_time_s"])
+            access_same = bool(data["access_same"])
     except (OSError, ValueError, KeyError):  # unreadable cache: compute instead (same result, slower)
         return None
     if len(footpaths.indptr) != n_stops + 1:
         return None
-    return egress, footpaths
+    return egress, footpaths, access_same
 
 
-def _read_access(path: Path, key: str, shape: tuple[int, int], parameters: dict[str, float],
-                 egress: sp.csc_array | None = None) -> sp.csc_array | None:
-    """The node -> stop access walks from the cache (read only when ``many_to_one`` first needs them);
-    ``egress`` itself when the cache says both are the same matrix."""
+def _read_access(path: Path, key: str, shape: tuple[int, int], parameters: dict[str, float]) -> sp.csc_array | None:
+    """The node -> stop access walks from the cache (read only when ``many_to_one`` first needs them;
+    a cache whose access walks are the egress walks never gets here)."""
     try:
         with np.load(path, allow_pickle=False) as data:
             if str(data["key"]) != key or str(data["parameters"]) != json.dumps(parameters, sort_keys=True):
                 return None
-            if bool(data["access_same"]):
-                return egress
             return _node_major_from(data, "access", shape[0], shape[1])
     except (OSError, ValueError, KeyError):
         return None
