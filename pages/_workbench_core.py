@@ -94,6 +94,15 @@ def unit_table(evaluation: Any, units: Sequence[Unit], lang: str) -> pd.DataFram
     return pd.DataFrame(rows)
 
 
+def _area_name(area: Any, names: dict[str, str], lang: str) -> str:
+    """An area as the reader knows it: its unit's name, "homes in no unit's area", or "–" for none."""
+    if area in (None, "", "-"):
+        return "–"
+    if area == NO_AREA:
+        return translate("app_planner.area.none", lang)
+    return names.get(area, area)
+
+
 def area_table(areas: pd.DataFrame, lang: str, suffix: str = "",
                units: Sequence[Unit] | None = None) -> pd.DataFrame:
     """Per-area metrics (children, share within N min, mean, p90, 2SFCA) with translated headers.
@@ -103,8 +112,7 @@ def area_table(areas: pd.DataFrame, lang: str, suffix: str = "",
     rows = []
     for row in areas.to_dict("records"):
         rows.append({
-            tr("area"): names.get(row["area"], "–" if row["area"] in (None, "", "-") else
-                                  translate("app_planner.area.none", lang) if row["area"] == NO_AREA else row["area"]),
+            tr("area"): _area_name(row["area"], names, lang),
             tr("children"): _round(row.get(f"children{suffix}")),
             tr("coverage_percent"): _percent(row.get(f"coverage_share{suffix}")),
             tr("mean_travel_min"): _minutes(row.get(f"mean_travel_s{suffix}")),

@@ -366,11 +366,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PlannerError as error:
         print_problems(error)
         return 2
-    except KeyboardInterrupt:
-        print(f"error: {command}: interrupted", file=sys.stderr)
-        return 130
-    except Exception as error:  # noqa: BLE001 - the CLI's one boundary: never a traceback
-        if interrupted_by_user(error):   # Ctrl-C while a compiled call ran
+    except (KeyboardInterrupt, Exception) as error:  # noqa: BLE001 - the CLI's one boundary: never a traceback
+        if interrupted_by_user(error):   # Ctrl-C, also while a compiled call ran
             print(f"error: {command}: interrupted", file=sys.stderr)
             return 130
         return report_unexpected(error, command)

@@ -180,9 +180,9 @@ class AddressIndex:
             street_key = normalise_street(entry.street)
             self._by_street[street_key].append(entry)
             self._exact.setdefault((street_key, normalise_number(entry.housenumber)), entry)
-        for city in {entry.city for entry in self.entries if entry.city}:   # a few names, each once
-            if re.fullmatch(r"[^\W\d_]+", fold(city)):  # one word, letters only
-                cities.add(fold(city))
+        for city in {fold(entry.city) for entry in self.entries if entry.city}:   # a few names, each once
+            if re.fullmatch(r"[^\W\d_]+", city):  # one word, letters only
+                cities.add(city)
         self._streets: list[str] = sorted(self._by_street)
         self._cities = cities
 

@@ -100,10 +100,10 @@ def is_summary_row(name: str) -> bool:
     return any(folded == label or folded.startswith(label + " ") for label in SUMMARY_ROW_NAMES)
 
 
-def read_table(path: str | Path, year: int) -> tuple[list[dict[str, Any]], list[Problem]]:
-    """The rows of a Vero-style file (``{"line", "municipality", "code", "percent"}``) and the problems
-    of its bad rows (one per row; line numbers as in the file, the first line is 1). A row summing up
-    the table (:func:`is_summary_row`) comes back as ``{"line", "skipped": name}``."""
+def read_table(path: str | Path, year: int) -> tuple[list[dict[str, Any]], list[Problem], list[dict[str, Any]]]:
+    """The rows of a Vero-style file (``{"line", "municipality", "code", "percent"}``), the problems
+    of its bad rows (one per row; line numbers as in the file, the first line is 1) and the rows
+    summing up the table (:func:`is_summary_row`), skipped: ``{"line", "name", "why"}``."""
     from planner.municipalities import find_municipality, suggest
 
     name = Path(path).name
@@ -126,6 +126,7 @@ def read_table(path: str | Path, year: int) -> tuple[list[dict[str, Any]], list[
                                                "with its header row")])
     problems: list[Problem] = []
     rows: list[dict[str, Any]] = []
+    skipped: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     body = "\n".join(lines[header_line:])
     reader = csv.reader(io.StringIO(body), delimiter=delimiter)
@@ -142,7 +143,7 @@ def read_table(path: str | Path, year: int) -> tuple[list[dict[str, Any]], list[
 
             raw_name, raw_percent, raw_code = cell("name"), cell("percent"), cell("code")
             if raw_name and is_summary_row(raw_name):
-                rows.append({"line": line, "skipped": raw_name})
+                skipped.append({"line": line, "name": raw_name, "why": "a summary row (not a municipality)"})
                 continue
             municipality = find_municipality(raw_name) if raw_name else None
             if municipality is None and not raw_name and raw_code:
@@ -177,9 +178,9 @@ def read_table(path: str | Path, year: int) -> tuple[list[dict[str, Any]], list[
                          "percent": percent.quantize(Decimal("0.01"))})
     except csv.Error as error:
         raise csv_problem(error, FIELD, name, header_line + reader.line_num) from None
-    if not any("municipality" in r for r in rows) and not problems:
+    if not rows and not problems:
         problems.append(Problem(FIELD, name, "at least one municipality row below the header"))
-    return rows, problems
+    return rows, problems, skipped
 
 
 def _check_arguments(year: Any, source: Any) -> tuple[int, str]:
@@ -216,12 +217,9 @@ def import_tax_rates(path: str | Path, year: int, source: str) -> dict[str, Any]
     from planner.rules.tax import load_tax_book, overlay_path
 
     year, source = _check_arguments(year, source)
-    rows, problems = read_table(path, year)
+    rows, problems, skipped = read_table(path, year)
     if problems:
         raise InputError(problems)
-    skipped = [{"line": r["line"], "name": r["skipped"], "why": "a summary row (not a municipality)"}
-               for r in rows if "skipped" in r]
-    rows = [r for r in rows if "skipped" not in r]
     target = overlay_path()
     start, end = date(year, 1, 1), date(year, 12, 31)
     kept: list[dict[str, str]] = []
